@@ -1,0 +1,47 @@
+"""`kaoping log`: every event in ledger order, the auditor's raw view."""
+
+from __future__ import annotations
+
+import click
+
+from cli.main import Session, pass_session
+from cli.render import emit_json, table
+from projections.log import summary, type_name
+
+
+@click.command("log")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="只显示最后 N 条")
+@pass_session
+def log_cmd(session: Session, as_json: bool, limit: int | None) -> None:
+    """按账本顺序列出全部事件：位置、时间、操作人、类型、摘要。"""
+    ledger = session.ledger()
+    try:
+        cat = ledger.catalogue
+    except Exception:  # noqa: BLE001 - an uninitialised ledger still shows its raw events
+        cat = None
+    entries = [
+        {
+            "position": r.position,
+            "time": r.event.timestamp.isoformat(timespec="seconds"),
+            "actor": r.event.actor,
+            "type": type(r.event).__name__,
+            "type_name": type_name(r.event),
+            "id": str(r.event.originator_id),
+            "version": r.event.originator_version,
+            "summary": summary(r.event, cat),
+        }
+        for r in ledger.read()
+    ]
+    if limit is not None:
+        entries = entries[-limit:]
+    if as_json:
+        emit_json({"events": entries})
+        return
+    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]] for e in entries]
+    click.echo(table(["位置", "时间（UTC）", "操作人", "类型", "摘要"], rows, align=">"))
+
+
+def register(cli: click.Group) -> None:
+    """Attach `log` to the top-level group."""
+    cli.add_command(log_cmd)

@@ -1,0 +1,655 @@
+"""The kaoping ledger application: every command validates, then appends immutable events."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    Notification,
+    OperationalError,
+    PersistenceError,
+    Transcoder,
+)
+
+from ledger import catalogue as rules
+from ledger import events as ev
+from ledger import evidence, ids
+from ledger.calendar import parse_date
+from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, NotAllowed, NotFound
+from ledger.sheet import SheetRow
+from ledger.store import Location, parse_url
+from ledger.streams import StaffState, StatusState, fold_staff, fold_status
+from ledger.transcoder import OrjsonTranscoder
+
+T = TypeVar("T")
+RETRIES = 8
+
+
+def default_actor() -> str:
+    """Who is acting: KAOPING_ACTOR, else the operating-system user."""
+    actor = os.environ.get("KAOPING_ACTOR", "").strip()
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event with its place in ledger order: 1-based position and the store's notification id."""
+
+    position: int
+    notification_id: int
+    event: ev.Fact
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: ids of the findings it added, and how many rows were already there."""
+
+    added: list[UUID]
+    skipped: int
+
+
+class Ledger(Application[UUID]):
+    """The event store of one center, with its rules catalogue and evidence folder."""
+
+    name = "kaoping"
+
+    def __init__(self, location: Location, actor: str | None = None) -> None:
+        self.location = location
+        self.actor = (actor or "").strip() or default_actor()
+        self._catalogue: rules.Catalogue | None = None
+        super().__init__(env=location.env)
+
+    def construct_transcoder(self) -> Transcoder:
+        return OrjsonTranscoder()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def stream(self, originator_id: UUID) -> list[ev.Fact]:
+        """All events of one stream, oldest first."""
+        return list(self.events.get(originator_id))  # type: ignore[arg-type]
+
+    def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
+        """Every stored event after a notification id, in ledger order (ids may have gaps)."""
+        start = after_id
+        while True:
+            page = self.recorder.select_notifications(
+                start=start, limit=batch, inclusive_of_start=False
+            )
+            if not page:
+                return
+            yield from page
+            start = page[-1].id
+            if len(page) < batch:
+                return
+
+    def read(self, after: tuple[int, int] = (0, 0), upto: int | None = None) -> Iterator[Recorded]:
+        """Events in ledger order with positions, resuming after (position, notification id)."""
+        position, after_id = after
+        if upto is not None and position >= upto:
+            return
+        to_event = self.mapper.to_domain_event
+        for n in self.notifications(after_id):
+            position += 1
+            yield Recorded(position, n.id, to_event(n))  # type: ignore[arg-type]
+            if upto is not None and position >= upto:
+                return
+
+    def center(self) -> ev.CenterInitialised:
+        """The center's initialisation event, or a refusal when `init` has not been run."""
+        events = self.stream(ids.center_id())
+        for e in events:
+            if isinstance(e, ev.CenterInitialised):
+                return e
+        raise NotAllowed("账本尚未初始化，请先运行 kaoping init")
+
+    @property
+    def catalogue(self) -> rules.Catalogue:
+        """The rules catalogue the center adopted, checked against the hash pinned at init."""
+        if self._catalogue is None:
+            center = self.center()
+            cat = rules.load(center.rules)
+            if cat.sha256 != center.rules_sha256:
+                raise CatalogueError(
+                    f"规则目录 {center.rules} 与账本初始化时采用的版本不一致"
+                    f"（账本：{center.rules_sha256[:12]}，当前：{cat.sha256[:12]}）"
+                )
+            self._catalogue = cat
+        return self._catalogue
+
+    def window_exists(self, code: str) -> bool:
+        """True when a window with this code is registered."""
+        return bool(self.recorder.select_events(ids.window_id(code), limit=1))
+
+    def require_window(self, code: str) -> None:
+        """Refuse an unknown window code."""
+        if not code:
+            raise InvalidInput("缺少窗口代码")
+        if not self.window_exists(code):
+            raise NotFound(f"未登记的窗口：{code}")
+
+    def staff(self, person: str) -> StaffState:
+        """A registered person's state, or a refusal naming the unknown id."""
+        if not person:
+            raise InvalidInput("缺少人员编号")
+        st = fold_staff(self.stream(ids.staff_id(person)))
+        if not st.exists:
+            raise NotFound(f"未登记的人员：{person}")
+        return st
+
+    def fact(self, fact_id: str | UUID) -> StatusState:
+        """A finding, claim or complaint by id, or a refusal."""
+        try:
+            uid = fact_id if isinstance(fact_id, UUID) else ids.parse_fact_id(fact_id)
+        except ValueError:
+            raise InvalidInput(f"编号格式不正确：{fact_id}") from None
+        st = fold_status(self.stream(uid))
+        if not st.exists:
+            raise NotFound(f"账本中没有编号为 {fact_id} 的记录")
+        return st
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def _event(self, cls: type[ev.Fact], stream: UUID, version: int, **fields: Any) -> ev.Fact:
+        return cls(  # type: ignore[call-arg]
+            originator_id=stream,
+            originator_version=version,
+            timestamp=self._now(),
+            actor=self.actor,
+            **fields,
+        )
+
+    def _save(self, *events: ev.Fact) -> list[int]:
+        """Append events atomically; translate storage failures into domain refusals."""
+        try:
+            recordings = self.save(*events)
+        except IntegrityError as exc:
+            raise Conflict("记录冲突：该记录已存在或刚被他人修改，请重试") from exc
+        except OperationalError as exc:
+            if "locked" in str(exc).lower() or "timeout" in str(exc).lower():
+                raise LedgerBusy("数据库被其他写入者长时间锁定，请稍后重试") from exc
+            raise
+        except sqlite3.OperationalError as exc:  # pragma: no cover - defensive
+            raise LedgerBusy(f"数据库错误：{exc}") from exc
+        return [r.notification.id for r in recordings]
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Run a read-validate-append step again when another writer got there first."""
+        for _ in range(RETRIES - 1):
+            try:
+                return attempt()
+            except Conflict:
+                continue
+        return attempt()
+
+    def _check_fact_date(self, text: str) -> date:
+        day = parse_date(text)
+        effective = self.catalogue.effective
+        if day < effective:
+            raise InvalidInput(f"日期 {day} 早于考评办法施行日期 {effective}")
+        if day > date.today():
+            raise InvalidInput(f"日期 {day} 在今天之后")
+        return day
+
+    def _check_since(self, text: str) -> date:
+        day = parse_date(text, "起始日期")
+        if day < self.catalogue.effective:
+            raise InvalidInput(f"起始日期 {day} 早于考评办法施行日期 {self.catalogue.effective}")
+        return day
+
+    def _subject(self, window: str | None, staff: str | None, day: date) -> tuple[str, str | None]:
+        """Resolve `--window` / `--staff` to (attributed window, person) on a date (D2)."""
+        if bool(window) == bool(staff):
+            raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        if staff:
+            st = self.staff(staff)
+            at = st.window_on(day)
+            if at is None:
+                raise NotAllowed(f"{staff}（{st.name}）在 {day} 尚未分配到任何窗口")
+            return at, staff
+        assert window is not None
+        self.require_window(window)
+        return window, None
+
+    # --- registry -----------------------------------------------------------------------------
+
+    def init(self, center: str, rules_id: str = rules.DEFAULT_RULES) -> UUID:
+        """Set up the center and adopt a rules catalogue; refuses a second init."""
+        cat = rules.load(rules_id)
+        name = (center or "").strip()
+        if not name:
+            raise InvalidInput("中心名称不能为空")
+        if self.stream(ids.center_id()):
+            raise Conflict("账本已经初始化过，不能重复初始化")
+        e = self._event(
+            ev.CenterInitialised,
+            ids.center_id(),
+            1,
+            center=name,
+            rules=cat.id,
+            rules_revision=cat.revision,
+            rules_sha256=cat.sha256,
+        )
+        self._save(e)
+        return ids.center_id()
+
+    def add_window(self, code: str, name: str, department: str = "") -> UUID:
+        """Register a window under a new code."""
+        self.center()
+        code, name = (code or "").strip(), (name or "").strip()
+        if not code or any(c.isspace() or c == "," for c in code):
+            raise InvalidInput(f"窗口代码不能为空，且不能含空格或逗号：{code!r}")
+        if not name:
+            raise InvalidInput("窗口名称不能为空")
+        if self.window_exists(code):
+            raise Conflict(f"窗口代码已存在：{code}")
+        stream = ids.window_id(code)
+        e = self._event(
+            ev.WindowRegistered, stream, 1, code=code, name=name, department=(department or "").strip()
+        )
+        try:
+            self._save(e)
+        except Conflict:
+            raise Conflict(f"窗口代码已存在：{code}") from None
+        return stream
+
+    def add_staff(self, person: str, name: str, window: str, since: str) -> UUID:
+        """Register a person and their first window assignment."""
+        self.center()
+        person, name = (person or "").strip(), (name or "").strip()
+        if not person or any(c.isspace() or c == "," for c in person):
+            raise InvalidInput(f"人员编号不能为空，且不能含空格或逗号：{person!r}")
+        if not name:
+            raise InvalidInput("姓名不能为空")
+        day = self._check_since(since)
+        self.require_window(window)
+        stream = ids.staff_id(person)
+        if self.stream(stream):
+            raise Conflict(f"人员编号已存在：{person}")
+        e = self._event(
+            ev.StaffRegistered, stream, 1, staff_id=person, name=name, window=window, since=day
+        )
+        try:
+            self._save(e)
+        except Conflict:
+            raise Conflict(f"人员编号已存在：{person}") from None
+        return stream
+
+    def move_staff(self, person: str, window: str, since: str) -> UUID:
+        """Reassign a person (轮换) to another window from a date after their last assignment."""
+        self.center()
+        day = self._check_since(since)
+        self.require_window(window)
+
+        def attempt() -> UUID:
+            st = self.staff(person)
+            last_since, last_window = st.assignments[-1]
+            if day <= last_since:
+                raise NotAllowed(f"轮换日期 {day} 必须晚于上次分配日期 {last_since}")
+            if window == last_window:
+                raise NotAllowed(f"{person}（{st.name}）已在窗口 {window}")
+            stream = ids.staff_id(person)
+            self._save(
+                self._event(ev.StaffMoved, stream, st.version + 1, staff_id=person, window=window, since=day)
+            )
+            return stream
+
+        return self._retrying(attempt)
+
+    # --- findings -----------------------------------------------------------------------------
+
+    def _check_item(self, item: str, on_staff: bool) -> None:
+        code = (item or "").strip()
+        self.catalogue.item(code)
+        if on_staff and not code.startswith("S"):
+            raise InvalidInput(f"条目 {code} 是窗口考评条目，不能记在人员名下（请用 --window）")
+        if not on_staff and not code.startswith("W"):
+            raise InvalidInput(f"条目 {code} 是人员考评条目，不能记在窗口名下（请用 --staff）")
+
+    def _check_dq(self, dq: str | None, item: str, channel: str | None) -> str | None:
+        if not dq:
+            return None
+        kind = self.catalogue.disqualification(dq)
+        if not kind.allows(item):
+            allowed = "、".join(kind.items)
+            raise InvalidInput(f"条目 {item} 不能认定为取消资格类型 {dq}（{dq} 只适用于 {allowed}）")
+        if kind.channel_only is not None and channel != kind.channel_only:
+            label = self.catalogue.channels[kind.channel_only]
+            raise InvalidInput(f"取消资格类型 {dq} 只能来自经核实的{label}（投诉渠道 {kind.channel_only}）")
+        return dq
+
+    def record_finding(
+        self,
+        item: str,
+        *,
+        window: str | None = None,
+        staff: str | None = None,
+        day: str,
+        source: str,
+        dq: str | None = None,
+        note: str = "",
+        evidence_file: str | None = None,
+    ) -> UUID:
+        """Record one inspection finding against a window (W-item) or a person (S-item)."""
+        self.center()
+        if bool(window) == bool(staff):
+            raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        item = (item or "").strip()
+        self._check_item(item, on_staff=bool(staff))
+        d = self._check_fact_date(day)
+        self.catalogue.source_name(source)
+        self._check_dq(dq, item, None)
+        at, person = self._subject(window, staff, d)
+        staged = evidence.stage(self.location.evidence_dir, evidence_file) if evidence_file else None
+        stream = ids.new_id()
+        try:
+            self._save(
+                self._event(
+                    ev.FindingRecorded,
+                    stream,
+                    1,
+                    item=item,
+                    window=at,
+                    staff=person,
+                    date=d,
+                    source=source,
+                    dq=dq or None,
+                    note=(note or "").strip(),
+                    evidence=staged.meta if staged else None,
+                    row_key=None,
+                )
+            )
+        except BaseException:
+            evidence.abandon(staged)
+            raise
+        if staged:
+            evidence.commit(staged)
+        return stream
+
+    def import_findings(
+        self, rows: Sequence[SheetRow], progress: Callable[[int], None] | None = None
+    ) -> ImportResult:
+        """Record a sheet's findings all or none; rows already imported are skipped, not repeated."""
+        self.center()
+        cat = self.catalogue
+        windows: dict[str, bool] = {}
+        people: dict[str, StaffState | None] = {}
+        checked: list[tuple[SheetRow, date]] = []
+        errors: list[str] = []
+        for row in rows:
+            try:
+                checked.append((row, self._check_row(row, cat, windows, people)))
+            except (InvalidInput, NotFound, NotAllowed) as exc:
+                errors.append(f"第{row.line}行：{exc}")
+            if progress:
+                progress(1)
+        if errors:
+            more = f"（另有 {len(errors) - 1} 行有误）" if len(errors) > 1 else ""
+            raise InvalidInput(errors[0] + more)
+        stream_ids = [ids.sheet_row_id(row.key) for row, _ in checked]
+        existing = self._existing(stream_ids)
+        now = self._now()
+        new_events: list[ev.Fact] = []
+        added: list[UUID] = []
+        for (row, d), stream in zip(checked, stream_ids, strict=True):
+            if stream in existing:
+                continue
+            window = row.window
+            new_events.append(
+                ev.FindingRecorded(  # type: ignore[call-arg]
+                    originator_id=stream,
+                    originator_version=1,
+                    timestamp=now,
+                    actor=self.actor,
+                    item=row.item,
+                    window=window,
+                    staff=row.staff or None,
+                    date=d,
+                    source=row.source,
+                    dq=row.dq or None,
+                    note=row.note,
+                    evidence=None,
+                    row_key=row.key,
+                )
+            )
+            added.append(stream)
+        if new_events:
+            self._save(*new_events)
+        return ImportResult(added=added, skipped=len(checked) - len(added))
+
+    def _check_row(
+        self,
+        row: SheetRow,
+        cat: rules.Catalogue,
+        windows: dict[str, bool],
+        people: dict[str, StaffState | None],
+    ) -> date:
+        on_staff = bool(row.staff)
+        self._check_item(row.item, on_staff=on_staff)
+        d = self._check_fact_date(row.date)
+        cat.source_name(row.source)
+        self._check_dq(row.dq or None, row.item, None)
+        if not row.window:
+            raise InvalidInput("缺少窗口代码")
+        if row.window not in windows:
+            windows[row.window] = self.window_exists(row.window)
+        if not windows[row.window]:
+            raise NotFound(f"未登记的窗口：{row.window}")
+        if on_staff:
+            if row.staff not in people:
+                st = fold_staff(self.stream(ids.staff_id(row.staff)))
+                people[row.staff] = st if st.exists else None
+            st = people[row.staff]
+            if st is None:
+                raise NotFound(f"未登记的人员：{row.staff}")
+            at = st.window_on(d)
+            if at != row.window:
+                where = f"窗口 {at}" if at else "任何窗口"
+                raise NotAllowed(f"{row.staff}（{st.name}）在 {d} 属于{where}，不是窗口 {row.window}")
+        return d
+
+    def _existing(self, stream_ids: list[UUID]) -> set[UUID]:
+        finder = getattr(self.recorder, "existing_originators", None)
+        if finder is not None:
+            return finder(stream_ids)
+        return {s for s in stream_ids if self.recorder.select_events(s, limit=1)}
+
+    def retract(self, fact_id: str, reason: str) -> UUID:
+        """Withdraw a mistaken finding with a reason; the finding stays in the ledger, marked."""
+        self.center()
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("撤回必须说明理由（--reason）")
+
+        def attempt() -> UUID:
+            st = self.fact(fact_id)
+            if not isinstance(st.first, ev.FindingRecorded):
+                raise NotAllowed(f"{fact_id} 不是检查记录，只有检查记录可以撤回")
+            if st.status == "retracted":
+                raise NotAllowed(f"检查记录 {fact_id} 已经撤回过")
+            stream = st.first.originator_id
+            self._save(self._event(ev.FindingRetracted, stream, st.version + 1, reason=reason))
+            return stream
+
+        return self._retrying(attempt)
+
+    # --- bonus claims -------------------------------------------------------------------------
+
+    def claim_bonus(
+        self,
+        kind: str,
+        *,
+        window: str | None = None,
+        staff: str | None = None,
+        day: str,
+        evidence_file: str,
+        level: str | None = None,
+        place: int | None = None,
+        ref: str | None = None,
+    ) -> UUID:
+        """Record a bonus claim with its evidence; it counts only after verification (D5)."""
+        self.center()
+        cat = self.catalogue
+        bk = cat.bonus_kind(kind)
+        d = self._check_fact_date(day)
+        if staff and not window and bk.staff_item is None:
+            raise InvalidInput(f"加分类型 {kind}（{bk.name}）只适用于窗口")
+        if bk.by == "level":
+            if not level:
+                raise InvalidInput(f"加分类型 {kind} 需要 --level（{' '.join(bk.window_points)}）")
+            cat.level_name(level)
+            if level not in bk.window_points:
+                raise InvalidInput(f"加分类型 {kind} 没有级别 {level}（可用：{' '.join(bk.window_points)}）")
+        elif level:
+            raise InvalidInput(f"加分类型 {kind} 不分级别，不能指定 --level")
+        if bk.by == "place":
+            if place is None:
+                raise InvalidInput(f"加分类型 {kind} 需要 --place（名次 {'/'.join(bk.window_points)}）")
+            if str(place) not in bk.window_points:
+                raise InvalidInput(f"名次只计前 {len(bk.window_points)} 名：{place}")
+        elif place is not None:
+            raise InvalidInput(f"加分类型 {kind} 不分名次，不能指定 --place")
+        if not evidence_file:
+            raise InvalidInput("加分必须提供证明材料（--evidence）")
+        at, person = self._subject(window, staff, d)
+        staged = evidence.stage(self.location.evidence_dir, evidence_file)
+        stream = ids.new_id()
+        try:
+            self._save(
+                self._event(
+                    ev.BonusClaimed,
+                    stream,
+                    1,
+                    kind=kind,
+                    window=at,
+                    staff=person,
+                    date=d,
+                    evidence=staged.meta,
+                    level=level or None,
+                    place=place,
+                    ref=(ref or "").strip() or None,
+                )
+            )
+        except BaseException:
+            evidence.abandon(staged)
+            raise
+        evidence.commit(staged)
+        return stream
+
+    def _decide_claim(self, fact_id: str, cls: type[ev.Fact], **fields: Any) -> UUID:
+        self.center()
+
+        def attempt() -> UUID:
+            st = self.fact(fact_id)
+            if not isinstance(st.first, ev.BonusClaimed):
+                raise NotAllowed(f"{fact_id} 不是加分申报")
+            if st.status != "claimed":
+                done = {"verified": "已核实", "rejected": "已驳回"}[st.status]
+                raise NotAllowed(f"加分申报 {fact_id} {done}，不能再处理")
+            stream = st.first.originator_id
+            self._save(self._event(cls, stream, st.version + 1, **fields))
+            return stream
+
+        return self._retrying(attempt)
+
+    def verify_bonus(self, fact_id: str) -> UUID:
+        """Accept a claim after checking its evidence."""
+        return self._decide_claim(fact_id, ev.BonusVerified)
+
+    def reject_bonus(self, fact_id: str, reason: str) -> UUID:
+        """Reject a claim, with a reason."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("驳回必须说明理由（--reason）")
+        return self._decide_claim(fact_id, ev.BonusRejected, reason=reason)
+
+    # --- complaints ---------------------------------------------------------------------------
+
+    def record_complaint(
+        self, *, window: str | None = None, staff: str | None = None, day: str, channel: str, text: str
+    ) -> UUID:
+        """Record a complaint or 征求意见 response; it counts only once verified (D9)."""
+        self.center()
+        d = self._check_fact_date(day)
+        self.catalogue.channel_name(channel)
+        text = (text or "").strip()
+        if not text:
+            raise InvalidInput("投诉内容不能为空（--text）")
+        at, person = self._subject(window, staff, d)
+        stream = ids.new_id()
+        self._save(
+            self._event(
+                ev.ComplaintReceived, stream, 1, window=at, staff=person, date=d, channel=channel, text=text
+            )
+        )
+        return stream
+
+    def _open_complaint(self, fact_id: str) -> StatusState:
+        st = self.fact(fact_id)
+        if not isinstance(st.first, ev.ComplaintReceived):
+            raise NotAllowed(f"{fact_id} 不是投诉记录")
+        if st.status != "received":
+            done = {"verified": "已核实", "dismissed": "已驳回"}[st.status]
+            raise NotAllowed(f"投诉 {fact_id} {done}，不能再处理")
+        return st
+
+    def verify_complaint(self, fact_id: str, item: str, dq: str | None = None) -> UUID:
+        """Find a complaint true: name the item it breaches and, where allowed, a disqualification."""
+        self.center()
+        item = (item or "").strip()
+
+        def attempt() -> UUID:
+            st = self._open_complaint(fact_id)
+            first = st.first
+            assert isinstance(first, ev.ComplaintReceived)
+            self._check_item(item, on_staff=first.staff is not None)
+            self._check_dq(dq, item, first.channel)
+            stream = first.originator_id
+            self._save(self._event(ev.ComplaintVerified, stream, st.version + 1, item=item, dq=dq or None))
+            return stream
+
+        return self._retrying(attempt)
+
+    def dismiss_complaint(self, fact_id: str, reason: str) -> UUID:
+        """Find a complaint untrue, with a reason."""
+        self.center()
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("驳回投诉必须说明理由（--reason）")
+
+        def attempt() -> UUID:
+            st = self._open_complaint(fact_id)
+            stream = st.first.originator_id
+            self._save(self._event(ev.ComplaintDismissed, stream, st.version + 1, reason=reason))
+            return stream
+
+        return self._retrying(attempt)
+
+
+def open_ledger(url: str | None, actor: str | None = None, *, create: bool = False) -> Ledger:
+    """Open the ledger at a `--db` URL; without `create`, a missing SQLite file is refused, not made."""
+    location = parse_url(url)
+    if location.backend == "sqlite" and not create and not location.exists:
+        raise NotAllowed(f"账本不存在：{location.sqlite_path}（请先运行 kaoping init，或用 --db 指定账本）")
+    if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
+        raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
+    try:
+        return Ledger(location, actor)
+    except PersistenceError as exc:
+        raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc

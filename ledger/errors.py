@@ -1,0 +1,31 @@
+"""Domain errors: every refusal a user can meet is one of these, shown as one Chinese line."""
+
+from __future__ import annotations
+
+
+class KaopingError(Exception):
+    """Base of every refusal; the CLI turns it into exit code 2 and a one-line message."""
+
+
+class InvalidInput(KaopingError):
+    """The input is malformed: an unknown code, an impossible date, a bad file."""
+
+
+class NotFound(KaopingError):
+    """The named window, person or fact does not exist in the ledger."""
+
+
+class NotAllowed(KaopingError):
+    """The request is well-formed but the ledger's state forbids it."""
+
+
+class Conflict(KaopingError):
+    """Something with that identity already exists."""
+
+
+class CatalogueError(KaopingError):
+    """The rules catalogue data file is inconsistent and must not be used."""
+
+
+class LedgerBusy(KaopingError):
+    """The database stayed locked by another writer for longer than the timeout."""

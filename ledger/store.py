@@ -1,0 +1,131 @@
+"""Where the ledger lives: database URLs, the eventsourcing environment, and a faster SQLite recorder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from ledger.errors import InvalidInput
+
+DEFAULT_URL = "sqlite:///kaoping.db"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A parsed `--db` URL: which backend, its eventsourcing environment, and the evidence folder."""
+
+    url: str
+    backend: str  # "sqlite" or "postgres"
+    env: dict[str, str]
+    evidence_dir: Path
+    sqlite_path: Path | None = None
+
+    @property
+    def exists(self) -> bool:
+        """False only for a SQLite file that is not there yet (PostgreSQL is asked, not guessed)."""
+        return self.sqlite_path is None or self.sqlite_path.exists()
+
+    def display(self) -> str:
+        """The URL without a password, safe to print."""
+        parts = urlsplit(self.url)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+            return parts._replace(netloc=netloc).geturl()
+        return self.url
+
+
+def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
+    """Turn `--db` (a URL or a plain path) into a Location; refuse anything else."""
+    url = (url or DEFAULT_URL).strip()
+    if not url:
+        raise InvalidInput("数据库地址为空")
+    lock_timeout = os.environ.get("KAOPING_LOCK_TIMEOUT", "10")
+    if url.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(url)
+        dbname = parts.path.lstrip("/")
+        if not parts.hostname or not dbname:
+            raise InvalidInput(f"PostgreSQL 地址不完整（需要主机和数据库名）：{url}")
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(dbname),
+            "POSTGRES_HOST": parts.hostname,
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or ""),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_LOCK_TIMEOUT": lock_timeout,
+            "POSTGRES_CONN_MAX_AGE": "",
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "2",
+        }
+        ev = Path(evidence_dir or os.environ.get("KAOPING_EVIDENCE_DIR") or "kaoping-evidence")
+        return Location(url=url, backend="postgres", env=env, evidence_dir=ev)
+    if url.startswith("sqlite://"):
+        if not url.startswith("sqlite:///"):
+            raise InvalidInput(f"SQLite 地址应写作 sqlite:///路径：{url}")
+        path_text = unquote(url[len("sqlite:///"):])
+    elif "://" in url:
+        raise InvalidInput(f"不支持的数据库地址：{url}（可用 sqlite:///文件 或 postgresql://…）")
+    else:
+        path_text = url
+    if not path_text or path_text.endswith("/"):
+        raise InvalidInput(f"SQLite 地址缺少文件名：{url}")
+    path = Path(path_text)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": lock_timeout,
+        "APPLICATION_RECORDER_TOPIC": "ledger.store:FastSQLiteApplicationRecorder",
+    }
+    default_ev = path.with_name(path.stem + ".evidence")
+    ev = Path(evidence_dir or os.environ.get("KAOPING_EVIDENCE_DIR") or default_ev)
+    return Location(url=url, backend="sqlite", env=env, evidence_dir=ev, sqlite_path=path)
+
+
+class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    """Inserts a batch with one executemany; ids follow from MAX(rowid) under the write lock."""
+
+    def _insert_events(
+        self,
+        c: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        **_: Any,
+    ) -> Sequence[int] | None:
+        c.execute(self.select_max_notification_id_statement)
+        first = (c.fetchone()[0] or 0) + 1
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (
+                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                )
+                for s in stored_events
+            ],
+        )
+        return list(range(first, first + len(stored_events)))
+
+    def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
+        """Which of these stream ids already have events (for idempotent imports)."""
+        found: set[UUID] = set()
+        chunk: list[str] = []
+        hex_ids = [i.hex for i in ids]
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(hex_ids), 500):
+                chunk = hex_ids[start : start + 500]
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update(UUID(row[0]) for row in c.fetchall())
+        return found

@@ -1,0 +1,82 @@
+"""The auditor's raw view: one Chinese line per event, in ledger order."""
+
+from __future__ import annotations
+
+from ledger import events as ev
+from ledger.catalogue import Catalogue
+
+TYPE_NAMES: dict[type[ev.Fact], str] = {
+    ev.CenterInitialised: "中心初始化",
+    ev.WindowRegistered: "登记窗口",
+    ev.StaffRegistered: "登记人员",
+    ev.StaffMoved: "人员轮换",
+    ev.FindingRecorded: "检查记录",
+    ev.FindingRetracted: "撤回记录",
+    ev.BonusClaimed: "加分申报",
+    ev.BonusVerified: "加分核实",
+    ev.BonusRejected: "加分驳回",
+    ev.ComplaintReceived: "投诉登记",
+    ev.ComplaintVerified: "投诉核实",
+    ev.ComplaintDismissed: "投诉驳回",
+    ev.ShortlistFrozen: "确定入围",
+    ev.DecisionRecorded: "党组决定",
+    ev.QuarterPublished: "公布结果",
+}
+
+
+def type_name(e: ev.Fact) -> str:
+    """The Chinese name of an event's type (its class name when unknown)."""
+    return TYPE_NAMES.get(type(e), type(e).__name__)
+
+
+def _subject(window: str, staff: str | None) -> str:
+    return f"人员 {staff}（窗口 {window}）" if staff else f"窗口 {window}"
+
+
+def summary(e: ev.Fact, cat: Catalogue | None) -> str:
+    """A one-line Chinese description of what the event records."""
+    sid = str(e.originator_id)
+    if isinstance(e, ev.CenterInitialised):
+        return f"{e.center} 采用考评规则 {e.rules}（第{e.rules_revision}版）"
+    if isinstance(e, ev.WindowRegistered):
+        dept = f"，{e.department}" if e.department else ""
+        return f"窗口 {e.code} {e.name}{dept}"
+    if isinstance(e, ev.StaffRegistered):
+        return f"{e.staff_id} {e.name}，自 {e.since} 在窗口 {e.window}"
+    if isinstance(e, ev.StaffMoved):
+        return f"{e.staff_id} 自 {e.since} 轮换到窗口 {e.window}"
+    if isinstance(e, ev.FindingRecorded):
+        src = cat.sources.get(e.source, e.source) if cat else e.source
+        dq = f"，取消资格：{e.dq}" if e.dq else ""
+        note = f"，{e.note}" if e.note else ""
+        return f"{sid} {e.date} {_subject(e.window, e.staff)} 违反 {e.item}（{src}）{dq}{note}"
+    if isinstance(e, ev.FindingRetracted):
+        return f"{sid} 撤回，理由：{e.reason}"
+    if isinstance(e, ev.BonusClaimed):
+        detail = "".join(
+            [
+                f" {cat.levels.get(e.level, e.level) if cat else e.level}" if e.level else "",
+                f" 第{e.place}名" if e.place else "",
+                f" 《{e.ref}》" if e.ref else "",
+            ]
+        )
+        return f"{sid} {e.date} {_subject(e.window, e.staff)} 申报 {e.kind}{detail}，证明 {e.evidence['name']}"
+    if isinstance(e, ev.BonusVerified):
+        return f"{sid} 加分申报已核实"
+    if isinstance(e, ev.BonusRejected):
+        return f"{sid} 加分申报驳回，理由：{e.reason}"
+    if isinstance(e, ev.ComplaintReceived):
+        ch = cat.channels.get(e.channel, e.channel) if cat else e.channel
+        return f"{sid} {e.date} {_subject(e.window, e.staff)} 来自{ch}：{e.text}"
+    if isinstance(e, ev.ComplaintVerified):
+        dq = f"，取消资格：{e.dq}" if e.dq else ""
+        return f"{sid} 经查实，违反 {e.item}{dq}"
+    if isinstance(e, ev.ComplaintDismissed):
+        return f"{sid} 投诉不成立，理由：{e.reason}"
+    if isinstance(e, ev.ShortlistFrozen):
+        return f"{e.quarter} 入围窗口 {len(e.windows)} 个、人员 {len(e.staff)} 名"
+    if isinstance(e, ev.DecisionRecorded):
+        return f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；四星 {','.join(e.four) or '无'}"
+    if isinstance(e, ev.QuarterPublished):
+        return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…）"
+    return type(e).__name__
