@@ -71,6 +71,7 @@ class Ledger(Application[UUID]):
         self.location = location
         self.actor = (actor or "").strip() or default_actor()
         self._catalogue: rules.Catalogue | None = None
+        self.created_file = False  # True when opening made a new SQLite file
         super().__init__(env=location.env)
 
     def construct_transcoder(self) -> Transcoder:
@@ -649,7 +650,12 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
         raise NotAllowed(f"账本不存在：{location.sqlite_path}（请先运行 kaoping init，或用 --db 指定账本）")
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
+    existed = location.exists
     try:
-        return Ledger(location, actor)
+        app = Ledger(location, actor)
     except PersistenceError as exc:
         raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
+    app.created_file = not existed
+    return app
