@@ -90,3 +90,20 @@ def test_a_finding_event_survives_the_full_store_and_load_path(d: date, note: st
     back = mapper.to_domain_event(mapper.to_stored_event(e))
     assert back == e
     assert type(back.date) is date and back.originator_id == u and back.timestamp == t
+
+
+@settings(max_examples=300)
+@given(st.one_of(values, st.decimals(allow_nan=False, allow_infinity=False), st.times()))
+def test_the_fast_encoder_writes_the_same_bytes_as_the_general_tagging_one(value: Any) -> None:
+    assert T.encode(value) == orjson.dumps(T._tag(value))
+
+
+def test_a_datetime_subclass_is_refused_rather_than_silently_retyped() -> None:
+    import pytest
+    from eventsourcing.persistence import TranscodingNotRegisteredError
+
+    class Moment(datetime):
+        pass
+
+    with pytest.raises(TranscodingNotRegisteredError):
+        T.encode({"at": Moment(2008, 6, 1)})
