@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
+    Mapper,
     Notification,
     Recording,
     OperationalError,
@@ -32,7 +33,7 @@ from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, No
 from ledger.sheet import SheetRow
 from ledger.store import Location, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
-from ledger.transcoder import OrjsonTranscoder
+from ledger.transcoder import OrjsonMapper, OrjsonTranscoder
 
 T = TypeVar("T")
 RETRIES = 8
@@ -80,6 +81,10 @@ class Ledger(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        base = super().construct_mapper()
+        return OrjsonMapper(transcoder=base.transcoder, compressor=base.compressor, cipher=base.cipher)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Application.save for our own events, minus its per-event runtime Protocol check (~7 µs each)."""

@@ -12,9 +12,12 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
+    Mapper,
+    StoredEvent,
     Transcoding,
     UUIDAsHex,
 )
+from eventsourcing.utils import get_topic
 
 
 class DateAsISO(Transcoding):
@@ -36,6 +39,7 @@ class _NotPlain(Exception):
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 _CONTAINERS = (dict, list, tuple)
+_SUSPECT = frozenset({UUID, dict, list, tuple})
 
 
 def _has_uuid(obj: Any) -> bool:
@@ -70,7 +74,11 @@ class OrjsonTranscoder(JSONTranscoder):
         the same bytes for everything the fast path accepts.
         """
         t = type(obj)
-        if t is UUID or ((t is dict or t is list or t is tuple) and _has_uuid(obj)):
+        if t is dict:
+            # map/isdisjoint run in C: a flat event state with no container is settled at once
+            if not _SUSPECT.isdisjoint(map(type, obj.values())) and _has_uuid(obj):
+                return orjson.dumps(self._tag(obj))
+        elif t is UUID or ((t is list or t is tuple) and _has_uuid(obj)):
             return orjson.dumps(self._tag(obj))
         try:
             return orjson.dumps(obj, default=self._default, option=_OPTIONS)
@@ -126,3 +134,22 @@ class OrjsonTranscoder(JSONTranscoder):
         if t is list:
             return [self._untag(v) for v in obj]
         return obj
+
+
+class OrjsonMapper(Mapper):  # type: ignore[type-arg]
+    """Mapper.to_stored_event with the same output and less per-event overhead (bulk imports)."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        cls = type(domain_event)
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(cls, "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        data = self.transcoder.encode(state)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
+        return StoredEvent(originator_id, originator_version, get_topic(cls), data)
