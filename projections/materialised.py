@@ -75,9 +75,10 @@ class BoundedIndex(dict):  # type: ignore[type-arg]
 class QuarterProjection:
     """The quarter fold state of one ledger, materialised in its database."""
 
-    def __init__(self, ledger: Ledger, storage: ProjectionStorage | None = None) -> None:
+    def __init__(self, ledger: Ledger, storage: ProjectionStorage | None = None, index_limit: int = 200_000) -> None:
         self.ledger = ledger
         self.storage = storage or storage_for(ledger)
+        self.index_limit = index_limit
         self.state: State | None = None
 
     # --- loading and saving ---------------------------------------------------------------------
@@ -95,7 +96,7 @@ class QuarterProjection:
         return quarter_of(day) if day is not None else None
 
     def _fresh(self) -> State:
-        return State(StoredQuarters(self.storage), BoundedIndex(), RegistryState(), lookup=self._fact_quarter)
+        return State(StoredQuarters(self.storage), BoundedIndex(self.index_limit), RegistryState(), lookup=self._fact_quarter)
 
     def load(self) -> State:
         """The stored state (empty when missing or written by another fold version)."""
