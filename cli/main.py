@@ -131,9 +131,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import facts, registry, log
+    from cli import facts, log, quarter, questions, registry
 
-    for module in (registry, facts, log):
+    for module in (registry, facts, log, quarter, questions):
         module.register(cli)
 
 
