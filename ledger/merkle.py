@@ -19,7 +19,6 @@ from ledger.errors import KaopingError
 
 HASH_SIZE = 32
 EMPTY_ROOT = sha256(b"").digest()
-_NODE_PREFIX = sha256(b"\x01")
 
 
 class ProofError(KaopingError):
@@ -38,18 +37,11 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 
 def _next_level(level: bytes) -> bytes:
     """Pair neighbouring nodes of one level; an odd last node is carried up unchanged."""
-    n = len(level) // HASH_SIZE
-    mv = memoryview(level)
-    pairs = n // 2
-    copy = _NODE_PREFIX.copy
-    out = bytearray(((n + 1) // 2) * HASH_SIZE)
-    for i in range(pairs):
-        h = copy()
-        h.update(mv[i * 64 : i * 64 + 64])
-        out[i * 32 : i * 32 + 32] = h.digest()
-    if n & 1:
-        out[pairs * 32 :] = mv[(n - 1) * 32 :]
-    return bytes(out)
+    end = (len(level) // 64) * 64
+    parts = [sha256(b"\x01" + level[i : i + 64]).digest() for i in range(0, end, 64)]
+    if end < len(level):
+        parts.append(level[end:])
+    return b"".join(parts)
 
 
 def root_of(leaf_hashes: Iterable[bytes]) -> bytes:
