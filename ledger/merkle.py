@@ -79,10 +79,14 @@ class MerkleTree:
             raise IndexError(index)
         return bytes(self._leaves[index * HASH_SIZE : (index + 1) * HASH_SIZE])
 
+    def leaves_view(self) -> bytes:
+        """All leaf hashes, 32 bytes each, as one byte string."""
+        return self._build()[0]
+
     def _build(self) -> list[bytes]:
         if self._levels is None:
             levels = [bytes(self._leaves)]
-            while len(levels[-1]) > HASH_SIZE:
+            while len(levels[-1]) > HASH_SIZE:  # ~64 MB in all for a million leaves
                 levels.append(_next_level(levels[-1]))
             self._levels = levels
         return self._levels
