@@ -199,7 +199,8 @@ class Report:
             ],
             "newer_than_checkpoint": self.newer_than_checkpoint,
             "external": self.external,
-            "broken": {"position": b.position, "kind": b.kind, "message": b.message} if b else None,
+            "broken": {"position": b.position, "kind": b.kind, "message": b.message,
+                       "earliest": b.position if b.earliest is None else b.earliest} if b else None,
             "problems": [{"position": f.position, "kind": f.kind, "message": f.message}
                          for f in sorted(self.flaws, key=lambda f: f.position)],
         }
@@ -217,10 +218,9 @@ def _locate(tree: MerkleTree, digests: bytes, good: int, upto: int, context: str
         if leaves[i * 32 : i * 32 + DIGEST] != digests[i * DIGEST : (i + 1) * DIGEST]:
             return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}")
     if known < upto and known < len(tree):
-        return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入：{context}")
-    if len(tree) < upto:
-        return Flaw(len(tree) + 1, "truncated", f"位置 {len(tree) + 1} 起的事件被删除：{context}")
-    return Flaw(good + 1, "content", f"位置 {good + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}")
+        return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
+                    earliest=known + 1)
+    return Flaw(good + 1, "content", f"位置 {good + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}", earliest=good + 1)
 
 
 def check(
@@ -333,8 +333,11 @@ def _check_external(report: Report, note: str, key: VerifierKey | None, digests:
     out: dict[str, Any] = {"size": ext.size, "root": ext.root_b64, "extends": False}
     context = f"与外部检查点（大小 {ext.size}）不符"
     if ext.size > tree.size:
+        start = good if good <= ext.size else 0
+        also = f"（若中间也有删除，最早可能从位置 {start + 1} 起）" if start < tree.size else ""
         report.flaws.append(Flaw(tree.size + 1, "truncated",
-                                 f"外部检查点记录了 {ext.size} 个事件，账本现在只有 {tree.size} 个：位置 {tree.size + 1} 起的事件被删除"))
+                                 f"外部检查点记录了 {ext.size} 个事件，账本现在只有 {tree.size} 个：位置 {tree.size + 1} 起的事件被删除{also}",
+                                 earliest=start + 1))
     elif tree.root(ext.size) != ext.root:
         start = good if good <= ext.size else 0
         report.flaws.append(_locate(tree, digests, start, ext.size, context))

@@ -74,6 +74,7 @@ class Flaw:
     position: int
     kind: str
     message: str
+    earliest: int | None = None  # when the change cannot be pinned down: the lowest position it may be at
 
 
 @dataclass
