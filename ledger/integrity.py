@@ -24,7 +24,7 @@ from ledger import events as ev
 from ledger import ids
 from ledger.checkpoint import Checkpoint, open_checkpoint
 from ledger.errors import Conflict, InvalidInput, KaopingError, NotAllowed, NotFound
-from ledger.leaves import Flaw, Scan, raw_rows, scan
+from ledger.leaves import Flaw, Scan, scan
 from ledger.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
 from ledger.note import NoteError, SignerKey, VerifierKey, read_key_file, sign_note, write_key_file
 from ledger.store import Location
@@ -210,12 +210,18 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
+    """The first DIGEST bytes of leaves lo..hi-1, concatenated (what a stored checkpoint keeps)."""
+    leaves = tree.leaves_view()
+    return b"".join([leaves[i : i + DIGEST] for i in range(lo * 32, hi * 32, 32)])
+
+
 def _locate(tree: MerkleTree, digests: bytes, good: int, upto: int, context: str) -> Flaw:
     """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
-    leaves = tree.leaves_view()
     known = min(upto, len(digests) // DIGEST, len(tree))
+    now = leaf_digests(tree, good, known)
     for i in range(good, known):
-        if leaves[i * 32 : i * 32 + DIGEST] != digests[i * DIGEST : (i + 1) * DIGEST]:
+        if now[(i - good) * DIGEST : (i - good + 1) * DIGEST] != digests[i * DIGEST : (i + 1) * DIGEST]:
             return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}")
     if known < upto and known < len(tree):
         return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
@@ -232,12 +238,10 @@ def check(
     track: UUID | None = None,
 ) -> Report:
     """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it."""
-    s = scan(
-        raw_rows(ledger), KNOWN_TOPICS, INTEGRITY_STREAM.bytes, frozenset({KEY_TOPIC, CHECKPOINT_TOPIC}),
-        track.bytes if track else None,
-    )
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, frozenset({KEY_TOPIC, CHECKPOINT_TOPIC}),
+             track.bytes if track else None)
     report = Report(s, trusted, key_source, flaws=list(s.flaws))
-    report.integrity_version = s.versions.get(INTEGRITY_STREAM.bytes, 0)
+    report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
     digests = bytearray()
     good = 0  # leaves 1..good match a signed root
@@ -307,9 +311,7 @@ def check(
                     verify_consistency(prev_size, size, tree.consistency_proof(prev_size, size), prev_root, cp.root)
                 except ProofError as exc:  # pragma: no cover - both roots were recomputed from the same leaves
                     flaws.append(Flaw(pos, "consistency", f"检查点之间不一致：{exc}"))
-            leaves = tree.leaves_view()
-            if any(leaves[i * 32 : i * 32 + DIGEST] != kept[(i - prev_size) * DIGEST : (i - prev_size + 1) * DIGEST]
-                   for i in range(prev_size, size)):
+            if leaf_digests(tree, prev_size, size) != kept:
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
             if good == prev_size:
                 good = size
@@ -366,8 +368,7 @@ def make_checkpoint(ledger: Any, key_file: str | os.PathLike[str] | None = None)
             raise NotAllowed(f"账本校验未通过，拒绝签发检查点：位置 {b.position}：{b.message}（请运行 kaoping verify）")
         tree = report.tree
         prev = report.checkpoints[-1].size if report.checkpoints else 0
-        leaves = tree.leaves_view()
-        kept = b"".join(leaves[i * 32 : i * 32 + DIGEST] for i in range(prev, tree.size))
+        kept = leaf_digests(tree, prev, tree.size)
         note = sign_note(Checkpoint(signer.name, tree.size, tree.root()).body(), signer)
         event = ev.CheckpointRecorded(  # type: ignore[call-arg]
             originator_id=INTEGRITY_STREAM,

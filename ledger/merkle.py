@@ -44,6 +44,14 @@ def _next_level(level: bytes) -> bytes:
     return b"".join(parts)
 
 
+def lower_levels(leaves: bytes, height: int) -> list[bytes]:
+    """Levels 0..height of the tree over `leaves` (fewer when the tree is shorter)."""
+    levels = [leaves]
+    while len(levels) <= height and len(levels[-1]) > HASH_SIZE:
+        levels.append(_next_level(levels[-1]))
+    return levels
+
+
 def root_of(leaf_hashes: Iterable[bytes]) -> bytes:
     """The tree head over a sequence of leaf hashes (RFC 9162 MTH)."""
     return MerkleTree(b"".join(leaf_hashes)).root()
@@ -55,8 +63,18 @@ class MerkleTree:
     def __init__(self, leaves: bytes | bytearray = b"") -> None:
         if len(leaves) % HASH_SIZE:
             raise ValueError("leaf hashes must be 32 bytes each")
-        self._leaves = bytearray(leaves)
+        self._leaves: bytes | bytearray = leaves
         self._levels: list[bytes] | None = None
+
+    @classmethod
+    def from_levels(cls, levels: Sequence[bytes]) -> MerkleTree:
+        """A tree from its lowest levels already computed (e.g. by joining aligned segments)."""
+        tree = cls(levels[0])
+        built = list(levels)
+        while len(built[-1]) > HASH_SIZE:
+            built.append(_next_level(built[-1]))
+        tree._levels = built
+        return tree
 
     def __len__(self) -> int:
         return len(self._leaves) // HASH_SIZE
@@ -70,6 +88,8 @@ class MerkleTree:
         """Add one leaf hash at the end."""
         if len(leaf) != HASH_SIZE:
             raise ValueError("a leaf hash is 32 bytes")
+        if not isinstance(self._leaves, bytearray):
+            self._leaves = bytearray(self._leaves)
         self._leaves += leaf
         self._levels = None
 
@@ -85,7 +105,7 @@ class MerkleTree:
 
     def _build(self) -> list[bytes]:
         if self._levels is None:
-            levels = [bytes(self._leaves)]
+            levels = [self._leaves if isinstance(self._leaves, bytes) else bytes(self._leaves)]
             while len(levels[-1]) > HASH_SIZE:  # ~64 MB in all for a million leaves
                 levels.append(_next_level(levels[-1]))
             self._levels = levels

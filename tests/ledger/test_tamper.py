@@ -350,3 +350,31 @@ def test_a_state_stored_as_text_instead_of_bytes_is_caught(rows: SqliteRows) -> 
     rows.conn.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?", (rows.rowid(5),))
     report = rows.verify()
     assert broken_at(report) == 5
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_two_process_scan_of_a_large_ledger_finds_exactly_what_one_process_finds(base: Base, data: st.DataObject) -> None:
+    from ledger import leaves
+
+    r = tampered(base)
+    try:
+        how = data.draw(st.sampled_from(["none", "delete", "version", "flip"]))
+        position = data.draw(st.integers(1, r.count()))
+        if how == "delete":
+            r.delete(position)
+        elif how == "version":
+            r.set(position, "originator_version", r.row(position)[1] + 50)
+        elif how == "flip":
+            r.set(position, "state", r.row(position)[3] + b" ")
+        single = r.verify(base.external)
+        saved = leaves.PARALLEL_MIN, leaves.CHUNK_HEIGHT
+        leaves.PARALLEL_MIN, leaves.CHUNK_HEIGHT = 8, data.draw(st.integers(1, 3))
+        try:
+            double = r.verify(base.external)
+        finally:
+            leaves.PARALLEL_MIN, leaves.CHUNK_HEIGHT = saved
+        assert double.tree.root() == single.tree.root()
+        assert sorted(double.flaws, key=repr) == sorted(single.flaws, key=repr)
+    finally:
+        r.close()
