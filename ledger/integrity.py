@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -170,8 +170,18 @@ class Report:
 
     @property
     def broken(self) -> Flaw | None:
-        """The first broken position (lowest), or None when intact."""
-        return min(self.flaws, key=lambda f: f.position) if self.flaws else None
+        """The first broken position, or None when intact.
+
+        A flaw pinned to a position wins over a range that starts earlier; the range's start is
+        then reported as `earliest`.
+        """
+        if not self.flaws:
+            return None
+        exact = [f for f in self.flaws if f.exact]
+        pick = min(exact or self.flaws, key=lambda f: f.position)
+        starts = [f.position if f.earliest is None else f.earliest for f in self.flaws if not f.exact]
+        earliest = min(starts + [pick.position if pick.earliest is None else pick.earliest])
+        return replace(pick, earliest=earliest if earliest < pick.position else pick.earliest)
 
     @property
     def ok(self) -> bool:
@@ -216,17 +226,25 @@ def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
     return b"".join([leaves[i : i + DIGEST] for i in range(lo * 32, hi * 32, 32)])
 
 
-def _locate(tree: MerkleTree, digests: bytes, good: int, upto: int, context: str) -> Flaw:
+def _locate(
+    tree: MerkleTree, digests: bytes, good: int, upto: int, context: str, holes: Sequence[tuple[int, int]] = ()
+) -> Flaw:
     """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
     known = min(upto, len(digests) // DIGEST, len(tree))
     now = leaf_digests(tree, good, known)
     for i in range(good, known):
+        if any(lo <= i < hi for lo, hi in holes):
+            continue
         if now[(i - good) * DIGEST : (i - good + 1) * DIGEST] != digests[i * DIGEST : (i + 1) * DIGEST]:
-            return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}")
+            unknown = [lo for lo, hi in holes if good <= lo < i]
+            return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}",
+                        earliest=min(unknown) + 1 if unknown else None)
     if known < upto and known < len(tree):
         return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
-                    earliest=known + 1)
-    return Flaw(good + 1, "content", f"位置 {good + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}", earliest=good + 1)
+                    earliest=known + 1, exact=False)
+    start = min([lo for lo, _ in holes if good <= lo < upto] + [upto - 1]) if holes else good
+    return Flaw(start + 1, "content", f"位置 {start + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}",
+                earliest=start + 1, exact=False)
 
 
 def check(
@@ -244,6 +262,7 @@ def check(
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
     digests = bytearray()
+    holes: list[tuple[int, int]] = []  # leaf ranges whose digests were lost with a deleted checkpoint
     good = 0  # leaves 1..good match a signed root
     prev_size, prev_root = 0, EMPTY_ROOT
     key: VerifierKey | None = None
@@ -297,24 +316,33 @@ def check(
             flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点大小 {size} 不合理（上一个检查点大小 {prev_size}）"))
             if not prev_size < size <= tree.size:
                 continue
-        if len(kept) != DIGEST * (size - prev_size):
+        if len(kept) % DIGEST or len(kept) > DIGEST * size:
             flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录的叶子摘要数量不对"))
             continue
+        covers = size - len(kept) // DIGEST  # the previous checkpoint's size when this one was signed
+        if covers != prev_size:
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点之前缺少检查点（它接在大小 {covers} 之后，"
+                                                 f"账本中上一个检查点大小为 {prev_size}）"))
+            if covers > prev_size:  # digests of (prev_size, covers] were in the missing checkpoint
+                holes.append((prev_size, covers))
+                digests += bytes(DIGEST * (covers - prev_size))
+            else:
+                kept = kept[DIGEST * (prev_size - covers):]
+                covers = prev_size
         digests += kept
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:
-            flaws.append(_locate(tree, bytes(digests), good, size, f"与位置 {pos} 的检查点（大小 {size}）不符"))
+            flaws.append(_locate(tree, bytes(digests), good, size, f"与位置 {pos} 的检查点（大小 {size}）不符", holes))
         else:
             if prev_size and good == prev_size:
                 try:
                     verify_consistency(prev_size, size, tree.consistency_proof(prev_size, size), prev_root, cp.root)
                 except ProofError as exc:  # pragma: no cover - both roots were recomputed from the same leaves
                     flaws.append(Flaw(pos, "consistency", f"检查点之间不一致：{exc}"))
-            if leaf_digests(tree, prev_size, size) != kept:
+            if leaf_digests(tree, covers, size) != kept:
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
-            if good == prev_size:
-                good = size
+            good = size  # a matching signed root proves every leaf up to its size
         prev_size, prev_root = size, cp.root
     if report.key is None and trusted is not None and key is not None and key == trusted:
         report.key = trusted

@@ -54,6 +54,7 @@ class Flaw:
     kind: str
     message: str
     earliest: int | None = None  # when the change cannot be pinned down: the lowest position it may be at
+    exact: bool = True  # False: only a range is known, and `position` is its start
 
 
 SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
@@ -139,8 +140,7 @@ def scan_rows(
                 what = "重复或倒退" if version <= prev else "跳号"
                 flaws.append(Flaw(position, "version",
                                   f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {prev + 1}，实为 {version}）"))
-            if version > prev:
-                last[o] = version
+            last[o] = version
         if o == special_stream or topic in special_topics:
             special.append((position, o, version, topic, state))
         if o == track:
