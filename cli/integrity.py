@@ -38,6 +38,12 @@ def _read(path: str, what: str) -> str:
         raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
 
 
+def _check_out(out: str | None) -> None:
+    """Refuse an output file in a missing folder before anything is recorded."""
+    if out is not None and Path(out).parent != Path("") and not Path(out).parent.is_dir():
+        raise InvalidInput(f"输出文件所在目录不存在：{out}")
+
+
 def _write(path: str, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
@@ -53,8 +59,7 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
     """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。"""
     ledger = session.ledger()
     ledger.center()
-    if out is not None and Path(out).parent != Path("") and not Path(out).parent.is_dir():
-        raise InvalidInput(f"输出文件所在目录不存在：{out}")
+    _check_out(out)
     note = integrity.make_checkpoint(ledger, session.key)
     if out is not None:
         _write(out, note)
@@ -126,6 +131,7 @@ def _render(doc: dict) -> str:
 @pass_session
 def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) -> None:
     """出具收据：证明某条记录（检查记录、加分申报、投诉）在签名检查点覆盖的账本中。"""
+    _check_out(out)
     doc = integrity.receipt(session.ledger(), fact_id, session.key)
     text = dumps(doc) + "\n"
     if out is not None:

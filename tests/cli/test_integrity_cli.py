@@ -88,6 +88,9 @@ def test_a_checkpoint_to_a_missing_folder_writes_nothing(kp: Kaoping, tmp_path: 
     before = orjson.loads(kp("log", "--json").stdout)["events"]
     r = kp("checkpoint", "--out", "no/such/dir/cp.txt")
     assert r.exit_code == 2 and r.stderr.startswith("错误：")
+    fid = orjson.loads(kp("log", "--json").stdout)["events"][-1]["id"]
+    r = kp("receipt", fid, "--out", "no/such/dir/r.json")  # would otherwise take a checkpoint first
+    assert r.exit_code == 2
     assert orjson.loads(kp("log", "--json").stdout)["events"] == before
 
 
