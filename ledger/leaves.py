@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -94,7 +94,7 @@ _LEN = Struct(">I").pack
 
 
 def scan_rows(
-    rows: Iterable[Row],
+    batches: Iterable[Sequence[Row]],
     known_topics: frozenset[str],
     special_stream: bytes,
     special_topics: frozenset[str],
@@ -102,7 +102,10 @@ def scan_rows(
     start: int = 1,
     keep_last: bool = True,
 ) -> Segment:
-    """Hash every row into a leaf; check each stream's versions run on by one and every topic is known."""
+    """Hash every row into a leaf; check each stream's versions run on by one and every topic is known.
+
+    `batches`: the rows in ledger order, a list at a time (as `fetchmany` gives them).
+    """
     leaves = bytearray()
     last: dict[bytes, int] = {}
     entering: dict[bytes, tuple[int, int]] = {}
@@ -110,41 +113,40 @@ def scan_rows(
     special: list[SpecialRow] = []
     tracked: list[SpecialRow] = []
     topic_parts: dict[str, bytes] = {}
-    join, fromhex, head, length = b"".join, bytes.fromhex, _HEAD, _LEN
-    for position, (_nid, oid, version, topic, state) in enumerate(rows, start):
-        try:
-            tp = topic_parts.get(topic)
-            if tp is None:
-                t = topic.encode("utf-8")
-                tp = topic_parts[topic] = length(len(t)) + t
-                if topic not in known_topics:
-                    flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
-            o = fromhex(oid) if type(oid) is str and len(oid) == 32 else originator_bytes(oid)
-            if len(o) == 16:
-                leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
-            else:
-                leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
-        except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
-            # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
-            flaws.append(Flaw(position, "format",
-                              f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{type(exc).__name__}）"))
-            leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
-            continue
-        prev = last.get(o)
-        if prev is None:
-            if version != 1:
-                entering[o] = (version, position)
+    join, fromhex, head, length, get = b"".join, bytes.fromhex, _HEAD, _LEN, last.get
+    position = start - 1
+    for batch in batches:
+        for _nid, oid, version, topic, state in batch:
+            position += 1
+            try:
+                tp = topic_parts.get(topic)
+                if tp is None:
+                    t = topic.encode("utf-8")
+                    tp = topic_parts[topic] = length(len(t)) + t
+                    if topic not in known_topics:
+                        flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
+                o = fromhex(oid) if type(oid) is str and len(oid) == 32 else originator_bytes(oid)
+                if len(o) == 16:
+                    leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
+                else:
+                    leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
+            except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
+                # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
+                flaws.append(Flaw(position, "format",
+                                  f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{type(exc).__name__}）"))
+                leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
+                continue
+            prev = get(o, 0)
             last[o] = version
-        else:
             if version != prev + 1:
-                what = "重复或倒退" if version <= prev else "跳号"
-                flaws.append(Flaw(position, "version",
-                                  f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {prev + 1}，实为 {version}）"))
-            last[o] = version
-        if o == special_stream or topic in special_topics:
-            special.append((position, o, version, topic, state))
-        if o == track:
-            tracked.append((position, o, version, topic, state))
+                if prev == 0 and o not in entering:
+                    entering[o] = (version, position)
+                else:
+                    flaws.append(_version_flaw(o, version, position, prev + 1))
+            if o == special_stream or topic in special_topics:
+                special.append((position, o, version, topic, state))
+            if o == track:
+                tracked.append((position, o, version, topic, state))
     return Segment(start, bytes(leaves), flaws, special, tracked, entering, last if keep_last else None)
 
 
@@ -153,14 +155,17 @@ def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
     return Flaw(position, "version", f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
 
 
-def _sqlite_rows(path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000) -> Iterator[Row]:
+def _sqlite_rows(
+    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000
+) -> Iterator[list[Row]]:
+    """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         cur = conn.execute(
             f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid", args
         )
         while rows := cur.fetchmany(batch):
-            yield from rows
+            yield rows
     finally:
         conn.close()
 
@@ -180,8 +185,11 @@ CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower
 PARALLEL_MIN = 100_000  # below this many events one process is fast enough
 
 
-def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[Row]:
-    """Every stored row in ledger order, as stored. SQLite is read directly (all rowids, even ≤ 0)."""
+def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
+    """Every stored row in ledger order, as stored, a batch at a time.
+
+    SQLite is read directly (every rowid, even ≤ 0); other backends through `select_notifications`.
+    """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
         yield from _sqlite_rows(location.sqlite_path, ledger.recorder.events_table_name, batch=batch)
@@ -189,8 +197,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[Row]:
     start: int | None = None
     while True:
         page = ledger.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=start is None)
-        for n in page:
-            yield (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+        yield [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
         if len(page) < batch:
             return
         start = page[-1].id
