@@ -84,9 +84,10 @@ class KaopingGroup(click.Group):
 class Session:
     """What every command shares: the `--db` URL, the actor, and the ledger once opened."""
 
-    def __init__(self, db: str | None, actor: str | None) -> None:
+    def __init__(self, db: str | None, actor: str | None, key: str | None = None) -> None:
         self.db = db
         self.actor = actor
+        self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
         self._ledger: Ledger | None = None
         self._created: list[Path] = []
 
@@ -121,19 +122,21 @@ pass_session = click.make_pass_decorator(Session)
               help="账本地址：sqlite:///文件 或 postgresql://用户:密码@主机:端口/库名（默认 sqlite:///kaoping.db）")
 @click.option("--as", "actor", envvar="KAOPING_ACTOR", default=None, metavar="NAME",
               help="操作人姓名，记录在每个事件上（默认操作系统用户）")
+@click.option("--key", envvar="KAOPING_KEY", default=None, metavar="FILE",
+              help="检查点签名密钥文件（默认：SQLite 账本旁的同名 .key 文件，如 kaoping.key）")
 @click.version_option(package_name="kaoping")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
-    session = Session(db, actor)
+    session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
 
 def _register() -> None:
-    from cli import facts, log, quarter, questions, registry
+    from cli import facts, integrity, log, quarter, questions, registry
 
-    for module in (registry, facts, log, quarter, questions):
+    for module in (registry, facts, log, quarter, questions, integrity):
         module.register(cli)
 
 

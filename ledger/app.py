@@ -265,8 +265,11 @@ class Ledger(Application[UUID]):
 
     # --- registry -----------------------------------------------------------------------------
 
-    def init(self, center: str, rules_id: str = rules.DEFAULT_RULES) -> UUID:
-        """Set up the center and adopt a rules catalogue; refuses a second init."""
+    def init(self, center: str, rules_id: str = rules.DEFAULT_RULES, *, also: Sequence[ev.Fact] = ()) -> UUID:
+        """Set up the center and adopt a rules catalogue; refuses a second init.
+
+        `also`: events saved atomically with the initialisation (the signing key, see ledger.integrity).
+        """
         cat = rules.load(rules_id)
         name = (center or "").strip()
         if not name:
@@ -282,7 +285,7 @@ class Ledger(Application[UUID]):
             rules_revision=cat.revision,
             rules_sha256=cat.sha256,
         )
-        self._save(e)
+        self._save(e, *also)
         return ids.center_id()
 
     def add_window(self, code: str, name: str, department: str = "") -> UUID:
