@@ -63,6 +63,28 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
 
+    def create_table(self) -> None:
+        """Create the table once: skip when it exists (CREATE INDEX IF NOT EXISTS would still queue
+        behind a writer's table lock), and let concurrent first openers take turns on an advisory lock."""
+        if self._table_exists():
+            self.datastore.register_type_adapters()
+            return
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (self.events_table_name,))
+            try:
+                if self._table_exists():
+                    self.datastore.register_type_adapters()
+                else:
+                    super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self.events_table_name,))
+
+    def _table_exists(self) -> bool:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (f'"{self.datastore.schema}"."{self.events_table_name}"',))
+            row = curs.fetchone()
+            return row is not None and row["t"] is not None
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert atomically; retry a dropped connection, but refuse at once when the lock wait timed out."""
         insert = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
