@@ -78,8 +78,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 def _register() -> None:
     from cli import facts, registry, log
+    from cli import move
 
-    for module in (registry, facts, log):
+    for module in (registry, facts, log, move):
         module.register(cli)
 
 
