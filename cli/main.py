@@ -77,9 +77,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import facts, registry, log
+    from cli import demo, facts, registry, log
 
-    for module in (registry, facts, log):
+    for module in (registry, facts, log, demo):
         module.register(cli)
 
 
