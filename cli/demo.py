@@ -19,6 +19,7 @@ from cli import demo_data as data
 from cli.main import Session, pass_session
 from cli.render import table
 from ledger import events as ev
+from ledger import ids
 from ledger.app import Ledger
 from ledger.errors import NotAllowed
 from ledger.sheet import HEADER, read_findings_csv
@@ -29,6 +30,7 @@ WEEKLY = "值周组 钱志强"
 DUTY = "中心值班室 陆晓峰"
 PATROL = "督查科 沈红梅"
 OFFICE = "督查科 姚建华"
+PARTY = "中心党组"
 
 
 @dataclass(order=True)
@@ -52,6 +54,7 @@ class Scenario:
     people: dict[str, list[str]] = field(default_factory=dict)  # window -> staff ids (from OPENED)
     names: dict[str, str] = field(default_factory=dict)  # staff id -> name
     moves: dict[str, list[tuple[date, str]]] = field(default_factory=dict)  # staff id -> assignments
+    achievers: list[str] = field(default_factory=list)  # bonus holders, strongest first
     _files: int = 0
 
     def at(self, day: date | str, actor: str, run: Callable[[Ledger], object]) -> None:
@@ -366,6 +369,7 @@ def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
     pool = [p for ps in sc.people.values() for p in ps if p not in taken]
     sc.rng.shuffle(pool)
     achievers, spare = pool[:22], pool[22:]
+    sc.achievers = achievers
     _background_findings(sc, weekly, spare)
     weekly.schedule(sc)
     _bonuses(sc, achievers)
@@ -381,10 +385,54 @@ def run_scenario(ledger: Ledger, sc: Scenario) -> None:
         action.run(ledger)
 
 
-def finish_quarter(ledger: Ledger, quarter: str) -> bool:
-    """Shortlist, 党组 decision and report of the quarter — enabled once the quarter commands are merged."""
-    # TODO(demo): enable after `git merge main` brings projections' shortlist/decide/report.
-    return False
+@dataclass(frozen=True)
+class QuarterOutcome:
+    """Where the quarter's life landed: the positions a newcomer can replay with --as-of."""
+
+    decision_position: int
+    now_position: int
+    voided: str
+
+
+def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str) -> QuarterOutcome | None:
+    """Shortlist, 征求意见, 党组 decision, a late complaint, then the quarter's report.
+
+    Runs the quarter commands of CLI.md as a user would; returns None while they are not
+    registered yet (the projections branch provides them).
+    """
+    root = click.get_current_context().find_root()
+    commands = {name: root.command.get_command(root, name) for name in ("shortlist", "decide", "report")}
+    if any(c is None for c in commands.values()):
+        return None
+
+    def run(name: str, *args: str) -> None:
+        commands[name].main(list(args), prog_name=f"kaoping {name}", standalone_mode=False, obj=session)  # type: ignore[union-attr]
+
+    ledger.actor = OFFICE
+    run("shortlist", quarter)
+    frozen = [e for e in ledger.stream(ids.quarter_id(quarter)) if isinstance(e, ev.ShortlistFrozen)][-1]
+    # 征求意见 among the shortlisted (办法 五(三)): one response is found true and takes the person out.
+    listed = [p for p in sc.achievers if p in frozen.staff]
+    consulted = listed[12] if len(listed) > 12 else listed[-1]
+    cid = ledger.record_complaint(staff=consulted, day="2008-09-30", channel="consultation",
+                                  text="办证代理员反映：该同志曾私下为熟人优先办理，插队现象明显")
+    ledger.verify_complaint(str(cid), "S3.3", "consultation")
+    picks = [p for p in listed if p != consulted]
+    five, four = picks[:5], picks[5:20]
+    red_flag = [w for w in frozen.windows][:3]
+    ledger.actor = PARTY
+    run("decide", quarter, "--red-flag", ",".join(red_flag), "--five", ",".join(five), "--four", ",".join(four))
+    decision_position = sum(1 for _ in ledger.read())
+    # A late 12345 complaint about one of the four-star picks, found true: it voids that decision (D11).
+    voided = (four or five)[-1]
+    ledger.actor = OFFICE
+    late = ledger.record_complaint(staff=voided, day="2008-09-26", channel="hotline-12345",
+                                   text="群众来电反映该工作人员业务不熟练、多次让群众补交材料，耽误办事")
+    ledger.verify_complaint(str(late), "S3.4", "complaint")
+    now_position = sum(1 for _ in ledger.read())
+    click.echo()
+    run("report", quarter)
+    return QuarterOutcome(decision_position, now_position, voided)
 
 
 def empty_or_initialised(ledger: Ledger) -> bool:
@@ -402,7 +450,7 @@ def _take(ledger: Ledger, n: int):  # type: ignore[no-untyped-def]
         yield r
 
 
-def build(ledger: Ledger, seed: int = data.SEED) -> Counter[str]:
+def build(ledger: Ledger, seed: int = data.SEED) -> tuple[Scenario, Counter[str]]:
     """Build the sample center into an empty ledger; returns how many events of each kind it wrote."""
     if not empty_or_initialised(ledger):
         where = ledger.location.display()
@@ -414,7 +462,7 @@ def build(ledger: Ledger, seed: int = data.SEED) -> Counter[str]:
             ledger.actor = OFFICE
             ledger.init(data.CENTER)
         run_scenario(ledger, sc)
-    return Counter(type_name(r.event) for r in ledger.read())
+    return sc, Counter(type_name(r.event) for r in ledger.read())
 
 
 @click.command("demo")
@@ -430,7 +478,7 @@ def demo_cmd(session: Session, db: str | None) -> None:
     created_evidence = not location.evidence_dir.exists()
     ledger = session.ledger(create=True)
     try:
-        counts = build(ledger)
+        sc, counts = build(ledger)
     except NotAllowed:
         raise
     except BaseException:
@@ -443,8 +491,18 @@ def demo_cmd(session: Session, db: str | None) -> None:
     total = sum(counts.values())
     click.echo(f"演示账本已建立：{location.display()}（{data.CENTER}，{data.QUARTER}，共 {total} 个事件）")
     click.echo(table(["事件类型", "数量"], sorted(counts.items(), key=lambda kv: -kv[1]), align="<>"))
-    if not finish_quarter(ledger, data.QUARTER):
+    outcome = finish_quarter(session, ledger, sc, data.QUARTER)
+    if outcome is None:
+        # Pending: the quarter commands (shortlist / decide / report) come from the projections branch.
         click.echo("（季度入围、党组决定与报表待季度功能合并后自动生成）")
+        return
+    q = data.QUARTER
+    click.echo()
+    click.echo("接着可以试试：")
+    click.echo(f"  kaoping report {q}                      # 本季度结果")
+    click.echo(f"  kaoping report {q} --as-of {outcome.decision_position}          # 党组决定时的结果")
+    click.echo(f"  kaoping explain --staff {outcome.voided} {q}        # 决定后查实的投诉如何取消其四星")
+    click.echo("  kaoping audit disqualifications --year 2008    # 吃拿卡要等取消资格的来龙去脉")
 
 
 def _remove_sqlite(path: Path) -> None:
