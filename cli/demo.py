@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import random
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from cli.main import Session, pass_session
 from cli.render import table
 from ledger import events as ev
 from ledger import ids
-from ledger.app import Ledger
+from ledger.app import Ledger, Recorded
 from ledger.errors import NotAllowed
 from ledger.sheet import HEADER, read_findings_csv
 from ledger.store import parse_url
@@ -401,12 +403,14 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
     registered yet (the projections branch provides them).
     """
     root = click.get_current_context().find_root()
-    commands = {name: root.command.get_command(root, name) for name in ("shortlist", "decide", "report")}
+    commands = {name: root.command.get_command(root, name) for name in ("shortlist", "decide", "report")}  # type: ignore[attr-defined]
     if any(c is None for c in commands.values()):
         return None
 
     def run(name: str, *args: str) -> None:
-        commands[name].main(list(args), prog_name=f"kaoping {name}", standalone_mode=False, obj=session)  # type: ignore[union-attr]
+        # The ids these commands print are not news here; warnings (stderr) still show.
+        with contextlib.redirect_stdout(io.StringIO()):
+            commands[name].main(list(args), prog_name=f"kaoping {name}", standalone_mode=False, obj=session)  # type: ignore[union-attr]
 
     ledger.actor = OFFICE
     run("shortlist", quarter)
@@ -430,9 +434,15 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
                                    text="群众来电反映该工作人员业务不熟练、多次让群众补交材料，耽误办事")
     ledger.verify_complaint(str(late), "S3.4", "complaint")
     now_position = sum(1 for _ in ledger.read())
-    click.echo()
-    run("report", quarter)
     return QuarterOutcome(decision_position, now_position, voided)
+
+
+def print_report(session: Session, quarter: str) -> None:
+    """The quarter's results, exactly as `kaoping report QUARTER` prints them."""
+    root = click.get_current_context().find_root()
+    report = root.command.get_command(root, "report")  # type: ignore[attr-defined]
+    if report is not None:
+        report.main([quarter], prog_name="kaoping report", standalone_mode=False, obj=session)
 
 
 def empty_or_initialised(ledger: Ledger) -> bool:
@@ -443,7 +453,14 @@ def empty_or_initialised(ledger: Ledger) -> bool:
     return len(first) == 1 and isinstance(first[0].event, ev.CenterInitialised)
 
 
-def _take(ledger: Ledger, n: int):  # type: ignore[no-untyped-def]
+def refuse_unless_empty(ledger: Ledger) -> None:
+    """The demo never mixes its sample with real records."""
+    if not empty_or_initialised(ledger):
+        where = ledger.location.display()
+        raise NotAllowed(f"账本 {where} 已有记录，演示只写入空账本；请用 --db 指定新文件，如 kaoping demo --db kaoping-demo.db")
+
+
+def _take(ledger: Ledger, n: int) -> Iterator[Recorded]:
     for i, r in enumerate(ledger.read()):
         if i >= n:
             return
@@ -452,9 +469,7 @@ def _take(ledger: Ledger, n: int):  # type: ignore[no-untyped-def]
 
 def build(ledger: Ledger, seed: int = data.SEED) -> tuple[Scenario, Counter[str]]:
     """Build the sample center into an empty ledger; returns how many events of each kind it wrote."""
-    if not empty_or_initialised(ledger):
-        where = ledger.location.display()
-        raise NotAllowed(f"账本 {where} 已有记录，演示只写入空账本；请用 --db 指定新文件，如 kaoping demo --db kaoping-demo.db")
+    refuse_unless_empty(ledger)
     fresh = not any(True for _ in _take(ledger, 1))
     with tempfile.TemporaryDirectory(prefix="kaoping-demo-") as tmp:
         sc = scenario(Path(tmp), seed)
@@ -477,10 +492,10 @@ def demo_cmd(session: Session, db: str | None) -> None:
     created = not location.exists  # only a SQLite file can be missing
     created_evidence = not location.evidence_dir.exists()
     ledger = session.ledger(create=True)
+    refuse_unless_empty(ledger)
     try:
         sc, counts = build(ledger)
-    except NotAllowed:
-        raise
+        outcome = finish_quarter(session, ledger, sc, data.QUARTER)
     except BaseException:
         if created:
             session.close()
@@ -488,21 +503,27 @@ def demo_cmd(session: Session, db: str | None) -> None:
         if created_evidence:
             shutil.rmtree(location.evidence_dir, ignore_errors=True)
         raise
+    counts = Counter(type_name(r.event) for r in ledger.read())
     total = sum(counts.values())
     click.echo(f"演示账本已建立：{location.display()}（{data.CENTER}，{data.QUARTER}，共 {total} 个事件）")
     click.echo(table(["事件类型", "数量"], sorted(counts.items(), key=lambda kv: -kv[1]), align="<>"))
-    outcome = finish_quarter(session, ledger, sc, data.QUARTER)
     if outcome is None:
         # Pending: the quarter commands (shortlist / decide / report) come from the projections branch.
         click.echo("（季度入围、党组决定与报表待季度功能合并后自动生成）")
         return
     q = data.QUARTER
     click.echo()
+    print_report(session, q)
+    kp = "kaoping" if session.db is None else f"kaoping --db {location.display()}"
+    click.echo()
     click.echo("接着可以试试：")
-    click.echo(f"  kaoping report {q}                      # 本季度结果")
-    click.echo(f"  kaoping report {q} --as-of {outcome.decision_position}          # 党组决定时的结果")
-    click.echo(f"  kaoping explain --staff {outcome.voided} {q}        # 决定后查实的投诉如何取消其四星")
-    click.echo("  kaoping audit disqualifications --year 2008    # 吃拿卡要等取消资格的来龙去脉")
+    for command, why in (
+        (f"{kp} report {q}", "本季度结果"),
+        (f"{kp} report {q} --as-of {outcome.decision_position}", "党组决定时的结果"),
+        (f"{kp} explain --staff {outcome.voided} {q}", "决定后才查实的投诉如何取消其四星"),
+        (f"{kp} audit disqualifications --year 2008", "吃拿卡要等取消资格的来龙去脉"),
+    ):
+        click.echo(f"  {command}    # {why}")
 
 
 def _remove_sqlite(path: Path) -> None:
