@@ -104,3 +104,12 @@ def test_the_generator_refuses_a_ledger_that_holds_records(db_url: str) -> None:
         assert sum(1 for _ in app.notifications()) == 300
     finally:
         app.close()
+
+
+def test_the_generator_command_line_says_what_it_made_and_how_long_it_took(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bench.generate import main
+
+    assert main(["--db", f"sqlite:///{tmp_path / 'g.db'}", "--events", "1500"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("generated 1,500 events") and " s (" in out
+    assert main(["--db", f"sqlite:///{tmp_path / 'g.db'}", "--events", "1500"]) == 2

@@ -158,3 +158,21 @@ def test_the_demo_takes_db_after_the_command_name_too(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert target.exists() and not (tmp_path / "other.db").exists()
     assert os.path.isdir(tmp_path / "kaoping-demo.evidence")
+
+
+def test_a_demo_that_fails_halfway_leaves_no_new_database_file_behind(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli import demo
+    from ledger.errors import InvalidInput
+
+    real = demo.run_scenario
+
+    def half(ledger, sc):  # type: ignore[no-untyped-def]
+        sc.actions = sc.actions[: len(sc.actions) // 2]
+        real(ledger, sc)
+        raise InvalidInput("模拟中途失败")
+
+    monkeypatch.setattr(demo, "run_scenario", half)
+    r = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'half.db'}", "demo"], catch_exceptions=False)
+    assert r.exit_code == 2 and "模拟中途失败" in r.stderr
+    assert list(tmp_path.iterdir()) == []
