@@ -399,7 +399,7 @@ def _init(ledger: Ledger) -> None:
     ])
 
 
-def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int = 20_000) -> Summary:
+def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None = None) -> Summary:
     """Fill an empty ledger at `url` with `events` realistic events (including `init`); deterministic per seed."""
     if events < 1:
         raise ValueError("events must be at least 1")
@@ -408,6 +408,9 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int = 20_0
     try:
         if any(True for _ in ledger.notifications()):
             raise NotAllowed(f"账本 {ledger.location.display()} 已有记录，生成器只写入空账本")
+        if batch is None:
+            # psycopg's pipelined executemany stalled on a 20,000-event batch (server waiting in ClientRead)
+            batch = 20_000 if ledger.location.backend == "sqlite" else 2_000
         _init(ledger)
         pool = _evidence_pool(ledger, 64, seed)
         gen = Generator(ledger, events - 1, seed, pool)
@@ -435,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="sqlite:///big.db", help="ledger URL (must be empty)")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch", type=int, default=20_000, help="events per transaction")
+    parser.add_argument("--batch", type=int, default=None, help="events per transaction (SQLite 20000, PostgreSQL 2000)")
     args = parser.parse_args(argv)
     try:
         summary = generate(args.db, args.events, args.seed, args.batch)
