@@ -12,12 +12,9 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
-    Mapper,
-    StoredEvent,
     Transcoding,
     UUIDAsHex,
 )
-from eventsourcing.utils import get_topic
 
 
 class DateAsISO(Transcoding):
@@ -94,6 +91,14 @@ class OrjsonTranscoder(JSONTranscoder):
             raise
         return _sized(out)
 
+    def tag(self, value: date | datetime) -> dict[str, str]:
+        """The stored form of an exact date or datetime, {"_type_", "_data_"} (cached)."""
+        return self._default(value)
+
+    def encode_tagged(self, state: dict[str, Any]) -> bytes:
+        """Encode a state whose dates are already tagged and which holds no UUID (bulk imports)."""
+        return _sized(orjson.dumps(state))
+
     def _default(self, obj: Any) -> dict[str, str]:
         # A bulk import stamps every event with one datetime and ~90 dates: remember their tags
         # (the datetime by identity — equal datetimes in other time zones print differently).
@@ -141,22 +146,3 @@ class OrjsonTranscoder(JSONTranscoder):
         if t is list:
             return [self._untag(v) for v in obj]
         return obj
-
-
-class OrjsonMapper(Mapper):  # type: ignore[type-arg]
-    """Mapper.to_stored_event with the same output and less per-event overhead (bulk imports)."""
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        cls = type(domain_event)
-        state = dict(vars(domain_event))
-        originator_id = state.pop("originator_id")
-        originator_version = state.pop("originator_version")
-        class_version = getattr(cls, "class_version", 1)
-        if class_version > 1:
-            state["class_version"] = class_version
-        data = self.transcoder.encode(state)
-        if self.compressor:
-            data = self.compressor.compress(data)
-        if self.cipher:
-            data = self.cipher.encrypt(data)
-        return StoredEvent(originator_id, originator_version, get_topic(cls), data)
