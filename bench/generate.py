@@ -144,6 +144,7 @@ class Generator:
                               for i in c.items}
         self.closings: dict[date, list[str]] = defaultdict(list)
         self.moving: list[tuple[_Person, str, date]] = []  # effective the next day, so D2 holds all day
+        self.today = date(2008, 5, 1)
         self.refs = [f"稿件{i:04d}" for i in range(2000)]
 
     # --- helpers ------------------------------------------------------------------------------
@@ -200,6 +201,7 @@ class Generator:
         quarter_idx = 0
         carry = 0.0
         while self._left() > 0:
+            self.today = day
             q = self.quarters[min(quarter_idx, len(self.quarters) - 1)]
             q_first, q_last = quarter_bounds(q)
             if day > q_last and quarter_idx < len(self.quarters) - 1:
@@ -253,7 +255,8 @@ class Generator:
             yield self._event(ev.DecisionRecorded, stream, 2, day, quarter=q, red_flag=sw[:3], five=ss[:5], four=ss[5:20])
 
     def _later(self, day: date, item: _Open, what: str) -> None:
-        self.followups[day + timedelta(days=self.rng.randint(2, 10))].append((item, what))
+        # relative to the generator's own day, which is later than `day` for the leftover facts
+        self.followups[max(day, self.today) + timedelta(days=self.rng.randint(2, 10))].append((item, what))
 
     def _new_fact(self, day: date, q: str) -> Iterator[ev.Fact]:
         rng = self.rng
@@ -273,6 +276,8 @@ class Generator:
             yield self._complaint(day, window, who)
 
     def _move(self, day: date) -> Iterator[ev.Fact]:
+        if day != self.today:
+            return  # leftover facts are back-dated: a move now would change their window (D2)
         p = self.rng.choice(self.people)
         target = self.rng.choice(self.windows)[0]
         since = day + timedelta(days=1)
