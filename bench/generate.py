@@ -124,8 +124,8 @@ class Generator:
         self.made = 0
         self.evidence_pool = evidence_pool
         self.counts: Counter[str] = Counter()
-        n_staff = max(150, min(600, events // 2500))
-        n_windows = max(30, n_staff // 8)
+        n_staff = max(150, min(1000, events // 1000))
+        n_windows = max(30, min(60, n_staff // 10))
         self.windows = self._windows(n_windows)
         names = demo_data.staff_names(n_staff, seed)
         self.people = [
@@ -134,6 +134,10 @@ class Generator:
         ]
         self.names = names
         self.quarters = _quarters(max(2, round(events / EVENTS_PER_QUARTER)))
+        # A handful of disqualifications per quarter, whatever the density (a real quarter has a few).
+        per_quarter = events / len(self.quarters)
+        self.finding_dq = min(0.01, 3 / (per_quarter * 0.55))
+        self.complaint_dq = min(0.2, 2 / (per_quarter * 0.06))
         self.followups: dict[date, list[tuple[_Open, str]]] = defaultdict(list)
         self.tallies: dict[str, _QuarterTally] = defaultdict(_QuarterTally)
         self.clock = datetime(2008, 5, 1, 8, tzinfo=CHINA)
@@ -291,7 +295,7 @@ class Generator:
     def _finding(self, day: date, window: str, staff: str | None, tally: _QuarterTally) -> ev.Fact:
         rng = self.rng
         dq = None
-        if rng.random() < 0.003:
+        if rng.random() < self.finding_dq:
             dq = rng.choice(("gaming", "corruption", "discipline", "complaint") if staff else ("gaming", "corruption", "complaint"))
             allowed = [c for c in (self.staff_items if staff else self.window_items) if self.cat.disqualification(dq).allows(c)]
             item = rng.choice(allowed)
@@ -368,7 +372,7 @@ class Generator:
         items = self.staff_items if item.staff else self.window_items
         code = rng.choice(items)
         dq = None
-        if rng.random() < 0.05:
+        if rng.random() < self.complaint_dq:
             if item.channel == "consultation":
                 dq = "consultation"
             else:
