@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import click
+from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 from eventsourcing.persistence import OperationalError, PersistenceError
 
 from ledger.app import Ledger, open_ledger
@@ -20,14 +23,54 @@ class Refusal(click.ClickException):
         click.echo(f"错误：{self.message}", err=True)
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """Click's (English, multi-line) usage error as one Chinese line."""
+    ctx = exc.ctx
+    where = f"（运行 {ctx.command_path} --help 查看用法）" if ctx is not None else ""
+    if isinstance(exc, MissingParameter):
+        hint = exc.param.get_error_hint(ctx) if exc.param is not None else (exc.param_hint or "")
+        return f"缺少参数 {hint}{where}"
+    if isinstance(exc, NoSuchOption):
+        return f"没有这个选项：{exc.option_name}{where}"
+    if isinstance(exc, click.BadParameter):
+        hint = exc.param.get_error_hint(ctx) if exc.param is not None else (exc.param_hint or "")
+        return f"参数 {hint} 的值无效：{exc.message}{where}"
+    if exc.message.startswith("No such command"):
+        name = exc.message[len("No such command"):].strip(" .'\"")
+        return f"没有这个命令：{name}{where}"
+    return f"用法错误：{exc.format_message()}{where}"
+
+
 class KaopingGroup(click.Group):
-    """A click group that turns domain and storage errors into one-line refusals, never tracebacks."""
+    """A click group that turns domain, storage and usage errors into one-line refusals, never tracebacks."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise Refusal(usage_line(exc)) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            return self._invoke(ctx)
+        except BaseException:
+            if isinstance(ctx.obj, Session):
+                ctx.obj.discard()
+            raise
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        try:
             return super().invoke(ctx)
+        except NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise Refusal(usage_line(exc)) from None
         except KaopingError as exc:
             raise Refusal(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise Refusal(f"数据库错误：{exc}") from None
         except OperationalError as exc:
             text = str(exc)
             if "locked" in text.lower():
@@ -46,12 +89,23 @@ class Session:
         self.actor = actor
         self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
         self._ledger: Ledger | None = None
+        self._created: list[Path] = []
 
     def ledger(self, *, create: bool = False) -> Ledger:
         """The ledger at `--db`, opened once per command."""
         if self._ledger is None:
             self._ledger = open_ledger(self.db, self.actor, create=create)
+            path = self._ledger.location.sqlite_path
+            if create and path is not None and self._ledger.created_file:
+                self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
+
+    def discard(self) -> None:
+        """After a failed command: close, and remove a database file this command created."""
+        self.close()
+        for p in self._created:
+            p.unlink(missing_ok=True)
+        self._created = []
 
     def close(self) -> None:
         """Release the database connections."""
@@ -80,9 +134,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 
 
 def _register() -> None:
-    from cli import facts, integrity, registry, log
+    from cli import facts, integrity, log, quarter, questions, registry
 
-    for module in (registry, facts, log, integrity):
+    for module in (registry, facts, log, quarter, questions, integrity):
         module.register(cli)
 
 

@@ -1,0 +1,571 @@
+"""A quarter's results derived from its fact state: scores, caps, bonus, ranks, disqualifications, stars.
+
+Pure: RULES.md §2–§8 applied to a `QuarterState` and the registry, as the ledger stood at a position.
+Every point value comes from the `Catalogue`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ledger.calendar import quarter_bounds
+from ledger.catalogue import Catalogue, Category, DisqualificationKind
+from projections.quarter import QuarterState, RegistryState
+
+QUARTER_STAR = "quarter-star"
+QUARTER_RED_FLAG = "quarter-red-flag"
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One counted violation for one subject: a finding, or a verified complaint acting as one (D9)."""
+
+    fact_id: str
+    origin: str  # "finding" or "complaint"
+    position: int  # where it began to count (finding recorded / complaint verified)
+    recorded_at: int  # position of the fact's first event
+    date: str
+    source: str  # inspection sheet or complaint channel
+    actor: str  # who recorded (finding) or verified (complaint)
+    item: str  # the item breached as recorded
+    counted_item: str  # the item it counts under for this subject (a W counterpart for a window, D8)
+    window: str
+    staff: str | None
+    dq: str | None
+    points: int  # deducted for this subject once the category cap is applied
+    per_violation: int
+    amendment: bool  # recorded after the quarter was published (D19)
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """A category of a table: its points, every occurrence, raw and capped deduction (D3)."""
+
+    code: str
+    name: str
+    points: int
+    per_violation: int
+    occurrences: tuple[Occurrence, ...]
+    raw: int
+    deducted: int
+    score: int
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    """One verified bonus claim and what it is worth for this subject (0 when counted elsewhere)."""
+
+    fact_id: str
+    position: int  # verified at
+    claimed_at: int
+    date: str
+    kind: str
+    item: str  # B1…B6 or S5.1…S5.4
+    level: str | None
+    place: int | None
+    ref: str | None
+    holder: str | None  # the person whose achievement it is, None for the window itself
+    actor: str
+    verifier: str
+    points: int
+    note: str
+    amendment: bool
+
+
+@dataclass(frozen=True)
+class Disqualification:
+    """A 取消评比资格 of one subject in one quarter, with the facts that caused it."""
+
+    subject_type: str  # "window" or "staff"
+    subject: str
+    name: str
+    kind: str
+    scopes: tuple[str, ...]
+    quarter: str
+    year: int
+    caused_by: tuple[str, ...]
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """A window's quarter: table, bonus, score, rank, eligibility and 红旗窗口."""
+
+    code: str
+    name: str
+    department: str
+    categories: tuple[CategoryScore, ...]
+    deductions: int
+    bonus: int
+    bonus_lines: tuple[BonusLine, ...]
+    score: int
+    rank: int
+    eligible: bool
+    disqualifications: tuple[Disqualification, ...]
+    shortlisted: bool
+    picked: bool
+    red_flag: bool
+    voided: bool
+
+    @property
+    def disqualified(self) -> bool:
+        """True when a disqualification takes away this quarter's 红旗窗口."""
+        return not self.eligible
+
+
+@dataclass(frozen=True)
+class StaffResult:
+    """A person's quarter: table, S5, score, rank, eligibility, decision, reductions, stars, reward."""
+
+    id: str
+    name: str
+    window: str
+    window_name: str
+    categories: tuple[CategoryScore, ...]
+    deductions: int
+    bonus_raw: int
+    bonus: int
+    bonus_cap: int
+    bonus_lines: tuple[BonusLine, ...]
+    score: int
+    rank: int
+    eligible: bool
+    disqualifications: tuple[Disqualification, ...]
+    shortlisted: bool
+    decided_stars: int | None
+    base_stars: int
+    minus: int
+    reduction: str  # "disqualified", "at_least_N" or ""
+    stars: int
+    reward_yuan: int
+    voided: bool
+
+    @property
+    def disqualified(self) -> bool:
+        """True when a disqualification takes away this quarter's 服务明星."""
+        return not self.eligible
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    """Everything a quarter's report shows, as the ledger stood at `position`."""
+
+    quarter: str
+    position: int
+    status: str
+    windows: tuple[WindowResult, ...]
+    staff: tuple[StaffResult, ...]
+    shortlist: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    published: dict[str, Any] | None
+    amendments: tuple[str, ...] = field(default=())
+
+    def window(self, code: str) -> WindowResult | None:
+        """One window's result by code."""
+        return next((w for w in self.windows if w.code == code), None)
+
+    def person(self, staff_id: str) -> StaffResult | None:
+        """One person's result by id."""
+        return next((p for p in self.staff if p.id == staff_id), None)
+
+
+# --- the rules as lookups -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rules:
+    cat: Catalogue
+    categories: dict[str, Category]
+    item_category: dict[str, str]
+    counterparts: dict[str, str]
+    dq: dict[str, DisqualificationKind]
+
+
+@lru_cache(maxsize=8)
+def rules_of(cat: Catalogue) -> _Rules:
+    """Lookup tables of a catalogue, built once."""
+    cats = {c.code: c for c in cat.window_categories + cat.staff_categories}
+    return _Rules(
+        cat=cat,
+        categories=cats,
+        item_category={i.code: c.code for c in cats.values() for i in c.items},
+        counterparts=dict(cat.counterparts),
+        dq={d.kind: d for d in cat.disqualifications},
+    )
+
+
+def _upto(p: int, as_of: int | None) -> bool:
+    return as_of is None or p <= as_of
+
+
+# --- violations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Violation:
+    fact_id: str
+    origin: str
+    position: int
+    recorded_at: int
+    date: str
+    source: str
+    actor: str
+    item: str
+    window: str
+    staff: str | None
+    dq: str | None
+
+
+def violations(q: QuarterState, as_of: int | None) -> list[_Violation]:
+    """Findings not retracted, and verified complaints (D9), counted as of a position, in order."""
+    out: list[_Violation] = []
+    for fid, f in q.findings.items():
+        if not _upto(f["p"], as_of):
+            continue
+        x = f["x"]
+        if x is not None and _upto(x["p"], as_of):
+            continue
+        out.append(_Violation(fid, "finding", f["p"], f["p"], f["d"], f["src"], f["a"], f["item"],
+                              f["w"], f["s"], f["dq"]))
+    for fid, c in q.complaints.items():
+        ok = c["ok"]
+        if ok is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
+            continue
+        out.append(_Violation(fid, "complaint", ok["p"], c["p"], c["d"], c["ch"], ok["a"], ok["item"],
+                              c["w"], c["s"], ok["dq"]))
+    out.sort(key=lambda v: (v.position, v.fact_id))
+    return out
+
+
+def _table(
+    r: _Rules, categories: tuple[Category, ...], hits: list[tuple[_Violation, str]], published_at: int | None
+) -> tuple[tuple[CategoryScore, ...], int]:
+    """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum)."""
+    by_cat: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
+    for v, counted in hits:
+        by_cat[r.item_category[counted]].append((v, counted))
+    out = []
+    raw_total = 0
+    for c in categories:
+        remaining = c.points
+        occ = []
+        for v, counted in by_cat.get(c.code, ()):
+            pts = min(c.per_violation, remaining)
+            remaining -= pts
+            occ.append(Occurrence(
+                fact_id=v.fact_id, origin=v.origin, position=v.position, recorded_at=v.recorded_at,
+                date=v.date, source=v.source, actor=v.actor, item=v.item, counted_item=counted,
+                window=v.window, staff=v.staff, dq=v.dq, points=pts, per_violation=c.per_violation,
+                amendment=published_at is not None and v.position > published_at,
+            ))
+        raw = len(occ) * c.per_violation
+        raw_total += raw
+        deducted = c.points - remaining
+        out.append(CategoryScore(c.code, c.name, c.points, c.per_violation, tuple(occ), raw, deducted,
+                                 c.points - deducted))
+    return tuple(out), raw_total
+
+
+# --- bonus --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    fact_id: str
+    position: int
+    claimed_at: int
+    date: str
+    kind: str
+    window: str
+    staff: str | None
+    level: str | None
+    place: int | None
+    ref: str | None
+    actor: str
+    verifier: str
+
+
+def verified_claims(q: QuarterState, as_of: int | None) -> list[_Claim]:
+    """Bonus claims verified as of a position (D5), in the order they were verified."""
+    out = []
+    for fid, c in q.claims.items():
+        ok = c["ok"]
+        if ok is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
+            continue
+        out.append(_Claim(fid, ok["p"], c["p"], c["d"], c["kind"], c["w"], c["s"], c["level"], c["place"],
+                          c["ref"], c["a"], ok["a"]))
+    out.sort(key=lambda c: (c.position, c.fact_id))
+    return out
+
+
+def _bonus(r: _Rules, claims: list[_Claim], subject: str, published_at: int | None) -> list[BonusLine]:
+    """Bonus lines for a window ('window') or a person ('staff'): B1–B6 / S5.1–S5.4 with D6/D7 counting."""
+    lines: list[BonusLine] = []
+    best: dict[tuple[str, Any], tuple[int, int]] = {}  # group -> (points, index of the counted line)
+    for c in claims:
+        bk = r.cat.bonus_kind(c.kind)
+        item = bk.window_item if subject == "window" else bk.staff_item
+        if item is None:
+            continue
+        pts = bk.points(subject, c.level, c.place)
+        note = ""
+        group: tuple[str, Any] | None = None
+        if bk.counting == "once-per-ref-highest":
+            group = ("ref", c.ref or c.fact_id)
+        elif bk.counting == "holder-highest-per-quarter":
+            group = ("holder", c.staff)
+        elif bk.counting == "once-per-quarter":
+            group = ("quarter", c.kind)
+        line_pts = pts
+        if group is not None:
+            prev = best.get(group)
+            if prev is None:
+                best[group] = (pts, len(lines))
+            elif pts > prev[0]:
+                old = lines[prev[1]]
+                lines[prev[1]] = _replace_points(old, 0, _superseded_note(bk.counting))
+                best[group] = (pts, len(lines))
+            else:
+                line_pts = 0
+                note = _superseded_note(bk.counting)
+        lines.append(BonusLine(
+            fact_id=c.fact_id, position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
+            item=item, level=c.level, place=c.place, ref=c.ref, holder=c.staff, actor=c.actor,
+            verifier=c.verifier, points=line_pts, note=note,
+            amendment=published_at is not None and c.position > published_at,
+        ))
+    return lines
+
+
+def _superseded_note(counting: str) -> str:
+    return {
+        "once-per-ref-highest": "同一稿件只按最高级计一次",
+        "holder-highest-per-quarter": "同一获奖者本季度只按最高级计一次",
+        "once-per-quarter": "每季度只计一次",
+    }.get(counting, "")
+
+
+def _replace_points(line: BonusLine, points: int, note: str) -> BonusLine:
+    return BonusLine(**{**line.__dict__, "points": points, "note": note})
+
+
+# --- ranking, shortlist, stars ------------------------------------------------------------------
+
+
+def ranks(scores: list[int]) -> list[int]:
+    """Competition ranks, highest first, equal scores sharing a rank: 1, 2, 2, 4 (D12)."""
+    ordered = sorted(scores, reverse=True)
+    first: dict[int, int] = {}
+    for i, s in enumerate(ordered):
+        first.setdefault(s, i + 1)
+    return [first[s] for s in scores]
+
+
+def select_shortlist(scored: list[tuple[str, int, bool]], n: int) -> list[str]:
+    """The top n eligible by score, all those tied at the cut included (D13); input (key, score, eligible)."""
+    eligible = sorted((x for x in scored if x[2]), key=lambda x: (-x[1], x[0]))
+    if len(eligible) <= n:
+        return [x[0] for x in eligible]
+    cut = eligible[n - 1][1]
+    return [x[0] for x in eligible if x[1] >= cut]
+
+
+def stars_for(
+    cat: Catalogue, decided: int | None, deductions: int, disqualified: bool
+) -> tuple[int, int, int, str]:
+    """(base, minus, final stars, reason) for a person: §8 with D15–D17."""
+    st = cat.stars
+    base = decided if decided is not None else st["default"]
+    if disqualified:
+        final = st["disqualified"]
+        return base, base - final, final, "disqualified"
+    for red in cat.reductions:
+        if deductions >= red.at_least:
+            return base, red.minus, max(st["minimum"], base - red.minus), f"at_least_{red.at_least}"
+    return base, 0, base, ""
+
+
+# --- the quarter ----------------------------------------------------------------------------------
+
+
+def status_of(q: QuarterState | None, as_of: int | None) -> str:
+    """open → shortlisted → decided → published, as of a position."""
+    if q is None:
+        return "open"
+    if q.published and _upto(q.published["p"], as_of):
+        return "published"
+    if q.decision and _upto(q.decision["p"], as_of):
+        return "decided"
+    if q.shortlist and _upto(q.shortlist["p"], as_of):
+        return "shortlisted"
+    return "open"
+
+
+def _as_of_part(part: dict[str, Any] | None, as_of: int | None) -> dict[str, Any] | None:
+    return part if part is not None and _upto(part["p"], as_of) else None
+
+
+def derive(
+    q: QuarterState | None,
+    registry: RegistryState,
+    cat: Catalogue,
+    quarter: str,
+    as_of: int | None = None,
+    position: int | None = None,
+) -> QuarterResult:
+    """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now)."""
+    r = rules_of(cat)
+    q = q or QuarterState(quarter)
+    shortlist = _as_of_part(q.shortlist, as_of)
+    decision = _as_of_part(q.decision, as_of)
+    published = _as_of_part(q.published, as_of)
+    published_at = published["position"] if published else None
+    year = int(quarter[:4])
+    last_day = quarter_bounds(quarter)[1].isoformat()
+
+    windows = {c: w for c, w in registry.windows.items() if _upto(w["p"], as_of)}
+    people: dict[str, tuple[str, dict[str, Any]]] = {}
+    for pid, p in registry.people.items():
+        if not _upto(p["p"], as_of):
+            continue
+        at = registry.window_at(pid, last_day, as_of)
+        if at is not None:
+            people[pid] = (at, p)
+
+    w_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
+    s_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
+    dq_w: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
+    dq_s: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
+    for v in violations(q, as_of):
+        if v.staff is None:
+            w_hits[v.window].append((v, v.item))
+            if v.dq:
+                dq_w[(v.window, v.dq)].append(v)
+            continue
+        s_hits[v.staff].append((v, v.item))
+        counterpart = r.counterparts.get(v.item)
+        if counterpart is not None:
+            w_hits[v.window].append((v, counterpart))
+        if v.dq:
+            dq_s[(v.staff, v.dq)].append(v)
+            if r.dq[v.dq].reaches_window:
+                dq_w[(v.window, v.dq)].append(v)
+
+    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[_Violation]]
+             ) -> tuple[Disqualification, ...]:
+        out = []
+        for (who, kind), vs in sorted(src.items()):
+            if who != subject:
+                continue
+            dk = r.dq[kind]
+            scopes = dk.window_scopes if subject_type == "window" else dk.person_scopes
+            out.append(Disqualification(subject_type, subject, name, kind, tuple(scopes), quarter, year,
+                                        tuple(v.fact_id for v in vs), tuple(v.position for v in vs)))
+        return tuple(out)
+
+    claims = verified_claims(q, as_of)
+    claims_by_window: dict[str, list[_Claim]] = defaultdict(list)
+    claims_by_person: dict[str, list[_Claim]] = defaultdict(list)
+    for c in claims:
+        claims_by_window[c.window].append(c)  # D7: a person's achievement also counts for their window
+        if c.staff is not None:
+            claims_by_person[c.staff].append(c)
+
+    # windows
+    w_rows = []
+    for code, w in windows.items():
+        cats, raw = _table(r, cat.window_categories, w_hits.get(code, []), published_at)
+        blines = _bonus(r, claims_by_window.get(code, []), "window", published_at)
+        bonus = sum(b.points for b in blines)  # D4: no cap
+        dqs = disq("window", code, w["name"], dq_w)
+        eligible = not any(QUARTER_RED_FLAG in d.scopes for d in dqs)
+        w_rows.append((code, w, cats, raw, blines, bonus, sum(c.score for c in cats) + bonus, dqs, eligible))
+    w_ranks = ranks([row[6] for row in w_rows])
+    sl_w = set(shortlist["windows"]) if shortlist else set()
+    picked_w = set(decision["red_flag"]) if decision else set()
+    window_results = []
+    for (code, w, cats, raw, blines, bonus, score, dqs, eligible), rank in zip(w_rows, w_ranks, strict=True):
+        picked = code in picked_w
+        window_results.append(WindowResult(
+            code=code, name=w["name"], department=w["department"], categories=cats, deductions=raw,
+            bonus=bonus, bonus_lines=tuple(blines), score=score, rank=rank, eligible=eligible,
+            disqualifications=dqs, shortlisted=code in sl_w, picked=picked, red_flag=picked and eligible,
+            voided=picked and not eligible,
+        ))
+    window_results.sort(key=lambda x: (x.rank, x.code))
+
+    # staff
+    cap = cat.staff_bonus_cap
+    five = set(decision["five"]) if decision else set()
+    four = set(decision["four"]) if decision else set()
+    sl_s = set(shortlist["staff"]) if shortlist else set()
+    s_rows = []
+    for pid, (at, p) in people.items():
+        cats, raw = _table(r, cat.staff_categories, s_hits.get(pid, []), published_at)
+        blines = _bonus(r, claims_by_person.get(pid, []), "staff", published_at)
+        bonus_raw = sum(b.points for b in blines)
+        bonus = min(cap, bonus_raw)
+        dqs = disq("staff", pid, p["name"], dq_s)
+        eligible = not any(QUARTER_STAR in d.scopes for d in dqs)
+        s_rows.append((pid, at, p, cats, raw, blines, bonus_raw, bonus, sum(c.score for c in cats) + bonus,
+                       dqs, eligible))
+    s_ranks = ranks([row[8] for row in s_rows])
+    staff_results = []
+    for (pid, at, p, cats, raw, blines, bonus_raw, bonus, score, dqs, eligible), rank in zip(
+        s_rows, s_ranks, strict=True
+    ):
+        decided: int | None = None
+        if decision is not None:
+            st = cat.stars
+            decided = st["five"] if pid in five else st["four"] if pid in four else st["default"]
+        base, minus, final, reason = stars_for(cat, decided, raw, not eligible)
+        staff_results.append(StaffResult(
+            id=pid, name=p["name"], window=at, window_name=windows.get(at, {}).get("name", at),
+            categories=cats, deductions=raw, bonus_raw=bonus_raw, bonus=bonus, bonus_cap=cap,
+            bonus_lines=tuple(blines), score=score, rank=rank, eligible=eligible, disqualifications=dqs,
+            shortlisted=pid in sl_s, decided_stars=decided, base_stars=base, minus=minus, reduction=reason,
+            stars=final, reward_yuan=cat.rewards_yuan.get(final, 0),
+            voided=(not eligible) and (pid in five or pid in four),
+        ))
+    staff_results.sort(key=lambda x: (x.rank, x.id))
+
+    amendments: tuple[str, ...] = ()
+    if published_at is not None:
+        late = [v.fact_id for v in violations(q, as_of) if v.position > published_at]
+        late += [c.fact_id for c in claims if c.position > published_at]
+        amendments = tuple(dict.fromkeys(late))
+    pos = as_of if as_of is not None else position if position is not None else 0
+    return QuarterResult(
+        quarter=quarter, position=pos, status=status_of(q, as_of), windows=tuple(window_results),
+        staff=tuple(staff_results), shortlist=shortlist, decision=decision, published=published,
+        amendments=amendments,
+    )
+
+
+def report_rows(res: QuarterResult) -> dict[str, Any]:
+    """The CLI.md report document's windows and staff (integers for scores and points)."""
+    return {
+        "windows": [
+            {
+                "code": w.code, "name": w.name, "score": w.score, "bonus": w.bonus,
+                "deductions": w.deductions, "rank": w.rank, "shortlisted": w.shortlisted,
+                "disqualified": w.disqualified, "red_flag": w.red_flag,
+            }
+            for w in res.windows
+        ],
+        "staff": [
+            {
+                "id": p.id, "name": p.name, "window": p.window, "score": p.score, "bonus": p.bonus,
+                "deductions": p.deductions, "rank": p.rank, "shortlisted": p.shortlisted,
+                "disqualified": p.disqualified, "decided_stars": p.decided_stars, "stars": p.stars,
+                "reward_yuan": p.reward_yuan,
+            }
+            for p in res.staff
+        ],
+    }

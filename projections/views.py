@@ -1,0 +1,169 @@
+"""Answers to the CLI's questions from the materialised projection: report, explain, audit, year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.app import Ledger
+from ledger.calendar import quarter_label
+from ledger.catalogue import Catalogue
+from ledger.errors import InvalidInput, NotFound
+from projections import publication
+from projections.explain import disqualification_doc, explain_staff, explain_window
+from projections.materialised import QuarterProjection
+from projections.quarter import QuarterState, State
+from projections.scoring import QuarterResult, derive, report_rows, select_shortlist
+
+
+class Views:
+    """One command's view of the ledger: the projection caught up once, then derived as asked."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.projection = QuarterProjection(ledger)
+        self._state: State | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The rules the center adopted."""
+        return self.ledger.catalogue
+
+    @property
+    def state(self) -> State:
+        """The fold state, caught up with the ledger."""
+        if self._state is None:
+            self._state = self.projection.catch_up()
+        return self._state
+
+    def check_as_of(self, as_of: int | None) -> int | None:
+        """A ledger position within the ledger, or a refusal."""
+        if as_of is None:
+            return None
+        if as_of < 1 or as_of > self.state.position:
+            raise InvalidInput(f"账本位置 {as_of} 超出范围（当前账本共有 {self.state.position} 个事件）")
+        return as_of
+
+    def quarter_state(self, quarter: str) -> QuarterState | None:
+        """The stored facts of one quarter."""
+        return self.state.quarters.get(quarter)
+
+    def result(self, quarter: str, as_of: int | None = None) -> QuarterResult:
+        """A quarter's results as the ledger stands (or stood at `as_of`)."""
+        as_of = self.check_as_of(as_of)
+        st = self.state
+        return derive(st.quarters.get(quarter), st.registry, self.catalogue, quarter, as_of, position=st.position)
+
+    # --- quarter life ---------------------------------------------------------------------------
+
+    def shortlist(self, quarter: str, windows_n: int, staff_m: int) -> tuple[list[str], list[str]]:
+        """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13)."""
+        res = self.result(quarter)
+        windows = select_shortlist([(w.code, w.score, w.eligible) for w in res.windows], windows_n)
+        staff = select_shortlist([(p.id, p.score, p.eligible) for p in res.staff], staff_m)
+        return windows, staff
+
+    def disqualified_picks(self, quarter: str, red_flag: list[str], five: list[str], four: list[str]) -> list[str]:
+        """Picks that a disqualification has made ineligible since the shortlist was frozen."""
+        res = self.result(quarter)
+        bad = [w.code for w in res.windows if w.code in red_flag and w.shortlisted and not w.eligible]
+        bad += [p.id for p in res.staff if p.id in five + four and p.shortlisted and not p.eligible]
+        return bad
+
+    # --- questions ------------------------------------------------------------------------------
+
+    def report(self, quarter: str, as_of: int | None = None) -> dict[str, Any]:
+        """The report document of CLI.md, with the published result beside the current one (D19)."""
+        res = self.result(quarter, as_of)
+        doc: dict[str, Any] = {"quarter": res.quarter, "status": res.status, "position": res.position,
+                               **report_rows(res)}
+        if res.published is not None:
+            pub_at = res.published["position"]
+            published = self.result(quarter, pub_at) if pub_at >= 1 else res
+            doc["published"] = {
+                "position": res.published["p"],
+                "results_position": pub_at,
+                "digest": res.published["digest"],
+                "digest_matches": publication.digest(published) == res.published["digest"],
+                "differences": publication.differences(published, res),
+                "amendments": list(res.amendments),
+            }
+        return doc
+
+    def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
+                ) -> dict[str, Any]:
+        """Every step behind one window's or person's quarter."""
+        if bool(window) == bool(staff):
+            raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        res = self.result(quarter, as_of)
+        q = self.quarter_state(quarter)
+        if window:
+            w = res.window(window)
+            if w is None:
+                raise NotFound(f"未登记的窗口：{window}")
+            return explain_window(self.catalogue, res, w, q, as_of)
+        assert staff is not None
+        p = res.person(staff)
+        if p is None:
+            if staff in self.state.registry.people:
+                raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}末尚未分配到窗口，不参加该季度考评")
+            raise NotFound(f"未登记的人员：{staff}")
+        return explain_staff(self.catalogue, res, p, q, as_of)
+
+    def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
+        if kind is not None:
+            self.catalogue.disqualification(kind)
+        out = []
+        for quarter in sorted(self.state.quarters):
+            if year is not None and int(quarter[:4]) != year:
+                continue
+            res = self.result(quarter)
+            q = self.quarter_state(quarter)
+            subjects = [*res.windows, *res.staff]
+            for s in subjects:
+                for d in s.disqualifications:
+                    if kind is not None and d.kind != kind:
+                        continue
+                    doc = disqualification_doc(self.catalogue, d)
+                    doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
+                    out.append(doc)
+        return out
+
+    def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
+        """The events of one fact's stream, as the audit shows them."""
+        events = []
+        kind = "finding"
+        if q is not None and fact_id in q.findings:
+            f = q.findings[fact_id]
+            events.append({"position": f["p"], "type": "FindingRecorded", "actor": f["a"], "date": f["d"],
+                           "item": f["item"], "window": f["w"], "staff": f["s"], "source": f["src"],
+                           "dq": f["dq"], "note": f["note"]})
+            if f["x"] is not None:
+                events.append({"position": f["x"]["p"], "type": "FindingRetracted", "actor": f["x"]["a"],
+                               "reason": f["x"]["reason"]})
+        elif q is not None and fact_id in q.complaints:
+            kind = "complaint"
+            c = q.complaints[fact_id]
+            events.append({"position": c["p"], "type": "ComplaintReceived", "actor": c["a"], "date": c["d"],
+                           "window": c["w"], "staff": c["s"], "channel": c["ch"], "text": c["text"]})
+            ok = c["ok"]
+            if ok is not None:
+                events.append({"position": ok["p"], "type": "ComplaintVerified" if ok["st"] == "verified"
+                               else "ComplaintDismissed", "actor": ok["a"], "item": ok["item"], "dq": ok["dq"],
+                               "reason": ok["reason"]})
+        return {"id": fact_id, "kind": kind, "events": events}
+
+    def year(self, year: int) -> dict[str, Any]:
+        """Each window's 红旗窗口 quarters of a year, and every year-scoped disqualification."""
+        quarters = [f"{year}Q{n}" for n in range(1, 5)]
+        st = self.state
+        results = [self.result(q) for q in quarters if q in st.quarters]
+        windows = []
+        for code, w in st.registry.windows.items():
+            flags = [r.quarter for r in results if (x := r.window(code)) is not None and x.red_flag]
+            windows.append({"code": code, "name": w["name"], "red_flag_quarters": flags})
+        dqs = [d for d in self.disqualifications(year) if any(s.startswith("year-") for s in d["scopes"])]
+        for d in dqs:
+            d["year_scopes"] = [s for s in d["scopes"] if s.startswith("year-")]
+            d["year_scope_names"] = [self.catalogue.scopes[s] for s in d["year_scopes"]]
+        return {"year": year, "windows": windows, "disqualifications": dqs}
