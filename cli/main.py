@@ -134,9 +134,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 
 
 def _register() -> None:
-    from cli import facts, integrity, log, quarter, questions, registry
+    from cli import demo, facts, integrity, log, move, quarter, questions, registry
 
-    for module in (registry, facts, log, quarter, questions, integrity):
+    for module in (registry, facts, log, quarter, questions, integrity, move, demo):
         module.register(cli)
 
 

@@ -48,7 +48,7 @@ def test_a_quarter_of_facts_is_recorded_and_the_log_shows_each_with_its_actor(
     assert [e["position"] for e in events] == list(range(1, 13))
     assert [(e["type"], e["actor"]) for e in events] == [
         ("CenterInitialised", "管理员"),
-        ("SigningKeyRecorded", "管理员"),  # the checkpoint signing key, recorded with init
+        ("SigningKeyRecorded", "管理员"),
         ("WindowRegistered", "督查科"),
         ("WindowRegistered", "督查科"),
         ("StaffRegistered", "督查科"),
