@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger import integrity  # noqa: E402
+from ledger import integrity, leaves  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
 from ledger.note import read_key_file  # noqa: E402
 
@@ -76,7 +76,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/kp-bench-verify.db"))
     parser.add_argument("--keep", action="store_true", help="reuse an existing generated ledger")
+    parser.add_argument("--one-process", action="store_true", help="never split the scan between two processes")
     args = parser.parse_args()
+    if args.one_process:
+        leaves.PARALLEL_MIN = 1 << 62
     db: Path = args.db
     if not (args.keep and db.exists()):
         t = time.perf_counter()
@@ -98,7 +101,8 @@ def main() -> None:
         assert report.ok, report.broken
     app.close()
     b, v = min(base_s), min(verify_s)
-    print(f"events                    {n:>12,}")
+    print(f"events                    {n:>12,}   ({'one process' if args.one_process else 'two processes above ' + format(leaves.PARALLEL_MIN, ',')})")
+    print(f"load average              {os.getloadavg()[0]:>9.2f}     (other work on this 2-core machine skews both figures)")
     print(f"baseline read+sha256      {b:>9.2f} s  {n / b:>12,.0f} events/s")
     print(f"kaoping verify            {v:>9.2f} s  {n / v:>12,.0f} events/s")
     print(f"ratio verify/baseline     {v / b:>9.2f} ×   (aim ≤ 1.5)")
