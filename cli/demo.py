@@ -21,7 +21,7 @@ from cli import demo_data as data
 from cli.main import Session, pass_session
 from cli.render import table
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, integrity
 from ledger.app import Ledger, Recorded
 from ledger.errors import NotAllowed
 from ledger.sheet import HEADER, read_findings_csv
@@ -464,15 +464,21 @@ def _take(ledger: Ledger, n: int) -> Iterator[Recorded]:
         yield r
 
 
-def build(ledger: Ledger, seed: int = data.SEED) -> tuple[Scenario, Counter[str]]:
-    """Build the sample center into an empty ledger; returns how many events of each kind it wrote."""
+def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -> tuple[Scenario, Counter[str]]:
+    """Build the sample center into an empty ledger; returns how many events of each kind it wrote.
+
+    A fresh ledger is initialised as `kaoping init` does it, with its checkpoint signing key
+    (written to `key_file`, or the default beside the ledger) recorded in the same save.
+    """
     refuse_unless_empty(ledger)
     fresh = not any(True for _ in _take(ledger, 1))
     with tempfile.TemporaryDirectory(prefix="kaoping-demo-") as tmp:
         sc = scenario(Path(tmp), seed)
         if fresh:
             ledger.actor = OFFICE
-            ledger.init(data.CENTER)
+            staged = integrity.stage_key(key_file or integrity.key_path(ledger.location, None))
+            ledger.init(data.CENTER, also=[integrity.key_event(ledger.actor, staged.signer)])
+            staged.commit()
         run_scenario(ledger, sc)
     return sc, Counter(type_name(r.event) for r in ledger.read())
 
@@ -488,10 +494,12 @@ def demo_cmd(session: Session, db: str | None) -> None:
     location = parse_url(session.db)
     created = not location.exists  # only a SQLite file can be missing
     created_evidence = not location.evidence_dir.exists()
+    key_file = integrity.key_path(location, session.key)
+    created_key = not key_file.exists()
     ledger = session.ledger(create=True)
     refuse_unless_empty(ledger)
     try:
-        sc, counts = build(ledger)
+        sc, counts = build(ledger, key_file=key_file)
         outcome = finish_quarter(session, ledger, sc, data.QUARTER)
     except BaseException:
         if created:
@@ -499,6 +507,8 @@ def demo_cmd(session: Session, db: str | None) -> None:
             _remove_sqlite(location.sqlite_path)  # type: ignore[arg-type]
         if created_evidence:
             shutil.rmtree(location.evidence_dir, ignore_errors=True)
+        if created_key:
+            key_file.unlink(missing_ok=True)
         raise
     counts = Counter(type_name(r.event) for r in ledger.read())
     total = sum(counts.values())
