@@ -108,6 +108,23 @@ class Ledger(Application[UUID]):
             if upto is not None and position >= upto:
                 return
 
+    def rows(self, after_id: int = 0, batch: int = 20_000) -> Iterator[tuple[int, Any, int, str, bytes]]:
+        """Stored events after a notification id as tuples (id, originator id, version, topic, state)."""
+        select = getattr(self.recorder, "select_rows", None)
+        start = after_id
+        while True:
+            if select is not None:
+                page = select(start, batch)
+            else:
+                page = [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                        for n in self.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)]
+            if not page:
+                return
+            yield from page
+            start = page[-1][0]
+            if len(page) < batch:
+                return
+
     def center(self) -> ev.CenterInitialised:
         """The center's initialisation event, or a refusal when `init` has not been run."""
         events = self.stream(ids.center_id())

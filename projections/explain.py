@@ -10,7 +10,7 @@ from typing import Any
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
-from projections.quarter import QuarterState
+from projections.quarter import F_D, F_ITEM, F_P, F_S, F_W, QuarterState, display_id
 from projections.scoring import (
     BonusLine,
     CategoryScore,
@@ -76,21 +76,25 @@ def _not_counted(q: QuarterState | None, as_of: int | None, window: str | None, 
 
     out = []
     for fid, f in q.findings.items():
-        if upto(f["p"]) and mine(f["w"], f["s"]) and f["x"] is not None and upto(f["x"]["p"]):
-            out.append({"id": fid, "type": "finding", "position": f["p"], "date": f["d"], "item": f["item"],
-                        "status": "retracted", "by": f["x"]["a"], "at": f["x"]["p"], "reason": f["x"]["reason"]})
+        x = q.retractions.get(fid)
+        if upto(f[F_P]) and mine(f[F_W], f[F_S]) and x is not None and upto(x["p"]):
+            out.append({"id": display_id(fid), "type": "finding", "position": f[F_P], "date": f[F_D],
+                        "item": f[F_ITEM],
+                        "status": "retracted", "by": x["a"], "at": x["p"], "reason": x["reason"]})
     for fid, c in q.claims.items():
         if upto(c["p"]) and mine(c["w"], c["s"]):
-            ok = c["ok"] if c["ok"] is not None and upto(c["ok"]["p"]) else None
+            ok = q.claim_outcomes.get(fid)
+            ok = ok if ok is not None and upto(ok["p"]) else None
             if ok is None or ok["st"] != "verified":
-                out.append({"id": fid, "type": "claim", "position": c["p"], "date": c["d"], "item": c["kind"],
+                out.append({"id": display_id(fid), "type": "claim", "position": c["p"], "date": c["d"], "item": c["kind"],
                             "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
                             "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else ""})
     for fid, c in q.complaints.items():
         if upto(c["p"]) and mine(c["w"], c["s"]):
-            ok = c["ok"] if c["ok"] is not None and upto(c["ok"]["p"]) else None
+            ok = q.complaint_outcomes.get(fid)
+            ok = ok if ok is not None and upto(ok["p"]) else None
             if ok is None or ok["st"] != "verified":
-                out.append({"id": fid, "type": "complaint", "position": c["p"], "date": c["d"], "item": c["ch"],
+                out.append({"id": display_id(fid), "type": "complaint", "position": c["p"], "date": c["d"], "item": c["ch"],
                             "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
                             "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else c["text"]})
     out.sort(key=lambda x: x["position"])
