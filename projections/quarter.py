@@ -78,8 +78,19 @@ class QuarterState:
         """Add a later partial state's entries to this one (an entry already here wins)."""
         for name in self.MAPS:
             mine: dict[str, Any] = getattr(self, name)
-            for k, v in getattr(later, name).items():
-                mine.setdefault(k, v)
+            theirs: dict[str, Any] = getattr(later, name)
+            if not theirs:
+                continue
+            if not mine:
+                setattr(self, name, theirs)
+                continue
+            if len(theirs) > len(mine):
+                both = dict(theirs)
+                both.update(mine)  # an entry already here wins
+                setattr(self, name, both)
+            else:
+                for k, v in theirs.items():
+                    mine.setdefault(k, v)
         for name in self.ONCE:
             if getattr(self, name) is None:
                 setattr(self, name, getattr(later, name))

@@ -209,52 +209,51 @@ def _upto(p: int, as_of: int | None) -> bool:
 # --- violations ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Violation:
-    fact_id: str
-    origin: str
-    position: int
-    recorded_at: int
-    date: str
-    source: str
-    actor: str
-    item: str
-    window: str
-    staff: str | None
-    dq: str | None
+F_ORIGIN_AT = 9
+"""A violation row is finding-shaped (F_* fields), plus where its fact was first recorded."""
 
 
-def violations(q: QuarterState, as_of: int | None) -> list[_Violation]:
-    """Findings not retracted, and verified complaints (D9), counted as of a position, in order."""
-    out: list[_Violation] = []
+def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list[tuple[str, str, list[Any]]]:
+    """Findings not retracted and verified complaints (D9) counted as of a position: (id, origin, row).
+
+    A row has the F_* fields of a finding (for a complaint: verified at, its date, the item found, its
+    window and person, its channel as source, the dq kind, the verifier) and the position it was first
+    recorded at. `ordered` sorts them by the position they began to count.
+    """
+    out: list[tuple[str, str, list[Any]]] = []
     retracted = q.retractions
     for fid, f in q.findings.items():
         if as_of is not None and f[F_P] > as_of:
             continue
-        x = retracted.get(fid)
-        if x is not None and (as_of is None or x["p"] <= as_of):
-            continue
-        out.append(_Violation(fid, "finding", f[F_P], f[F_P], f[F_D], f[F_SRC], f[F_A], f[F_ITEM],
-                              f[F_W], f[F_S], f[F_DQ]))
+        if retracted:
+            x = retracted.get(fid)
+            if x is not None and (as_of is None or x["p"] <= as_of):
+                continue
+        out.append((fid, "finding", f))
     for fid, ok in q.complaint_outcomes.items():
         c = q.complaints.get(fid)
         if c is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
             continue
-        out.append(_Violation(fid, "complaint", ok["p"], c["p"], c["d"], c["ch"], ok["a"], ok["item"],
-                              c["w"], c["s"], ok["dq"]))
-    out.sort(key=lambda v: (v.position, v.fact_id))
+        out.append((fid, "complaint", [ok["p"], c["d"], ok["item"], c["w"], c["s"], c["ch"], ok["dq"], ok["a"], "",
+                                       c["p"]]))
+    if ordered:
+        out.sort(key=lambda v: (v[2][F_P], v[0]))
     return out
 
 
+Hit = tuple[str, str, list[Any], str]
+"""(fact id, origin, violation row, the item it counts under for the subject)."""
+
+
 def _table(
-    r: _Rules, categories: tuple[Category, ...], hits: list[tuple[_Violation, str]], published_at: int | None,
+    r: _Rules, categories: tuple[Category, ...], hits: list[Hit], published_at: int | None,
     detail: bool = True,
 ) -> tuple[tuple[CategoryScore, ...], int]:
     """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum)."""
-    by_cat: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
+    by_cat: dict[str, list[Hit]] = defaultdict(list)
     item_category = r.item_category
     for hit in hits:
-        by_cat[item_category[hit[1]]].append(hit)
+        by_cat[item_category[hit[3]]].append(hit)
     out = []
     raw_total = 0
     for c in categories:
@@ -265,15 +264,15 @@ def _table(
         occ: list[Occurrence] = []
         if detail:
             remaining = c.points
-            for v, counted in mine:
+            for fid, origin, v, counted in mine:
                 pts = min(c.per_violation, remaining)
                 remaining -= pts
                 occ.append(Occurrence(
-                    fact_id=display_id(v.fact_id), origin=v.origin, position=v.position,
-                    recorded_at=v.recorded_at, date=v.date, source=v.source, actor=v.actor, item=v.item,
-                    counted_item=counted, window=v.window, staff=v.staff, dq=v.dq, points=pts,
-                    per_violation=c.per_violation,
-                    amendment=published_at is not None and v.position > published_at,
+                    fact_id=display_id(fid), origin=origin, position=v[F_P],
+                    recorded_at=v[F_ORIGIN_AT] if origin == "complaint" else v[F_P], date=v[F_D],
+                    source=v[F_SRC], actor=v[F_A], item=v[F_ITEM], counted_item=counted, window=v[F_W],
+                    staff=v[F_S], dq=v[F_DQ], points=pts, per_violation=c.per_violation,
+                    amendment=published_at is not None and v[F_P] > published_at,
                 ))
         out.append(CategoryScore(c.code, c.name, c.points, c.per_violation, tuple(occ), raw, deducted,
                                  c.points - deducted))
@@ -450,35 +449,39 @@ def derive(
         if at is not None:
             people[pid] = (at, p)
 
-    w_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
-    s_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
-    dq_w: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
-    dq_s: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
-    for v in violations(q, as_of):
-        if v.staff is None:
-            w_hits[v.window].append((v, v.item))
-            if v.dq:
-                dq_w[(v.window, v.dq)].append(v)
+    w_hits: dict[str, list[Hit]] = defaultdict(list)
+    s_hits: dict[str, list[Hit]] = defaultdict(list)
+    dq_w: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    dq_s: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    counterparts = r.counterparts
+    counted = violations(q, as_of, ordered=detail)
+    for fid, origin, v in counted:
+        item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
+        if staff is None:
+            w_hits[window].append((fid, origin, v, item))
+            if dq:
+                dq_w[(window, dq)].append((fid, v[F_P]))
             continue
-        s_hits[v.staff].append((v, v.item))
-        counterpart = r.counterparts.get(v.item)
+        s_hits[staff].append((fid, origin, v, item))
+        counterpart = counterparts.get(item)
         if counterpart is not None:
-            w_hits[v.window].append((v, counterpart))
-        if v.dq:
-            dq_s[(v.staff, v.dq)].append(v)
-            if r.dq[v.dq].reaches_window:
-                dq_w[(v.window, v.dq)].append(v)
+            w_hits[window].append((fid, origin, v, counterpart))
+        if dq:
+            dq_s[(staff, dq)].append((fid, v[F_P]))
+            if r.dq[dq].reaches_window:
+                dq_w[(window, dq)].append((fid, v[F_P]))
 
-    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[_Violation]]
+    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[tuple[str, int]]]
              ) -> tuple[Disqualification, ...]:
         out = []
-        for (who, kind), vs in sorted(src.items()):
+        for (who, kind), facts in sorted(src.items()):
             if who != subject:
                 continue
             dk = r.dq[kind]
             scopes = dk.window_scopes if subject_type == "window" else dk.person_scopes
+            facts = sorted(facts, key=lambda f: (f[1], f[0]))
             out.append(Disqualification(subject_type, subject, name, kind, tuple(scopes), quarter, year,
-                                        tuple(display_id(v.fact_id) for v in vs), tuple(v.position for v in vs)))
+                                        tuple(display_id(f) for f, _ in facts), tuple(p for _, p in facts)))
         return tuple(out)
 
     claims = verified_claims(q, as_of)
@@ -549,7 +552,7 @@ def derive(
 
     amendments: tuple[str, ...] = ()
     if published_at is not None:
-        late = [v.fact_id for v in violations(q, as_of) if v.position > published_at]
+        late = [fid for fid, _, v in sorted(counted, key=lambda x: (x[2][F_P], x[0])) if v[F_P] > published_at]
         late += [c.fact_id for c in claims if c.position > published_at]
         amendments = tuple(display_id(f) for f in dict.fromkeys(late))
     pos = as_of if as_of is not None else position if position is not None else 0
