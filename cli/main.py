@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import click
+from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 from eventsourcing.persistence import OperationalError, PersistenceError
 
 from ledger.app import Ledger, open_ledger
@@ -20,14 +23,54 @@ class Refusal(click.ClickException):
         click.echo(f"错误：{self.message}", err=True)
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """Click's (English, multi-line) usage error as one Chinese line."""
+    ctx = exc.ctx
+    where = f"（运行 {ctx.command_path} --help 查看用法）" if ctx is not None else ""
+    if isinstance(exc, MissingParameter):
+        hint = exc.param.get_error_hint(ctx) if exc.param is not None else (exc.param_hint or "")
+        return f"缺少参数 {hint}{where}"
+    if isinstance(exc, NoSuchOption):
+        return f"没有这个选项：{exc.option_name}{where}"
+    if isinstance(exc, click.BadParameter):
+        hint = exc.param.get_error_hint(ctx) if exc.param is not None else (exc.param_hint or "")
+        return f"参数 {hint} 的值无效：{exc.message}{where}"
+    if exc.message.startswith("No such command"):
+        name = exc.message[len("No such command"):].strip(" .'\"")
+        return f"没有这个命令：{name}{where}"
+    return f"用法错误：{exc.format_message()}{where}"
+
+
 class KaopingGroup(click.Group):
-    """A click group that turns domain and storage errors into one-line refusals, never tracebacks."""
+    """A click group that turns domain, storage and usage errors into one-line refusals, never tracebacks."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise Refusal(usage_line(exc)) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            return self._invoke(ctx)
+        except BaseException:
+            if isinstance(ctx.obj, Session):
+                ctx.obj.discard()
+            raise
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        try:
             return super().invoke(ctx)
+        except NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise Refusal(usage_line(exc)) from None
         except KaopingError as exc:
             raise Refusal(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise Refusal(f"数据库错误：{exc}") from None
         except OperationalError as exc:
             text = str(exc)
             if "locked" in text.lower():
@@ -41,16 +84,28 @@ class KaopingGroup(click.Group):
 class Session:
     """What every command shares: the `--db` URL, the actor, and the ledger once opened."""
 
-    def __init__(self, db: str | None, actor: str | None) -> None:
+    def __init__(self, db: str | None, actor: str | None, key: str | None = None) -> None:
         self.db = db
         self.actor = actor
+        self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
         self._ledger: Ledger | None = None
+        self._created: list[Path] = []
 
     def ledger(self, *, create: bool = False) -> Ledger:
         """The ledger at `--db`, opened once per command."""
         if self._ledger is None:
             self._ledger = open_ledger(self.db, self.actor, create=create)
+            path = self._ledger.location.sqlite_path
+            if create and path is not None and self._ledger.created_file:
+                self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
+
+    def discard(self) -> None:
+        """After a failed command: close, and remove a database file this command created."""
+        self.close()
+        for p in self._created:
+            p.unlink(missing_ok=True)
+        self._created = []
 
     def close(self) -> None:
         """Release the database connections."""
@@ -67,19 +122,21 @@ pass_session = click.make_pass_decorator(Session)
               help="账本地址：sqlite:///文件 或 postgresql://用户:密码@主机:端口/库名（默认 sqlite:///kaoping.db）")
 @click.option("--as", "actor", envvar="KAOPING_ACTOR", default=None, metavar="NAME",
               help="操作人姓名，记录在每个事件上（默认操作系统用户）")
+@click.option("--key", envvar="KAOPING_KEY", default=None, metavar="FILE",
+              help="检查点签名密钥文件（默认：SQLite 账本旁的同名 .key 文件，如 kaoping.key）")
 @click.version_option(package_name="kaoping")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
-    session = Session(db, actor)
+    session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
 
 def _register() -> None:
-    from cli import facts, log, quarter, questions, registry
+    from cli import demo, facts, integrity, log, move, quarter, questions, registry
 
-    for module in (registry, facts, log, quarter, questions):
+    for module in (registry, facts, log, quarter, questions, integrity, move, demo):
         module.register(cli)
 
 

@@ -7,6 +7,8 @@ import click
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json, table
 from ledger import catalogue as rules
+from ledger import integrity
+from ledger.store import parse_url
 from ledger.errors import KaopingError
 from projections.registry import REGISTRY_EVENTS
 from projections import registry as reg_view
@@ -22,8 +24,11 @@ JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def init_cmd(session: Session, center: str, rules_id: str, as_json: bool) -> None:
     """初始化账本：登记中心并采用考评规则。"""
     rules.load(rules_id)  # refuse an unknown rules id before a database file is created
+    staged = integrity.stage_key(integrity.key_path(parse_url(session.db), session.key))
     ledger = session.ledger(create=True)
-    emit_id(ledger.init(center, rules_id), as_json)
+    center_id = ledger.init(center, rules_id, also=[integrity.key_event(ledger.actor, staged.signer)])
+    staged.commit()  # the private key file (0600) is written only once the ledger holds its public key
+    emit_id(center_id, as_json)
 
 
 @click.group("window")

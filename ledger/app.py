@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
+    Mapper,
     Notification,
+    Recording,
     OperationalError,
     PersistenceError,
     Transcoder,
@@ -28,7 +33,7 @@ from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, No
 from ledger.sheet import SheetRow
 from ledger.store import Location, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
-from ledger.transcoder import OrjsonTranscoder
+from ledger.transcoder import OrjsonMapper, OrjsonTranscoder
 
 T = TypeVar("T")
 RETRIES = 8
@@ -71,10 +76,39 @@ class Ledger(Application[UUID]):
         self.location = location
         self.actor = (actor or "").strip() or default_actor()
         self._catalogue: rules.Catalogue | None = None
+        self.created_file = False  # True when opening made a new SQLite file
         super().__init__(env=location.env)
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        base = super().construct_mapper()
+        return OrjsonMapper(transcoder=base.transcoder, compressor=base.compressor, cipher=base.cipher)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Application.save for our own events, minus its per-event runtime Protocol check (~7 µs each)."""
+        if not objs or not all(isinstance(o, ev.Fact) for o in objs):
+            return super().save(*objs, **kwargs)
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        processing_event.events.extend(objs)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # deprecated hook, kept like Application.save
+        return recordings
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        """EventStore.put without building a Recording per event up front (they are made on demand)."""
+        if processing_event.tracking is not None or processing_event.aggregates or self.repository.cache:
+            return super()._record(processing_event)
+        events = processing_event.events
+        stored = list(map(self.mapper.to_stored_event, events))
+        notification_ids = self.recorder.insert_events(stored, **processing_event.saved_kwargs)
+        if not notification_ids:
+            return []
+        return _Recordings(events, stored, list(notification_ids))
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -204,6 +238,8 @@ class Ledger(Application[UUID]):
             raise
         except sqlite3.OperationalError as exc:  # pragma: no cover - defensive
             raise LedgerBusy(f"数据库错误：{exc}") from exc
+        if isinstance(recordings, _Recordings):
+            return recordings.notification_ids
         return [r.notification.id for r in recordings]
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
@@ -246,8 +282,11 @@ class Ledger(Application[UUID]):
 
     # --- registry -----------------------------------------------------------------------------
 
-    def init(self, center: str, rules_id: str = rules.DEFAULT_RULES) -> UUID:
-        """Set up the center and adopt a rules catalogue; refuses a second init."""
+    def init(self, center: str, rules_id: str = rules.DEFAULT_RULES, *, also: Sequence[ev.Fact] = ()) -> UUID:
+        """Set up the center and adopt a rules catalogue; refuses a second init.
+
+        `also`: events saved atomically with the initialisation (the signing key, see ledger.integrity).
+        """
         cat = rules.load(rules_id)
         name = (center or "").strip()
         if not name:
@@ -263,7 +302,7 @@ class Ledger(Application[UUID]):
             rules_revision=cat.revision,
             rules_sha256=cat.sha256,
         )
-        self._save(e)
+        self._save(e, *also)
         return ids.center_id()
 
     def add_window(self, code: str, name: str, department: str = "") -> UUID:
@@ -404,82 +443,45 @@ class Ledger(Application[UUID]):
     ) -> ImportResult:
         """Record a sheet's findings all or none; rows already imported are skipped, not repeated."""
         self.center()
-        cat = self.catalogue
-        windows: dict[str, bool] = {}
-        people: dict[str, StaffState | None] = {}
+        with _collector_paused():
+            return self._import_rows(rows, progress)
+
+    def _import_rows(self, rows: Sequence[SheetRow], progress: Callable[[int], None] | None) -> ImportResult:
+        check = _RowChecker(self)
         checked: list[tuple[SheetRow, date]] = []
         errors: list[str] = []
+        done = 0
         for row in rows:
             try:
-                checked.append((row, self._check_row(row, cat, windows, people)))
+                checked.append((row, check(row)))
             except (InvalidInput, NotFound, NotAllowed) as exc:
                 errors.append(f"第{row.line}行：{exc}")
-            if progress:
-                progress(1)
+            done += 1
+            if progress and done % 1000 == 0:
+                progress(1000)
+        if progress and done % 1000:
+            progress(done % 1000)
         if errors:
             more = f"（另有 {len(errors) - 1} 行有误）" if len(errors) > 1 else ""
             raise InvalidInput(errors[0] + more)
-        stream_ids = [ids.sheet_row_id(row.key) for row, _ in checked]
+        row_id = ids.sheet_row_id
+        stream_ids = [row_id(row.key) for row, _ in checked]
         existing = self._existing(stream_ids)
-        now = self._now()
+        now, actor, build = self._now(), self.actor, _build_finding
         new_events: list[ev.Fact] = []
         added: list[UUID] = []
         for (row, d), stream in zip(checked, stream_ids, strict=True):
             if stream in existing:
                 continue
-            window = row.window
+            existing.add(stream)
             new_events.append(
-                ev.FindingRecorded(  # type: ignore[call-arg]
-                    originator_id=stream,
-                    originator_version=1,
-                    timestamp=now,
-                    actor=self.actor,
-                    item=row.item,
-                    window=window,
-                    staff=row.staff or None,
-                    date=d,
-                    source=row.source,
-                    dq=row.dq or None,
-                    note=row.note,
-                    evidence=None,
-                    row_key=row.key,
-                )
+                build(stream, 1, now, actor, row.item, row.window, row.staff or None, d, row.source,
+                      row.dq or None, row.note, None, row.key)
             )
             added.append(stream)
         if new_events:
             self._save(*new_events)
         return ImportResult(added=added, skipped=len(checked) - len(added))
-
-    def _check_row(
-        self,
-        row: SheetRow,
-        cat: rules.Catalogue,
-        windows: dict[str, bool],
-        people: dict[str, StaffState | None],
-    ) -> date:
-        on_staff = bool(row.staff)
-        self._check_item(row.item, on_staff=on_staff)
-        d = self._check_fact_date(row.date)
-        cat.source_name(row.source)
-        self._check_dq(row.dq or None, row.item, None)
-        if not row.window:
-            raise InvalidInput("缺少窗口代码")
-        if row.window not in windows:
-            windows[row.window] = self.window_exists(row.window)
-        if not windows[row.window]:
-            raise NotFound(f"未登记的窗口：{row.window}")
-        if on_staff:
-            if row.staff not in people:
-                st = fold_staff(self.stream(ids.staff_id(row.staff)))
-                people[row.staff] = st if st.exists else None
-            st = people[row.staff]
-            if st is None:
-                raise NotFound(f"未登记的人员：{row.staff}")
-            at = st.window_on(d)
-            if at != row.window:
-                where = f"窗口 {at}" if at else "任何窗口"
-                raise NotAllowed(f"{row.staff}（{st.name}）在 {d} 属于{where}，不是窗口 {row.window}")
-        return d
 
     def _existing(self, stream_ids: list[UUID]) -> set[UUID]:
         finder = getattr(self.recorder, "existing_originators", None)
@@ -659,6 +661,132 @@ class Ledger(Application[UUID]):
         return self._retrying(attempt)
 
 
+class _Recordings(Sequence[Recording]):  # type: ignore[type-arg]
+    """The Recordings of one saved batch, each built when first asked for."""
+
+    def __init__(self, events: list[Any], stored: list[Any], notification_ids: list[int]) -> None:
+        assert len(events) == len(stored) == len(notification_ids)
+        self.events, self.stored, self.notification_ids = events, stored, notification_ids
+
+    def __len__(self) -> int:
+        return len(self.notification_ids)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        s = self.stored[i]
+        return Recording(
+            self.events[i],
+            Notification(
+                originator_id=s.originator_id,
+                originator_version=s.originator_version,
+                topic=s.topic,
+                state=s.state,
+                id=self.notification_ids[i],
+            ),
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk import: its passes over 100,000 fresh rows
+    and events cost more than the import itself, and nothing made here forms a cycle."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _RowChecker:
+    """Validates sheet rows exactly like `record`, remembering each verdict: a sheet repeats itself."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.cat = ledger.catalogue
+        self.items: dict[tuple[str, bool], str | None] = {}
+        self.dates: dict[str, date | str] = {}
+        self.dqs: dict[tuple[str, str], str | None] = {}
+        self.windows: dict[str, bool] = {}
+        self.people: dict[str, StaffState | None] = {}
+        self.assigned: dict[tuple[str, date], str | None] = {}
+
+    @staticmethod
+    def _verdict(check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except (InvalidInput, NotFound, NotAllowed) as exc:
+            return _Refused(str(exc))
+
+    def __call__(self, row: SheetRow) -> date:
+        """The row's date when the row may be recorded; else a refusal saying why."""
+        led = self.ledger
+        on_staff = bool(row.staff)
+        key = (row.item, on_staff)
+        if key not in self.items:
+            self.items[key] = self._verdict(lambda: led._check_item(row.item, on_staff=on_staff))
+        if self.items[key] is not None:
+            raise InvalidInput(str(self.items[key]))
+        d = self.dates.get(row.date)
+        if d is None:
+            d = self.dates[row.date] = self._verdict(lambda: led._check_fact_date(row.date))
+        if isinstance(d, _Refused):
+            raise InvalidInput(str(d))
+        if row.source not in self.cat.sources:
+            self.cat.source_name(row.source)
+        if row.dq:
+            dkey = (row.dq, row.item)
+            if dkey not in self.dqs:
+                self.dqs[dkey] = self._verdict(lambda: led._check_dq(row.dq, row.item, None) and None)
+            if self.dqs[dkey] is not None:
+                raise InvalidInput(str(self.dqs[dkey]))
+        window = row.window
+        if not window:
+            raise InvalidInput("缺少窗口代码")
+        known = self.windows.get(window)
+        if known is None:
+            known = self.windows[window] = led.window_exists(window)
+        if not known:
+            raise NotFound(f"未登记的窗口：{window}")
+        if on_staff:
+            person = row.staff
+            if person not in self.people:
+                st = fold_staff(led.stream(ids.staff_id(person)))
+                self.people[person] = st if st.exists else None
+            st = self.people[person]
+            if st is None:
+                raise NotFound(f"未登记的人员：{person}")
+            akey = (person, d)
+            if akey not in self.assigned:
+                self.assigned[akey] = st.window_on(d)
+            at = self.assigned[akey]
+            if at != window:
+                where = f"窗口 {at}" if at else "任何窗口"
+                raise NotAllowed(f"{person}（{st.name}）在 {d} 属于{where}，不是窗口 {window}")
+        return d
+
+
+class _Refused(str):
+    """A remembered refusal message."""
+
+
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(ev.FindingRecorded))
+assert _FINDING_FIELDS == (
+    "originator_id", "originator_version", "timestamp", "actor", "item", "window", "staff",
+    "date", "source", "dq", "note", "evidence", "row_key",
+), _FINDING_FIELDS
+
+
+def _build_finding(*values: Any) -> ev.FindingRecorded:
+    """A FindingRecorded with the same state, field order and bytes as the dataclass __init__ makes,
+    without its per-field frozen-setattr cost; for validated sheet rows (originator_id is a UUID)."""
+    e = object.__new__(ev.FindingRecorded)
+    e.__dict__.update(zip(_FINDING_FIELDS, values, strict=True))
+    return e
+
+
 def open_ledger(url: str | None, actor: str | None = None, *, create: bool = False) -> Ledger:
     """Open the ledger at a `--db` URL; without `create`, a missing SQLite file is refused, not made."""
     location = parse_url(url)
@@ -666,7 +794,12 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
         raise NotAllowed(f"账本不存在：{location.sqlite_path}（请先运行 kaoping init，或用 --db 指定账本）")
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
+    existed = location.exists
     try:
-        return Ledger(location, actor)
+        app = Ledger(location, actor)
     except PersistenceError as exc:
         raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
+    app.created_file = not existed
+    return app

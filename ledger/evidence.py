@@ -66,4 +66,9 @@ def abandon(staged: StagedEvidence | None) -> None:
     """Drop a staged file when the command failed, so a failed command leaves nothing behind."""
     if staged is not None and staged.temp is not None:
         staged.temp.unlink(missing_ok=True)
+        for folder in (staged.target.parent, staged.target.parent.parent):
+            try:
+                folder.rmdir()  # only succeeds when this command left it empty
+            except OSError:
+                break
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hashlib import sha1
 from uuid import UUID, uuid4, uuid5
 
 NAMESPACE = UUID("6b1f0d3e-5c2a-4e57-9a0e-7a3f4c2d8e11")
@@ -27,9 +28,16 @@ def quarter_id(quarter: str) -> UUID:
     return uuid5(NAMESPACE, f"quarter:{quarter}")
 
 
+_ROW_PREFIX = NAMESPACE.bytes + b"finding-row:"
+
+
 def sheet_row_id(row_key: str) -> UUID:
-    """The finding stream of an imported sheet row, stable across re-imports."""
-    return uuid5(NAMESPACE, f"finding-row:{row_key}")
+    """The finding stream of an imported sheet row, stable across re-imports.
+
+    Exactly uuid5(NAMESPACE, "finding-row:" + row_key), inlined: a sheet of 100,000 rows calls it
+    100,000 times.
+    """
+    return UUID(bytes=sha1(_ROW_PREFIX + row_key.encode()).digest()[:16], version=5)
 
 
 def new_id() -> UUID:

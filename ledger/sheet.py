@@ -13,7 +13,7 @@ from ledger.errors import InvalidInput
 HEADER = ("date", "window", "staff", "item", "source", "dq", "note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetRow:
     """One row of a findings sheet as typed, with its line number and its stable key."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerBusy
 
 DEFAULT_URL = "sqlite:///kaoping.db"
 
@@ -47,7 +48,7 @@ def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
     url = (url or DEFAULT_URL).strip()
     if not url:
         raise InvalidInput("数据库地址为空")
-    lock_timeout = os.environ.get("KAOPING_LOCK_TIMEOUT", "10")
+    lock_timeout = str(lock_timeout_seconds())
     if url.startswith(("postgresql://", "postgres://")):
         parts = urlsplit(url)
         dbname = parts.path.lstrip("/")
@@ -64,6 +65,8 @@ def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
             "POSTGRES_CONN_MAX_AGE": "",
             "POSTGRES_POOL_SIZE": "2",
             "POSTGRES_MAX_OVERFLOW": "2",
+            "POSTGRES_CONNECT_TIMEOUT": os.environ.get("KAOPING_CONNECT_TIMEOUT", "10"),
+            "APPLICATION_RECORDER_TOPIC": "ledger.pgstore:FastPostgresApplicationRecorder",
         }
         ev = Path(evidence_dir or os.environ.get("KAOPING_EVIDENCE_DIR") or "kaoping-evidence")
         return Location(url=url, backend="postgres", env=env, evidence_dir=ev)
@@ -89,8 +92,46 @@ def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
     return Location(url=url, backend="sqlite", env=env, evidence_dir=ev, sqlite_path=path)
 
 
+def lock_timeout_seconds() -> int:
+    """How long a writer waits for another writer's lock before giving up (KAOPING_LOCK_TIMEOUT)."""
+    try:
+        return max(1, int(os.environ.get("KAOPING_LOCK_TIMEOUT", "10")))
+    except ValueError:
+        raise InvalidInput("KAOPING_LOCK_TIMEOUT 应为整数秒") from None
+
+
+def busy(seconds: int | float) -> LedgerBusy:
+    """The refusal shown when another writer held the ledger's lock for too long."""
+    return LedgerBusy(
+        f"数据库被其他写入者锁定超过 {seconds:g} 秒，本次未写入，请稍后重试（等待时间可用 KAOPING_LOCK_TIMEOUT 调整）"
+    )
+
+
 class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     """Inserts a batch with one executemany; ids follow from MAX(rowid) under the write lock."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Append in a BEGIN IMMEDIATE transaction: take the write lock first, so concurrent writers
+        queue on the busy timeout instead of failing on a stale read snapshot (SQLITE_BUSY_SNAPSHOT)."""
+        with self.datastore.get_connection(commit=True) as conn:
+            raw: sqlite3.Connection = conn._sqlite_conn  # noqa: SLF001 - eventsourcing exposes no hook
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                    raise busy(raw.execute("PRAGMA busy_timeout").fetchone()[0] / 1000) from None
+                raise OperationalError(exc) from exc
+            try:
+                ids = self._insert_events(SQLiteCursor(raw.cursor()), stored_events, **kwargs)
+                raw.commit()
+            except BaseException as exc:
+                raw.rollback()
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise IntegrityError(exc) from exc
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise OperationalError(exc) from exc
+                raise
+        return ids
 
     def _insert_events(
         self,

@@ -21,6 +21,8 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.ShortlistFrozen: "确定入围",
     ev.DecisionRecorded: "党组决定",
     ev.QuarterPublished: "公布结果",
+    ev.SigningKeyRecorded: "签名公钥",
+    ev.CheckpointRecorded: "签名检查点",
 }
 
 
@@ -79,4 +81,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；四星 {','.join(e.four) or '无'}"
     if isinstance(e, ev.QuarterPublished):
         return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…）"
+    if isinstance(e, ev.SigningKeyRecorded):
+        return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
+    if isinstance(e, ev.CheckpointRecorded):
+        return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
     return type(e).__name__

@@ -23,8 +23,8 @@ def _postgres_url(tmp_name: str) -> str:
     """A fresh PostgreSQL database for one test, or a skip (a failure under CI) when no server is set."""
     base = os.environ.get("KAOPING_TEST_PG")
     if not base:
-        reason = "PostgreSQL tests need KAOPING_TEST_PG=postgresql://user:pass@host:port (run .ci/run)"
-        if os.environ.get("CI"):
+        reason = "PostgreSQL tests need KAOPING_TEST_PG=postgresql://user:pass@host:port (scripts/pg-dev start)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason)
         pytest.skip(reason)
     from tests.pg import fresh_database  # imported lazily: psycopg is slow to import
@@ -33,11 +33,22 @@ def _postgres_url(tmp_name: str) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty ledger database on each backend (SQLite file, PostgreSQL database)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kaoping.db'}"
-    return _postgres_url(tmp_path.name)
+        yield f"sqlite:///{tmp_path / 'kaoping.db'}"
+        return
+    url = _postgres_url(tmp_path.name)
+    # Evidence of a PostgreSQL ledger goes to KAOPING_EVIDENCE_DIR; keep each test's apart.
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / "kaoping-evidence"))
+    try:
+        yield url
+    finally:
+        mp.undo()
+        from tests.pg import drop_database
+
+        drop_database(url)
 
 
 @pytest.fixture

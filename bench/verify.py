@@ -1,0 +1,115 @@
+"""Verify throughput (events/s) against a raw baseline measured in the same run.
+
+Baseline: read the same rows from SQLite and SHA-256 each stored state — the least any verifier must do.
+Aim: verify within 1.5× of the baseline, and a million events verified in under 10 s.
+
+    .venv/bin/python bench/verify.py [--events 1000000] [--db /tmp/kp-bench.db] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import sys
+import time
+import uuid
+from hashlib import sha256
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ledger import integrity  # noqa: E402
+from ledger.app import open_ledger  # noqa: E402
+from ledger.note import read_key_file  # noqa: E402
+
+
+def generate(db: Path, events: int) -> None:
+    """A ledger of `events` events: init with its key, a registry, then findings inserted directly."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    key = db.with_suffix(".key")
+    key.unlink(missing_ok=True)
+    app = open_ledger(f"sqlite:///{db}", "基准", create=True)
+    staged = integrity.stage_key(key)
+    app.init("长兴县行政服务中心", also=[integrity.key_event(app.actor, staged.signer)])
+    staged.commit()
+    for w in range(20):
+        app.add_window(f"W{w:02d}", f"窗口{w}")
+        app.add_staff(f"P{w:02d}", f"人员{w}", f"W{w:02d}", "2024-01-01")
+    fid = app.record_finding("W2.3", window="W00", day="2024-03-04", source="patrol", note="NOTE-PLACEHOLDER")
+    template = app.recorder.select_events(fid)[0]
+    app.close()
+    done = sum(1 for _ in sqlite3.connect(db).execute("SELECT 1 FROM stored_events"))
+    conn = sqlite3.connect(db)
+    chunk = 50_000
+    remaining = events - done
+    while remaining > 0:
+        n = min(chunk, remaining)
+        rows = [
+            (uuid.uuid4().hex, 1, template.topic, template.state.replace(b"NOTE-PLACEHOLDER", f"巡查记录 {i}".encode()))
+            for i in range(n)
+        ]
+        conn.executemany("INSERT INTO stored_events VALUES (?,?,?,?)", rows)
+        conn.commit()
+        remaining -= n
+    conn.close()
+
+
+def baseline(db: Path) -> tuple[float, int]:
+    """Seconds to read every row in order and SHA-256 its state."""
+    t = time.perf_counter()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    cur = conn.execute("SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid")
+    n = 0
+    while rows := cur.fetchmany(5000):
+        for row in rows:
+            sha256(row[4]).digest()
+        n += len(rows)
+    conn.close()
+    return time.perf_counter() - t, n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/kp-bench-verify.db"))
+    parser.add_argument("--keep", action="store_true", help="reuse an existing generated ledger")
+    args = parser.parse_args()
+    db: Path = args.db
+    if not (args.keep and db.exists()):
+        t = time.perf_counter()
+        generate(db, args.events)
+        print(f"generated {args.events:,} events in {time.perf_counter() - t:.1f} s ({db})")
+    app = open_ledger(f"sqlite:///{db}", "基准")
+    key = db.with_suffix(".key")
+    t = time.perf_counter()
+    integrity.make_checkpoint(app, key)
+    print(f"checkpoint (verify + sign + record): {time.perf_counter() - t:.2f} s")
+    trusted = read_key_file(key).verifier
+    base_s, verify_s = [], []
+    for _ in range(2):
+        s, n = baseline(db)
+        base_s.append(s)
+        t = time.perf_counter()
+        report = integrity.check(app, trusted=trusted, key_source="key-file")
+        verify_s.append(time.perf_counter() - t)
+        assert report.ok, report.broken
+    app.close()
+    b, v = min(base_s), min(verify_s)
+    print(f"events                    {n:>12,}")
+    print(f"baseline read+sha256      {b:>9.2f} s  {n / b:>12,.0f} events/s")
+    print(f"kaoping verify            {v:>9.2f} s  {n / v:>12,.0f} events/s")
+    print(f"ratio verify/baseline     {v / b:>9.2f} ×   (aim ≤ 1.5)")
+    print(f"per million events        {v / n * 1e6:>9.2f} s   (aim < 10)")
+    print(f"peak RSS                  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>9.0f} MB")
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        key.unlink(missing_ok=True)
+        os.environ.pop("KAOPING_KEY", None)
+
+
+if __name__ == "__main__":
+    main()

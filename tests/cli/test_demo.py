@@ -1,0 +1,178 @@
+"""`kaoping demo`: a realistic sample center built through the real commands, on every backend."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from ledger import events as ev
+from ledger.app import open_ledger
+
+
+def _events(db_url: str) -> list[ev.Fact]:
+    app = open_ledger(db_url)
+    try:
+        return [r.event for r in app.read()]
+    finally:
+        app.close()
+
+
+def _raw_staff_deductions(events: list[ev.Fact]) -> Counter[str]:
+    """应扣分 as RULES.md §8.2 defines it, from counted findings (retractions removed) and verified complaints."""
+    per = {"S1": 4, "S2": 4, "S3": 4, "S4": 5}
+    findings: dict[object, ev.FindingRecorded] = {}
+    complaints: dict[object, ev.ComplaintReceived] = {}
+    raw: Counter[str] = Counter()
+    for e in events:
+        if isinstance(e, ev.FindingRecorded) and e.staff:
+            findings[e.originator_id] = e
+        elif isinstance(e, ev.FindingRetracted):
+            findings.pop(e.originator_id, None)
+        elif isinstance(e, ev.ComplaintReceived) and e.staff:
+            complaints[e.originator_id] = e
+        elif isinstance(e, ev.ComplaintVerified) and e.originator_id in complaints:
+            raw[complaints[e.originator_id].staff or ""] += per[e.item[:2]]
+    for f in findings.values():
+        raw[f.staff or ""] += per[f.item[:2]]
+    return raw
+
+
+def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp, db_url: str) -> None:
+    r = kp("demo")
+    assert r.exit_code == 0, r.stderr
+    assert "演示账本已建立" in r.stdout
+    events = _events(db_url)
+    kinds = Counter(type(e) for e in events)
+    assert kinds[ev.CenterInitialised] == 1
+    assert kinds[ev.WindowRegistered] == 30
+    assert 140 <= kinds[ev.StaffRegistered] <= 160
+    assert kinds[ev.StaffMoved] >= 1
+    assert kinds[ev.FindingRetracted] == 1
+    assert kinds[ev.BonusVerified] > 10 and kinds[ev.BonusRejected] >= 1
+    assert kinds[ev.ComplaintDismissed] == 1
+
+    findings = [e for e in events if isinstance(e, ev.FindingRecorded)]
+    assert {f.source for f in findings} == {"weekly", "duty", "patrol"}
+    assert any(f.row_key for f in findings), "some findings come from an imported weekly sheet"
+    assert any(f.row_key is None for f in findings), "others are recorded one by one"
+    assert {f.dq for f in findings if f.dq} == {"gaming", "discipline"}
+
+    claims = [e for e in events if isinstance(e, ev.BonusClaimed)]
+    assert {c.kind for c in claims} == {"article", "training", "competition", "measure", "honour", "suggestion"}
+    articles = defaultdict(set)
+    for c in claims:
+        if c.kind == "article":
+            articles[(c.window, c.staff, c.ref)].add(c.level)
+    assert any(len(levels) >= 2 for levels in articles.values()), "the same article claimed at two levels"
+    assert {c.place for c in claims if c.kind == "competition"} == {1, 2, 3}
+
+    received = {e.originator_id: e for e in events if isinstance(e, ev.ComplaintReceived)}
+    verified = [e for e in events if isinstance(e, ev.ComplaintVerified)]
+    assert {v.dq for v in verified if v.dq} == {"complaint", "corruption", "consultation"}
+    assert any(received[v.originator_id].channel == "consultation" and v.dq == "consultation" for v in verified)
+    assert any(v.dq is None for v in verified), "a verified complaint that only deducts"
+
+    raw = _raw_staff_deductions(events)
+    assert any(v >= 20 for v in raw.values()) and any(15 <= v < 20 for v in raw.values())
+    assert 20 in raw.values() and 15 in raw.values(), "the thresholds themselves are in the sample (D17)"
+
+
+def test_a_staff_rotation_attributes_each_finding_to_the_window_of_its_day(kp, db_url: str) -> None:
+    assert kp("demo").exit_code == 0
+    events = _events(db_url)
+    moved = {e.staff_id: e for e in events if isinstance(e, ev.StaffMoved)}
+    assert moved
+    windows_by_person = defaultdict(set)
+    for e in events:
+        if isinstance(e, ev.FindingRecorded) and e.staff in moved:
+            m = moved[e.staff]
+            assert (e.window == m.window) == (e.date >= m.since)
+            windows_by_person[e.staff].add(e.window)
+    assert any(len(w) == 2 for w in windows_by_person.values())
+
+
+def test_running_the_demo_on_a_ledger_that_holds_records_is_refused_and_writes_nothing(kp, db_url: str,
+                                                                                     tmp_path: Path) -> None:
+    assert kp("init").exit_code == 0
+    assert kp("window", "add", "GS", "工商窗口").exit_code == 0
+    before = _events(db_url)
+    r = kp("demo")
+    assert r.exit_code == 2
+    assert "已有记录" in r.stderr and "Traceback" not in r.stderr
+    assert len(_events(db_url)) == len(before)
+    assert not any(p.name.endswith(".evidence") for p in tmp_path.iterdir())
+
+
+def test_the_demo_fills_a_ledger_that_was_only_initialised(kp, db_url: str) -> None:
+    assert kp("init").exit_code == 0
+    assert kp("demo").exit_code == 0
+    events = _events(db_url)
+    assert sum(isinstance(e, ev.CenterInitialised) for e in events) == 1
+    assert sum(isinstance(e, ev.WindowRegistered) for e in events) == 30
+
+
+def test_the_demo_runs_through_the_installed_script(kp_script, db_url: str) -> None:
+    r = kp_script("demo")
+    assert r.exit_code == 0, r.stderr
+    assert "演示账本已建立" in r.stdout
+    again = kp_script("demo")
+    assert again.exit_code == 2 and again.stderr.startswith("错误：")
+
+
+def test_the_demo_writes_the_same_sample_every_time(tmp_path: Path) -> None:
+    def content(name: str) -> list[tuple]:
+        url = f"sqlite:///{tmp_path / name}"
+        r = CliRunner().invoke(cli, ["--db", url, "demo"], catch_exceptions=False)
+        assert r.exit_code == 0
+        skip = {"originator_id", "originator_version", "timestamp"}
+        return [
+            (type(e).__name__, tuple(sorted((k, repr(v)) for k, v in vars(e).items() if k not in skip)))
+            for e in _events(url)
+        ]
+
+    first, second = content("a.db"), content("b.db")
+    assert len(first) == len(second) > 400
+    # Stream ids of one-by-one facts are fresh uuid4s, so compare contents only.
+    assert first == second
+
+
+def test_the_demo_without_db_writes_the_default_ledger_in_the_current_directory(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KAOPING_DB", raising=False)
+    r = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "kaoping.db").exists()
+    assert "sqlite:///kaoping.db" in r.stdout
+
+
+def test_the_demo_takes_db_after_the_command_name_too(tmp_path: Path) -> None:
+    target = tmp_path / "kaoping-demo.db"
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "other.db"), "demo", "--db", f"sqlite:///{target}"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    assert target.exists() and not (tmp_path / "other.db").exists()
+    assert os.path.isdir(tmp_path / "kaoping-demo.evidence")
+
+
+def test_a_demo_that_fails_halfway_leaves_no_new_database_file_behind(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli import demo
+    from ledger.errors import InvalidInput
+
+    real = demo.run_scenario
+
+    def half(ledger, sc):  # type: ignore[no-untyped-def]
+        sc.actions = sc.actions[: len(sc.actions) // 2]
+        real(ledger, sc)
+        raise InvalidInput("模拟中途失败")
+
+    monkeypatch.setattr(demo, "run_scenario", half)
+    r = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'half.db'}", "demo"], catch_exceptions=False)
+    assert r.exit_code == 2 and "模拟中途失败" in r.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,108 @@
+"""A week's sheet goes in all or nothing, once per row, however often it is imported."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger import events as ev
+from ledger.app import Ledger
+from ledger.errors import InvalidInput
+from ledger.sheet import parse_findings_csv
+
+HEADER = "date,window,staff,item,source,dq,note\n"
+ROWS = [
+    "2008-06-02,TAX,P1,S1.1,weekly,,未佩牌\n",
+    "2008-06-02,TAX,,W2.2,duty,,迟到\n",
+    "2008-06-03,LAND,P2,S4.2,patrol,gaming,QQ聊天\n",
+]
+
+
+def sheet(*rows: str) -> list:
+    return parse_findings_csv((HEADER + "".join(rows)).encode(), "week.csv")
+
+
+@pytest.fixture
+def center(ledger: Ledger) -> Ledger:
+    ledger.add_window("TAX", "地税窗口")
+    ledger.add_window("LAND", "国土窗口")
+    ledger.add_staff("P1", "张三", "TAX", "2008-05-01")
+    ledger.add_staff("P2", "李四", "LAND", "2008-05-01")
+    return ledger
+
+
+def findings(ledger: Ledger) -> list[ev.FindingRecorded]:
+    return [r.event for r in ledger.read() if isinstance(r.event, ev.FindingRecorded)]
+
+
+def test_a_sheet_records_one_finding_per_row_with_its_row_key(center: Ledger) -> None:
+    result = center.import_findings(sheet(*ROWS))
+    assert len(result.added) == 3 and result.skipped == 0
+    got = findings(center)
+    assert [(f.item, f.window, f.staff, f.source, f.dq, f.note) for f in got] == [
+        ("S1.1", "TAX", "P1", "weekly", None, "未佩牌"),
+        ("W2.2", "TAX", None, "duty", None, "迟到"),
+        ("S4.2", "LAND", "P2", "patrol", "gaming", "QQ聊天"),
+    ]
+    assert all(f.row_key and f.actor == "测试员" for f in got)
+
+
+def test_one_bad_row_means_no_row_is_recorded_and_the_refusal_names_it(center: Ledger) -> None:
+    before = list(center.notifications())
+    with pytest.raises(InvalidInput, match="第4行"):
+        center.import_findings(sheet(ROWS[0], ROWS[1], "2008-06-04,TAX,,W9.1,weekly,,\n"))
+    assert list(center.notifications()) == before
+
+
+def test_importing_the_same_sheet_again_records_nothing_twice(center: Ledger) -> None:
+    center.import_findings(sheet(*ROWS))
+    before = list(center.notifications())
+    again = center.import_findings(sheet(*ROWS))
+    assert again.added == [] and again.skipped == 3
+    assert list(center.notifications()) == before
+
+
+def test_an_extended_sheet_adds_only_its_new_rows(center: Ledger) -> None:
+    first = center.import_findings(sheet(*ROWS[:2]))
+    second = center.import_findings(sheet(*ROWS))
+    assert second.skipped == 2 and len(second.added) == 1
+    assert len(findings(center)) == 3
+    assert not set(first.added) & set(second.added)
+
+
+def test_two_identical_rows_in_one_sheet_are_two_findings(center: Ledger) -> None:
+    result = center.import_findings(sheet(ROWS[0], ROWS[0]))
+    assert len(result.added) == 2
+    assert len(findings(center)) == 2
+    # and re-importing still adds nothing; a third copy adds exactly one
+    assert center.import_findings(sheet(ROWS[0], ROWS[0])).added == []
+    assert len(center.import_findings(sheet(ROWS[0], ROWS[0], ROWS[0])).added) == 1
+
+
+def test_row_keys_ignore_surrounding_spaces_and_a_byte_order_mark(center: Ledger) -> None:
+    center.import_findings(sheet(ROWS[0]))
+    spaced = ("\ufeff" + HEADER + " 2008-06-02 , TAX ,P1,S1.1,weekly,, 未佩牌 \r\n").encode()
+    assert center.import_findings(parse_findings_csv(spaced)).added == []
+
+
+def test_a_staff_row_must_name_the_window_the_person_was_at_on_that_date(center: Ledger) -> None:
+    center.move_staff("P1", "LAND", "2008-07-01")
+    with pytest.raises(InvalidInput, match="第2行.*LAND"):
+        center.import_findings(sheet("2008-07-02,TAX,P1,S1.1,weekly,,\n"))
+    assert len(center.import_findings(sheet("2008-07-02,LAND,P1,S1.1,weekly,,\n")).added) == 1
+
+
+def test_a_retracted_imported_row_is_not_reimported(center: Ledger) -> None:
+    fid = center.import_findings(sheet(ROWS[0])).added[0]
+    center.retract(str(fid), "录错")
+    assert center.import_findings(sheet(ROWS[0])).added == []
+
+
+def test_the_refusal_counts_the_other_bad_rows(center: Ledger) -> None:
+    with pytest.raises(InvalidInput, match="第2行.*另有 1 行"):
+        center.import_findings(sheet("2008-02-30,TAX,,W2.1,weekly,,\n", ROWS[0], "2008-06-01,XX,,W2.1,weekly,,\n"))
+
+
+def test_a_progress_callback_sees_every_row(center: Ledger) -> None:
+    seen: list[int] = []
+    center.import_findings(sheet(*ROWS), progress=seen.append)
+    assert sum(seen) == 3
