@@ -447,10 +447,8 @@ def print_report(session: Session, quarter: str) -> None:
 
 def empty_or_initialised(ledger: Ledger) -> bool:
     """True for an empty ledger (or one only `init`ed); False when it already holds anything else."""
-    first = list(_take(ledger, 2))
-    if not first:
-        return True
-    return len(first) == 1 and isinstance(first[0].event, ev.CenterInitialised)
+    init_only = (ev.CenterInitialised, ev.SigningKeyRecorded)
+    return all(isinstance(r.event, init_only) for r in _take(ledger, 3))
 
 
 def refuse_unless_empty(ledger: Ledger) -> None:
