@@ -159,11 +159,13 @@ def _fact_line(f: dict[str, Any]) -> str:
     via = f"（对应 {f['item']}）" if f["counted_item"] != f["item"] else ""
     who = f" 人员 {f['staff']}" if f.get("staff") and f["counted_item"] != f["item"] else ""
     kind = "投诉经查实" if f["origin"] == "complaint" else "检查记录"
+    who_recorded = f"核实人 {f['recorder']}（投诉登记于位置{f['recorded_at']}）" if f["origin"] == "complaint" \
+        else f"记录人 {f['recorder']}"
     late = "【公布后补录】" if f["amendment"] else ""
     dq = f" 认定取消资格：{f['dq']}" if f["dq"] else ""
     pts = f"{f['points']}分" if f["points"] else "0分（本类已扣完）"
     return (f"    {late}位置{f['position']} {f['date']} {f['counted_item']}{via}{who} {kind}·{f['source_name']} "
-            f"记录人 {f['recorder']} {pts}{dq}  编号 {f['id']}")
+            f"{who_recorded} {pts}{dq}  编号 {f['id']}")
 
 
 def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
@@ -248,7 +250,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         base_why = "党组决定" if doc["decided_stars"] in (4, 5) else "未入围或未评定，授三星"
         lines.append(f"    基础星级：{st['base']} 星（{base_why}）")
         if st["reduction"] == "disqualified":
-            lines.append(f"    被取消服务明星资格：减二颗星，最终 {st['final']} 星")
+            voided = "，党组决定作废" if doc["voided"] else ""
+            lines.append(f"    被取消服务明星资格{voided}：按三星减二颗星，最终 {st['final']} 星")
         elif st["reduction"]:
             at = int(st["reduction"].split("_")[-1])
             lines.append(f"    应扣分 {doc['deductions']} ≥ {at}（含本数）：减 {st['minus']} 颗星")
