@@ -67,13 +67,30 @@ class QuarterProjection:
         st.notification_id = meta["notification_id"]
         return st
 
+    def _chunk_key(self, quarter: str, st: State) -> str:
+        return f"{QUARTER_PREFIX}{quarter}:{st.notification_id:012d}"
+
+    def _spill(self, st: State, at_least: int) -> None:
+        """Write out quarters whose unsaved part has grown large, so a long catch-up keeps memory bounded.
+
+        Spilled chunks are not tracked: until the final flush records the position, a crash leaves them
+        beside an older tracked position, and folding those events again only re-adds identical entries.
+        """
+        big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
+        if not big:
+            return
+        self.storage.put({self._chunk_key(k, st): orjson.dumps(q.to_json()) for k, q in big.items()})
+        for k in big:
+            del st.quarters[k]
+        if len(st.fact_quarter) > self.index_limit:
+            st.fact_quarter.clear()  # older facts' quarters are looked up in the ledger when followed up
+
     def _flush(self, st: State) -> bool:
-        """Store the chunks the fold added since the last flush, the registry and the position, atomically."""
+        """Store what the fold added since the last flush, the registry and the position, atomically."""
         blobs: dict[str, bytes] = {}
-        for quarter in sorted(st.touched):
-            part = st.quarters.get(quarter)
-            if part is not None and not part.empty:
-                blobs[f"{QUARTER_PREFIX}{quarter}:{st.notification_id:012d}"] = orjson.dumps(part.to_json())
+        for quarter, part in sorted(st.quarters.items()):
+            if not part.empty:
+                blobs[self._chunk_key(quarter, st)] = orjson.dumps(part.to_json())
         if st.registry_touched:
             blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
         blobs[META] = orjson.dumps(
@@ -81,33 +98,33 @@ class QuarterProjection:
         )
         ok = self.storage.save(blobs, st.notification_id)
         st.quarters.clear()
-        if len(st.fact_quarter) > self.index_limit:
-            st.fact_quarter.clear()  # older facts' quarters are looked up in the ledger when followed up
-        st.touched.clear()
         st.registry_touched = False
         self._full.clear()
         return ok
 
     # --- catching up ------------------------------------------------------------------------------
 
-    def catch_up(self, flush_every: int = 100_000) -> State:
+    def catch_up(self, spill_at: int = 20_000) -> State:
         """Fold every event recorded since the tracked position and store what it added."""
         # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._catch_up(flush_every)
+            return self._catch_up(spill_at)
         finally:
             if enabled:
                 gc.enable()
 
-    def _catch_up(self, flush_every: int) -> State:
+    def _catch_up(self, spill_at: int) -> State:
+        check = max(1, min(4096, spill_at))
         for _ in range(5):
             st = self.load()
-            n = 0
+            if st.position == 0:
+                self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
             get = TOPIC_HANDLERS.get
             loads = decode_raw
-            position = st.position
+            start = position = st.position
+            nid = st.notification_id
             for nid, originator_id, _version, topic, stored in self.ledger.rows(st.notification_id):
                 position += 1
                 handler = get(topic)
@@ -115,12 +132,14 @@ class QuarterProjection:
                     data = loads(stored)
                     data["originator_id"] = originator_id
                     handler(st, position, data)
-                st.position = position
-                st.notification_id = nid
-                n += 1
-                if n % flush_every == 0:
-                    self._flush(st)
-            if n % flush_every == 0 or self._flush(st):
+                if not position % check:
+                    st.position, st.notification_id = position, nid
+                    self._spill(st, spill_at)
+            if position == start:
+                self.state = st
+                return st
+            st.position, st.notification_id = position, nid
+            if self._flush(st):
                 self.state = st
                 return st
             # another process stored a later position first: start again from what it stored

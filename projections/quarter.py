@@ -97,6 +97,11 @@ class QuarterState:
         return self
 
     @property
+    def size(self) -> int:
+        """How many entries the state holds."""
+        return sum(len(getattr(self, n)) for n in self.MAPS)
+
+    @property
     def empty(self) -> bool:
         """True when no event has added anything."""
         return not any(getattr(self, n) for n in self.MAPS + self.ONCE)
@@ -144,8 +149,8 @@ class State:
 
     `quarters` and `fact_quarter` may be any mutable mappings; `lookup` answers for a fact id the
     fact-quarter index does not hold (a storage-backed projection passes one). `only` restricts the
-    fold to one quarter, which keeps a replay small. `touched` names the quarters changed since the
-    owner last cleared it, so a store writes back only those.
+    fold to one quarter, which keeps a replay small. A store writes back every quarter in `quarters`
+    (the materialised projection starts each catch-up with none loaded: what it holds is what was added).
     """
 
     def __init__(
@@ -166,7 +171,6 @@ class State:
         self.notification_id = notification_id
         self.only = only
         self.lookup = lookup
-        self.touched: set[str] = set()
         self.registry_touched = False
 
     def quarter(self, quarter: str) -> QuarterState:
@@ -264,7 +268,6 @@ def _new_fact(s: State, e: Data) -> tuple[str, str, QuarterState] | None:
         return None
     fid = _hex(e["originator_id"])
     s.fact_quarter[fid] = quarter
-    s.touched.add(quarter)
     q = s.quarters.get(quarter)
     if q is None:
         q = s.quarter(quarter)
@@ -279,10 +282,10 @@ def _on_finding(s: State, p: int, e: Data) -> None:
         return
     fid = _hex(e["originator_id"])
     s.fact_quarter[fid] = quarter
-    s.touched.add(quarter)
     q = s.quarters.get(quarter) or s.quarter(quarter)
     staff = e["staff"]
-    # Interned texts: a ledger repeats the same few codes, names and dates millions of times.
+    # Interned texts: a ledger repeats the same few codes, names and dates millions of times, and
+    # keeping one copy of each is what keeps a full rebuild's memory (and its page faults) down.
     q.findings[fid] = [p, intern(day), intern(e["item"]), intern(e["window"]), staff and intern(staff),
                        intern(e["source"]), e["dq"], intern(e["actor"]), e["note"]]
 
@@ -293,7 +296,6 @@ def _follow_up(s: State, e: Data) -> tuple[str, QuarterState] | None:
     if got is None:
         return None
     quarter, q = got
-    s.touched.add(quarter)
     return fid, q
 
 
@@ -355,7 +357,6 @@ def _quarter_step(name: str, fields: tuple[str, ...]) -> Callable[[State, int, D
         q = s.quarter(quarter)
         if getattr(q, name) is None:
             setattr(q, name, {"p": p, "a": e["actor"], **{f: e[f] for f in fields}})
-            s.touched.add(quarter)
     return handler
 
 

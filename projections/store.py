@@ -35,6 +35,9 @@ class ProjectionStorage(Protocol):
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
         """Delete some keys and store blobs, in one transaction (compaction)."""
 
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        """Store blobs without touching tracking."""
+
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         """Store blobs and advance tracking atomically; False when another process got there first."""
 
@@ -76,6 +79,10 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.executemany(f"DELETE FROM {TABLE} WHERE key = ?", [(k,) for k in old_keys])
+            c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
             c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:

@@ -49,6 +49,14 @@ class PostgresProjectionRecorder(PostgresTrackingRecorder):
                 list(blobs.items()),
             )
 
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(
+                SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
+                list(blobs.items()),
+            )
+
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:
             with self.datastore.transaction(commit=True) as c:

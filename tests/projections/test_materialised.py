@@ -95,7 +95,7 @@ def test_the_caught_up_projection_equals_a_full_replay(ops: list[tuple[str, int]
             factory = lambda: QuarterProjection(ledger, index_limit=2)  # noqa: E731
             run_ops(c, ops, factory)
             caught_up = factory()
-            state = caught_up.catch_up(flush_every=flush)
+            state = caught_up.catch_up(spill_at=flush)
             full = replay(ledger)
             assert state.position == full.position
             assert all_results(ledger, state, projection=caught_up) == all_results(ledger, full)
