@@ -246,19 +246,27 @@ Hit = tuple[str, str, list[Any], str]
 
 
 def _table(
-    r: _Rules, categories: tuple[Category, ...], hits: list[Hit], published_at: int | None,
+    r: _Rules, categories: tuple[Category, ...], hits: list[Any], published_at: int | None,
     detail: bool = True,
 ) -> tuple[tuple[CategoryScore, ...], int]:
-    """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum)."""
+    """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum).
+
+    `hits` are `Hit`s with `detail`, else just the items counted (all a report needs).
+    """
     by_cat: dict[str, list[Hit]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     item_category = r.item_category
-    for hit in hits:
-        by_cat[item_category[hit[3]]].append(hit)
+    if detail:
+        for hit in hits:
+            by_cat[item_category[hit[3]]].append(hit)
+    else:
+        for item in hits:
+            counts[item_category[item]] += 1
     out = []
     raw_total = 0
     for c in categories:
         mine = by_cat.get(c.code, ())
-        raw = len(mine) * c.per_violation
+        raw = (len(mine) if detail else counts.get(c.code, 0)) * c.per_violation
         raw_total += raw
         deducted = min(c.points, raw)
         occ: list[Occurrence] = []
@@ -457,16 +465,20 @@ def derive(
     counted = violations(q, as_of, ordered=detail)
     for fid, origin, v in counted:
         item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
-        if staff is None:
-            w_hits[window].append((fid, origin, v, item))
-            if dq:
-                dq_w[(window, dq)].append((fid, v[F_P]))
+        counterpart = counterparts.get(item) if staff is not None else None
+        if detail:
+            (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, item))
+            if counterpart is not None:
+                w_hits[window].append((fid, origin, v, counterpart))
+        else:
+            (w_hits[window] if staff is None else s_hits[staff]).append(item)
+            if counterpart is not None:
+                w_hits[window].append(counterpart)
+        if not dq:
             continue
-        s_hits[staff].append((fid, origin, v, item))
-        counterpart = counterparts.get(item)
-        if counterpart is not None:
-            w_hits[window].append((fid, origin, v, counterpart))
-        if dq:
+        if staff is None:
+            dq_w[(window, dq)].append((fid, v[F_P]))
+        else:
             dq_s[(staff, dq)].append((fid, v[F_P]))
             if r.dq[dq].reaches_window:
                 dq_w[(window, dq)].append((fid, v[F_P]))

@@ -207,3 +207,12 @@ def test_partial_states_folded_chunk_by_chunk_merge_into_the_whole(ops: Any, dat
         start = max(start, cut)
     combined = State(merged, index, registry, position=whole.position)
     assert results(combined) == results(whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(both_quarters)
+def test_the_fast_report_derivation_gives_the_same_rows_as_the_detailed_one(ops: Any) -> None:
+    state = fold(recorded(registry_events() + ops[0] + ops[1]))
+    for q in QUARTERS:
+        args = (state.quarters.get(q), state.registry, CAT, q)
+        assert report_rows(derive(*args, detail=False)) == report_rows(derive(*args, detail=True))
