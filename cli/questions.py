@@ -190,9 +190,9 @@ def rebuild_cmd(session: Session, as_json: bool) -> None:
     views = Views(ledger)
     st = views.projection.rebuild()
     if as_json:
-        emit_json({"position": st.position, "quarters": sorted(st.quarters)})
+        emit_json({"position": st.position, "quarters": views.projection.quarters()})
         return
-    click.echo(f"已重建季度结果投影：共 {st.position} 个事件，涉及 {len(list(st.quarters))} 个季度")
+    click.echo(f"已重建季度结果投影：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
 
 
 def register(cli: click.Group) -> None:

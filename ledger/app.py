@@ -33,7 +33,7 @@ from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, No
 from ledger.sheet import SheetRow
 from ledger.store import FastSQLiteApplicationRecorder, Location, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
-from ledger.transcoder import OrjsonTranscoder
+from ledger.transcoder import OrjsonTranscoder, plain_fields
 
 T = TypeVar("T")
 RETRIES = 8
@@ -107,11 +107,57 @@ class Ledger(Application[UUID]):
         position, after_id = after
         if upto is not None and position >= upto:
             return
-        to_event = self.mapper.to_domain_event
-        for n in self.notifications(after_id):
+        to_event = self._row_decoder()
+        for nid, originator_id, version, topic, state in self.rows(after_id):
             position += 1
-            yield Recorded(position, n.id, to_event(n))  # type: ignore[arg-type]
+            yield Recorded(position, nid, to_event(originator_id, version, topic, state))
             if upto is not None and position >= upto:
+                return
+
+    def _row_decoder(self) -> Callable[[Any, int, str, bytes], ev.Fact]:
+        """Stored row → event, as the mapper does it, without the per-row Notification and lookups."""
+        mapper = self.mapper
+        if mapper.cipher is not None or mapper.compressor is not None:
+            return lambda oid, version, topic, state: mapper.to_domain_event(  # type: ignore[return-value]
+                StoredEvent(oid, version, topic, state))
+        from eventsourcing.utils import resolve_topic
+
+        classes: dict[str, tuple[type, frozenset[str]]] = {}
+        transcoder = mapper.transcoder
+        fast = getattr(transcoder, "decode_event_state", None)
+
+        def to_event(originator_id: Any, version: int, topic: str, state: bytes) -> ev.Fact:
+            known = classes.get(topic)
+            if known is None:
+                cls = resolve_topic(topic)
+                known = classes[topic] = (cls, plain_fields(cls))
+            cls, plain = known
+            data = fast(state, plain) if fast is not None else transcoder.decode(state)
+            data["originator_id"] = originator_id if type(originator_id) is UUID else UUID(originator_id)
+            data["originator_version"] = version
+            if "class_version" in data:  # an upcast is due: let the mapper do it
+                return mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))  # type: ignore[return-value]
+            event = object.__new__(cls)
+            object.__setattr__(event, "__dict__", data)
+            return event  # type: ignore[no-any-return]
+
+        return to_event
+
+    def rows(self, after_id: int = 0, batch: int = 20_000) -> Iterator[tuple[int, Any, int, str, bytes]]:
+        """Stored events after a notification id as tuples (id, originator id, version, topic, state)."""
+        select = getattr(self.recorder, "select_rows", None)
+        start = after_id
+        while True:
+            if select is not None:
+                page = select(start, batch)
+            else:
+                page = [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                        for n in self.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)]
+            if not page:
+                return
+            yield from page
+            start = page[-1][0]
+            if len(page) < batch:
                 return
 
     def center(self) -> ev.CenterInitialised:

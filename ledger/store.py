@@ -155,6 +155,18 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
         return list(range(first, first + len(stored_events)))
 
+    def select_rows(self, after_id: int, limit: int) -> list[tuple[int, str, int, str, bytes]]:
+        """Stored events after a notification id as plain tuples (id, originator hex, version, topic, state)."""
+        with self.datastore.transaction(commit=False) as c:
+            cur = c.sqlite_cursor
+            cur.row_factory = None
+            cur.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (after_id, limit),
+            )
+            return cur.fetchall()  # type: ignore[no-any-return]
+
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""
         return {UUID(h) for h in self.existing_originator_hexes([i.hex for i in ids])}

@@ -10,7 +10,7 @@ from typing import Any
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
-from projections.quarter import QuarterState
+from projections.quarter import F_D, F_ITEM, F_P, F_S, F_W, QuarterState, display_id
 from projections.scoring import (
     BonusLine,
     CategoryScore,
@@ -76,21 +76,25 @@ def _not_counted(q: QuarterState | None, as_of: int | None, window: str | None, 
 
     out = []
     for fid, f in q.findings.items():
-        if upto(f["p"]) and mine(f["w"], f["s"]) and f["x"] is not None and upto(f["x"]["p"]):
-            out.append({"id": fid, "type": "finding", "position": f["p"], "date": f["d"], "item": f["item"],
-                        "status": "retracted", "by": f["x"]["a"], "at": f["x"]["p"], "reason": f["x"]["reason"]})
+        x = q.retractions.get(fid)
+        if upto(f[F_P]) and mine(f[F_W], f[F_S]) and x is not None and upto(x["p"]):
+            out.append({"id": display_id(fid), "type": "finding", "position": f[F_P], "date": f[F_D],
+                        "item": f[F_ITEM],
+                        "status": "retracted", "by": x["a"], "at": x["p"], "reason": x["reason"]})
     for fid, c in q.claims.items():
         if upto(c["p"]) and mine(c["w"], c["s"]):
-            ok = c["ok"] if c["ok"] is not None and upto(c["ok"]["p"]) else None
+            ok = q.claim_outcomes.get(fid)
+            ok = ok if ok is not None and upto(ok["p"]) else None
             if ok is None or ok["st"] != "verified":
-                out.append({"id": fid, "type": "claim", "position": c["p"], "date": c["d"], "item": c["kind"],
+                out.append({"id": display_id(fid), "type": "claim", "position": c["p"], "date": c["d"], "item": c["kind"],
                             "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
                             "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else ""})
     for fid, c in q.complaints.items():
         if upto(c["p"]) and mine(c["w"], c["s"]):
-            ok = c["ok"] if c["ok"] is not None and upto(c["ok"]["p"]) else None
+            ok = q.complaint_outcomes.get(fid)
+            ok = ok if ok is not None and upto(ok["p"]) else None
             if ok is None or ok["st"] != "verified":
-                out.append({"id": fid, "type": "complaint", "position": c["p"], "date": c["d"], "item": c["ch"],
+                out.append({"id": display_id(fid), "type": "complaint", "position": c["p"], "date": c["d"], "item": c["ch"],
                             "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
                             "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else c["text"]})
     out.sort(key=lambda x: x["position"])
@@ -155,11 +159,13 @@ def _fact_line(f: dict[str, Any]) -> str:
     via = f"（对应 {f['item']}）" if f["counted_item"] != f["item"] else ""
     who = f" 人员 {f['staff']}" if f.get("staff") and f["counted_item"] != f["item"] else ""
     kind = "投诉经查实" if f["origin"] == "complaint" else "检查记录"
+    who_recorded = f"核实人 {f['recorder']}（投诉登记于位置{f['recorded_at']}）" if f["origin"] == "complaint" \
+        else f"记录人 {f['recorder']}"
     late = "【公布后补录】" if f["amendment"] else ""
     dq = f" 认定取消资格：{f['dq']}" if f["dq"] else ""
     pts = f"{f['points']}分" if f["points"] else "0分（本类已扣完）"
     return (f"    {late}位置{f['position']} {f['date']} {f['counted_item']}{via}{who} {kind}·{f['source_name']} "
-            f"记录人 {f['recorder']} {pts}{dq}  编号 {f['id']}")
+            f"{who_recorded} {pts}{dq}  编号 {f['id']}")
 
 
 def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
@@ -244,7 +250,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         base_why = "党组决定" if doc["decided_stars"] in (4, 5) else "未入围或未评定，授三星"
         lines.append(f"    基础星级：{st['base']} 星（{base_why}）")
         if st["reduction"] == "disqualified":
-            lines.append(f"    被取消服务明星资格：减二颗星，最终 {st['final']} 星")
+            voided = "，党组决定作废" if doc["voided"] else ""
+            lines.append(f"    被取消服务明星资格{voided}：按三星减二颗星，最终 {st['final']} 星")
         elif st["reduction"]:
             at = int(st["reduction"].split("_")[-1])
             lines.append(f"    应扣分 {doc['deductions']} ≥ {at}（含本数）：减 {st['minus']} 颗星")

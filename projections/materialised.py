@@ -1,75 +1,29 @@
 """The materialised quarter projection: fold state kept in storage, caught up from its tracked position.
 
-A query opens the stored state, folds only the events recorded since the last tracked notification,
-writes back the quarters those events touched together with the new tracking row, and answers from
-there — it never replays the whole log. `rebuild()` drops the stored state and folds everything again.
+A query loads the tracked position, folds only the events recorded since then, and stores what they
+added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
+never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
+up). `rebuild()` drops everything and folds the whole ledger again, flushing as it goes so memory stays
+bounded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+import gc
 from uuid import UUID
 
 import orjson
 
 from ledger.app import Ledger
 from ledger.calendar import quarter_of
-from projections.quarter import FOLD_VERSION, HANDLERS, QuarterState, RegistryState, State
+from ledger.transcoder import decode_raw
+from projections.quarter import FOLD_VERSION, HANDLERS, TOPIC_HANDLERS, QuarterState, RegistryState, State
 from projections.store import ProjectionStorage, storage_for
 
 META = "meta"
 REGISTRY = "registry"
 QUARTER_PREFIX = "q:"
-
-
-class StoredQuarters(MutableMapping[str, QuarterState]):
-    """Quarter states loaded from storage on first use and cached; the fold sees a plain mapping."""
-
-    def __init__(self, storage: ProjectionStorage) -> None:
-        self.storage = storage
-        self.cache: dict[str, QuarterState] = {}
-
-    def __getitem__(self, quarter: str) -> QuarterState:
-        q = self.cache.get(quarter)
-        if q is None:
-            blob = self.storage.load(QUARTER_PREFIX + quarter)
-            if blob is None:
-                raise KeyError(quarter)
-            q = QuarterState.from_json(orjson.loads(blob))
-            self.cache[quarter] = q
-        return q
-
-    def __setitem__(self, quarter: str, value: QuarterState) -> None:
-        self.cache[quarter] = value
-
-    def __delitem__(self, quarter: str) -> None:
-        raise TypeError("quarter states are never deleted")
-
-    def __iter__(self) -> Iterator[str]:
-        stored = [k[len(QUARTER_PREFIX):] for k in self.storage.keys(QUARTER_PREFIX)]
-        return iter(sorted(set(stored) | set(self.cache)))
-
-    def __len__(self) -> int:
-        return len(list(iter(self)))
-
-    def evict(self, keep: set[str]) -> None:
-        """Forget cached quarters except `keep` (they are reloaded on demand)."""
-        for k in list(self.cache):
-            if k not in keep:
-                del self.cache[k]
-
-
-class BoundedIndex(dict):  # type: ignore[type-arg]
-    """The fact→quarter index of recent facts; older ones are looked up in the ledger instead."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key: str, value: str) -> None:
-        if len(self) >= self.limit:
-            self.clear()
-        super().__setitem__(key, value)
+COMPACT_AFTER = 16
 
 
 class QuarterProjection:
@@ -80,10 +34,11 @@ class QuarterProjection:
         self.storage = storage or storage_for(ledger)
         self.index_limit = index_limit
         self.state: State | None = None
+        self._full: dict[str, QuarterState | None] = {}
 
-    # --- loading and saving ---------------------------------------------------------------------
+    # --- storage --------------------------------------------------------------------------------
 
-    def _fact_quarter(self, fact_id: str) -> str | None:
+    def _fact_quarter(self, fact_id: str) -> str | None:  # fact_id: 32 hex digits
         """The quarter of a fact not in the recent index: read its first event from the ledger."""
         try:
             stored = self.ledger.recorder.select_events(UUID(fact_id), lte=1, limit=1)
@@ -95,19 +50,16 @@ class QuarterProjection:
         day = getattr(first, "date", None)
         return quarter_of(day) if day is not None else None
 
-    def _fresh(self) -> State:
-        return State(StoredQuarters(self.storage), BoundedIndex(self.index_limit), RegistryState(), lookup=self._fact_quarter)
-
     def load(self) -> State:
-        """The stored state (empty when missing or written by another fold version)."""
-        st = self._fresh()
+        """The stored registry and tracked position, with no quarter loaded (empty when missing)."""
+        st = State({}, {}, RegistryState(), lookup=self._fact_quarter)
         meta_blob = self.storage.load(META)
         if meta_blob is None:
             return st
         meta = orjson.loads(meta_blob)
         if meta.get("fold") != FOLD_VERSION:
             self.storage.clear()
-            return self._fresh()
+            return State({}, {}, RegistryState(), lookup=self._fact_quarter)
         reg = self.storage.load(REGISTRY)
         if reg is not None:
             st.registry = RegistryState.from_json(orjson.loads(reg))
@@ -115,73 +67,121 @@ class QuarterProjection:
         st.notification_id = meta["notification_id"]
         return st
 
+    def _chunk_key(self, quarter: str, st: State) -> str:
+        return f"{QUARTER_PREFIX}{quarter}:{st.notification_id:012d}"
+
+    def _spill(self, st: State, at_least: int) -> None:
+        """Write out quarters whose unsaved part has grown large, so a long catch-up keeps memory bounded.
+
+        Spilled chunks are not tracked: until the final flush records the position, a crash leaves them
+        beside an older tracked position, and folding those events again only re-adds identical entries.
+        """
+        big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
+        if not big:
+            return
+        self.storage.put({self._chunk_key(k, st): orjson.dumps(q.to_json()) for k, q in big.items()})
+        for k in big:
+            del st.quarters[k]
+        if len(st.fact_quarter) > self.index_limit:
+            st.fact_quarter.clear()  # older facts' quarters are looked up in the ledger when followed up
+
     def _flush(self, st: State) -> bool:
-        quarters = st.quarters
-        assert isinstance(quarters, StoredQuarters)
-        blobs: dict[str, bytes] = {
-            QUARTER_PREFIX + k: orjson.dumps(quarters[k].to_json()) for k in sorted(st.touched)
-        }
+        """Store what the fold added since the last flush, the registry and the position, atomically."""
+        blobs: dict[str, bytes] = {}
+        for quarter, part in sorted(st.quarters.items()):
+            if not part.empty:
+                blobs[self._chunk_key(quarter, st)] = orjson.dumps(part.to_json())
         if st.registry_touched:
             blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
         blobs[META] = orjson.dumps(
             {"fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id}
         )
         ok = self.storage.save(blobs, st.notification_id)
-        st.touched.clear()
+        st.quarters.clear()
         st.registry_touched = False
+        self._full.clear()
         return ok
 
     # --- catching up ------------------------------------------------------------------------------
 
-    def catch_up(self, flush_every: int = 100_000) -> State:
-        """Fold every event recorded since the tracked position and store the result; return the state."""
-        st = self.state or self.load()
-        self.state = st
-        get = HANDLERS.get
-        n = 0
-        for r in self.ledger.read(after=(st.position, st.notification_id)):
-            handler = get(type(r.event))
-            if handler is not None:
-                handler(st, r.position, r.event)
-            st.position = r.position
-            st.notification_id = r.notification_id
-            n += 1
-            if n % flush_every == 0:
-                keep = set(st.touched)
-                self._flush(st)
-                assert isinstance(st.quarters, StoredQuarters)
-                st.quarters.evict(keep)
-        if n % flush_every:
-            # False means another process stored the same events first: its state equals ours.
-            self._flush(st)
-        return st
+    def catch_up(self, spill_at: int = 20_000) -> State:
+        """Fold every event recorded since the tracked position and store what it added."""
+        # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._catch_up(spill_at)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _catch_up(self, spill_at: int) -> State:
+        check = max(1, min(4096, spill_at))
+        for _ in range(5):
+            st = self.load()
+            if st.position == 0:
+                self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
+            get = TOPIC_HANDLERS.get
+            loads = decode_raw
+            start = position = st.position
+            nid = st.notification_id
+            for nid, originator_id, _version, topic, stored in self.ledger.rows(st.notification_id):
+                position += 1
+                handler = get(topic)
+                if handler is not None:
+                    data = loads(stored)
+                    data["originator_id"] = originator_id
+                    handler(st, position, data)
+                if not position % check:
+                    st.position, st.notification_id = position, nid
+                    self._spill(st, spill_at)
+            if position == start:
+                self.state = st
+                return st
+            st.position, st.notification_id = position, nid
+            if self._flush(st):
+                self.state = st
+                return st
+            # another process stored a later position first: start again from what it stored
+        self.state = self.load()
+        return self.state
 
     def rebuild(self) -> State:
         """Drop the stored state and fold the whole ledger again."""
         self.storage.clear()
-        self.state = None
+        self._full.clear()
         return self.catch_up()
 
+    # --- reading ------------------------------------------------------------------------------
+
     def quarter(self, quarter: str) -> QuarterState | None:
-        """A quarter's state from the caught-up projection."""
-        st = self.state or self.catch_up()
-        return st.quarters.get(quarter)
+        """A quarter's whole state: its stored chunks merged (compacted when many)."""
+        if quarter in self._full:
+            return self._full[quarter]
+        items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
+        keys = [k for k, _ in items]
+        merged: QuarterState | None = None
+        for _, blob in items:
+            part = QuarterState.from_json(orjson.loads(blob))
+            merged = part if merged is None else merged.merge(part)
+        if merged is not None and len(keys) > COMPACT_AFTER:
+            self.storage.replace(keys, {keys[-1]: orjson.dumps(merged.to_json())})
+        self._full[quarter] = merged
+        return merged
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""
-        st = self.state or self.catch_up()
-        return list(st.quarters)
+        return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
 
 
 def replay(ledger: Ledger, upto: int | None = None, only: str | None = None) -> State:
-    """A fold of the ledger from scratch in memory (for checks and tests), optionally up to a position."""
+    """A fold of the ledger from scratch in memory through the full decoder (for checks and tests)."""
     st = State(only=only)
     get = HANDLERS.get
     for r in ledger.read(upto=upto):
         handler = get(type(r.event))
         if handler is not None:
-            handler(st, r.position, r.event)
+            handler(st, r.position, r.event.__dict__)
         st.position = r.position
         st.notification_id = r.notification_id
     return st
-

@@ -10,6 +10,7 @@ materialised projection), which is what lets state be built incrementally and st
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -17,11 +18,11 @@ from typing import Any, Protocol
 from ledger import events as ev
 from ledger.calendar import quarter_of
 
-FOLD_VERSION = 1
+FOLD_VERSION = 2
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt."""
 
 
-class RecordedLike(Protocol):
+class RecordedLike(Protocol):  # noqa: D101
     """What the fold needs of a recorded event: its position, notification id and the event."""
 
     position: int
@@ -29,41 +30,81 @@ class RecordedLike(Protocol):
     event: ev.Fact
 
 
+F_P, F_D, F_ITEM, F_W, F_S, F_SRC, F_DQ, F_A, F_NOTE = range(9)
+"""Fields of a stored finding: position, date, item, window, staff, source, dq kind, recorder, note."""
+
+
 @dataclass
 class QuarterState:
     """Every fact dated in one quarter (and the quarter's own decisions), with ledger positions.
 
+    Append-only: an event only ever adds an entry (a follow-up is its own entry keyed by the fact it
+    names), so a state can be kept as a series of partial states and `merge`d, first entry winning.
     Values are plain JSON-able dicts so a stored projection round-trips exactly:
-    - findings[id] = {p, d, item, w, s, src, dq, a, note, x: None | {p, a, reason}}
-    - claims[id] = {p, d, kind, w, s, level, place, ref, a, ok: None | {p, a, st, reason}}
-    - complaints[id] = {p, d, w, s, ch, text, a, ok: None | {p, a, st, item, dq, reason}}
+    - findings[id] = [p, d, item, w, s, src, dq, a, note] (a list: findings are most of the ledger; see F_*)
+    - retractions[id] = {p, a, reason}
+    - claims[id] = {p, d, kind, w, s, level, place, ref, a};  claim_outcomes[id] = {p, a, st, reason}
+    - complaints[id] = {p, d, w, s, ch, text, a};  complaint_outcomes[id] = {p, a, st, item, dq, reason}
     - shortlist / decision / published: None or the event's fields with {p, a}.
     """
 
     quarter: str
-    findings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: dict[str, list[Any]] = field(default_factory=dict)
+    retractions: dict[str, dict[str, Any]] = field(default_factory=dict)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    claim_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
     complaints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    complaint_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
     shortlist: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     published: dict[str, Any] | None = None
 
+    MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes")
+    ONCE = ("shortlist", "decision", "published")
+
     def to_json(self) -> dict[str, Any]:
         """The state as a JSON-able dict."""
-        return {
-            "quarter": self.quarter,
-            "findings": self.findings,
-            "claims": self.claims,
-            "complaints": self.complaints,
-            "shortlist": self.shortlist,
-            "decision": self.decision,
-            "published": self.published,
-        }
+        out: dict[str, Any] = {"quarter": self.quarter}
+        for name in self.MAPS + self.ONCE:
+            out[name] = getattr(self, name)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> QuarterState:
         """A state from what `to_json` produced."""
         return cls(**data)
+
+    def merge(self, later: QuarterState) -> QuarterState:
+        """Add a later partial state's entries to this one (an entry already here wins)."""
+        for name in self.MAPS:
+            mine: dict[str, Any] = getattr(self, name)
+            theirs: dict[str, Any] = getattr(later, name)
+            if not theirs:
+                continue
+            if not mine:
+                setattr(self, name, theirs)
+                continue
+            if len(theirs) > len(mine):
+                both = dict(theirs)
+                both.update(mine)  # an entry already here wins
+                setattr(self, name, both)
+            else:
+                for k, v in theirs.items():
+                    mine.setdefault(k, v)
+        for name in self.ONCE:
+            if getattr(self, name) is None:
+                setattr(self, name, getattr(later, name))
+        return self
+
+    @property
+    def size(self) -> int:
+        """How many entries the state holds."""
+        return sum(len(getattr(self, n)) for n in self.MAPS)
+
+    @property
+    def empty(self) -> bool:
+        """True when no event has added anything."""
+        return not any(getattr(self, n) for n in self.MAPS + self.ONCE)
 
 
 @dataclass
@@ -108,8 +149,8 @@ class State:
 
     `quarters` and `fact_quarter` may be any mutable mappings; `lookup` answers for a fact id the
     fact-quarter index does not hold (a storage-backed projection passes one). `only` restricts the
-    fold to one quarter, which keeps a replay small. `touched` names the quarters changed since the
-    owner last cleared it, so a store writes back only those.
+    fold to one quarter, which keeps a replay small. A store writes back every quarter in `quarters`
+    (the materialised projection starts each catch-up with none loaded: what it holds is what was added).
     """
 
     def __init__(
@@ -130,7 +171,6 @@ class State:
         self.notification_id = notification_id
         self.only = only
         self.lookup = lookup
-        self.touched: set[str] = set()
         self.registry_touched = False
 
     def quarter(self, quarter: str) -> QuarterState:
@@ -153,148 +193,174 @@ class State:
         return self.only is None or quarter == self.only
 
 
-def _iso(d: date) -> str:
-    return d.isoformat()
+def _iso(d: Any) -> str:
+    """ISO text of a date, also when a raw-decoded event still holds it tagged or as text."""
+    t = type(d)
+    if t is str:
+        return d  # type: ignore[no-any-return]
+    if t is dict:
+        return d["_data_"]  # type: ignore[no-any-return]
+    return d.isoformat()  # type: ignore[no-any-return]
 
 
-def _on_center(s: State, p: int, e: ev.CenterInitialised) -> None:
-    s.registry.center = {"center": e.center, "rules": e.rules, "sha256": e.rules_sha256, "p": p}
+def _hex(v: Any) -> str:
+    """A stream id as the state keys it: 32 hex digits (SQLite stores it so; UUIDs give .hex)."""
+    return v if type(v) is str else v.hex  # type: ignore[no-any-return]
+
+
+def display_id(fact_id: str) -> str:
+    """A fact id as users see and type it (8-4-4-4-12)."""
+    h = fact_id
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" if len(h) == 32 else h
+
+
+def state_id(fact_id: str) -> str:
+    """A fact id as the state keys it, from what a user typed."""
+    return fact_id.replace("-", "").lower()
+
+
+_QUARTER_OF_MONTH: dict[str, str] = {}
+
+
+def quarter_of_iso(day: str) -> str:
+    """The quarter of an ISO date text (D1), e.g. '2008-05-10' → '2008Q2'."""
+    month = day[:7]
+    q = _QUARTER_OF_MONTH.get(month)
+    if q is None:
+        q = quarter_of(date.fromisoformat(day))
+        _QUARTER_OF_MONTH[month] = q
+    return q
+
+
+# Handlers read the event's attributes as a dict (`vars(event)`, or the stored JSON itself on the fast path).
+Data = dict[str, Any]
+
+
+def _on_center(s: State, p: int, e: Data) -> None:
+    s.registry.center = {"center": e["center"], "rules": e["rules"], "sha256": e["rules_sha256"], "p": p}
     s.registry_touched = True
 
 
-def _on_window(s: State, p: int, e: ev.WindowRegistered) -> None:
-    s.registry.windows[e.code] = {"name": e.name, "department": e.department, "p": p}
+def _on_window(s: State, p: int, e: Data) -> None:
+    s.registry.windows[e["code"]] = {"name": e["name"], "department": e["department"], "p": p}
     s.registry_touched = True
 
 
-def _on_staff(s: State, p: int, e: ev.StaffRegistered) -> None:
-    s.registry.people[e.staff_id] = {"name": e.name, "p": p, "assignments": [[_iso(e.since), e.window, p]]}
+def _on_staff(s: State, p: int, e: Data) -> None:
+    s.registry.people[e["staff_id"]] = {"name": e["name"], "p": p,
+                                        "assignments": [[_iso(e["since"]), e["window"], p]]}
     s.registry_touched = True
 
 
-def _on_move(s: State, p: int, e: ev.StaffMoved) -> None:
-    person = s.registry.people.get(e.staff_id)
+def _on_move(s: State, p: int, e: Data) -> None:
+    person = s.registry.people.get(e["staff_id"])
     if person is None:
         return
-    person["assignments"].append([_iso(e.since), e.window, p])
+    person["assignments"].append([_iso(e["since"]), e["window"], p])
     person["assignments"].sort(key=lambda a: (a[0], a[2]))
     s.registry_touched = True
 
 
-def _new_fact(s: State, e: ev.Fact, day: date) -> tuple[str, QuarterState] | None:
-    quarter = quarter_of(day)
-    if not s._wants(quarter):
+def _new_fact(s: State, e: Data) -> tuple[str, str, QuarterState] | None:
+    day = _iso(e["date"])
+    quarter = quarter_of_iso(day)
+    if s.only is not None and quarter != s.only:
         return None
-    fid = str(e.originator_id)
+    fid = _hex(e["originator_id"])
     s.fact_quarter[fid] = quarter
-    s.touched.add(quarter)
-    return fid, s.quarter(quarter)
+    q = s.quarters.get(quarter)
+    if q is None:
+        q = s.quarter(quarter)
+    return fid, day, q
 
 
-def _on_finding(s: State, p: int, e: ev.FindingRecorded) -> None:
-    got = _new_fact(s, e, e.date)
-    if got is None:
+def _on_finding(s: State, p: int, e: Data) -> None:
+    day = e["date"]
+    day = day["_data_"] if type(day) is dict else _iso(day)
+    quarter = _QUARTER_OF_MONTH.get(day[:7]) or quarter_of_iso(day)
+    if s.only is not None and quarter != s.only:
         return
-    fid, q = got
-    q.findings[fid] = {
-        "p": p, "d": _iso(e.date), "item": e.item, "w": e.window, "s": e.staff, "src": e.source,
-        "dq": e.dq, "a": e.actor, "note": e.note, "x": None,
-    }
+    fid = _hex(e["originator_id"])
+    s.fact_quarter[fid] = quarter
+    q = s.quarters.get(quarter) or s.quarter(quarter)
+    staff = e["staff"]
+    # Interned texts: a ledger repeats the same few codes, names and dates millions of times, and
+    # keeping one copy of each is what keeps a full rebuild's memory (and its page faults) down.
+    q.findings[fid] = [p, intern(day), intern(e["item"]), intern(e["window"]), staff and intern(staff),
+                       intern(e["source"]), e["dq"], intern(e["actor"]), e["note"]]
 
 
-def _on_retracted(s: State, p: int, e: ev.FindingRetracted) -> None:
-    got = s._fact(str(e.originator_id))
+def _follow_up(s: State, e: Data) -> tuple[str, QuarterState] | None:
+    fid = _hex(e["originator_id"])
+    got = s._fact(fid)
     if got is None:
-        return
+        return None
     quarter, q = got
-    f = q.findings.get(str(e.originator_id))
-    if f is not None and f["x"] is None:
-        f["x"] = {"p": p, "a": e.actor, "reason": e.reason}
-        s.touched.add(quarter)
+    return fid, q
 
 
-def _on_claim(s: State, p: int, e: ev.BonusClaimed) -> None:
-    got = _new_fact(s, e, e.date)
+def _on_retracted(s: State, p: int, e: Data) -> None:
+    got = _follow_up(s, e)
+    if got is not None:
+        got[1].retractions.setdefault(got[0], {"p": p, "a": e["actor"], "reason": e["reason"]})
+
+
+def _on_claim(s: State, p: int, e: Data) -> None:
+    got = _new_fact(s, e)
     if got is None:
         return
-    fid, q = got
+    fid, day, q = got
     q.claims[fid] = {
-        "p": p, "d": _iso(e.date), "kind": e.kind, "w": e.window, "s": e.staff, "level": e.level,
-        "place": e.place, "ref": e.ref, "a": e.actor, "ok": None,
+        "p": p, "d": day, "kind": e["kind"], "w": e["window"], "s": e["staff"], "level": e["level"],
+        "place": e["place"], "ref": e["ref"], "a": e["actor"],
     }
 
 
-def _on_claim_outcome(s: State, p: int, e: ev.Fact) -> None:
-    got = s._fact(str(e.originator_id))
-    if got is None:
-        return
-    quarter, q = got
-    c = q.claims.get(str(e.originator_id))
-    if c is not None and c["ok"] is None:
-        verified = isinstance(e, ev.BonusVerified)
-        c["ok"] = {"p": p, "a": e.actor, "st": "verified" if verified else "rejected",
-                   "reason": getattr(e, "reason", "")}
-        s.touched.add(quarter)
+def _claim_outcome(status: str) -> Callable[[State, int, Data], None]:
+    def handler(s: State, p: int, e: Data) -> None:
+        got = _follow_up(s, e)
+        if got is not None:
+            got[1].claim_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": status,
+                                                      "reason": e.get("reason", "")})
+    return handler
 
 
-def _on_complaint(s: State, p: int, e: ev.ComplaintReceived) -> None:
-    got = _new_fact(s, e, e.date)
+def _on_complaint(s: State, p: int, e: Data) -> None:
+    got = _new_fact(s, e)
     if got is None:
         return
-    fid, q = got
+    fid, day, q = got
     q.complaints[fid] = {
-        "p": p, "d": _iso(e.date), "w": e.window, "s": e.staff, "ch": e.channel, "text": e.text,
-        "a": e.actor, "ok": None,
+        "p": p, "d": day, "w": e["window"], "s": e["staff"], "ch": e["channel"], "text": e["text"], "a": e["actor"],
     }
 
 
-def _on_complaint_outcome(s: State, p: int, e: ev.Fact) -> None:
-    got = s._fact(str(e.originator_id))
-    if got is None:
-        return
-    quarter, q = got
-    c = q.complaints.get(str(e.originator_id))
-    if c is None or c["ok"] is not None:
-        return
-    if isinstance(e, ev.ComplaintVerified):
-        c["ok"] = {"p": p, "a": e.actor, "st": "verified", "item": e.item, "dq": e.dq, "reason": ""}
-    else:
-        c["ok"] = {"p": p, "a": e.actor, "st": "dismissed", "item": None, "dq": None,
-                   "reason": getattr(e, "reason", "")}
-    s.touched.add(quarter)
+def _on_complaint_verified(s: State, p: int, e: Data) -> None:
+    got = _follow_up(s, e)
+    if got is not None:
+        got[1].complaint_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": "verified", "item": e["item"],
+                                                      "dq": e["dq"], "reason": ""})
 
 
-def _on_shortlist(s: State, p: int, e: ev.ShortlistFrozen) -> None:
-    if not s._wants(e.quarter):
-        return
-    q = s.quarter(e.quarter)
-    if q.shortlist is None:
-        q.shortlist = {"p": p, "a": e.actor, "windows_n": e.windows_n, "staff_m": e.staff_m,
-                       "windows": list(e.windows), "staff": list(e.staff)}
-        s.touched.add(e.quarter)
+def _on_complaint_dismissed(s: State, p: int, e: Data) -> None:
+    got = _follow_up(s, e)
+    if got is not None:
+        got[1].complaint_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": "dismissed", "item": None,
+                                                      "dq": None, "reason": e["reason"]})
 
 
-def _on_decision(s: State, p: int, e: ev.DecisionRecorded) -> None:
-    if not s._wants(e.quarter):
-        return
-    q = s.quarter(e.quarter)
-    if q.decision is None:
-        q.decision = {"p": p, "a": e.actor, "red_flag": list(e.red_flag), "five": list(e.five),
-                      "four": list(e.four)}
-        s.touched.add(e.quarter)
+def _quarter_step(name: str, fields: tuple[str, ...]) -> Callable[[State, int, Data], None]:
+    def handler(s: State, p: int, e: Data) -> None:
+        quarter = e["quarter"]
+        if not s._wants(quarter):
+            return
+        q = s.quarter(quarter)
+        if getattr(q, name) is None:
+            setattr(q, name, {"p": p, "a": e["actor"], **{f: e[f] for f in fields}})
+    return handler
 
 
-def _on_published(s: State, p: int, e: ev.QuarterPublished) -> None:
-    if not s._wants(e.quarter):
-        return
-    q = s.quarter(e.quarter)
-    if q.published is None:
-        q.published = {"p": p, "a": e.actor, "position": e.position, "digest": e.digest,
-                       "checkpoint": e.checkpoint}
-        s.touched.add(e.quarter)
-
-
-HANDLERS: dict[type, Callable[[State, int, Any], None]] = {
+HANDLERS: dict[type, Callable[[State, int, Data], None]] = {
     ev.CenterInitialised: _on_center,
     ev.WindowRegistered: _on_window,
     ev.StaffRegistered: _on_staff,
@@ -302,22 +368,28 @@ HANDLERS: dict[type, Callable[[State, int, Any], None]] = {
     ev.FindingRecorded: _on_finding,
     ev.FindingRetracted: _on_retracted,
     ev.BonusClaimed: _on_claim,
-    ev.BonusVerified: _on_claim_outcome,
-    ev.BonusRejected: _on_claim_outcome,
+    ev.BonusVerified: _claim_outcome("verified"),
+    ev.BonusRejected: _claim_outcome("rejected"),
     ev.ComplaintReceived: _on_complaint,
-    ev.ComplaintVerified: _on_complaint_outcome,
-    ev.ComplaintDismissed: _on_complaint_outcome,
-    ev.ShortlistFrozen: _on_shortlist,
-    ev.DecisionRecorded: _on_decision,
-    ev.QuarterPublished: _on_published,
+    ev.ComplaintVerified: _on_complaint_verified,
+    ev.ComplaintDismissed: _on_complaint_dismissed,
+    ev.ShortlistFrozen: _quarter_step("shortlist", ("windows_n", "staff_m", "windows", "staff")),
+    ev.DecisionRecorded: _quarter_step("decision", ("red_flag", "five", "four")),
+    ev.QuarterPublished: _quarter_step("published", ("position", "digest", "checkpoint")),
 }
+"""The fold, one handler per event class."""
+
+TOPIC_HANDLERS: dict[str, Callable[[State, int, Data], None]] = {
+    f"{cls.__module__}:{cls.__qualname__}": h for cls, h in HANDLERS.items()
+}
+"""The same handlers by stored topic, for folding stored rows without building event objects."""
 
 
 def apply(state: State, recorded: RecordedLike) -> State:
     """Fold one recorded event into the state (events must come in ledger order)."""
     handler = HANDLERS.get(type(recorded.event))
     if handler is not None:
-        handler(state, recorded.position, recorded.event)
+        handler(state, recorded.position, recorded.event.__dict__)
     state.position = recorded.position
     state.notification_id = recorded.notification_id
     return state
@@ -330,7 +402,7 @@ def fold(records: Any, state: State | None = None, *, only: str | None = None) -
     for r in records:
         handler = get(type(r.event))
         if handler is not None:
-            handler(st, r.position, r.event)
+            handler(st, r.position, r.event.__dict__)
         st.position = r.position
         st.notification_id = r.notification_id
     return st

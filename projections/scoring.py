@@ -13,7 +13,9 @@ from typing import Any
 
 from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue, Category, DisqualificationKind
-from projections.quarter import QuarterState, RegistryState
+from projections.quarter import (
+    F_A, F_D, F_DQ, F_ITEM, F_P, F_S, F_SRC, F_W, QuarterState, RegistryState, display_id,
+)
 
 QUARTER_STAR = "quarter-star"
 QUARTER_RED_FLAG = "quarter-red-flag"
@@ -207,66 +209,79 @@ def _upto(p: int, as_of: int | None) -> bool:
 # --- violations ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Violation:
-    fact_id: str
-    origin: str
-    position: int
-    recorded_at: int
-    date: str
-    source: str
-    actor: str
-    item: str
-    window: str
-    staff: str | None
-    dq: str | None
+F_ORIGIN_AT = 9
+"""A violation row is finding-shaped (F_* fields), plus where its fact was first recorded."""
 
 
-def violations(q: QuarterState, as_of: int | None) -> list[_Violation]:
-    """Findings not retracted, and verified complaints (D9), counted as of a position, in order."""
-    out: list[_Violation] = []
+def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list[tuple[str, str, list[Any]]]:
+    """Findings not retracted and verified complaints (D9) counted as of a position: (id, origin, row).
+
+    A row has the F_* fields of a finding (for a complaint: verified at, its date, the item found, its
+    window and person, its channel as source, the dq kind, the verifier) and the position it was first
+    recorded at. `ordered` sorts them by the position they began to count.
+    """
+    out: list[tuple[str, str, list[Any]]] = []
+    retracted = q.retractions
     for fid, f in q.findings.items():
-        if not _upto(f["p"], as_of):
+        if as_of is not None and f[F_P] > as_of:
             continue
-        x = f["x"]
-        if x is not None and _upto(x["p"], as_of):
+        if retracted:
+            x = retracted.get(fid)
+            if x is not None and (as_of is None or x["p"] <= as_of):
+                continue
+        out.append((fid, "finding", f))
+    for fid, ok in q.complaint_outcomes.items():
+        c = q.complaints.get(fid)
+        if c is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
             continue
-        out.append(_Violation(fid, "finding", f["p"], f["p"], f["d"], f["src"], f["a"], f["item"],
-                              f["w"], f["s"], f["dq"]))
-    for fid, c in q.complaints.items():
-        ok = c["ok"]
-        if ok is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
-            continue
-        out.append(_Violation(fid, "complaint", ok["p"], c["p"], c["d"], c["ch"], ok["a"], ok["item"],
-                              c["w"], c["s"], ok["dq"]))
-    out.sort(key=lambda v: (v.position, v.fact_id))
+        out.append((fid, "complaint", [ok["p"], c["d"], ok["item"], c["w"], c["s"], c["ch"], ok["dq"], ok["a"], "",
+                                       c["p"]]))
+    if ordered:
+        out.sort(key=lambda v: (v[2][F_P], v[0]))
     return out
 
 
+Hit = tuple[str, str, list[Any], str]
+"""(fact id, origin, violation row, the item it counts under for the subject)."""
+
+
 def _table(
-    r: _Rules, categories: tuple[Category, ...], hits: list[tuple[_Violation, str]], published_at: int | None
+    r: _Rules, categories: tuple[Category, ...], hits: list[Any], published_at: int | None,
+    detail: bool = True,
 ) -> tuple[tuple[CategoryScore, ...], int]:
-    """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum)."""
-    by_cat: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
-    for v, counted in hits:
-        by_cat[r.item_category[counted]].append((v, counted))
+    """Score a table: per-occurrence deductions, capped per category (D3); returns (categories, raw sum).
+
+    `hits` are `Hit`s with `detail`, else just the items counted (all a report needs).
+    """
+    by_cat: dict[str, list[Hit]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    item_category = r.item_category
+    if detail:
+        for hit in hits:
+            by_cat[item_category[hit[3]]].append(hit)
+    else:
+        for item in hits:
+            counts[item_category[item]] += 1
     out = []
     raw_total = 0
     for c in categories:
-        remaining = c.points
-        occ = []
-        for v, counted in by_cat.get(c.code, ()):
-            pts = min(c.per_violation, remaining)
-            remaining -= pts
-            occ.append(Occurrence(
-                fact_id=v.fact_id, origin=v.origin, position=v.position, recorded_at=v.recorded_at,
-                date=v.date, source=v.source, actor=v.actor, item=v.item, counted_item=counted,
-                window=v.window, staff=v.staff, dq=v.dq, points=pts, per_violation=c.per_violation,
-                amendment=published_at is not None and v.position > published_at,
-            ))
-        raw = len(occ) * c.per_violation
+        mine = by_cat.get(c.code, ())
+        raw = (len(mine) if detail else counts.get(c.code, 0)) * c.per_violation
         raw_total += raw
-        deducted = c.points - remaining
+        deducted = min(c.points, raw)
+        occ: list[Occurrence] = []
+        if detail:
+            remaining = c.points
+            for fid, origin, v, counted in mine:
+                pts = min(c.per_violation, remaining)
+                remaining -= pts
+                occ.append(Occurrence(
+                    fact_id=display_id(fid), origin=origin, position=v[F_P],
+                    recorded_at=v[F_ORIGIN_AT] if origin == "complaint" else v[F_P], date=v[F_D],
+                    source=v[F_SRC], actor=v[F_A], item=v[F_ITEM], counted_item=counted, window=v[F_W],
+                    staff=v[F_S], dq=v[F_DQ], points=pts, per_violation=c.per_violation,
+                    amendment=published_at is not None and v[F_P] > published_at,
+                ))
         out.append(CategoryScore(c.code, c.name, c.points, c.per_violation, tuple(occ), raw, deducted,
                                  c.points - deducted))
     return tuple(out), raw_total
@@ -275,7 +290,7 @@ def _table(
 # --- bonus --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Claim:
     fact_id: str
     position: int
@@ -294,9 +309,9 @@ class _Claim:
 def verified_claims(q: QuarterState, as_of: int | None) -> list[_Claim]:
     """Bonus claims verified as of a position (D5), in the order they were verified."""
     out = []
-    for fid, c in q.claims.items():
-        ok = c["ok"]
-        if ok is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
+    for fid, ok in q.claim_outcomes.items():
+        c = q.claims.get(fid)
+        if c is None or ok["st"] != "verified" or not _upto(ok["p"], as_of):
             continue
         out.append(_Claim(fid, ok["p"], c["p"], c["d"], c["kind"], c["w"], c["s"], c["level"], c["place"],
                           c["ref"], c["a"], ok["a"]))
@@ -335,7 +350,7 @@ def _bonus(r: _Rules, claims: list[_Claim], subject: str, published_at: int | No
                 line_pts = 0
                 note = _superseded_note(bk.counting)
         lines.append(BonusLine(
-            fact_id=c.fact_id, position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
+            fact_id=display_id(c.fact_id), position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
             item=item, level=c.level, place=c.place, ref=c.ref, holder=c.staff, actor=c.actor,
             verifier=c.verifier, points=line_pts, note=note,
             amendment=published_at is not None and c.position > published_at,
@@ -418,8 +433,12 @@ def derive(
     quarter: str,
     as_of: int | None = None,
     position: int | None = None,
+    detail: bool = True,
 ) -> QuarterResult:
-    """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now)."""
+    """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now).
+
+    Without `detail`, categories carry no per-fact occurrences (what a report needs, faster).
+    """
     r = rules_of(cat)
     q = q or QuarterState(quarter)
     shortlist = _as_of_part(q.shortlist, as_of)
@@ -438,35 +457,43 @@ def derive(
         if at is not None:
             people[pid] = (at, p)
 
-    w_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
-    s_hits: dict[str, list[tuple[_Violation, str]]] = defaultdict(list)
-    dq_w: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
-    dq_s: dict[tuple[str, str], list[_Violation]] = defaultdict(list)
-    for v in violations(q, as_of):
-        if v.staff is None:
-            w_hits[v.window].append((v, v.item))
-            if v.dq:
-                dq_w[(v.window, v.dq)].append(v)
+    w_hits: dict[str, list[Hit]] = defaultdict(list)
+    s_hits: dict[str, list[Hit]] = defaultdict(list)
+    dq_w: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    dq_s: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    counterparts = r.counterparts
+    counted = violations(q, as_of, ordered=detail)
+    for fid, origin, v in counted:
+        item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
+        counterpart = counterparts.get(item) if staff is not None else None
+        if detail:
+            (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, item))
+            if counterpart is not None:
+                w_hits[window].append((fid, origin, v, counterpart))
+        else:
+            (w_hits[window] if staff is None else s_hits[staff]).append(item)
+            if counterpart is not None:
+                w_hits[window].append(counterpart)
+        if not dq:
             continue
-        s_hits[v.staff].append((v, v.item))
-        counterpart = r.counterparts.get(v.item)
-        if counterpart is not None:
-            w_hits[v.window].append((v, counterpart))
-        if v.dq:
-            dq_s[(v.staff, v.dq)].append(v)
-            if r.dq[v.dq].reaches_window:
-                dq_w[(v.window, v.dq)].append(v)
+        if staff is None:
+            dq_w[(window, dq)].append((fid, v[F_P]))
+        else:
+            dq_s[(staff, dq)].append((fid, v[F_P]))
+            if r.dq[dq].reaches_window:
+                dq_w[(window, dq)].append((fid, v[F_P]))
 
-    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[_Violation]]
+    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[tuple[str, int]]]
              ) -> tuple[Disqualification, ...]:
         out = []
-        for (who, kind), vs in sorted(src.items()):
+        for (who, kind), facts in sorted(src.items()):
             if who != subject:
                 continue
             dk = r.dq[kind]
             scopes = dk.window_scopes if subject_type == "window" else dk.person_scopes
+            facts = sorted(facts, key=lambda f: (f[1], f[0]))
             out.append(Disqualification(subject_type, subject, name, kind, tuple(scopes), quarter, year,
-                                        tuple(v.fact_id for v in vs), tuple(v.position for v in vs)))
+                                        tuple(display_id(f) for f, _ in facts), tuple(p for _, p in facts)))
         return tuple(out)
 
     claims = verified_claims(q, as_of)
@@ -480,7 +507,7 @@ def derive(
     # windows
     w_rows = []
     for code, w in windows.items():
-        cats, raw = _table(r, cat.window_categories, w_hits.get(code, []), published_at)
+        cats, raw = _table(r, cat.window_categories, w_hits.get(code, []), published_at, detail)
         blines = _bonus(r, claims_by_window.get(code, []), "window", published_at)
         bonus = sum(b.points for b in blines)  # D4: no cap
         dqs = disq("window", code, w["name"], dq_w)
@@ -507,7 +534,7 @@ def derive(
     sl_s = set(shortlist["staff"]) if shortlist else set()
     s_rows = []
     for pid, (at, p) in people.items():
-        cats, raw = _table(r, cat.staff_categories, s_hits.get(pid, []), published_at)
+        cats, raw = _table(r, cat.staff_categories, s_hits.get(pid, []), published_at, detail)
         blines = _bonus(r, claims_by_person.get(pid, []), "staff", published_at)
         bonus_raw = sum(b.points for b in blines)
         bonus = min(cap, bonus_raw)
@@ -537,9 +564,9 @@ def derive(
 
     amendments: tuple[str, ...] = ()
     if published_at is not None:
-        late = [v.fact_id for v in violations(q, as_of) if v.position > published_at]
+        late = [fid for fid, _, v in sorted(counted, key=lambda x: (x[2][F_P], x[0])) if v[F_P] > published_at]
         late += [c.fact_id for c in claims if c.position > published_at]
-        amendments = tuple(dict.fromkeys(late))
+        amendments = tuple(display_id(f) for f in dict.fromkeys(late))
     pos = as_of if as_of is not None else position if position is not None else 0
     return QuarterResult(
         quarter=quarter, position=pos, status=status_of(q, as_of), windows=tuple(window_results),

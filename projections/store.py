@@ -29,6 +29,15 @@ class ProjectionStorage(Protocol):
     def keys(self, prefix: str) -> list[str]:
         """Every stored key starting with a prefix."""
 
+    def items(self, prefix: str) -> list[tuple[str, bytes]]:
+        """Every (key, blob) whose key starts with a prefix, in key order."""
+
+    def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
+        """Delete some keys and store blobs, in one transaction (compaction)."""
+
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        """Store blobs without touching tracking."""
+
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         """Store blobs and advance tracking atomically; False when another process got there first."""
 
@@ -60,6 +69,21 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
             c.execute(f"SELECT key FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key",
                       (prefix, prefix + "\uffff"))
             return [r[0] for r in c.fetchall()]
+
+    def items(self, prefix: str) -> list[tuple[str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT key, value FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key",
+                      (prefix, prefix + "\uffff"))
+            return [(r[0], bytes(r[1])) for r in c.fetchall()]
+
+    def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"DELETE FROM {TABLE} WHERE key = ?", [(k,) for k in old_keys])
+            c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:

@@ -34,6 +34,29 @@ class PostgresProjectionRecorder(PostgresTrackingRecorder):
                       (prefix,))
             return [r["key"] for r in c.fetchall()]
 
+    def items(self, prefix: str) -> list[tuple[str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT key, value FROM {0} WHERE starts_with(key, %s) ORDER BY key").format(self._table),
+                      (prefix,))
+            return [(r["key"], bytes(r["value"])) for r in c.fetchall()]
+
+    def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(SQL("DELETE FROM {0} WHERE key = ANY(%s)").format(self._table), (list(old_keys),))
+            c.executemany(
+                SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
+                list(blobs.items()),
+            )
+
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(
+                SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
+                list(blobs.items()),
+            )
+
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:
             with self.datastore.transaction(commit=True) as c:

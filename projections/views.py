@@ -11,7 +11,9 @@ from ledger.errors import InvalidInput, NotFound
 from projections import publication
 from projections.explain import disqualification_doc, explain_staff, explain_window
 from projections.materialised import QuarterProjection
-from projections.quarter import QuarterState, State
+from projections.quarter import (
+    F_A, F_D, F_DQ, F_ITEM, F_NOTE, F_P, F_S, F_SRC, F_W, QuarterState, State, state_id,
+)
 from projections.scoring import QuarterResult, derive, report_rows, select_shortlist
 
 
@@ -45,13 +47,15 @@ class Views:
 
     def quarter_state(self, quarter: str) -> QuarterState | None:
         """The stored facts of one quarter."""
-        return self.state.quarters.get(quarter)
+        self.state  # noqa: B018 - catch up first
+        return self.projection.quarter(quarter)
 
-    def result(self, quarter: str, as_of: int | None = None) -> QuarterResult:
+    def result(self, quarter: str, as_of: int | None = None, detail: bool = True) -> QuarterResult:
         """A quarter's results as the ledger stands (or stood at `as_of`)."""
         as_of = self.check_as_of(as_of)
         st = self.state
-        return derive(st.quarters.get(quarter), st.registry, self.catalogue, quarter, as_of, position=st.position)
+        return derive(self.quarter_state(quarter), st.registry, self.catalogue, quarter, as_of, position=st.position,
+                      detail=detail)
 
     # --- quarter life ---------------------------------------------------------------------------
 
@@ -73,12 +77,12 @@ class Views:
 
     def report(self, quarter: str, as_of: int | None = None) -> dict[str, Any]:
         """The report document of CLI.md, with the published result beside the current one (D19)."""
-        res = self.result(quarter, as_of)
+        res = self.result(quarter, as_of, detail=False)
         doc: dict[str, Any] = {"quarter": res.quarter, "status": res.status, "position": res.position,
                                **report_rows(res)}
         if res.published is not None:
             pub_at = res.published["position"]
-            published = self.result(quarter, pub_at) if pub_at >= 1 else res
+            published = self.result(quarter, pub_at, detail=False) if pub_at >= 1 else res
             doc["published"] = {
                 "position": res.published["p"],
                 "results_position": pub_at,
@@ -114,7 +118,8 @@ class Views:
         if kind is not None:
             self.catalogue.disqualification(kind)
         out = []
-        for quarter in sorted(self.state.quarters):
+        self.state  # noqa: B018 - catch up first
+        for quarter in self.projection.quarters():
             if year is not None and int(quarter[:4]) != year:
                 continue
             res = self.result(quarter)
@@ -133,20 +138,22 @@ class Views:
         """The events of one fact's stream, as the audit shows them."""
         events = []
         kind = "finding"
-        if q is not None and fact_id in q.findings:
-            f = q.findings[fact_id]
-            events.append({"position": f["p"], "type": "FindingRecorded", "actor": f["a"], "date": f["d"],
-                           "item": f["item"], "window": f["w"], "staff": f["s"], "source": f["src"],
-                           "dq": f["dq"], "note": f["note"]})
-            if f["x"] is not None:
-                events.append({"position": f["x"]["p"], "type": "FindingRetracted", "actor": f["x"]["a"],
-                               "reason": f["x"]["reason"]})
-        elif q is not None and fact_id in q.complaints:
+        key = state_id(fact_id)
+        if q is not None and key in q.findings:
+            f = q.findings[key]
+            events.append({"position": f[F_P], "type": "FindingRecorded", "actor": f[F_A], "date": f[F_D],
+                           "item": f[F_ITEM], "window": f[F_W], "staff": f[F_S], "source": f[F_SRC],
+                           "dq": f[F_DQ], "note": f[F_NOTE]})
+            x = q.retractions.get(key)
+            if x is not None:
+                events.append({"position": x["p"], "type": "FindingRetracted", "actor": x["a"],
+                               "reason": x["reason"]})
+        elif q is not None and key in q.complaints:
             kind = "complaint"
-            c = q.complaints[fact_id]
+            c = q.complaints[key]
             events.append({"position": c["p"], "type": "ComplaintReceived", "actor": c["a"], "date": c["d"],
                            "window": c["w"], "staff": c["s"], "channel": c["ch"], "text": c["text"]})
-            ok = c["ok"]
+            ok = q.complaint_outcomes.get(key)
             if ok is not None:
                 events.append({"position": ok["p"], "type": "ComplaintVerified" if ok["st"] == "verified"
                                else "ComplaintDismissed", "actor": ok["a"], "item": ok["item"], "dq": ok["dq"],
@@ -157,7 +164,8 @@ class Views:
         """Each window's 红旗窗口 quarters of a year, and every year-scoped disqualification."""
         quarters = [f"{year}Q{n}" for n in range(1, 5)]
         st = self.state
-        results = [self.result(q) for q in quarters if q in st.quarters]
+        stored = set(self.projection.quarters())
+        results = [self.result(q) for q in quarters if q in stored]
         windows = []
         for code, w in st.registry.windows.items():
             flags = [r.quarter for r in results if (x := r.window(code)) is not None and x.red_flag]

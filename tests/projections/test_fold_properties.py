@@ -186,3 +186,33 @@ def test_events_of_different_quarters_commute(ops: Any, data: st.DataObject) -> 
 def test_a_fold_restricted_to_one_quarter_gives_that_quarters_results(ops: Any) -> None:
     events = recorded(registry_events() + ops)
     assert results(fold(events, only="2008Q2"))["2008Q2"] == results(fold(events))["2008Q2"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(both_quarters, st.data())
+def test_partial_states_folded_chunk_by_chunk_merge_into_the_whole(ops: Any, data: st.DataObject) -> None:
+    """What the materialised projection does: each catch-up stores only what it added; merging gives the whole."""
+    events = recorded(registry_events() + ops[0] + ops[1])
+    whole = fold(events)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=6)))
+    merged: dict[str, QuarterState] = {}
+    index: dict[str, str] = {}
+    registry = RegistryState()
+    start = 0
+    for cut in [*cuts, len(events)]:
+        part = fold(events[start:cut], State({}, index, registry))
+        for quarter, q in part.quarters.items():
+            stored = QuarterState.from_json(orjson.loads(orjson.dumps(q.to_json())))
+            merged[quarter] = merged[quarter].merge(stored) if quarter in merged else stored
+        start = max(start, cut)
+    combined = State(merged, index, registry, position=whole.position)
+    assert results(combined) == results(whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(both_quarters)
+def test_the_fast_report_derivation_gives_the_same_rows_as_the_detailed_one(ops: Any) -> None:
+    state = fold(recorded(registry_events() + ops[0] + ops[1]))
+    for q in QUARTERS:
+        args = (state.quarters.get(q), state.registry, CAT, q)
+        assert report_rows(derive(*args, detail=False)) == report_rows(derive(*args, detail=True))
