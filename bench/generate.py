@@ -124,8 +124,8 @@ class Generator:
         self.made = 0
         self.evidence_pool = evidence_pool
         self.counts: Counter[str] = Counter()
-        n_staff = max(150, min(600, events // 2500))
-        n_windows = max(30, n_staff // 8)
+        n_staff = max(150, min(1000, events // 1000))
+        n_windows = max(30, min(60, n_staff // 10))
         self.windows = self._windows(n_windows)
         names = demo_data.staff_names(n_staff, seed)
         self.people = [
@@ -134,6 +134,10 @@ class Generator:
         ]
         self.names = names
         self.quarters = _quarters(max(2, round(events / EVENTS_PER_QUARTER)))
+        # A handful of disqualifications per quarter, whatever the density (a real quarter has a few).
+        per_quarter = events / len(self.quarters)
+        self.finding_dq = min(0.01, 3 / (per_quarter * 0.55))
+        self.complaint_dq = min(0.2, 2 / (per_quarter * 0.06))
         self.followups: dict[date, list[tuple[_Open, str]]] = defaultdict(list)
         self.tallies: dict[str, _QuarterTally] = defaultdict(_QuarterTally)
         self.clock = datetime(2008, 5, 1, 8, tzinfo=CHINA)
@@ -144,6 +148,7 @@ class Generator:
                               for i in c.items}
         self.closings: dict[date, list[str]] = defaultdict(list)
         self.moving: list[tuple[_Person, str, date]] = []  # effective the next day, so D2 holds all day
+        self.today = date(2008, 5, 1)
         self.refs = [f"稿件{i:04d}" for i in range(2000)]
 
     # --- helpers ------------------------------------------------------------------------------
@@ -200,6 +205,7 @@ class Generator:
         quarter_idx = 0
         carry = 0.0
         while self._left() > 0:
+            self.today = day
             q = self.quarters[min(quarter_idx, len(self.quarters) - 1)]
             q_first, q_last = quarter_bounds(q)
             if day > q_last and quarter_idx < len(self.quarters) - 1:
@@ -253,7 +259,8 @@ class Generator:
             yield self._event(ev.DecisionRecorded, stream, 2, day, quarter=q, red_flag=sw[:3], five=ss[:5], four=ss[5:20])
 
     def _later(self, day: date, item: _Open, what: str) -> None:
-        self.followups[day + timedelta(days=self.rng.randint(2, 10))].append((item, what))
+        # relative to the generator's own day, which is later than `day` for the leftover facts
+        self.followups[max(day, self.today) + timedelta(days=self.rng.randint(2, 10))].append((item, what))
 
     def _new_fact(self, day: date, q: str) -> Iterator[ev.Fact]:
         rng = self.rng
@@ -273,6 +280,8 @@ class Generator:
             yield self._complaint(day, window, who)
 
     def _move(self, day: date) -> Iterator[ev.Fact]:
+        if day != self.today:
+            return  # leftover facts are back-dated: a move now would change their window (D2)
         p = self.rng.choice(self.people)
         target = self.rng.choice(self.windows)[0]
         since = day + timedelta(days=1)
@@ -286,7 +295,7 @@ class Generator:
     def _finding(self, day: date, window: str, staff: str | None, tally: _QuarterTally) -> ev.Fact:
         rng = self.rng
         dq = None
-        if rng.random() < 0.003:
+        if rng.random() < self.finding_dq:
             dq = rng.choice(("gaming", "corruption", "discipline", "complaint") if staff else ("gaming", "corruption", "complaint"))
             allowed = [c for c in (self.staff_items if staff else self.window_items) if self.cat.disqualification(dq).allows(c)]
             item = rng.choice(allowed)
@@ -363,7 +372,7 @@ class Generator:
         items = self.staff_items if item.staff else self.window_items
         code = rng.choice(items)
         dq = None
-        if rng.random() < 0.05:
+        if rng.random() < self.complaint_dq:
             if item.channel == "consultation":
                 dq = "consultation"
             else:

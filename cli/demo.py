@@ -21,12 +21,13 @@ from cli import demo_data as data
 from cli.main import Session, pass_session
 from cli.render import table
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, integrity
 from ledger.app import Ledger, Recorded
 from ledger.errors import NotAllowed
 from ledger.sheet import HEADER, read_findings_csv
 from ledger.store import parse_url
 from projections.log import type_name
+from projections.views import Views
 
 WEEKLY = "值周组 钱志强"
 DUTY = "中心值班室 陆晓峰"
@@ -56,7 +57,6 @@ class Scenario:
     people: dict[str, list[str]] = field(default_factory=dict)  # window -> staff ids (from OPENED)
     names: dict[str, str] = field(default_factory=dict)  # staff id -> name
     moves: dict[str, list[tuple[date, str]]] = field(default_factory=dict)  # staff id -> assignments
-    achievers: list[str] = field(default_factory=list)  # bonus holders, strongest first
     _files: int = 0
 
     def at(self, day: date | str, actor: str, run: Callable[[Ledger], object]) -> None:
@@ -371,7 +371,6 @@ def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
     pool = [p for ps in sc.people.values() for p in ps if p not in taken]
     sc.rng.shuffle(pool)
     achievers, spare = pool[:22], pool[22:]
-    sc.achievers = achievers
     _background_findings(sc, weekly, spare)
     weekly.schedule(sc)
     _bonuses(sc, achievers)
@@ -397,13 +396,12 @@ class QuarterOutcome:
 
 
 def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str) -> QuarterOutcome | None:
-    """Shortlist, 征求意见, 党组 decision, a late complaint, then the quarter's report.
+    """Shortlist, 征求意见 of the shortlisted, 党组 decision by rank, then a late complaint that voids a star.
 
-    Runs the quarter commands of CLI.md as a user would; returns None while they are not
-    registered yet (the projections branch provides them).
+    Runs the quarter commands of CLI.md as a user would; returns None when they are not registered.
     """
     root = click.get_current_context().find_root()
-    commands = {name: root.command.get_command(root, name) for name in ("shortlist", "decide", "report")}  # type: ignore[attr-defined]
+    commands = {name: root.command.get_command(root, name) for name in ("shortlist", "decide")}  # type: ignore[attr-defined]
     if any(c is None for c in commands.values()):
         return None
 
@@ -414,24 +412,25 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
 
     ledger.actor = OFFICE
     run("shortlist", quarter)
-    frozen = [e for e in ledger.stream(ids.quarter_id(quarter)) if isinstance(e, ev.ShortlistFrozen)][-1]
     # 征求意见 among the shortlisted (办法 五(三)): one response is found true and takes the person out.
-    listed = [p for p in sc.achievers if p in frozen.staff]
-    consulted = listed[12] if len(listed) > 12 else listed[-1]
+    listed = [p.id for p in Views(ledger).result(quarter).staff if p.shortlisted]
+    consulted = listed[len(listed) // 2]
     cid = ledger.record_complaint(staff=consulted, day="2008-09-30", channel="consultation",
-                                  text="办证代理员反映：该同志曾私下为熟人优先办理，插队现象明显")
+                                  text="办证代理员反映：该同志曾为熟人优先办理，插队现象明显")
     ledger.verify_complaint(str(cid), "S3.3", "consultation")
-    picks = [p for p in listed if p != consulted]
-    five, four = picks[:5], picks[5:20]
-    red_flag = [w for w in frozen.windows][:3]
+    # The 党组 names the best of the shortlist: three 红旗窗口, about 5 five-star and 15 four-star staff.
+    res = Views(ledger).result(quarter)
+    windows = [w.code for w in sorted(res.windows, key=lambda w: w.rank) if w.shortlisted and w.eligible]
+    staff = [p.id for p in sorted(res.staff, key=lambda p: p.rank) if p.shortlisted and p.eligible]
+    five, four = staff[:5], staff[5:20]
     ledger.actor = PARTY
-    run("decide", quarter, "--red-flag", ",".join(red_flag), "--five", ",".join(five), "--four", ",".join(four))
+    run("decide", quarter, "--red-flag", ",".join(windows[:3]), "--five", ",".join(five), "--four", ",".join(four))
     decision_position = sum(1 for _ in ledger.read())
-    # A late 12345 complaint about one of the four-star picks, found true: it voids that decision (D11).
+    # A 12345 complaint about a four-star pick, found true after the decision: it voids that star (D11).
     voided = (four or five)[-1]
     ledger.actor = OFFICE
     late = ledger.record_complaint(staff=voided, day="2008-09-26", channel="hotline-12345",
-                                   text="群众来电反映该工作人员业务不熟练、多次让群众补交材料，耽误办事")
+                                   text="群众来电反映该工作人员业务不熟练，多次让群众补交材料，耽误办事")
     ledger.verify_complaint(str(late), "S3.4", "complaint")
     now_position = sum(1 for _ in ledger.read())
     return QuarterOutcome(decision_position, now_position, voided)
@@ -447,10 +446,8 @@ def print_report(session: Session, quarter: str) -> None:
 
 def empty_or_initialised(ledger: Ledger) -> bool:
     """True for an empty ledger (or one only `init`ed); False when it already holds anything else."""
-    first = list(_take(ledger, 2))
-    if not first:
-        return True
-    return len(first) == 1 and isinstance(first[0].event, ev.CenterInitialised)
+    init_only = (ev.CenterInitialised, ev.SigningKeyRecorded)
+    return all(isinstance(r.event, init_only) for r in _take(ledger, 3))
 
 
 def refuse_unless_empty(ledger: Ledger) -> None:
@@ -467,15 +464,21 @@ def _take(ledger: Ledger, n: int) -> Iterator[Recorded]:
         yield r
 
 
-def build(ledger: Ledger, seed: int = data.SEED) -> tuple[Scenario, Counter[str]]:
-    """Build the sample center into an empty ledger; returns how many events of each kind it wrote."""
+def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -> tuple[Scenario, Counter[str]]:
+    """Build the sample center into an empty ledger; returns how many events of each kind it wrote.
+
+    A fresh ledger is initialised as `kaoping init` does it, with its checkpoint signing key
+    (written to `key_file`, or the default beside the ledger) recorded in the same save.
+    """
     refuse_unless_empty(ledger)
     fresh = not any(True for _ in _take(ledger, 1))
     with tempfile.TemporaryDirectory(prefix="kaoping-demo-") as tmp:
         sc = scenario(Path(tmp), seed)
         if fresh:
             ledger.actor = OFFICE
-            ledger.init(data.CENTER)
+            staged = integrity.stage_key(key_file or integrity.key_path(ledger.location, None))
+            ledger.init(data.CENTER, also=[integrity.key_event(ledger.actor, staged.signer)])
+            staged.commit()
         run_scenario(ledger, sc)
     return sc, Counter(type_name(r.event) for r in ledger.read())
 
@@ -491,10 +494,12 @@ def demo_cmd(session: Session, db: str | None) -> None:
     location = parse_url(session.db)
     created = not location.exists  # only a SQLite file can be missing
     created_evidence = not location.evidence_dir.exists()
+    key_file = integrity.key_path(location, session.key)
+    created_key = not key_file.exists()
     ledger = session.ledger(create=True)
     refuse_unless_empty(ledger)
     try:
-        sc, counts = build(ledger)
+        sc, counts = build(ledger, key_file=key_file)
         outcome = finish_quarter(session, ledger, sc, data.QUARTER)
     except BaseException:
         if created:
@@ -502,6 +507,8 @@ def demo_cmd(session: Session, db: str | None) -> None:
             _remove_sqlite(location.sqlite_path)  # type: ignore[arg-type]
         if created_evidence:
             shutil.rmtree(location.evidence_dir, ignore_errors=True)
+        if created_key:
+            key_file.unlink(missing_ok=True)
         raise
     counts = Counter(type_name(r.event) for r in ledger.read())
     total = sum(counts.values())

@@ -6,6 +6,7 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_json
+from ledger import integrity
 from ledger import quarter as lq
 from ledger.calendar import quarter_label
 from ledger.errors import NotAllowed
@@ -85,12 +86,16 @@ def publish_cmd(session: Session, quarter: str, as_json: bool) -> None:
     lq.require_status(ledger, quarter, "decided", "公布结果")
     res = Views(ledger).result(quarter)
     digest = publication.digest(res)
-    pid = lq.publish_quarter(ledger, quarter, res.position, digest)
+    checkpoint = integrity.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
+    pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
     if as_json:
-        emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest})
+        emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
+                   "checkpoint": checkpoint})
         return
     click.echo(str(pid))
     click.echo(f"{quarter_label(quarter)}结果已公布：截至账本位置 {res.position}，摘要 {digest}")
+    click.echo("签名检查点（请随通报一并保存在数据库之外）：")
+    click.echo(checkpoint, nl=False)
 
 
 def register(cli: click.Group) -> None:

@@ -14,12 +14,12 @@ from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application
+from eventsourcing.utils import get_topic
 from eventsourcing.persistence import (
     IntegrityError,
-    Mapper,
     Notification,
-    Recording,
+    StoredEvent,
     OperationalError,
     PersistenceError,
     Transcoder,
@@ -31,9 +31,9 @@ from ledger import evidence, ids
 from ledger.calendar import parse_date
 from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, NotAllowed, NotFound
 from ledger.sheet import SheetRow
-from ledger.store import Location, parse_url
+from ledger.store import FastSQLiteApplicationRecorder, Location, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
-from ledger.transcoder import OrjsonMapper, OrjsonTranscoder
+from ledger.transcoder import OrjsonTranscoder
 
 T = TypeVar("T")
 RETRIES = 8
@@ -81,34 +81,6 @@ class Ledger(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder()
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        base = super().construct_mapper()
-        return OrjsonMapper(transcoder=base.transcoder, compressor=base.compressor, cipher=base.cipher)
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Application.save for our own events, minus its per-event runtime Protocol check (~7 µs each)."""
-        if not objs or not all(isinstance(o, ev.Fact) for o in objs):
-            return super().save(*objs, **kwargs)
-        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
-        processing_event.events.extend(objs)
-        processing_event.saved_kwargs.update(kwargs)
-        recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
-        self._notify(recordings)
-        self.notify(processing_event.events)  # deprecated hook, kept like Application.save
-        return recordings
-
-    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """EventStore.put without building a Recording per event up front (they are made on demand)."""
-        if processing_event.tracking is not None or processing_event.aggregates or self.repository.cache:
-            return super()._record(processing_event)
-        events = processing_event.events
-        stored = list(map(self.mapper.to_stored_event, events))
-        notification_ids = self.recorder.insert_events(stored, **processing_event.saved_kwargs)
-        if not notification_ids:
-            return []
-        return _Recordings(events, stored, list(notification_ids))
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -209,10 +181,11 @@ class Ledger(Application[UUID]):
             **fields,
         )
 
-    def _save(self, *events: ev.Fact) -> list[int]:
-        """Append events atomically; translate storage failures into domain refusals."""
+    @contextmanager
+    def _storage_refusals(self) -> Iterator[None]:
+        """Translate storage failures during an append into domain refusals."""
         try:
-            recordings = self.save(*events)
+            yield
         except IntegrityError as exc:
             raise Conflict("记录冲突：该记录已存在或刚被他人修改，请重试") from exc
         except OperationalError as exc:
@@ -221,8 +194,11 @@ class Ledger(Application[UUID]):
             raise
         except sqlite3.OperationalError as exc:  # pragma: no cover - defensive
             raise LedgerBusy(f"数据库错误：{exc}") from exc
-        if isinstance(recordings, _Recordings):
-            return recordings.notification_ids
+
+    def _save(self, *events: ev.Fact) -> list[int]:
+        """Append events atomically; translate storage failures into domain refusals."""
+        with self._storage_refusals():
+            recordings = self.save(*events)
         return [r.notification.id for r in recordings]
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
@@ -447,30 +423,77 @@ class Ledger(Application[UUID]):
         if errors:
             more = f"（另有 {len(errors) - 1} 行有误）" if len(errors) > 1 else ""
             raise InvalidInput(errors[0] + more)
-        row_id = ids.sheet_row_id
-        stream_ids = [row_id(row.key) for row, _ in checked]
-        existing = self._existing(stream_ids)
-        now, actor, build = self._now(), self.actor, _build_finding
-        new_events: list[ev.Fact] = []
+        stream_ids, hexes = ids.sheet_row_streams([row.key for row, _ in checked])
+        existing = self._existing(stream_ids, hexes)
+        # SQLite stores originator ids as hex text: hand it the hex already made (PostgreSQL wants UUIDs)
+        as_hex = isinstance(self.recorder, FastSQLiteApplicationRecorder)
+        stored: list[StoredEvent] = []
         added: list[UUID] = []
-        for (row, d), stream in zip(checked, stream_ids, strict=True):
-            if stream in existing:
+        encode = self._finding_encoder()
+        for (row, d), stream, hex_id in zip(checked, stream_ids, hexes, strict=True):
+            if hex_id in existing:
                 continue
-            existing.add(stream)
-            new_events.append(
-                build(stream, 1, now, actor, row.item, row.window, row.staff or None, d, row.source,
-                      row.dq or None, row.note, None, row.key)
+            existing.add(hex_id)
+            stored.append(
+                StoredEvent(hex_id if as_hex else stream, 1, _FINDING_TOPIC, encode(
+                    row.item, row.window, row.staff or None, d, row.source, row.dq or None, row.note, row.key
+                ))
             )
             added.append(stream)
-        if new_events:
-            self._save(*new_events)
+        if stored:
+            with self._storage_refusals():
+                self.recorder.insert_events(stored)
         return ImportResult(added=added, skipped=len(checked) - len(added))
 
-    def _existing(self, stream_ids: list[UUID]) -> set[UUID]:
+    def _finding_encoder(self) -> Callable[..., bytes]:
+        """The stored state of an imported row's FindingRecorded, without building the event object.
+
+        Byte for byte what `mapper.to_stored_event(FindingRecorded(...))` stores (checked on the
+        first row of every import); falls back to exactly that where the fast path does not apply.
+        """
+        now, actor, mapper = self._now(), self.actor, self.mapper
+
+        def generic(item: str, window: str, staff: str | None, day: date, source: str, dq: str | None,
+                    note: str, key: str) -> bytes:
+            e = ev.FindingRecorded(  # type: ignore[call-arg]
+                originator_id=ids.NAMESPACE, originator_version=1, timestamp=now, actor=actor, item=item,
+                window=window, staff=staff, date=day, source=source, dq=dq, note=note, evidence=None, row_key=key,
+            )
+            return mapper.to_stored_event(e).state
+
+        transcoder = mapper.transcoder
+        if not isinstance(transcoder, OrjsonTranscoder) or mapper.compressor or mapper.cipher:
+            return generic
+        if _FINDING_FIELDS != _HEAD_FIELDS + _FAST_FIELDS or getattr(ev.FindingRecorded, "class_version", 1) != 1:
+            return generic
+        stamp, tag, plain = transcoder.tag(now), transcoder.tag, transcoder.encode_tagged
+        checked = False
+
+        def fast(item: str, window: str, staff: str | None, day: date, source: str, dq: str | None,
+                 note: str, key: str) -> bytes:
+            nonlocal checked
+            data = plain({
+                "timestamp": stamp, "actor": actor, "item": item, "window": window, "staff": staff,
+                "date": tag(day), "source": source, "dq": dq, "note": note, "evidence": None, "row_key": key,
+            })
+            if not checked:
+                reference = generic(item, window, staff, day, source, dq, note, key)
+                if data != reference:
+                    raise AssertionError(f"fast finding encoding drifted: {data!r} != {reference!r}")
+                checked = True
+            return data
+
+        return fast
+
+    def _existing(self, stream_ids: list[UUID], hexes: list[str]) -> set[str]:
+        """Hex ids of the streams that already have events."""
+        by_hex = getattr(self.recorder, "existing_originator_hexes", None)
+        if by_hex is not None:
+            return by_hex(hexes)
         finder = getattr(self.recorder, "existing_originators", None)
         if finder is not None:
-            return finder(stream_ids)
-        return {s for s in stream_ids if self.recorder.select_events(s, limit=1)}
+            return {u.hex for u in finder(stream_ids)}
+        return {s.hex for s in stream_ids if self.recorder.select_events(s, limit=1)}
 
     def retract(self, fact_id: str, reason: str) -> UUID:
         """Withdraw a mistaken finding with a reason; the finding stays in the ledger, marked."""
@@ -644,32 +667,6 @@ class Ledger(Application[UUID]):
         return self._retrying(attempt)
 
 
-class _Recordings(Sequence[Recording]):  # type: ignore[type-arg]
-    """The Recordings of one saved batch, each built when first asked for."""
-
-    def __init__(self, events: list[Any], stored: list[Any], notification_ids: list[int]) -> None:
-        assert len(events) == len(stored) == len(notification_ids)
-        self.events, self.stored, self.notification_ids = events, stored, notification_ids
-
-    def __len__(self) -> int:
-        return len(self.notification_ids)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        s = self.stored[i]
-        return Recording(
-            self.events[i],
-            Notification(
-                originator_id=s.originator_id,
-                originator_version=s.originator_version,
-                topic=s.topic,
-                state=s.state,
-                id=self.notification_ids[i],
-            ),
-        )
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector during a bulk import: its passes over 100,000 fresh rows
@@ -756,18 +753,9 @@ class _Refused(str):
 
 
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(ev.FindingRecorded))
-assert _FINDING_FIELDS == (
-    "originator_id", "originator_version", "timestamp", "actor", "item", "window", "staff",
-    "date", "source", "dq", "note", "evidence", "row_key",
-), _FINDING_FIELDS
-
-
-def _build_finding(*values: Any) -> ev.FindingRecorded:
-    """A FindingRecorded with the same state, field order and bytes as the dataclass __init__ makes,
-    without its per-field frozen-setattr cost; for validated sheet rows (originator_id is a UUID)."""
-    e = object.__new__(ev.FindingRecorded)
-    e.__dict__.update(zip(_FINDING_FIELDS, values, strict=True))
-    return e
+_FINDING_TOPIC = get_topic(ev.FindingRecorded)
+_HEAD_FIELDS = ("originator_id", "originator_version", "timestamp", "actor")
+_FAST_FIELDS = ("item", "window", "staff", "date", "source", "dq", "note", "evidence", "row_key")
 
 
 def open_ledger(url: str | None, actor: str | None = None, *, create: bool = False) -> Ledger:

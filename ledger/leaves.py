@@ -11,6 +11,7 @@ import multiprocessing
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -224,17 +225,28 @@ def scan(
                 from_rowid = conn.execute(
                     f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET ?", (split,)
                 ).fetchone()[0]
-    if not split:
-        seg = scan_rows(raw_rows(ledger), *args)
-        for o, (version, position) in seg.entering.items():
-            seg.flaws.append(_version_flaw(o, version, position, 1))
-        return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
-    path = location.sqlite_path
+    if split:
+        try:
+            two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
+        except (OSError, BrokenProcessPool):  # no second process here: one will do
+            two = None
+        if two is not None:
+            return two
+    seg = scan_rows(raw_rows(ledger), *args)
+    for o, (version, position) in seg.entering.items():
+        seg.flaws.append(_version_flaw(o, version, position, 1))
+    return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
+
+
+def _scan_two(path: Path, table: str, from_rowid: int, split: int, args: tuple[Any, ...]) -> Scan | None:
+    """Rows before `from_rowid` here, the rest in a worker; None if the rows moved meanwhile."""
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         tail_future = pool.submit(_scan_tail, path, table, from_rowid, split + 1, *args, CHUNK_HEIGHT)
         head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
         head_levels = lower_levels(head.leaves, CHUNK_HEIGHT)
         tail = tail_future.result()
+    if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
+        return None
     flaws = head.flaws + tail.flaws
     for o, (version, position) in head.entering.items():
         flaws.append(_version_flaw(o, version, position, 1))
@@ -243,8 +255,6 @@ def scan(
         expected = head.last.get(o, 0) + 1
         if version != expected:
             flaws.append(_version_flaw(o, version, position, expected))
-    if len(head.leaves) != split * 32:  # rows changed between counting and reading: start again
-        return scan(ledger, *args)
     levels = [a + b for a, b in zip(head_levels, tail.levels)]
     tree = MerkleTree.from_levels(levels) if tail.leaves else MerkleTree(head.leaves)
     return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)

@@ -157,9 +157,11 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""
-        found: set[UUID] = set()
-        chunk: list[str] = []
-        hex_ids = [i.hex for i in ids]
+        return {UUID(h) for h in self.existing_originator_hexes([i.hex for i in ids])}
+
+    def existing_originator_hexes(self, hex_ids: Sequence[str]) -> set[str]:
+        """Which of these stream ids (32-digit hex, as stored) already have events."""
+        found: set[str] = set()
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(hex_ids), 500):
                 chunk = hex_ids[start : start + 500]
@@ -168,5 +170,5 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                     f"WHERE originator_id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 )
-                found.update(UUID(row[0]) for row in c.fetchall())
+                found.update(row[0] for row in c.fetchall())
         return found

@@ -16,6 +16,12 @@ from ledger.calendar import quarter_of
 from ledger.errors import NotAllowed
 from projections import registry
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the evidence store is ./kaoping-evidence: keep it out of the working tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 FOLLOW_UPS = {
     ev.FindingRetracted: ev.FindingRecorded,
     ev.BonusVerified: ev.BonusClaimed,

@@ -45,9 +45,10 @@ def test_a_quarter_of_facts_is_recorded_and_the_log_shows_each_with_its_actor(
     ok(run("complaint", "verify", q, "--item", "W5.1", "--dq", "complaint"))
     ok(run("retract", f, "--reason", "误记"))
     events = log(run)
-    assert [e["position"] for e in events] == list(range(1, 12))
+    assert [e["position"] for e in events] == list(range(1, 13))
     assert [(e["type"], e["actor"]) for e in events] == [
         ("CenterInitialised", "管理员"),
+        ("SigningKeyRecorded", "管理员"),
         ("WindowRegistered", "督查科"),
         ("WindowRegistered", "督查科"),
         ("StaffRegistered", "督查科"),
@@ -59,12 +60,12 @@ def test_a_quarter_of_facts_is_recorded_and_the_log_shows_each_with_its_actor(
         ("ComplaintVerified", "督查科"),
         ("FindingRetracted", "督查科"),
     ]
-    finding = events[5]
+    finding = events[6]
     assert finding["id"] == f
     assert "P1" in finding["summary"] and "TAX" in finding["summary"] and "S4.2" in finding["summary"]
     assert "QQ聊天" in finding["summary"] and "gaming" in finding["summary"]
-    assert events[6]["id"] == c and "市级" in events[6]["summary"] and "LAND" in events[6]["summary"]
-    assert events[10]["id"] == f and events[10]["version"] == 2 and "误记" in events[10]["summary"]
+    assert events[7]["id"] == c and "市级" in events[7]["summary"] and "LAND" in events[7]["summary"]
+    assert events[11]["id"] == f and events[11]["version"] == 2 and "误记" in events[11]["summary"]
     table = ok(run("log"))
     assert "值周人员" in table and "撤回" in table
 
@@ -123,7 +124,7 @@ def test_the_script_takes_the_actor_from_kaoping_actor_and_else_the_os_user(db_u
     script("window", "add", "LAND", "国土窗口", KAOPING_ACTOR="王主任")
     script("--as", "李科长", "window", "add", "HOUSE", "房管窗口", KAOPING_ACTOR="王主任")
     actors = [e["actor"] for e in orjson.loads(script("log", "--json"))["events"]]
-    assert actors == [getpass.getuser(), "王主任", "王主任", "李科长"]
+    assert actors == [getpass.getuser(), getpass.getuser(), "王主任", "王主任", "李科长"]
 
 
 def test_the_db_option_falls_back_to_kaoping_db_and_then_to_kaoping_db_in_the_current_folder(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -82,6 +83,32 @@ def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp, db_url: str
     assert 20 in raw.values() and 15 in raw.values(), "the thresholds themselves are in the sample (D17)"
 
 
+def test_the_demo_ends_with_a_shortlist_a_decision_and_a_star_voided_after_it(kp, db_url: str) -> None:
+    r = kp("demo")
+    assert r.exit_code == 0, r.stderr
+    assert "服务明星考评" in r.stdout and "--as-of" in r.stdout, "the quarter's report and where to go next"
+    events = _events(db_url)
+    frozen = [e for e in events if isinstance(e, ev.ShortlistFrozen)]
+    decided = [e for e in events if isinstance(e, ev.DecisionRecorded)]
+    assert len(frozen) == len(decided) == 1
+    d = decided[0]
+    assert d.quarter == frozen[0].quarter == "2008Q3"
+    assert len(d.five) == 5 and 10 <= len(d.four) <= 20 and 1 <= len(d.red_flag) <= frozen[0].windows_n
+    assert set(d.five + d.four) <= set(frozen[0].staff) and set(d.red_flag) <= set(frozen[0].windows)
+    decision_position = next(n for n, e in enumerate(events, 1) if isinstance(e, ev.DecisionRecorded))
+
+    now = orjson.loads(kp("report", "2008Q3", "--json").stdout)
+    then = orjson.loads(kp("report", "2008Q3", "--as-of", str(decision_position), "--json").stdout)
+    voided = [p for p in now["staff"] if p["decided_stars"] in (4, 5) and p["disqualified"]]
+    assert len(voided) == 1
+    assert voided[0]["stars"] == 1
+    before = next(p for p in then["staff"] if p["id"] == voided[0]["id"])
+    assert before["stars"] == before["decided_stars"] == 4 and not before["disqualified"]
+    stars = Counter(p["stars"] for p in now["staff"])
+    assert stars[5] == 5 and stars[1] >= 3 and stars[2] >= 1, "reductions and disqualifications show"
+    assert sum(1 for w in now["windows"] if w["red_flag"]) == len(d.red_flag)
+
+
 def test_a_staff_rotation_attributes_each_finding_to_the_window_of_its_day(kp, db_url: str) -> None:
     assert kp("demo").exit_code == 0
     events = _events(db_url)
@@ -133,6 +160,7 @@ def test_the_demo_writes_the_same_sample_every_time(tmp_path: Path) -> None:
         return [
             (type(e).__name__, tuple(sorted((k, repr(v)) for k, v in vars(e).items() if k not in skip)))
             for e in _events(url)
+            if not isinstance(e, ev.SigningKeyRecorded)  # a fresh key each time, by design
         ]
 
     first, second = content("a.db"), content("b.db")

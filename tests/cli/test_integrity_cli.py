@@ -130,3 +130,36 @@ def test_the_key_can_be_kept_elsewhere_with_an_option_or_the_environment(sqlite_
         assert kp("checkpoint").exit_code == 0
     finally:
         del os.environ["KAOPING_KEY"]
+
+
+def _decided_quarter(kp: Kaoping) -> None:
+    assert kp("init").exit_code == 0
+    assert kp("window", "add", "W01", "县市场监管局窗口").exit_code == 0
+    assert kp("staff", "add", "P1", "张伟", "--window", "W01", "--from", "2008-05-01").exit_code == 0
+    assert kp("record", "S1.1", "--staff", "P1", "--date", "2008-05-06", "--source", "weekly").exit_code == 0
+    assert kp("shortlist", "2008Q2", "--windows", "1", "--staff", "1").exit_code == 0
+    assert kp("decide", "2008Q2", "--red-flag", "W01", "--five", "P1").exit_code == 0
+
+
+def test_publishing_a_quarter_embeds_a_signed_checkpoint_of_the_ledger(kp: Kaoping, tmp_path: Path) -> None:
+    _decided_quarter(kp)
+    pub = kp("publish", "2008Q2", "--json")
+    assert pub.exit_code == 0, pub.stderr
+    note = orjson.loads(pub.stdout)["checkpoint"]
+    (tmp_path / "tongbao-cp.txt").write_text(note)
+    published = [e for e in orjson.loads(kp("log", "--json").stdout)["events"] if e["type"] == "QuarterPublished"]
+    assert len(published) == 1
+    doc = orjson.loads(kp("verify", "--checkpoint", "tongbao-cp.txt", "--json").stdout)
+    assert doc["ok"] and doc["external"]["extends"]
+    assert doc["checkpoints"][-1]["size"] == int(note.split("\n")[1])
+
+
+def test_publishing_over_a_tampered_ledger_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+    kp = Kaoping(sqlite_url, tmp_path)
+    _decided_quarter(kp)
+    assert kp("checkpoint").exit_code == 0
+    with sqlite3.connect(sqlite_url[len("sqlite:///"):]) as conn:
+        rowid, state = conn.execute("SELECT rowid, state FROM stored_events ORDER BY rowid LIMIT 1 OFFSET 4").fetchone()
+        conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (state.replace(b"S1.1", b"S1.2"), rowid))
+    r = kp("publish", "2008Q2")
+    assert r.exit_code == 2 and "校验未通过" in r.stderr

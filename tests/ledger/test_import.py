@@ -106,3 +106,26 @@ def test_a_progress_callback_sees_every_row(center: Ledger) -> None:
     seen: list[int] = []
     center.import_findings(sheet(*ROWS), progress=seen.append)
     assert sum(seen) == 3
+
+
+def test_imported_findings_are_stored_exactly_as_the_generic_event_path_would_store_them(center: Ledger) -> None:
+    result = center.import_findings(sheet(*ROWS))
+    stored = {n.originator_id: n for n in center.notifications() if n.topic.endswith(":FindingRecorded")}
+    assert set(stored) == set(result.added)
+    for fid in result.added:
+        event = center.stream(fid)[0]
+        assert isinstance(event, ev.FindingRecorded) and event.originator_id == fid
+        again = center.mapper.to_stored_event(event)
+        assert (again.originator_version, again.topic, again.state) == (
+            1, stored[fid].topic, stored[fid].state
+        )
+
+
+def test_an_import_and_a_single_record_store_the_same_shape(center: Ledger) -> None:
+    import orjson
+
+    center.import_findings(sheet(ROWS[1]))
+    center.record_finding("W2.2", window="TAX", day="2008-06-02", source="duty", note="迟到")
+    states = [orjson.loads(n.state) for n in center.notifications() if n.topic.endswith(":FindingRecorded")]
+    assert list(states[0]) == list(states[1])
+    assert states[0]["date"] == states[1]["date"] == {"_type_": "date_iso", "_data_": "2008-06-02"}

@@ -13,7 +13,6 @@ from ledger import integrity
 from ledger.app import Ledger
 from ledger.checkpoint import open_checkpoint
 from ledger.errors import InvalidInput, NotAllowed, NotFound
-from ledger import leaves
 from ledger.leaves import leaf_data, raw_rows, scan_rows
 from ledger.merkle import leaf_hash
 from ledger.note import SignerKey, write_key_file
