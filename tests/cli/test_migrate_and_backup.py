@@ -62,7 +62,7 @@ def test_migrate_copies_every_stored_row_in_order_and_proves_the_same_root(
     doc = orjson.loads(r.stdout)
     assert doc["same_root"] is True and doc["verified"] is True
     assert doc["source_root"] == doc["target_root"]
-    assert doc["events"] == doc["size"] == len(_raw(source)) == 27  # the fill above, plus the signing key recorded at init
+    assert doc["events"] == doc["size"] == len(_raw(source)) == 28  # the fill, the signing key (init), the checkpoint
     assert _raw(db_url) == _raw(source)  # byte for byte, same order
     # The evidence file travelled with the ledger, and the target reads the same.
     target = Kaoping(db_url, tmp_path)
