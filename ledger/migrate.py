@@ -1,12 +1,16 @@
-"""Moving a ledger to another database (SQLite → PostgreSQL): copy the stored rows as they are, prove it."""
+"""Moving a ledger to another database (SQLite → PostgreSQL): copy the stored rows as they are, prove it.
+
+The proof is the ledger's own Merkle root (`ledger.integrity.check`, RFC 9162 over the raw stored rows):
+the same root `kaoping verify` and `kaoping checkpoint` show, so signed checkpoints stay valid.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +18,19 @@ from eventsourcing.persistence import ApplicationRecorder, Notification, StoredE
 
 from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
-from ledger.rowhash import Root, merkle_root
+from ledger.integrity import check, key_path
+from ledger.note import read_key_file, write_key_file
 from ledger.store import Location, parse_url
 
 HEX = set("0123456789abcdef")
+
+
+@dataclass(frozen=True)
+class Root:
+    """A ledger's size and Merkle root (base64, as `kaoping verify` shows it)."""
+
+    size: int
+    root: str
 
 
 @dataclass(frozen=True)
@@ -27,13 +40,15 @@ class Migration:
     events: int
     source_root: Root
     target_root: Root
+    target_verified: bool
     evidence_files: int
     evidence_dir: Path
+    key_file: Path | None
 
     @property
     def same(self) -> bool:
-        """True when both ledgers hold the same rows in the same order."""
-        return self.source_root == self.target_root
+        """True when both ledgers hold the same rows in the same order and the target verifies."""
+        return self.source_root == self.target_root and self.target_verified
 
 
 def rows(recorder: ApplicationRecorder, batch: int = 5000) -> Iterator[Notification]:
@@ -49,15 +64,14 @@ def rows(recorder: ApplicationRecorder, batch: int = 5000) -> Iterator[Notificat
             return
 
 
-def root_of(ledger: Ledger) -> Root:
-    """The Merkle root over a ledger's stored rows."""
-    return merkle_root(rows(ledger.recorder))
-
-
 def _same_place(a: Location, b: Location) -> bool:
     if a.sqlite_path is not None and b.sqlite_path is not None:
         return a.sqlite_path.resolve() == b.sqlite_path.resolve()
     return a.env == b.env
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 def migrate(
@@ -72,27 +86,42 @@ def migrate(
     created_file = target_loc.sqlite_path is not None and not target_loc.exists
     source = open_ledger(source_url, create=False)
     target: Ledger | None = None
-    new_files: list[Path] = []
+    created: list[Path] = []
     try:
+        before = check(source)
+        if not before.ok:
+            b = before.broken
+            where = f"位置 {b.position}：{b.message}" if b else ""
+            raise NotAllowed(f"源账本校验未通过，拒绝迁移（{where}；请先运行 kaoping verify）")
         copied = list(rows(source.recorder))
         if not copied:
             raise NotAllowed(f"源账本 {source_loc.display()} 是空的，没有可迁移的事件")
         target = open_ledger(target_url, create=True)
         if target.recorder.select_notifications(start=None, limit=1):
             raise NotAllowed(f"目标账本 {target_loc.display()} 不是空的，迁移只写入空账本")
-        files = copy_evidence(source.location.evidence_dir, target.location.evidence_dir, new_files)
+        key_src, key_dst = key_path(source_loc), key_path(target_loc)
+        key_copy = key_src.exists() and key_src.resolve() != key_dst.resolve()
+        if key_copy and key_dst.exists() and read_key_file(key_dst).text() != read_key_file(key_src).text():
+            raise NotAllowed(f"目标位置已有另一把签名密钥：{key_dst}（请用 KAOPING_KEY 指定别的位置）")
+        files = copy_evidence(source.location.evidence_dir, target.location.evidence_dir, created)
+        if key_copy and not key_dst.exists():
+            write_key_file(key_dst, read_key_file(key_src))
+            created.append(key_dst)
         if progress:
             progress(f"复制 {len(copied)} 条事件")
         # One batch, one transaction: the target gets every row or none.
         target.recorder.insert_events(
             [StoredEvent(n.originator_id, n.originator_version, n.topic, n.state) for n in copied]
         )
-        # Re-read both sides: the proof is over what each database now holds, not what we sent.
-        source_root = merkle_root(islice(rows(source.recorder), len(copied)))
-        target_root = root_of(target)
-        return Migration(len(copied), source_root, target_root, files, target.location.evidence_dir)
+        # Re-read and verify both sides: the proof is over what each database now holds.
+        n = len(copied)
+        after, landed = check(source), check(target)
+        source_root = Root(n, _b64(after.tree.root(n)))
+        target_root = Root(landed.size, _b64(landed.tree.root()))
+        return Migration(n, source_root, target_root, landed.ok, files, target.location.evidence_dir,
+                         key_dst if key_src.exists() else None)
     except BaseException:
-        for path in new_files:
+        for path in created:
             path.unlink(missing_ok=True)
         if created_file and target_loc.sqlite_path is not None:
             if target is not None:
@@ -188,6 +217,7 @@ class Backup:
     path: Path
     evidence_files: int
     evidence_dir: Path
+    key_not_copied: Path | None  # the private signing key stays where it is: a backup must not leak it
 
 
 def backup(source_url: str, file: str) -> Backup:
@@ -202,4 +232,5 @@ def backup(source_url: str, file: str) -> Backup:
             path.unlink(missing_ok=True)
         dest.unlink(missing_ok=True)
         raise
-    return Backup(dest, files, evidence_dir)
+    key = key_path(parse_url(source_url))
+    return Backup(dest, files, evidence_dir, key if key.exists() else None)

@@ -98,6 +98,7 @@ def test_an_import_killed_while_writing_leaves_all_rows_or_none_and_a_rerun_adds
 
     after_kill = len(_findings(db_url))
     assert after_kill in (0, ROWS), after_kill
+    assert kp("verify").exit_code == 0  # the ledger the crash left behind is intact
     assert caught_writing or after_kill == ROWS  # the kill did land mid-write, or the import had finished
 
     rerun = kp("import", "findings", str(sheet), "--json")
@@ -106,7 +107,8 @@ def test_an_import_killed_while_writing_leaves_all_rows_or_none_and_a_rerun_adds
     assert len(findings) == ROWS
     assert len({f.originator_id for f in findings}) == ROWS
     assert sorted(f.note for f in findings) == sorted(f"第{i}条" for i in range(ROWS))
-    # TODO(postgres): once `kaoping verify` lands on main, assert it exits 0 here.
+    verified = kp("verify", "--json")
+    assert verified.exit_code == 0, verified.stdout
 
 
 def test_a_writer_killed_mid_import_does_not_leave_the_ledger_locked(kp, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

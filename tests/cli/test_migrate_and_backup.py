@@ -56,18 +56,30 @@ def test_migrate_copies_every_stored_row_in_order_and_proves_the_same_root(
     source = f"sqlite:///{tmp_path / 'a.db'}"
     _center(Kaoping(source, tmp_path), tmp_path)
     kp = Kaoping(source, tmp_path)
+    assert kp("checkpoint", "--out", "before.txt").exit_code == 0  # a signed checkpoint kept outside
     r = kp("migrate", "--from", source, "--to", db_url, "--json")
     assert r.exit_code == 0, r.stderr
     doc = orjson.loads(r.stdout)
-    assert doc["same_root"] is True
+    assert doc["same_root"] is True and doc["verified"] is True
     assert doc["source_root"] == doc["target_root"]
-    assert doc["events"] == len(_raw(source)) == 27  # the fill above, plus the signing key recorded at init
+    assert doc["events"] == doc["size"] == len(_raw(source)) == 28  # the fill, the signing key (init), the checkpoint
     assert _raw(db_url) == _raw(source)  # byte for byte, same order
     # The evidence file travelled with the ledger, and the target reads the same.
     target = Kaoping(db_url, tmp_path)
     log_a = orjson.loads(kp("log", "--json").stdout)["events"]
     log_b = orjson.loads(target("log", "--json").stdout)["events"]
     assert log_a == log_b
+    # The target is the same ledger to the integrity checks: same root, and it extends the old checkpoint.
+    verified = target("verify", "--checkpoint", "before.txt", "--json")
+    assert verified.exit_code == 0, verified.stdout + verified.stderr
+    assert orjson.loads(verified.stdout)["root"] == doc["target_root"]
+    assert orjson.loads(kp("verify", "--json").stdout)["root"] == doc["source_root"]
+    report_a = kp("report", "2024Q1", "--json")
+    report_b = target("report", "2024Q1", "--json")
+    assert report_a.exit_code == 0, report_a.stderr
+    assert orjson.loads(report_a.stdout) == orjson.loads(report_b.stdout)
+    # Its signing key travelled too, so the target can sign the next checkpoint.
+    assert target("checkpoint").exit_code == 0
     assert doc["evidence_files"] == 1
     copied = [p for p in (tmp_path / doc["evidence_dir"]).rglob("*") if p.is_file()]
     assert [p.read_text(encoding="utf-8") for p in copied] == ["县级荣誉"]
@@ -75,7 +87,7 @@ def test_migrate_copies_every_stored_row_in_order_and_proves_the_same_root(
     third = f"sqlite:///{tmp_path / 'c.db'}"
     again = kp("migrate", "--from", db_url, "--to", third, "--json")
     assert again.exit_code == 0, again.stderr
-    assert orjson.loads(again.stdout)["target_root"] == doc["source_root"]
+    assert orjson.loads(again.stdout)["target_root"] == orjson.loads(target("verify", "--json").stdout)["root"]
 
 
 def test_migrate_refuses_a_target_that_already_holds_events_and_changes_nothing(
