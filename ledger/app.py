@@ -31,7 +31,7 @@ from ledger import evidence, ids
 from ledger.calendar import parse_date
 from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, NotAllowed, NotFound
 from ledger.sheet import SheetRow
-from ledger.store import FastSQLiteApplicationRecorder, Location, parse_url
+from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
@@ -90,17 +90,7 @@ class Ledger(Application[UUID]):
 
     def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
         """Every stored event after a notification id, in ledger order (ids may have gaps)."""
-        start = after_id
-        while True:
-            page = self.recorder.select_notifications(
-                start=start, limit=batch, inclusive_of_start=False
-            )
-            if not page:
-                return
-            yield from page
-            start = page[-1].id
-            if len(page) < batch:
-                return
+        return iter_notifications(self.recorder, after_id, batch)
 
     def read(self, after: tuple[int, int] = (0, 0), upto: int | None = None) -> Iterator[Recorded]:
         """Events in ledger order with positions, resuming after (position, notification id)."""

@@ -20,7 +20,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.integrity import check, key_path
 from ledger.note import read_key_file, write_key_file
-from ledger.store import Location, parse_url
+from ledger.store import Location, iter_notifications, parse_url
 
 HEX = set("0123456789abcdef")
 
@@ -53,15 +53,7 @@ class Migration:
 
 def rows(recorder: ApplicationRecorder, batch: int = 5000) -> Iterator[Notification]:
     """Every stored row in ledger order (notification ids may have gaps)."""
-    start = 0
-    while True:
-        page = recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
-        if not page:
-            return
-        yield from page
-        start = page[-1].id
-        if len(page) < batch:
-            return
+    return iter_notifications(recorder, 0, batch)
 
 
 def _same_place(a: Location, b: Location) -> bool:

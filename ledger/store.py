@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,3 +184,16 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 )
                 found.update(row[0] for row in c.fetchall())
         return found
+
+
+def iter_notifications(recorder: Any, after_id: int = 0, batch: int = 2000) -> Iterator[Any]:
+    """Every stored row after a notification id, in ledger order (ids may have gaps)."""
+    start = after_id
+    while True:
+        page = recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
+        if not page:
+            return
+        yield from page
+        start = page[-1].id
+        if len(page) < batch:
+            return

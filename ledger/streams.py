@@ -35,13 +35,17 @@ class StaffState(StreamState):
 
     def window_on(self, day: date) -> str | None:
         """The window the person was assigned to on `day` (D2), or None before their first."""
-        current = None
-        for since, window in self.assignments:
-            if since <= day:
-                current = window
-            else:
-                break
-        return current
+        return window_on(self.assignments, day)
+
+
+def window_on(assignments: list[tuple[date, str]], day: date) -> str | None:
+    """D2: the window of the last assignment (sorted oldest first) that began on or before `day`."""
+    current = None
+    for since, window in assignments:
+        if since > day:
+            break
+        current = window
+    return current
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger import events as ev
+from ledger.streams import window_on
 
 REGISTRY_EVENTS: tuple[type[ev.Fact], ...] = (
     ev.CenterInitialised,
@@ -35,11 +36,7 @@ class PersonInfo:
 
     def window_on(self, day: date) -> str | None:
         """The window the person was assigned to on `day` (D2)."""
-        current = None
-        for since, window in self.assignments:
-            if since <= day:
-                current = window
-        return current
+        return window_on(self.assignments, day)
 
 
 @dataclass
