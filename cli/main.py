@@ -44,6 +44,15 @@ def usage_line(exc: click.UsageError) -> str:
 class KaopingGroup(click.Group):
     """A click group that turns domain, storage and usage errors into one-line refusals, never tracebacks."""
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            _load(self, COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
@@ -133,14 +142,34 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
     ctx.call_on_close(session.close)
 
 
+# Which module defines each top-level command: a command's module (and what it imports — cryptography,
+# multiprocessing, the demo data…) is imported only when that command runs or help lists them all.
+# tests/cli/test_lazy_commands.py checks this table against what each module registers.
+COMMAND_MODULES: dict[str, str] = {
+    "init": "registry", "window": "registry", "staff": "registry", "rules": "registry",
+    "record": "facts", "import": "facts", "retract": "facts", "bonus": "facts", "complaint": "facts",
+    "log": "log",
+    "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
+    "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
+    "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
+    "public-key": "integrity",
+    "migrate": "move", "backup": "move",
+    "demo": "demo",
+}
+
+
+def _load(group: click.Group, module_name: str) -> None:
+    """Import one command module and attach its commands (once)."""
+    from importlib import import_module
+
+    import_module(f"cli.{module_name}").register(group)
+
+
 def _register() -> None:
-    from cli import demo, facts, integrity, log, move, quarter, questions, registry
-
-    for module in (registry, facts, log, quarter, questions, integrity, move, demo):
-        module.register(cli)
-
-
-_register()
+    """Attach every command now (help, tests); `kaoping CMD` loads only CMD's module."""
+    for module_name in dict.fromkeys(COMMAND_MODULES.values()):
+        if not all(n in cli.commands for n, m in COMMAND_MODULES.items() if m == module_name):
+            _load(cli, module_name)
 
 
 def main() -> None:
