@@ -135,6 +135,11 @@ class Ledger(Application[UUID]):
 
     def rows(self, after_id: int = 0, batch: int = 20_000) -> Iterator[tuple[int, Any, int, str, bytes]]:
         """Stored events after a notification id as tuples (id, originator id, version, topic, state)."""
+        for page in self.pages(after_id, batch):
+            yield from page
+
+    def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[tuple[int, Any, int, str, bytes]]]:
+        """`rows` a page at a time (non-empty lists of at most `batch` rows): for folds that loop tightly."""
         select = getattr(self.recorder, "select_rows", None)
         start = after_id
         while True:
@@ -145,7 +150,7 @@ class Ledger(Application[UUID]):
                         for n in self.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)]
             if not page:
                 return
-            yield from page
+            yield page
             start = page[-1][0]
             if len(page) < batch:
                 return

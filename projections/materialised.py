@@ -10,6 +10,7 @@ bounded.
 from __future__ import annotations
 
 import gc
+from concurrent.futures import Future, ThreadPoolExecutor
 from uuid import UUID
 
 import orjson
@@ -35,6 +36,8 @@ class QuarterProjection:
         self.index_limit = index_limit
         self.state: State | None = None
         self._full: dict[str, QuarterState | None] = {}
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
 
     # --- storage --------------------------------------------------------------------------------
 
@@ -79,14 +82,34 @@ class QuarterProjection:
         big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
         if not big:
             return
-        self.storage.put({self._chunk_key(k, st): orjson.dumps(q.to_json()) for k, q in big.items()})
+        blobs = {self._chunk_key(k, st): orjson.dumps(q.to_json()) for k, q in big.items()}
         for k in big:
             del st.quarters[k]
+        # Written by a second thread while the fold goes on (the database releases the GIL), one batch at a time.
+        self._written()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="kaoping-spill")
+        self._writing = self._writer.submit(self.storage.put, blobs)
         if len(st.fact_quarter) > self.index_limit:
             st.fact_quarter.clear()  # older facts' quarters are looked up in the ledger when followed up
 
+    def _written(self) -> None:
+        """Wait for the spill being written (raising what it raised)."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.result()
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            try:
+                self._written()
+            finally:
+                self._writer.shutdown()
+                self._writer = None
+
     def _flush(self, st: State) -> bool:
         """Store what the fold added since the last flush, the registry and the position, atomically."""
+        self._written()
         blobs: dict[str, bytes] = {}
         for quarter, part in sorted(st.quarters.items()):
             if not part.empty:
@@ -112,11 +135,12 @@ class QuarterProjection:
         try:
             return self._catch_up(spill_at)
         finally:
+            self._stop_writer()
             if enabled:
                 gc.enable()
 
     def _catch_up(self, spill_at: int) -> State:
-        check = max(1, min(4096, spill_at))
+        check = max(1, min(20_000, spill_at))
         for _ in range(5):
             st = self.load()
             if st.position == 0:
@@ -125,14 +149,16 @@ class QuarterProjection:
             loads = decode_raw
             start = position = st.position
             nid = st.notification_id
-            for nid, originator_id, _version, topic, stored in self.ledger.rows(st.notification_id):
-                position += 1
-                handler = get(topic)
-                if handler is not None:
-                    data = loads(stored)
-                    data["originator_id"] = originator_id
-                    handler(st, position, data)
-                if not position % check:
+            for page in self.ledger.pages(st.notification_id, check):
+                for _, originator_id, _, topic, stored in page:
+                    position += 1
+                    handler = get(topic)
+                    if handler is not None:
+                        data = loads(stored)
+                        data["originator_id"] = originator_id
+                        handler(st, position, data)
+                nid = page[-1][0]
+                if len(page) == check:
                     st.position, st.notification_id = position, nid
                     self._spill(st, spill_at)
             if position == start:

@@ -275,19 +275,21 @@ def _new_fact(s: State, e: Data) -> tuple[str, str, QuarterState] | None:
 
 
 def _on_finding(s: State, p: int, e: Data) -> None:
+    # The hottest line of a rebuild (half the ledger is findings): kept flat on purpose.
     day = e["date"]
-    day = day["_data_"] if type(day) is dict else _iso(day)
+    if type(day) is dict:
+        day = day["_data_"]
+    elif type(day) is not str:
+        day = day.isoformat()
     quarter = _QUARTER_OF_MONTH.get(day[:7]) or quarter_of_iso(day)
     if s.only is not None and quarter != s.only:
         return
-    fid = _hex(e["originator_id"])
+    fid = e["originator_id"]
+    if type(fid) is not str:
+        fid = fid.hex
     s.fact_quarter[fid] = quarter
     q = s.quarters.get(quarter) or s.quarter(quarter)
-    staff = e["staff"]
-    # Interned texts: a ledger repeats the same few codes, names and dates millions of times, and
-    # keeping one copy of each is what keeps a full rebuild's memory (and its page faults) down.
-    q.findings[fid] = [p, intern(day), intern(e["item"]), intern(e["window"]), staff and intern(staff),
-                       intern(e["source"]), e["dq"], intern(e["actor"]), e["note"]]
+    q.findings[fid] = [p, day, e["item"], e["window"], e["staff"], e["source"], e["dq"], e["actor"], e["note"]]
 
 
 def _follow_up(s: State, e: Data) -> tuple[str, QuarterState] | None:
