@@ -395,23 +395,43 @@ def _evidence_pool(ledger: Ledger, n: int, seed: int) -> list[dict[str, Any]]:
     return pool
 
 
-def _init(ledger: Ledger) -> None:
-    """What `kaoping init` records, stamped at the start of the generated history (before 2008-05-01)."""
+def _init(ledger: Ledger, key: Path | None) -> int:
+    """What `kaoping init` records, stamped at the start of the generated history (before 2008-05-01).
+
+    With a key file (created unless it exists, as `init` does), also the signing key's public half, so
+    checkpoints and `verify` work on the generated ledger. Returns how many events it wrote.
+    """
     cat = rules.load(rules.DEFAULT_RULES)
-    ledger.events.put([
+    at = datetime(2008, 4, 30, 9, tzinfo=CHINA).astimezone(timezone.utc)
+    events: list[ev.Fact] = [
         ev.CenterInitialised(  # type: ignore[call-arg]
-            originator_id=ids.center_id(), originator_version=1,
-            timestamp=datetime(2008, 4, 30, 9, tzinfo=CHINA).astimezone(timezone.utc),
+            originator_id=ids.center_id(), originator_version=1, timestamp=at,
             actor="督查科 姚建华", center=demo_data.CENTER, rules=cat.id, rules_revision=cat.revision,
             rules_sha256=cat.sha256,
         )
-    ])
+    ]
+    staged = None
+    if key is not None:
+        from ledger import integrity  # only here: cryptography is not needed otherwise
+
+        staged = integrity.stage_key(key)
+        recorded = integrity.key_event("督查科 姚建华", staged.signer)
+        events.append(type(recorded)(**{**recorded.__dict__, "timestamp": at + timedelta(seconds=1)}))
+    ledger.events.put(events)
+    if staged is not None:
+        staged.commit()
+    return len(events)
 
 
-def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None = None) -> Summary:
-    """Fill an empty ledger at `url` with `events` realistic events (including `init`); deterministic per seed."""
-    if events < 1:
-        raise ValueError("events must be at least 1")
+def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None = None,
+             key: Path | None = None) -> Summary:
+    """Fill an empty ledger at `url` with `events` realistic events (including `init`); deterministic per seed.
+
+    `key`: a signing key file recorded at init as `kaoping init` does (a fresh key is random, so the
+    ledger is then the same for a seed except that event).
+    """
+    if events < 1 + (key is not None):
+        raise ValueError("events must be at least 1 (2 with a key)")
     started = time.perf_counter()
     ledger = open_ledger(url, "督查科 姚建华", create=True)
     try:
@@ -420,9 +440,9 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None
         if batch is None:
             # psycopg's pipelined executemany stalled on a 20,000-event batch (server waiting in ClientRead)
             batch = 20_000 if ledger.location.backend == "sqlite" else 2_000
-        _init(ledger)
+        first = _init(ledger, key)
         pool = _evidence_pool(ledger, 64, seed)
-        gen = Generator(ledger, events - 1, seed, pool)
+        gen = Generator(ledger, events - first, seed, pool)
         pending: list[ev.Fact] = []
         for e in gen.run():
             pending.append(e)
@@ -433,8 +453,10 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None
             ledger.events.put(pending)
         counts = dict(gen.counts)
         counts["CenterInitialised"] = 1
+        if key is not None:
+            counts["SigningKeyRecorded"] = 1
         return Summary(
-            url=ledger.location.display(), events=gen.made + 1, windows=len(gen.windows), staff=len(gen.people),
+            url=ledger.location.display(), events=gen.made + first, windows=len(gen.windows), staff=len(gen.people),
             quarters=tuple(gen.quarters), seconds=time.perf_counter() - started, counts=counts,
         )
     finally:
@@ -448,9 +470,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=None, help="events per transaction (SQLite 20000, PostgreSQL 2000)")
+    parser.add_argument("--key", type=Path, default=None,
+                        help="record this signing key file at init, as `kaoping init` does (created if missing)")
     args = parser.parse_args(argv)
     try:
-        summary = generate(args.db, args.events, args.seed, args.batch)
+        summary = generate(args.db, args.events, args.seed, args.batch, args.key)
     except NotAllowed as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -3,9 +3,9 @@
 Prints, from one run on one machine:
 - raw baseline: read every stored event row (sqlite3) and orjson-decode its state — best of N;
 - rebuild: `QuarterProjection.rebuild()` (drop, fold every event, store) — best of N, its ratio to the
-  baseline (aim ≤ 2×) and its peak RSS (aim < 300 MB; each measured in its own subprocess);
-- report: after one more finding lands, the wall time of `kaoping report QUARTER --json` as a
-  subprocess, and the in-process time of catch-up + report (aim < 150 ms: only the new event is folded).
+  baseline (aim ≤ 2×) and its peak RSS (aim < 300 MB; each measured in its own subprocess), in wall
+  time and in CPU time (steadier on a shared machine; the rebuild's CPU includes its writer thread).
+The ledger comes from bench/generate.py. `report` after one more event: bench/report_latency.py.
 
     python bench/rebuild.py --db sqlite:////tmp/big.db [--generate 1000000] [--rounds 2]
 """
@@ -27,29 +27,31 @@ CHILD = r"""
 import resource, sys, time
 sys.path.insert(0, {root!r})
 what, path = sys.argv[1], sys.argv[2]
+import sqlite3, orjson
+if what != "raw":  # imported before the clock starts: the figures compare work, not start-up
+    from ledger.app import open_ledger
+    from projections.materialised import QuarterProjection
 t = time.perf_counter()
+c = time.process_time()
 if what == "raw":
-    import sqlite3, orjson
     con = sqlite3.connect(path)
     n = 0
     for (state,) in con.execute("SELECT state FROM stored_events ORDER BY rowid"):
         orjson.loads(state)
         n += 1
 else:
-    from ledger.app import open_ledger
-    from projections.materialised import QuarterProjection
     ledger = open_ledger("sqlite:///" + path)
     n = QuarterProjection(ledger).rebuild().position
     ledger.close()
-print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time() - c)
 """
 
 
-def child(what: str, path: str) -> tuple[int, float, float]:
-    """Run one measurement in a fresh interpreter: (events, seconds, peak RSS in MB)."""
+def child(what: str, path: str) -> tuple[int, float, float, float]:
+    """Run one measurement in a fresh interpreter: (events, seconds, peak RSS in MB, CPU seconds)."""
     out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), what, path],
                          capture_output=True, text=True, check=True).stdout.split()
-    return int(out[0]), float(out[1]), int(out[2]) / 1024
+    return int(out[0]), float(out[1]), int(out[2]) / 1024, float(out[3])
 
 
 def main() -> None:
@@ -62,65 +64,27 @@ def main() -> None:
     if not Path(path).exists():
         if not args.generate:
             sys.exit(f"no ledger at {path}: pass --generate N")
-        from bench.generate_ledger import generate
+        from bench.generate import generate
 
-        t = time.perf_counter()
-        n = generate(args.db, args.generate)
-        print(f"generated {n:,} events in {time.perf_counter() - t:.1f} s")
+        print(generate(args.db, args.generate).line())
 
-    raw_times, rebuild_times, raw_rss, rebuild_rss = [], [], 0.0, 0.0
+    raw_times, rebuild_times, raw_cpu, rebuild_cpu, raw_rss, rebuild_rss = [], [], [], [], 0.0, 0.0
     events = 0
     for _ in range(args.rounds):
-        events, t, rss = child("raw", path)
+        events, t, rss, cpu = child("raw", path)
         raw_times.append(t)
+        raw_cpu.append(cpu)
         raw_rss = max(raw_rss, rss)
-        _, t, rss = child("rebuild", path)
+        _, t, rss, cpu = child("rebuild", path)
         rebuild_times.append(t)
+        rebuild_cpu.append(cpu)
         rebuild_rss = max(rebuild_rss, rss)
     raw, rebuild = min(raw_times), min(rebuild_times)
-    print(f"events                    {events:,}")
-    print(f"raw read + orjson decode  {raw:6.2f} s   peak RSS {raw_rss:5.0f} MB   (runs: {', '.join(f'{x:.2f}' for x in raw_times)})")
-    print(f"projection rebuild        {rebuild:6.2f} s   peak RSS {rebuild_rss:5.0f} MB   (runs: {', '.join(f'{x:.2f}' for x in rebuild_times)})")
-    print(f"rebuild / raw             {rebuild / raw:6.2f} ×  (aim ≤ 2×; peak aim < 300 MB)")
-
-    from ledger.app import open_ledger
-    from projections.views import Views
-
-    ledger = open_ledger(args.db, "bench")
-    views = Views(ledger)
-    last = views.state
-    quarter = max(views.projection.quarters())
-    first_day = f"{quarter[:4]}-{(int(quarter[-1]) - 1) * 3 + 1:02d}-02"
-    window = next(iter(last.registry.windows))
-    ledger.record_finding("W1.1", window=window, day=first_day, source="weekly", note="bench")
-    # As installed: byte-compiled modules cached (this sandbox sets PYTHONDONTWRITEBYTECODE, which
-    # would otherwise recompile every module on every run); one warm-up run writes the caches.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["KAOPING_DB"] = args.db
-    script = str(Path(sys.executable).with_name("kaoping"))
-    subprocess.run([script, "report", quarter, "--json"], env=env, check=True, capture_output=True)
-    walls = []
-    for n in range(3):
-        if n:
-            ledger.record_finding("W1.2", window=window, day=first_day, source="weekly", note="bench")
-        t = time.perf_counter()
-        subprocess.run([script, "report", quarter, "--json"], env=env, check=True, capture_output=True)
-        walls.append(time.perf_counter() - t)
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import cli.main"], check=True, cwd=ROOT, env=env)
-    startup = time.perf_counter() - t
-    ledger.record_finding("W1.3", window=window, day=first_day, source="weekly", note="bench")
-    t = time.perf_counter()
-    fresh = Views(ledger)
-    before = fresh.projection.load().position
-    doc = fresh.report(quarter)
-    inproc = time.perf_counter() - t
-    ledger.close()
-    print(f"report {quarter} after one more event (subprocess wall): "
-          f"{', '.join(f'{w * 1000:.0f}' for w in walls)} ms   (interpreter + imports alone: {startup * 1000:.0f} ms)")
-    print(f"report in-process after one more event: {inproc * 1000:.0f} ms, folded {doc['position'] - before} event(s) "
-          f"(aim < 150 ms; the log is not replayed)")
-
+    runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)  # noqa: E731
+    print(f"events                    {events:,}   (load average {os.getloadavg()[0]:.2f}; 2-core shared machine)")
+    print(f"raw read + orjson decode  {raw:6.2f} s   peak RSS {raw_rss:5.0f} MB   (runs: {runs(raw_times)}; CPU {runs(raw_cpu)})")
+    print(f"projection rebuild        {rebuild:6.2f} s   peak RSS {rebuild_rss:5.0f} MB   (runs: {runs(rebuild_times)}; CPU {runs(rebuild_cpu)})")
+    print(f"rebuild / raw             {rebuild / raw:6.2f} ×  wall, {min(rebuild_cpu) / min(raw_cpu):.2f} × CPU  (aim ≤ 2×; peak aim < 300 MB)")
 
 if __name__ == "__main__":
     main()

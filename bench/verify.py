@@ -3,6 +3,8 @@
 Baseline: read the same rows from SQLite and SHA-256 each stored state — the least any verifier must do.
 Aim: verify within 1.5× of the baseline, and a million events verified in under 10 s.
 
+The ledger is made by bench/generate.py (with a signing key recorded at init, as `kaoping init` does).
+
     .venv/bin/python bench/verify.py [--events 1000000] [--db /tmp/kp-bench.db] [--keep]
 """
 
@@ -11,50 +13,37 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sqlite3
 import sys
 import time
-import uuid
 from hashlib import sha256
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.generate import generate  # noqa: E402
 from ledger import integrity, leaves  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
 from ledger.note import read_key_file  # noqa: E402
+from ledger.store import parse_url  # noqa: E402
 
 
-def generate(db: Path, events: int) -> None:
-    """A ledger of `events` events: init with its key, a registry, then findings inserted directly."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    key = db.with_suffix(".key")
-    key.unlink(missing_ok=True)
-    app = open_ledger(f"sqlite:///{db}", "基准", create=True)
-    staged = integrity.stage_key(key)
-    app.init("长兴县行政服务中心", also=[integrity.key_event(app.actor, staged.signer)])
-    staged.commit()
-    for w in range(20):
-        app.add_window(f"W{w:02d}", f"窗口{w}")
-        app.add_staff(f"P{w:02d}", f"人员{w}", f"W{w:02d}", "2024-01-01")
-    fid = app.record_finding("W2.3", window="W00", day="2024-03-04", source="patrol", note="NOTE-PLACEHOLDER")
-    template = app.recorder.select_events(fid)[0]
-    app.close()
-    done = sum(1 for _ in sqlite3.connect(db).execute("SELECT 1 FROM stored_events"))
-    conn = sqlite3.connect(db)
-    chunk = 50_000
-    remaining = events - done
-    while remaining > 0:
-        n = min(chunk, remaining)
-        rows = [
-            (uuid.uuid4().hex, 1, template.topic, template.state.replace(b"NOTE-PLACEHOLDER", f"巡查记录 {i}".encode()))
-            for i in range(n)
-        ]
-        conn.executemany("INSERT INTO stored_events VALUES (?,?,?,?)", rows)
-        conn.commit()
-        remaining -= n
-    conn.close()
+def files(db: Path) -> list[Path]:
+    """The ledger file, its SQLite companions and its key file (the evidence folder is `evidence_dir`)."""
+    return [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm")] + [db.with_suffix(".key")]
+
+
+def evidence_dir(db: Path) -> Path:
+    return parse_url(f"sqlite:///{db}").evidence_dir
+
+
+def fresh_ledger(db: Path, events: int) -> str:
+    """A generated ledger of `events` events (bench/generate.py) whose init recorded a signing key."""
+    for path in files(db):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(evidence_dir(db), ignore_errors=True)
+    return generate(f"sqlite:///{db}", events, key=db.with_suffix(".key")).line()
 
 
 def baseline(db: Path) -> tuple[float, int]:
@@ -88,9 +77,7 @@ def main() -> None:
         leaves.PARALLEL_MIN = 1 << 62
     db: Path = args.db
     if not (args.keep and db.exists()):
-        t = time.perf_counter()
-        generate(db, args.events)
-        print(f"generated {args.events:,} events in {time.perf_counter() - t:.1f} s ({db})")
+        print(fresh_ledger(db, args.events))
     app = open_ledger(f"sqlite:///{db}", "基准")
     key = db.with_suffix(".key")
     t = time.perf_counter()
@@ -120,10 +107,9 @@ def main() -> None:
     print(f"per million events        {v / n * 1e6:>9.2f} s   (aim < 10)")
     print(f"peak RSS                  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>9.0f} MB")
     if not args.keep:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        key.unlink(missing_ok=True)
-        os.environ.pop("KAOPING_KEY", None)
+        for path in files(db):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(evidence_dir(db), ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,118 @@
+"""Bench: `kaoping report QUARTER` after one more event lands on a large ledger, as a user runs it.
+
+Prints, from one run on one machine (best and median of --rounds):
+- `python -c pass`: the interpreter alone, the floor of any command's start-up;
+- `python -c "import cli.main, cli.questions"`: start-up plus the imports the report command needs;
+- `kaoping report QUARTER --json` as a subprocess, each time right after one more finding was recorded
+  (aim < 150 ms: the materialised projection folds only the new event, it never replays the log);
+- the same in-process: catch-up + the quarter's state + derive + the JSON document, split into parts.
+
+    python bench/report_latency.py --db sqlite:////tmp/big.db [--generate 1000000] [--rounds 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one subprocess run (which must succeed)."""
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def figures(label: str, seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    return f"{label:<44} best {min(ms):6.0f} ms   median {statistics.median(ms):6.0f} ms   ({len(ms)} runs)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="sqlite:///path of a generated ledger")
+    parser.add_argument("--generate", type=int, default=0, help="generate this many events first if the file is missing")
+    parser.add_argument("--quarter", default=None, help="the quarter to report (default: the latest)")
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    path = Path(args.db.removeprefix("sqlite:///"))
+    if not path.exists():
+        if not args.generate:
+            sys.exit(f"no ledger at {path}: pass --generate N")
+        from bench.generate import generate
+
+        print(generate(args.db, args.generate).line())
+
+    from ledger.app import open_ledger
+    from projections.views import Views
+
+    ledger = open_ledger(args.db, "基准")
+    t = time.perf_counter()
+    views = Views(ledger)
+    state = views.state  # catch up once (a first run after generation folds the whole ledger)
+    print(f"ledger: {state.position:,} events; projection caught up in {time.perf_counter() - t:.1f} s")
+    quarter = args.quarter or max(views.projection.quarters())
+    first_day = f"{quarter[:4]}-{(int(quarter[-1]) - 1) * 3 + 1:02d}-02"
+    window = next(iter(state.registry.windows))
+
+    def one_more() -> None:
+        ledger.record_finding("W1.1", window=window, day=first_day, source="patrol", note="基准：再记一条")
+
+    # As installed: byte-compiled modules cached (this sandbox sets PYTHONDONTWRITEBYTECODE, which would
+    # otherwise recompile every module on every run); one warm-up run of each writes the caches.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["KAOPING_DB"] = args.db
+    script = str(Path(sys.executable).with_name("kaoping"))
+    bare = [sys.executable, "-c", "pass"]
+    imports = [sys.executable, "-c", "import cli.main, cli.questions"]
+    report = [script, "report", quarter, "--json"]
+    for cmd in (bare, imports, report):
+        timed(cmd, env)
+    bare_s, import_s, report_s = [], [], []
+    for _ in range(args.rounds):
+        bare_s.append(timed(bare, env))
+        import_s.append(timed(imports, env))
+        one_more()
+        report_s.append(timed(report, env))
+
+    parts: dict[str, list[float]] = {"catch-up": [], "quarter state": [], "derive + document": []}
+    total = []
+    for _ in range(args.rounds):
+        one_more()
+        t0 = time.perf_counter()
+        fresh = Views(ledger)
+        before = fresh.projection.load().position
+        fresh.state  # noqa: B018
+        t1 = time.perf_counter()
+        fresh.quarter_state(quarter)
+        t2 = time.perf_counter()
+        doc = fresh.report(quarter)
+        t3 = time.perf_counter()
+        assert doc["position"] == before + 1, "only the new event is folded"
+        parts["catch-up"].append(t1 - t0)
+        parts["quarter state"].append(t2 - t1)
+        parts["derive + document"].append(t3 - t2)
+        total.append(t3 - t0)
+    ledger.close()
+
+    print(f"report {quarter} after one more event; load average {os.getloadavg()[0]:.2f} (2-core shared machine)")
+    print(figures("python -c pass (interpreter start-up)", bare_s))
+    print(figures("python -c 'import cli.main, cli.questions'", import_s))
+    print(figures(f"kaoping report {quarter} --json (subprocess)", report_s))
+    print(figures("in-process: catch-up + report", total))
+    for name, secs in parts.items():
+        print(figures(f"  {name}", secs))
+    print(f"imports alone ≈ {(statistics.median(import_s) - statistics.median(bare_s)) * 1000:.0f} ms over the bare "
+          f"interpreter (median); aim: the subprocess under 150 ms")
+
+
+if __name__ == "__main__":
+    main()
