@@ -18,6 +18,10 @@ from ledger.app import Ledger
 
 APPLICATION_NAME = "kaoping.quarters"
 TABLE = "kaoping_projection"
+SQLITE_TABLE = "kaoping_projection_blobs"
+"""SQLite: a rowid table with a key index. The first layout (`TABLE` WITHOUT ROWID) kept multi-MB blobs in
+the key's own b-tree, and SQLite reads a whole overflowing record to compare keys: every lookup or insert
+cost milliseconds. The old table is dropped on open; the projection then rebuilds itself once."""
 
 
 class ProjectionStorage(Protocol):
@@ -53,43 +57,42 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID"
-        )
+        statements.append(f"DROP TABLE IF EXISTS {TABLE}")
+        statements.append(f"CREATE TABLE IF NOT EXISTS {SQLITE_TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         return statements
 
     def load(self, key: str) -> bytes | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT value FROM {TABLE} WHERE key = ?", (key,))
+            c.execute(f"SELECT value FROM {SQLITE_TABLE} WHERE key = ?", (key,))
             row = c.fetchone()
         return None if row is None else bytes(row[0])
 
     def keys(self, prefix: str) -> list[str]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT key FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key",
+            c.execute(f"SELECT key FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
                       (prefix, prefix + "\uffff"))
             return [r[0] for r in c.fetchall()]
 
     def items(self, prefix: str) -> list[tuple[str, bytes]]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT key, value FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key",
+            c.execute(f"SELECT key, value FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
                       (prefix, prefix + "\uffff"))
             return [(r[0], bytes(r[1])) for r in c.fetchall()]
 
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.executemany(f"DELETE FROM {TABLE} WHERE key = ?", [(k,) for k in old_keys])
-            c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+            c.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE key = ?", [(k,) for k in old_keys])
+            c.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
 
     def put(self, blobs: Mapping[str, bytes]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.executemany(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+            c.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:
             with self.datastore.transaction(commit=True) as c:
                 c.executemany(
-                    f"INSERT INTO {TABLE} (key, value) VALUES (?, ?) "
+                    f"INSERT INTO {SQLITE_TABLE} (key, value) VALUES (?, ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     list(blobs.items()),
                 )
@@ -100,7 +103,7 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
 
     def clear(self) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f"DELETE FROM {TABLE}")
+            c.execute(f"DELETE FROM {SQLITE_TABLE}")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
 
 
