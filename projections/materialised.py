@@ -79,6 +79,12 @@ class QuarterProjection:
         Spilled chunks are not tracked: until the final flush records the position, a crash leaves them
         beside an older tracked position, and folding those events again only re-adds identical entries.
         """
+        index = st.fact_quarter
+        if len(index) > self.index_limit:
+            # Keep the newer half: follow-ups name recent facts; an older one's quarter is looked up in the ledger.
+            recent = list(index.items())[len(index) - self.index_limit // 2:]
+            index.clear()
+            index.update(recent)
         big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
         if not big:
             return
@@ -90,8 +96,6 @@ class QuarterProjection:
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="kaoping-spill")
         self._writing = self._writer.submit(self.storage.put, blobs)
-        if len(st.fact_quarter) > self.index_limit:
-            st.fact_quarter.clear()  # older facts' quarters are looked up in the ledger when followed up
 
     def _written(self) -> None:
         """Wait for the spill being written (raising what it raised)."""
