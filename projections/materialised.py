@@ -10,7 +10,7 @@ bounded.
 from __future__ import annotations
 
 import gc
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import orjson
@@ -20,6 +20,9 @@ from ledger.calendar import quarter_of
 from ledger.transcoder import decode_raw
 from projections.quarter import FOLD_VERSION, HANDLERS, TOPIC_HANDLERS, QuarterState, RegistryState, State
 from projections.store import ProjectionStorage, storage_for
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 META = "meta"
 REGISTRY = "registry"
@@ -94,6 +97,8 @@ class QuarterProjection:
         # Written by a second thread while the fold goes on (the database releases the GIL), one batch at a time.
         self._written()
         if self._writer is None:
+            from concurrent.futures import ThreadPoolExecutor  # only a long catch-up spills (and it imports logging)
+
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="kaoping-spill")
         self._writing = self._writer.submit(self.storage.put, blobs)
 
