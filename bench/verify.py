@@ -15,14 +15,15 @@ import os
 import resource
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from hashlib import sha256
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate  # noqa: E402
 from ledger import integrity, leaves  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
 from ledger.note import read_key_file  # noqa: E402
@@ -43,7 +44,13 @@ def fresh_ledger(db: Path, events: int) -> str:
     for path in files(db):
         path.unlink(missing_ok=True)
     shutil.rmtree(evidence_dir(db), ignore_errors=True)
-    return generate(f"sqlite:///{db}", events, key=db.with_suffix(".key")).line()
+    # In its own process, so the peak RSS printed below is the verifier's, not the generator's.
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--db", f"sqlite:///{db}", "--events", str(events),
+         "--key", str(db.with_suffix(".key"))],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    return out.splitlines()[0]
 
 
 def baseline(db: Path) -> tuple[float, int]:
