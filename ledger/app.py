@@ -29,7 +29,15 @@ from ledger import catalogue as rules
 from ledger import events as ev
 from ledger import evidence, ids
 from ledger.calendar import parse_date
-from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, NotAllowed, NotFound
+from ledger.errors import (
+    CatalogueError,
+    Conflict,
+    InvalidInput,
+    LedgerBusy,
+    LedgerUnreadable,
+    NotAllowed,
+    NotFound,
+)
 from ledger.sheet import SheetRow
 from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
@@ -100,7 +108,11 @@ class Ledger(Application[UUID]):
         to_event = self._row_decoder()
         for nid, originator_id, version, topic, state in self.rows(after_id):
             position += 1
-            yield Recorded(position, nid, to_event(originator_id, version, topic, state))
+            try:
+                event = to_event(originator_id, version, topic, state)
+            except Exception as exc:  # a row kaoping did not write: refuse, naming where
+                raise LedgerUnreadable(position, exc) from exc
+            yield Recorded(position, nid, event)
             if upto is not None and position >= upto:
                 return
 

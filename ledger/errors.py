@@ -29,3 +29,14 @@ class CatalogueError(KaopingError):
 
 class LedgerBusy(KaopingError):
     """The database stayed locked by another writer for longer than the timeout."""
+
+
+class LedgerUnreadable(KaopingError):
+    """A stored event cannot be decoded: the database was changed outside kaoping."""
+
+    def __init__(self, position: int, cause: BaseException) -> None:
+        super().__init__(
+            f"账本位置 {position} 的事件无法解读（{type(cause).__name__}），数据库可能被绕过 kaoping 改动过；"
+            "请运行 kaoping verify 检查"
+        )
+        self.position = position

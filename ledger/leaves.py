@@ -189,11 +189,16 @@ PARALLEL_MIN = 100_000  # below this many events one process is fast enough
 def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """Every stored row in ledger order, as stored, a batch at a time.
 
-    SQLite is read directly (every rowid, even ≤ 0); other backends through `select_notifications`.
+    SQLite is read directly (every rowid, even ≤ 0); PostgreSQL through its recorder's `raw_rows`
+    (every notification id, gaps and all, nothing converted); other backends through `select_notifications`.
     """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
         yield from _sqlite_rows(location.sqlite_path, ledger.recorder.events_table_name, batch=batch)
+        return
+    raw = getattr(ledger.recorder, "raw_rows", None)
+    if raw is not None:
+        yield from raw(batch)
         return
     start: int | None = None
     while True:

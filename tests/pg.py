@@ -30,3 +30,15 @@ def drop_database(url: str) -> None:
     dbname = urlsplit(url).path.lstrip("/")
     with psycopg.connect(_admin_url(url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def copy_database(url: str) -> str:
+    """A fresh copy of a test database (no one may be connected to it), and the copy's URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    source = parts.path.lstrip("/")
+    dbname = f"{source[:50]}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"')
+    return parts._replace(path=f"/{dbname}").geturl()

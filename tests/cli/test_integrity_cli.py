@@ -102,14 +102,28 @@ def test_verify_of_a_missing_ledger_is_refused_without_creating_one(kp: Kaoping,
     assert not Path(kp.db[len("sqlite:///"):]).exists()
 
 
-def test_a_tampered_sqlite_ledger_fails_verify_with_exit_1_and_the_position(sqlite_url: str, tmp_path: Path) -> None:
-    kp = Kaoping(sqlite_url, tmp_path)
+def _edit_state(db: str, position: int, old: bytes, new: bytes) -> None:
+    """Replace bytes in the stored state at a ledger position, directly in the database."""
+    if db.startswith("sqlite"):
+        with sqlite3.connect(db[len("sqlite:///"):]) as conn:
+            rowid, state = conn.execute(
+                "SELECT rowid, state FROM stored_events ORDER BY rowid LIMIT 1 OFFSET ?", (position - 1,)
+            ).fetchone()
+            conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (state.replace(old, new), rowid))
+        return
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as conn:
+        nid, state = conn.execute(
+            "SELECT notification_id, state FROM kaoping_events ORDER BY notification_id LIMIT 1 OFFSET %s", (position - 1,)
+        ).fetchone()
+        conn.execute("UPDATE kaoping_events SET state=%s WHERE notification_id=%s", (state.replace(old, new), nid))
+
+
+def test_a_tampered_ledger_fails_verify_with_exit_1_and_the_position(kp: Kaoping) -> None:
     _setup(kp)
     assert kp("checkpoint").exit_code == 0
-    db = sqlite_url[len("sqlite:///"):]
-    with sqlite3.connect(db) as conn:
-        rowid, state = conn.execute("SELECT rowid, state FROM stored_events ORDER BY rowid LIMIT 1 OFFSET 3").fetchone()
-        conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (state.replace(b"W2.3", b"W2.4"), rowid))
+    _edit_state(kp.db, 4, b"W2.3", b"W2.4")
     r = kp("verify")
     assert r.exit_code == 1
     assert "位置 4" in r.stderr and "位置 4" in r.stdout
@@ -154,12 +168,9 @@ def test_publishing_a_quarter_embeds_a_signed_checkpoint_of_the_ledger(kp: Kaopi
     assert doc["checkpoints"][-1]["size"] == int(note.split("\n")[1])
 
 
-def test_publishing_over_a_tampered_ledger_is_refused(sqlite_url: str, tmp_path: Path) -> None:
-    kp = Kaoping(sqlite_url, tmp_path)
+def test_publishing_over_a_tampered_ledger_is_refused(kp: Kaoping) -> None:
     _decided_quarter(kp)
     assert kp("checkpoint").exit_code == 0
-    with sqlite3.connect(sqlite_url[len("sqlite:///"):]) as conn:
-        rowid, state = conn.execute("SELECT rowid, state FROM stored_events ORDER BY rowid LIMIT 1 OFFSET 4").fetchone()
-        conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (state.replace(b"S1.1", b"S1.2"), rowid))
+    _edit_state(kp.db, 5, b"S1.1", b"S1.2")
     r = kp("publish", "2008Q2")
     assert r.exit_code == 2 and "校验未通过" in r.stderr

@@ -1,7 +1,8 @@
 """The tamper suite: edit the stored rows directly with SQL, bypassing kaoping; `verify` must name the place.
 
-SQLite only: the edits go through `SqliteRows`. A PostgreSQL variant needs the same five methods
-on `stored_events` keyed by `notification_id` instead of `rowid`.
+Every case runs on SQLite (`SqliteRows`, keyed by rowid) and on PostgreSQL (`PostgresRows`, keyed by
+notification_id, whose base ledger has gaps in its ids on purpose). PostgreSQL cases skip locally
+without KAOPING_TEST_PG and fail under CI (tests/conftest.py `_postgres_url`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import orjson
 import pytest
@@ -24,15 +26,23 @@ from ledger.app import Ledger, open_ledger
 from ledger.checkpoint import Checkpoint
 from ledger.integrity import Report
 from ledger.note import SignerKey, read_key_file, sign_note
+from tests.conftest import _postgres_url
 
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per test and backend: each PostgreSQL example copies a database, so keep this modest.
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ID_GAP = 7  # sequence values a PostgreSQL base ledger loses between its batches (as rolled-back inserts do)
+
+Row = tuple[Any, int, str, bytes]  # (originator id, version, topic, state) as stored
 
 
 @dataclass(frozen=True)
 class Base:
     """A ledger with stored checkpoints, and an external checkpoint taken at the end."""
 
-    folder: Path
+    backend: str
+    table: str  # the recorder's events table (PostgreSQL: "kaoping_events")
+    url: str  # the SQLite file's URL, or the PostgreSQL template database's
+    folder: Path  # holds the key file (and the SQLite file)
     external: str  # the signed note kept outside the database (size = external_size)
     external_size: int
     checkpoints: tuple[tuple[int, int], ...]  # (position, size) of each stored checkpoint
@@ -53,31 +63,83 @@ def _record_some(app: Ledger, n: int, tag: str) -> None:
                 app.retract(str(fid), "录入有误")
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    folder = tmp_path_factory.mktemp("tamper")
-    app = open_ledger(f"sqlite:///{folder / 'kaoping.db'}", "督查科", create=True)
+def _lose_ids(app: Ledger) -> None:
+    """Consume notification ids without storing rows, so a PostgreSQL ledger has gaps in its ids."""
+    if app.location.backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(app.location.url, autocommit=True) as conn:
+            conn.execute("SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) FROM generate_series(1, %s)",
+                         (app.recorder.events_table_name, ID_GAP))
+
+
+def _build_base(backend: str, folder: Path) -> Base:
+    url = f"sqlite:///{folder / 'kaoping.db'}" if backend == "sqlite" else _postgres_url(folder.name)
+    app = open_ledger(url, "督查科", create=True)
     staged = integrity.stage_key(folder / "kaoping.key")
     app.init("长兴县行政服务中心", also=[integrity.key_event(app.actor, staged.signer)])
     staged.commit()
     for w in range(3):
         app.add_window(f"W{w}", f"窗口{w}")
         app.add_staff(f"P{w}", f"人员{w}", f"W{w}", "2024-01-01")
+    _lose_ids(app)
     _record_some(app, 8, "a")
     integrity.make_checkpoint(app, folder / "kaoping.key")
+    _lose_ids(app)
     _record_some(app, 9, "b")
     integrity.make_checkpoint(app, folder / "kaoping.key")
+    _lose_ids(app)
     _record_some(app, 6, "c")
     external = integrity.make_checkpoint(app, folder / "kaoping.key")
     report = integrity.check(app)
+    table = app.recorder.events_table_name
     app.close()
     assert report.ok
     cps = tuple((c.position, c.size) for c in report.checkpoints)
-    return Base(folder, external, int(external.split("\n")[1]), cps)
+    return Base(backend, table, url, folder, external, int(external.split("\n")[1]), cps)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
+    b = _build_base(request.param, tmp_path_factory.mktemp(f"tamper-{request.param}"))
+    yield b
+    if b.backend == "postgres":
+        from tests.pg import drop_database
+
+        drop_database(b.url)
+
+
+@pytest.fixture(scope="module")
+def sqlite_base(tmp_path_factory: pytest.TempPathFactory) -> Base:
+    """For the cases about SQLite itself (rowids, storage classes, the two-process scan)."""
+    return _build_base("sqlite", tmp_path_factory.mktemp("tamper-sqlite-only"))
+
+
+class Rows(Protocol):
+    """Direct SQL on a private copy of a base ledger: what someone with access to the database could do."""
+
+    def close(self) -> None: ...
+    def row(self, position: int) -> Row: ...
+    def set(self, position: int, column: str, value: object) -> None: ...
+    def delete(self, *positions: int) -> None: ...
+    def count(self) -> int: ...
+    def swap(self, p: int, q: int) -> None: ...
+    def insert_before(self, position: int, row: Row) -> None: ...
+    def insert_first(self, row: Row) -> None: ...
+    def verify(self, external: str | None = None) -> Report: ...
+
+
+def _verify(url: str, folder: Path, external: str | None) -> Report:
+    app = open_ledger(url, "审计")
+    try:
+        trusted = read_key_file(folder / "kaoping.key").verifier
+        return integrity.check(app, trusted=trusted, key_source="key-file", external_note=external)
+    finally:
+        app.close()
 
 
 class SqliteRows:
-    """Direct SQL on a copy of the base ledger: what someone with the database file could do."""
+    """Direct SQL on a copy of the base ledger's SQLite file, keyed by rowid."""
 
     def __init__(self, base: Base) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="kp-tamper-"))
@@ -92,7 +154,7 @@ class SqliteRows:
     def rowid(self, position: int) -> int:
         return self.conn.execute("SELECT rowid FROM stored_events ORDER BY rowid LIMIT 1 OFFSET ?", (position - 1,)).fetchone()[0]
 
-    def row(self, position: int) -> tuple[str, int, str, bytes]:
+    def row(self, position: int) -> Row:
         return self.conn.execute(
             "SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?", (self.rowid(position),)
         ).fetchone()
@@ -116,7 +178,7 @@ class SqliteRows:
         self.conn.execute("UPDATE stored_events SET originator_id=?, originator_version=?, topic=?, state=? WHERE rowid=?", (*rb, a))
         self.conn.execute("COMMIT")
 
-    def insert_before(self, position: int, row: tuple[str, int, str, bytes]) -> None:
+    def insert_before(self, position: int, row: Row) -> None:
         """Insert a row so that it takes `position` and every later row moves one place on."""
         r = self.rowid(position)
         self.conn.execute("BEGIN")
@@ -125,24 +187,111 @@ class SqliteRows:
         self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?,?,?,?,?)", (r, *row))
         self.conn.execute("COMMIT")
 
+    def insert_first(self, row: Row) -> None:
+        """Insert a row under a negative rowid, which no genuine write uses: it comes first."""
+        self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (-5,?,?,?,?)", row)
+
     def verify(self, external: str | None = None) -> Report:
-        app = open_ledger(f"sqlite:///{self.dir / 'kaoping.db'}", "审计")
-        try:
-            trusted = read_key_file(self.dir / "kaoping.key").verifier
-            return integrity.check(app, trusted=trusted, key_source="key-file", external_note=external)
-        finally:
-            app.close()
+        return _verify(f"sqlite:///{self.dir / 'kaoping.db'}", self.dir, external)
+
+
+class PostgresRows:
+    """Direct SQL on a copy of the base ledger's PostgreSQL database, keyed by notification_id (with gaps)."""
+
+    def __init__(self, base: Base) -> None:
+        import psycopg
+
+        from tests.pg import copy_database
+
+        self.dir = Path(tempfile.mkdtemp(prefix="kp-tamper-"))
+        shutil.copy2(base.folder / "kaoping.key", self.dir / "kaoping.key")
+        self.url = copy_database(base.url)
+        self.conn = psycopg.connect(self.url, autocommit=True)
+        self.table = base.table
+
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> Any:
+        """Run one statement on the events table (written `{t}` in the query)."""
+        from psycopg.sql import SQL, Identifier
+
+        return self.conn.execute(SQL(query).format(t=Identifier(self.table)), params)
+
+    def close(self) -> None:
+        from tests.pg import drop_database
+
+        self.conn.close()
+        drop_database(self.url)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def nid(self, position: int) -> int:
+        found = self.sql(
+            "SELECT notification_id FROM {t} ORDER BY notification_id LIMIT 1 OFFSET %s", (position - 1,)
+        ).fetchone()
+        assert found is not None, f"no row at position {position}"
+        return found[0]
+
+    def row(self, position: int) -> Row:
+        return self.sql(
+            "SELECT originator_id, originator_version, topic, state FROM {t} WHERE notification_id=%s",
+            (self.nid(position),),
+        ).fetchone()
+
+    def set(self, position: int, column: str, value: object) -> None:
+        assert column in {"originator_id", "originator_version", "topic", "state"}
+        self.sql(f"UPDATE {{t}} SET {column}=%s WHERE notification_id=%s", (value, self.nid(position)))
+
+    def delete(self, *positions: int) -> None:
+        nids = [self.nid(p) for p in positions]
+        self.sql("DELETE FROM {t} WHERE notification_id = ANY(%s)", (nids,))
+
+    def count(self) -> int:
+        return self.sql("SELECT COUNT(*) FROM {t}").fetchone()[0]
+
+    def swap(self, p: int, q: int) -> None:
+        a, b = self.nid(p), self.nid(q)
+        ra, rb = self.row(p), self.row(q)
+        update = ("UPDATE {t} SET originator_id=%s, originator_version=%s, topic=%s, state=%s "
+                  "WHERE notification_id=%s")
+        with self.conn.transaction():
+            self.sql("UPDATE {t} SET originator_id=%s, originator_version=-1 WHERE notification_id=%s",
+                     (uuid.uuid4(), a))
+            self.sql(update, (*ra, b))
+            self.sql(update, (*rb, a))
+
+    def insert_before(self, position: int, row: Row) -> None:
+        """Insert a row so that it takes `position` and every later row moves one place on."""
+        n = self.nid(position)
+        with self.conn.transaction():
+            self.sql("UPDATE {t} SET notification_id = notification_id + 1000000 WHERE notification_id >= %s", (n,))
+            self.sql("UPDATE {t} SET notification_id = notification_id - 999999 WHERE notification_id >= 1000000")
+            self.sql("INSERT INTO {t} (notification_id, originator_id, originator_version, topic, state) "
+                     "VALUES (%s,%s,%s,%s,%s)", (n, *row))
+
+    def insert_first(self, row: Row) -> None:
+        """Insert a row under a negative notification id, which the sequence never gives: it comes first."""
+        self.sql("INSERT INTO {t} (notification_id, originator_id, originator_version, topic, state) "
+                 "VALUES (-5,%s,%s,%s,%s)", row)
+
+    def verify(self, external: str | None = None) -> Report:
+        return _verify(self.url, self.dir, external)
+
+
+def tampered(base: Base) -> Rows:
+    """A private copy of the base ledger to edit, on the base's backend."""
+    return SqliteRows(base) if base.backend == "sqlite" else PostgresRows(base)
 
 
 @pytest.fixture
-def rows(base: Base) -> Iterator[SqliteRows]:
-    r = SqliteRows(base)
+def rows(base: Base) -> Iterator[Rows]:
+    r = tampered(base)
     yield r
     r.close()
 
 
-def tampered(base: Base) -> SqliteRows:
-    return SqliteRows(base)
+@pytest.fixture
+def sqlite_rows(sqlite_base: Base) -> Iterator[SqliteRows]:
+    r = SqliteRows(sqlite_base)
+    yield r
+    r.close()
 
 
 def broken_at(report: Report) -> int:
@@ -156,7 +305,7 @@ def covered_positions(base: Base) -> st.SearchStrategy[int]:
     return st.integers(1, base.covered)
 
 
-def test_an_untouched_ledger_verifies_clean(rows: SqliteRows, base: Base) -> None:
+def test_an_untouched_ledger_verifies_clean(rows: Rows, base: Base) -> None:
     report = rows.verify(base.external)
     assert report.ok and report.broken is None
     assert report.external and report.external["extends"]
@@ -330,7 +479,7 @@ def test_a_checkpoint_signed_with_another_key_is_refused_at_its_position(base: B
         r.close()
 
 
-def test_a_replaced_public_key_is_caught_against_the_key_file(rows: SqliteRows) -> None:
+def test_a_replaced_public_key_is_caught_against_the_key_file(rows: Rows) -> None:
     state = orjson.loads(rows.row(2)[3])
     impostor = SignerKey.generate(state["origin"]).verifier
     state.update(verifier_key=impostor.text(), key_id=impostor.key_id_hex)
@@ -339,25 +488,35 @@ def test_a_replaced_public_key_is_caught_against_the_key_file(rows: SqliteRows) 
     assert broken_at(report) == 2
 
 
-def test_a_row_with_a_negative_rowid_is_still_read_and_caught(rows: SqliteRows) -> None:
+def test_a_row_stored_before_every_genuine_id_is_still_read_and_caught(rows: Rows) -> None:
     template = rows.row(3)
-    rows.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (-5,?,?,?,?)",
-                      (uuid.uuid4().hex, 1, template[2], template[3]))
+    rows.insert_first((uuid.uuid4().hex, 1, template[2], template[3]))
     assert broken_at(rows.verify()) == 1
 
 
-def test_a_state_stored_as_text_instead_of_bytes_is_caught(rows: SqliteRows) -> None:
-    rows.conn.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?", (rows.rowid(5),))
+@pytest.mark.parametrize("column", ["state", "topic"])
+def test_a_row_whose_state_or_topic_was_set_to_null_is_caught_at_its_position(rows: Rows, column: str) -> None:
+    rows.set(5, column, None)
     report = rows.verify()
+    assert broken_at(report) == 5
+    assert report.broken is not None and report.broken.kind == "format"
+
+
+def test_a_state_stored_as_text_instead_of_bytes_is_caught(sqlite_rows: SqliteRows) -> None:
+    sqlite_rows.conn.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?", (sqlite_rows.rowid(5),))
+    report = sqlite_rows.verify()
     assert broken_at(report) == 5
 
 
 @SETTINGS
 @given(data=st.data())
-def test_the_two_process_scan_of_a_large_ledger_finds_exactly_what_one_process_finds(base: Base, data: st.DataObject) -> None:
+def test_the_two_process_scan_of_a_large_ledger_finds_exactly_what_one_process_finds(
+    sqlite_base: Base, data: st.DataObject
+) -> None:
     from ledger import leaves
 
-    r = tampered(base)
+    base = sqlite_base
+    r = SqliteRows(base)
     try:
         how = data.draw(st.sampled_from(["none", "delete", "version", "flip"]))
         position = data.draw(st.integers(1, r.count()))
