@@ -17,6 +17,7 @@ import orjson
 
 from ledger.app import Ledger
 from ledger.calendar import quarter_of
+from ledger.errors import LedgerUnreadable
 from ledger.transcoder import decode_raw
 from projections.quarter import FOLD_VERSION, HANDLERS, TOPIC_HANDLERS, QuarterState, RegistryState, State
 from projections.store import ProjectionStorage, storage_for
@@ -159,13 +160,17 @@ class QuarterProjection:
             start = position = st.position
             nid = st.notification_id
             for page in self.ledger.pages(st.notification_id, check):
-                for _, originator_id, _, topic, stored in page:
-                    position += 1
-                    handler = get(topic)
-                    if handler is not None:
-                        data = loads(stored)
-                        data["originator_id"] = originator_id
-                        handler(st, position, data)
+                try:
+                    for _, originator_id, _, topic, stored in page:
+                        position += 1
+                        handler = get(topic)
+                        if handler is not None:
+                            data = loads(stored)
+                            data["originator_id"] = originator_id
+                            handler(st, position, data)
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    # a row kaoping did not write (orjson.JSONDecodeError is a ValueError)
+                    raise LedgerUnreadable(position, exc) from exc
                 nid = page[-1][0]
                 if len(page) == check:
                     st.position, st.notification_id = position, nid
