@@ -31,7 +31,7 @@ from ledger import evidence, ids
 from ledger.calendar import parse_date
 from ledger.errors import CatalogueError, Conflict, InvalidInput, LedgerBusy, NotAllowed, NotFound
 from ledger.sheet import SheetRow
-from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url
+from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url, refuse_foreign_sqlite
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
@@ -802,6 +802,8 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
     existed = location.exists
+    if location.sqlite_path is not None:
+        refuse_foreign_sqlite(location.sqlite_path)
     try:
         app = Ledger(location, actor)
     except PersistenceError as exc:

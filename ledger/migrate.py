@@ -20,7 +20,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.integrity import check, key_path
 from ledger.note import read_key_file, write_key_file
-from ledger.store import Location, iter_notifications, parse_url
+from ledger.store import Location, iter_notifications, parse_url, refuse_foreign_sqlite
 
 HEX = set("0123456789abcdef")
 
@@ -170,6 +170,7 @@ def backup_sqlite(source_url: str, file: str) -> Path:
         )
     if not loc.exists:
         raise NotAllowed(f"账本不存在：{loc.sqlite_path}")
+    refuse_foreign_sqlite(loc.sqlite_path)
     dest = Path(file)
     if not file or file.endswith("/") or dest.is_dir():
         raise InvalidInput(f"备份文件名不正确：{file}")
@@ -214,6 +215,10 @@ class Backup:
 
 def backup(source_url: str, file: str) -> Backup:
     """Back up a SQLite ledger and its evidence (to `NAME.evidence` beside the copy); all or nothing."""
+    planned = Path(file)
+    evidence_dir = planned.with_name(planned.stem + ".evidence")
+    if file and not file.endswith("/") and not planned.is_dir() and evidence_dir.exists():
+        raise NotAllowed(f"备份证据文件夹已存在：{evidence_dir}（不会合并或覆盖，请换一个备份文件名）")
     dest = backup_sqlite(source_url, file)
     evidence_dir = dest.with_name(dest.stem + ".evidence")
     created: list[Path] = []
