@@ -12,7 +12,7 @@ from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 from eventsourcing.persistence import OperationalError, PersistenceError
 
 from ledger.app import Ledger, open_ledger
-from ledger.errors import KaopingError
+from ledger.errors import InvalidInput, KaopingError
 
 
 class Refusal(click.ClickException):
@@ -130,6 +130,10 @@ class Session:
                 self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
 
+    def keep(self) -> None:
+        """The command's writes are complete: a later failure (a closed pipe while printing) must not remove them."""
+        self._created = []
+
     def discard(self) -> None:
         """After a failed command: close, and remove a database file this command created."""
         self.close()
@@ -158,6 +162,9 @@ pass_session = click.make_pass_decorator(Session)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
+    for value, option, what in ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件")):
+        if value is not None and not value.strip():
+            raise InvalidInput(f"{what}不能为空（{option}）")
     session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -71,13 +71,17 @@ def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
     if url.startswith(("postgresql://", "postgres://")):
         parts = urlsplit(url)
         dbname = parts.path.lstrip("/")
+        try:
+            port = parts.port
+        except ValueError:
+            raise InvalidInput(f"PostgreSQL 地址中的端口不正确：{Location(url, 'postgres', {}, Path()).display()}") from None
         if not parts.hostname or not dbname:
             raise InvalidInput(f"PostgreSQL 地址不完整（需要主机和数据库名）：{url}")
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname,
-            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_PORT": str(port or 5432),
             "POSTGRES_USER": unquote(parts.username or ""),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_LOCK_TIMEOUT": lock_timeout,

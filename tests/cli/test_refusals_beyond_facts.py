@@ -91,6 +91,11 @@ MOVE: dict[str, tuple[list[str], str]] = {
     "an unsupported --db scheme": (["--db", "mysql://x/y", "log"], "mysql"),
     "a --db in a missing folder": (["--db", "sqlite:///nodir/k.db", "init"], "nodir"),
     "an unreachable PostgreSQL --db": (["--db", NOWHERE_PG, "init"], "127.0.0.1:1"),
+    "a PostgreSQL port that is not a number": (["--db", "postgresql://u:pw@host:port/db", "log"], "端口"),
+    "a migration to a port out of range": (["migrate", "--to", "postgresql://u:pw@host:99999/db"], "端口"),
+    "an empty --db": (["--db", "", "log"], "--db"),
+    "a blank actor": (["--as", " ", "window", "add", "NEW", "新窗口"], "--as"),
+    "an empty actor": (["--as", "", "record", "W2.3", "--window", "TAX", "--date", "2008-06-01", "--source", "weekly"], "--as"),
 }
 
 SQLITE_ONLY: dict[str, tuple[list[str], str]] = {
@@ -191,3 +196,16 @@ def test_kaoping_without_a_command_shows_its_help(tmp_path: Path) -> None:
     p = subprocess.run([kaoping_script()], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert p.returncode == 0 and "shortlist" in p.stdout and p.stderr == ""
     assert not any(tmp_path.iterdir())
+
+
+def test_a_demo_whose_output_is_cut_short_keeps_its_complete_ledger(tmp_path: Path) -> None:
+    # `kaoping demo | head -1`: the ledger is complete before printing starts, so a closed pipe must not delete it
+    p = subprocess.Popen([kaoping_script(), "demo", "--db", "d.db"], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    assert p.stdout is not None
+    p.stdout.readline()
+    p.stdout.close()
+    p.wait(timeout=120)
+    log = _script("d.db", tmp_path, "log", "--limit", "1")
+    assert log.exit_code == 0 and log.stdout.strip()
+    assert (tmp_path / "d.key").exists() and (tmp_path / "d.evidence").is_dir()
