@@ -43,6 +43,8 @@ def _claim_out(out: str | None) -> Path | None:
     existing file (never overwritten: an earlier checkpoint is the evidence that catches later deletions)."""
     if out is None:
         return None
+    if not out.strip():
+        raise InvalidInput("输出文件名不能为空（--out）")
     path = Path(out)
     if path.is_dir():
         raise InvalidInput(f"输出文件是一个目录：{out}")

@@ -59,7 +59,7 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
     rf, fv, fr = _csv(red_flag), _csv(five), _csv(four)
-    lq.require_status(ledger, quarter, "shortlisted", "记录党组决定")
+    lq.check_decision(ledger, quarter, rf, fv, fr)  # refusals that need no scores: before the projection catches up
     bad = Views(ledger).disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")

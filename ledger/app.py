@@ -259,6 +259,9 @@ class Ledger(Application[UUID]):
         day = parse_date(text, "起始日期")
         if day < self.catalogue.effective:
             raise InvalidInput(f"起始日期 {day} 早于考评办法施行日期 {self.catalogue.effective}")
+        if day > date.today():
+            # an assignment cannot be retracted, and a later one must follow it: a mistyped year would lock the person
+            raise InvalidInput(f"起始日期 {day} 在今天之后（请在到岗当天或之后登记）")
         return day
 
     def _subject(self, window: str | None, staff: str | None, day: date) -> tuple[str, str | None]:

@@ -180,6 +180,9 @@ def backup_sqlite(source_url: str, file: str) -> Path:
         raise InvalidInput(f"备份文件所在目录不存在：{dest.parent}")
     if dest.resolve() == loc.sqlite_path.resolve():
         raise InvalidInput("备份文件不能是账本本身")
+    evidence_dir = dest.with_name(dest.stem + ".evidence")
+    if evidence_dir.exists():
+        raise NotAllowed(f"备份证据文件夹已存在：{evidence_dir}（不会合并或覆盖，请换一个备份文件名）")
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial")
     os.close(fd)
     try:
@@ -215,10 +218,6 @@ class Backup:
 
 def backup(source_url: str, file: str) -> Backup:
     """Back up a SQLite ledger and its evidence (to `NAME.evidence` beside the copy); all or nothing."""
-    planned = Path(file)
-    evidence_dir = planned.with_name(planned.stem + ".evidence")
-    if file and not file.endswith("/") and not planned.is_dir() and evidence_dir.exists():
-        raise NotAllowed(f"备份证据文件夹已存在：{evidence_dir}（不会合并或覆盖，请换一个备份文件名）")
     dest = backup_sqlite(source_url, file)
     evidence_dir = dest.with_name(dest.stem + ".evidence")
     created: list[Path] = []

@@ -121,10 +121,10 @@ def _split(values: Sequence[str]) -> list[str]:
     return out
 
 
-def record_decision(
+def check_decision(
     ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
-) -> UUID:
-    """Record the 党组 decision; every pick must be on the frozen shortlist (D14)."""
+) -> QuarterStream:
+    """The quarter's stream when a decision with these picks may be recorded, else a refusal (D14)."""
     ledger.center()
     quarter = check_quarter(ledger, quarter)
     red_flag, five, four = _split(red_flag), _split(five), _split(four)
@@ -145,6 +145,16 @@ def record_decision(
     outside = [p for p in five + four if p not in qs.shortlist.staff]
     if outside:
         raise NotAllowed(f"{','.join(outside)} 不在{label}服务明星入围名单中，党组只能从入围人员中确定")
+    return qs
+
+
+def record_decision(
+    ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
+) -> UUID:
+    """Record the 党组 decision; every pick must be on the frozen shortlist (D14)."""
+    quarter = check_quarter(ledger, quarter)
+    red_flag, five, four = _split(red_flag), _split(five), _split(four)
+    qs = check_decision(ledger, quarter, red_flag, five, four)
     stream = ids.quarter_id(quarter)
     ledger._save(ledger._event(
         ev.DecisionRecorded, stream, qs.version + 1, quarter=quarter, red_flag=red_flag, five=five, four=four,

@@ -81,6 +81,7 @@ INTEGRITY: dict[str, tuple[list[str], str]] = {
     "a receipt checked against a missing key file": (["verify-receipt", "empty.json", "--public-key", "no.pub"], "no.pub"),
     "a public key over an existing file": (["public-key", "--out", "old.txt"], "old.txt"),
     "a public key into a folder": (["public-key", "--out", "adir"], "adir"),
+    "an empty output file name": (["checkpoint", "--out", ""], "--out"),
 }
 
 MOVE: dict[str, tuple[list[str], str]] = {
@@ -94,6 +95,8 @@ MOVE: dict[str, tuple[list[str], str]] = {
     "a PostgreSQL port that is not a number": (["--db", "postgresql://u:pw@host:port/db", "log"], "端口"),
     "a migration to a port out of range": (["migrate", "--to", "postgresql://u:pw@host:99999/db"], "端口"),
     "an empty --db": (["--db", "", "log"], "--db"),
+    "a person who starts work in 2099": (["staff", "add", "P9", "王五", "--window", "TAX", "--from", "2099-01-01"], "2099-01-01"),
+    "a rotation in 2099": (["staff", "move", "P2", "--window", "TAX", "--from", "2099-01-01"], "2099-01-01"),
     "a blank actor": (["--as", " ", "window", "add", "NEW", "新窗口"], "--as"),
     "an empty actor": (["--as", "", "record", "W2.3", "--window", "TAX", "--date", "2008-06-01", "--source", "weekly"], "--as"),
 }
@@ -103,6 +106,7 @@ SQLITE_ONLY: dict[str, tuple[list[str], str]] = {
     "a backup into a folder": (["backup", "adir"], "adir"),
     "a backup whose evidence folder exists": (["backup", "taken.db"], "taken.evidence"),
     "a backup into a missing folder": (["backup", "nodir/b.db"], "nodir"),
+    "a backup with no file name": (["backup", ""], "备份文件名"),
     "a migration onto a non-empty ledger": (["migrate", "--to", "sqlite:///other-ledger.db"], "不是空的"),
 }
 
@@ -141,6 +145,17 @@ def test_a_bad_quarter_question_integrity_or_move_command_is_refused_and_writes_
     before = snapshot(db_url, tmp_path)
     result = run(*[_fill(a, hostile) for a in args])
     assert_refused(result, _fill(fragment, hostile))
+    assert snapshot(db_url, tmp_path) == before
+
+
+@pytest.mark.parametrize("picks", [["--red-flag", "NOPE"], ["--five", "P1,P1"], ["--five", "P1", "--four", "P1"]])
+def test_a_refused_decision_writes_nothing_even_while_the_projection_lags(  # type: ignore[no-untyped-def]
+    picks: list[str], world, kp, kp_script, db_url, tmp_path
+) -> None:
+    assert kp("shortlist", "2008Q2").exit_code == 0  # the projection has not yet seen the shortlist event
+    before = snapshot(db_url, tmp_path)
+    assert_refused(kp("decide", "2008Q2", *picks), picks[1].split(",")[0])
+    assert_refused(kp_script("decide", "2008Q2", *picks), picks[1].split(",")[0])
     assert snapshot(db_url, tmp_path) == before
 
 
