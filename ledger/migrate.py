@@ -95,7 +95,7 @@ def migrate(
         key_copy = key_src.exists() and key_src.resolve() != key_dst.resolve()
         if key_copy and key_dst.exists() and read_key_file(key_dst).text() != read_key_file(key_src).text():
             raise NotAllowed(f"目标位置已有另一把签名密钥：{key_dst}（请用 KAOPING_KEY 指定别的位置）")
-        files = copy_evidence(source.location.evidence_dir, target.location.evidence_dir, created)
+        files = copy_evidence(source_evidence(source_loc, target.location), target.location.evidence_dir, created)
         if key_copy and not key_dst.exists():
             write_key_file(key_dst, read_key_file(key_src))
             created.append(key_dst)
@@ -126,6 +126,16 @@ def migrate(
         source.close()
         if target is not None:
             target.close()
+
+
+def source_evidence(source: Location, target: Location) -> Path:
+    """The source's evidence folder. KAOPING_EVIDENCE_DIR, set for a PostgreSQL target as the README says,
+    also names the SQLite source's folder; then the folder beside the SQLite file is the real source."""
+    if source.sqlite_path is not None and source.evidence_dir.resolve() == target.evidence_dir.resolve():
+        beside = source.sqlite_path.with_name(source.sqlite_path.stem + ".evidence")
+        if beside.is_dir():
+            return beside
+    return source.evidence_dir
 
 
 def copy_evidence(source_dir: Path, target_dir: Path, created: list[Path] | None = None) -> int:

@@ -224,3 +224,19 @@ def test_a_demo_whose_output_is_cut_short_keeps_its_complete_ledger(tmp_path: Pa
     log = _script("d.db", tmp_path, "log", "--limit", "1")
     assert log.exit_code == 0 and log.stdout.strip()
     assert (tmp_path / "d.key").exists() and (tmp_path / "d.evidence").is_dir()
+
+
+def test_a_migration_with_the_evidence_folder_set_as_the_readme_says_still_copies_the_evidence(  # type: ignore[no-untyped-def]
+    world, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("moves a SQLite ledger")
+    sqlite_url = db_url
+    # README: export KAOPING_EVIDENCE_DIR=… then kaoping migrate --from sqlite:///kaoping.db --to …
+    beside = [p.name for p in (tmp_path / "kaoping.evidence").rglob("*") if p.is_file()]
+    assert beside
+    monkeypatch.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / "shared-evidence"))
+    r = Kaoping(sqlite_url, tmp_path)("migrate", "--from", sqlite_url, "--to", f"sqlite:///{tmp_path / 'moved.db'}", "--json")
+    assert r.exit_code == 0, r.stderr
+    moved = [p.name for p in (tmp_path / "shared-evidence").rglob("*") if p.is_file()]
+    assert sorted(moved) == sorted(beside)
