@@ -39,8 +39,7 @@ def _read(path: str, what: str) -> str:
 
 
 def _claim_out(out: str | None) -> Path | None:
-    """Create the --out file empty before anything is recorded; refuse a directory, a missing folder or an
-    existing file (never overwritten: an earlier checkpoint is the evidence that catches later deletions)."""
+    """Create the --out file before anything is recorded; an existing file is never overwritten (old checkpoints are evidence)."""
     if out is None:
         return None
     if not out.strip():
