@@ -510,6 +510,7 @@ def demo_cmd(session: Session, db: str | None) -> None:
         if created_key:
             key_file.unlink(missing_ok=True)
         raise
+    session.keep()  # the demo ledger is complete; only printing is left
     counts = Counter(type_name(r.event) for r in ledger.read())
     total = sum(counts.values())
     click.echo(f"演示账本已建立：{location.display()}（{data.CENTER}，{data.QUARTER}，共 {total} 个事件）")

@@ -38,17 +38,48 @@ def _read(path: str, what: str) -> str:
         raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
 
 
-def _check_out(out: str | None) -> None:
-    """Refuse an output file in a missing folder before anything is recorded."""
-    if out is not None and Path(out).parent != Path("") and not Path(out).parent.is_dir():
+def _claim_out(out: str | None) -> Path | None:
+    """Create the --out file before anything is recorded; an existing file is never overwritten (old checkpoints are evidence)."""
+    if out is None:
+        return None
+    if not out.strip():
+        raise InvalidInput("输出文件名不能为空（--out）")
+    path = Path(out)
+    if path.is_dir():
+        raise InvalidInput(f"输出文件是一个目录：{out}")
+    if path.parent != Path("") and not path.parent.is_dir():
         raise InvalidInput(f"输出文件所在目录不存在：{out}")
-
-
-def _write(path: str, text: str) -> None:
+    if path.exists():
+        raise InvalidInput(f"输出文件已存在：{out}（不会覆盖，请换一个文件名）")
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        path.open("x", encoding="utf-8").close()
     except OSError as exc:
-        raise InvalidInput(f"无法写入 {path}：{exc}") from None
+        raise InvalidInput(f"无法写入 {out}：{exc.strerror or exc}") from None
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise InvalidInput(f"无法写入 {path}：{exc.strerror or exc}") from None
+
+
+class _Out:
+    """The claimed --out file, removed again if the command fails before filling it."""
+
+    def __init__(self, out: str | None) -> None:
+        self.out = out
+        self.path: Path | None = None
+
+    def __enter__(self) -> Path | None:
+        self.path = _claim_out(self.out)
+        return self.path
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is not None and self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 @click.command("checkpoint")
@@ -59,10 +90,10 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
     """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。"""
     ledger = session.ledger()
     ledger.center()
-    _check_out(out)
-    note = integrity.make_checkpoint(ledger, session.key)
-    if out is not None:
-        _write(out, note)
+    with _Out(out) as path:
+        note = integrity.make_checkpoint(ledger, session.key)
+        if path is not None:
+            _write(path, note)
     if as_json:
         lines = note.split("\n")
         emit_json({"origin": lines[0], "size": int(lines[1]), "root": lines[2], "note": note, "file": out})
@@ -131,11 +162,11 @@ def _render(doc: dict) -> str:
 @pass_session
 def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) -> None:
     """出具收据：证明某条记录（检查记录、加分申报、投诉）在签名检查点覆盖的账本中。"""
-    _check_out(out)
-    doc = integrity.receipt(session.ledger(), fact_id, session.key)
-    text = dumps(doc) + "\n"
-    if out is not None:
-        _write(out, text)
+    with _Out(out) as path:
+        doc = integrity.receipt(session.ledger(), fact_id, session.key)
+        text = dumps(doc) + "\n"
+        if path is not None:
+            _write(path, text)
     if as_json or out is None:
         click.echo(text, nl=False)
     else:
@@ -155,6 +186,8 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
         raise InvalidInput(f"收据文件不是 JSON：{file}") from None
     trusted = None
     if public_key:
+        if "+" not in public_key and not Path(public_key).exists():
+            raise InvalidInput(f"公钥文件不存在：{public_key}")
         text = _read(public_key, "公钥文件") if Path(public_key).exists() else public_key
         try:
             trusted = VerifierKey.parse(text)
@@ -196,7 +229,9 @@ def public_key_cmd(session: Session, out: str | None) -> None:
     if key is None:
         raise InvalidInput("账本还没有签名公钥（运行 kaoping checkpoint 时会创建）")
     if out is not None:
-        _write(out, key.text() + "\n")
+        with _Out(out) as path:
+            assert path is not None
+            _write(path, key.text() + "\n")
         click.echo(f"公钥已写入 {out}（密钥编号 {key.key_id_hex}）")
     else:
         click.echo(key.text())

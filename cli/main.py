@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 from eventsourcing.persistence import OperationalError, PersistenceError
 
 from ledger.app import Ledger, open_ledger
-from ledger.errors import KaopingError
+from ledger.errors import InvalidInput, KaopingError
 
 
 class Refusal(click.ClickException):
@@ -34,11 +35,38 @@ def usage_line(exc: click.UsageError) -> str:
         return f"没有这个选项：{exc.option_name}{where}"
     if isinstance(exc, click.BadParameter):
         hint = exc.param.get_error_hint(ctx) if exc.param is not None else (exc.param_hint or "")
-        return f"参数 {hint} 的值无效：{exc.message}{where}"
+        return f"参数 {hint} 的值无效：{_chinese_reason(exc.message)}{where}"
     if exc.message.startswith("No such command"):
         name = exc.message[len("No such command"):].strip(" .'\"")
         return f"没有这个命令：{name}{where}"
+    m = re.fullmatch(r"Option '(.+)' requires an? (?:argument|\d+ arguments)\.", exc.message)
+    if m:
+        return f"选项 {m.group(1)} 缺少值{where}"
+    m = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if m:
+        return f"多余的参数：{m.group(1)}{where}"
     return f"用法错误：{exc.format_message()}{where}"
+
+
+def _chinese_reason(message: str) -> str:
+    """Click's usual English reasons for a bad value, in Chinese; anything else as it is."""
+    m = re.fullmatch(r"'?(.*?)'? is not a valid (?:integer|integer range|float)\.", message)
+    if m:
+        return f"{m.group(1)} 不是整数"
+    m = re.fullmatch(r"(.*) is not in the range (.*)\.", message)
+    if m:
+        return f"{m.group(1)} 超出允许范围（{m.group(2)}）"
+    m = re.fullmatch(r"'(.*)' is not one of (.*)\.", message, re.S)
+    if m:
+        return f"{m.group(1)} 不是可选值之一（{m.group(2)}）"
+    return message
+
+
+def _missing_subcommand(ctx: click.Context) -> str:
+    """One line for a command group given without its subcommand."""
+    group = ctx.command
+    names = " ".join(group.list_commands(ctx)) if isinstance(group, click.Group) else ""
+    return f"缺少子命令：{ctx.command_path} 后面应接 {names}（运行 {ctx.command_path} --help 查看用法）"
 
 
 class KaopingGroup(click.Group):
@@ -56,8 +84,10 @@ class KaopingGroup(click.Group):
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
-        except NoArgsIsHelpError:
-            raise
+        except NoArgsIsHelpError as exc:
+            # bare `kaoping`: a request for help, not bad input
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else "")
+            raise click.exceptions.Exit(0) from None
         except click.UsageError as exc:
             raise Refusal(usage_line(exc)) from None
 
@@ -72,8 +102,8 @@ class KaopingGroup(click.Group):
     def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except NoArgsIsHelpError:
-            raise
+        except NoArgsIsHelpError as exc:
+            raise Refusal(_missing_subcommand(exc.ctx) if exc.ctx is not None else "缺少子命令") from None
         except click.UsageError as exc:
             raise Refusal(usage_line(exc)) from None
         except KaopingError as exc:
@@ -109,6 +139,10 @@ class Session:
                 self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
 
+    def keep(self) -> None:
+        """The command's writes are complete: a later failure (a closed pipe while printing) must not remove them."""
+        self._created = []
+
     def discard(self) -> None:
         """After a failed command: close, and remove a database file this command created."""
         self.close()
@@ -137,6 +171,9 @@ pass_session = click.make_pass_decorator(Session)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
+    for value, option, what in ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件")):
+        if value is not None and not value.strip():
+            raise InvalidInput(f"{what}不能为空（{option}）")
     session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)

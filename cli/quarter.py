@@ -18,9 +18,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
 @click.command("shortlist")
 @click.argument("quarter")
-@click.option("--windows", "windows_n", type=click.IntRange(min=1), default=None, metavar="N",
+@click.option("--windows", "windows_n", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="N",
               help="红旗窗口入围个数（默认取规则目录，8）")
-@click.option("--staff", "staff_m", type=click.IntRange(min=1), default=None, metavar="M",
+@click.option("--staff", "staff_m", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="M",
               help="服务明星入围人数（默认取规则目录，20）")
 @JSON
 @pass_session
@@ -59,7 +59,7 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
     rf, fv, fr = _csv(red_flag), _csv(five), _csv(four)
-    lq.require_status(ledger, quarter, "shortlisted", "记录党组决定")
+    lq.check_decision(ledger, quarter, rf, fv, fr)  # refusals that need no scores: before the projection catches up
     bad = Views(ledger).disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")

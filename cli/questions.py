@@ -8,7 +8,8 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
-from ledger.calendar import parse_quarter, quarter_label
+from ledger import quarter as lq
+from ledger.calendar import quarter_label
 from projections.explain import STATUS_NAMES, render_explain
 from projections.views import Views
 
@@ -80,7 +81,7 @@ def render_report(doc: dict[str, Any]) -> str:
 @pass_session
 def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
-    quarter = parse_quarter(quarter)
+    quarter = lq.check_quarter(session.ledger(), quarter)
     views = Views(session.ledger())
     doc = views.report(quarter, as_of)
     if as_json:
@@ -99,7 +100,7 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool)
 def explain_cmd(session: Session, window: str | None, staff: str | None, quarter: str, as_of: int | None,
                 as_json: bool) -> None:
     """逐条说明一个窗口或一名人员在 QUARTER 的得分、加分、取消资格、入围、决定和星级从何而来。"""
-    quarter = parse_quarter(quarter)
+    quarter = lq.check_quarter(session.ledger(), quarter)
     views = Views(session.ledger())
     doc = views.explain(quarter, window, staff, as_of)
     if as_json:
@@ -114,12 +115,14 @@ def audit_group() -> None:
 
 
 @audit_group.command("disqualifications")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY", help="年度")
+@click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
 @click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
 @JSON
 @pass_session
 def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool) -> None:
     """全部取消评比资格的认定，及每一项背后的事件链（吃拿卡要审计）。"""
+    if year is not None:
+        lq.check_year(session.ledger(), year)
     views = Views(session.ledger())
     items = views.disqualifications(year, kind)
     if as_json:
@@ -154,11 +157,12 @@ def render_disqualifications(items: list[dict[str, Any]]) -> str:
 
 
 @click.command("year")
-@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("year", type=int)
 @JSON
 @pass_session
 def year_cmd(session: Session, year: int, as_json: bool) -> None:
     """年度汇总：各窗口获红旗窗口的季度，以及影响年度评比（年度红旗窗口、先进集体、先进个人）的取消资格。"""
+    lq.check_year(session.ledger(), year)
     views = Views(session.ledger())
     doc = views.year(year)
     if as_json:

@@ -28,6 +28,7 @@ def init_cmd(session: Session, center: str, rules_id: str, as_json: bool) -> Non
     ledger = session.ledger(create=True)
     center_id = ledger.init(center, rules_id, also=[integrity.key_event(ledger.actor, staged.signer)])
     staged.commit()  # the private key file (0600) is written only once the ledger holds its public key
+    session.keep()
     emit_id(center_id, as_json)
 
 

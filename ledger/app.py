@@ -39,7 +39,7 @@ from ledger.errors import (
     NotFound,
 )
 from ledger.sheet import SheetRow
-from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url
+from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url, refuse_foreign_sqlite
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
@@ -276,6 +276,9 @@ class Ledger(Application[UUID]):
         day = parse_date(text, "起始日期")
         if day < self.catalogue.effective:
             raise InvalidInput(f"起始日期 {day} 早于考评办法施行日期 {self.catalogue.effective}")
+        if day > date.today():
+            # an assignment cannot be retracted, and a later one must follow it: a mistyped year would lock the person
+            raise InvalidInput(f"起始日期 {day} 在今天之后（请在到岗当天或之后登记）")
         return day
 
     def _subject(self, window: str | None, staff: str | None, day: date) -> tuple[str, str | None]:
@@ -819,6 +822,8 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
     existed = location.exists
+    if location.sqlite_path is not None:
+        refuse_foreign_sqlite(location.sqlite_path)
     try:
         app = Ledger(location, actor)
     except PersistenceError as exc:

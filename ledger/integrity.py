@@ -117,6 +117,8 @@ def ensure_signer(ledger: Any, path: Path) -> SignerKey:
 def trusted_key(location: Location, key_file: str | None = None, public_key: str | None = None) -> tuple[VerifierKey | None, str]:
     """The public key to trust, and where it came from: --public-key, else the key file, else none."""
     if public_key:
+        if "+" not in public_key and not Path(public_key).exists():
+            raise InvalidInput(f"公钥文件不存在：{public_key}")
         try:
             text = Path(public_key).read_text(encoding="utf-8") if Path(public_key).exists() else public_key
             return VerifierKey.parse(text), "public-key"
@@ -491,9 +493,9 @@ class ReceiptCheck:
 
 def verify_receipt(doc: Any, trusted: VerifierKey | None = None, key_id: str | None = None) -> ReceiptCheck:
     """Check a receipt offline: signature on its checkpoint, and every event's inclusion proof."""
+    if not isinstance(doc, dict) or doc.get("format") != RECEIPT_FORMAT:
+        raise InvalidInput("这个文件不是 kaoping 收据（请用 kaoping receipt 出具的文件）")
     try:
-        if not isinstance(doc, dict) or doc.get("format") != RECEIPT_FORMAT:
-            raise ReceiptError("不是 kaoping 收据")
         embedded = VerifierKey.parse(doc["public_key"])
         key = trusted or embedded
         if key_id is not None and key.key_id_hex != key_id.strip().lower():

@@ -20,7 +20,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.integrity import check, key_path
 from ledger.note import read_key_file, write_key_file
-from ledger.store import Location, iter_notifications, parse_url
+from ledger.store import Location, iter_notifications, parse_url, refuse_foreign_sqlite
 
 HEX = set("0123456789abcdef")
 
@@ -95,7 +95,7 @@ def migrate(
         key_copy = key_src.exists() and key_src.resolve() != key_dst.resolve()
         if key_copy and key_dst.exists() and read_key_file(key_dst).text() != read_key_file(key_src).text():
             raise NotAllowed(f"目标位置已有另一把签名密钥：{key_dst}（请用 KAOPING_KEY 指定别的位置）")
-        files = copy_evidence(source.location.evidence_dir, target.location.evidence_dir, created)
+        files = copy_evidence(source_evidence(source_loc, target.location), target.location.evidence_dir, created)
         if key_copy and not key_dst.exists():
             write_key_file(key_dst, read_key_file(key_src))
             created.append(key_dst)
@@ -126,6 +126,16 @@ def migrate(
         source.close()
         if target is not None:
             target.close()
+
+
+def source_evidence(source: Location, target: Location) -> Path:
+    """The source's evidence folder. KAOPING_EVIDENCE_DIR, set for a PostgreSQL target as the README says,
+    also names the SQLite source's folder; then the folder beside the SQLite file is the real source."""
+    if source.sqlite_path is not None and source.evidence_dir.resolve() == target.evidence_dir.resolve():
+        beside = source.sqlite_path.with_name(source.sqlite_path.stem + ".evidence")
+        if beside.is_dir():
+            return beside
+    return source.evidence_dir
 
 
 def copy_evidence(source_dir: Path, target_dir: Path, created: list[Path] | None = None) -> int:
@@ -170,6 +180,7 @@ def backup_sqlite(source_url: str, file: str) -> Path:
         )
     if not loc.exists:
         raise NotAllowed(f"账本不存在：{loc.sqlite_path}")
+    refuse_foreign_sqlite(loc.sqlite_path)
     dest = Path(file)
     if not file or file.endswith("/") or dest.is_dir():
         raise InvalidInput(f"备份文件名不正确：{file}")
@@ -179,6 +190,9 @@ def backup_sqlite(source_url: str, file: str) -> Path:
         raise InvalidInput(f"备份文件所在目录不存在：{dest.parent}")
     if dest.resolve() == loc.sqlite_path.resolve():
         raise InvalidInput("备份文件不能是账本本身")
+    evidence_dir = dest.with_name(dest.stem + ".evidence")
+    if evidence_dir.exists():
+        raise NotAllowed(f"备份证据文件夹已存在：{evidence_dir}（不会合并或覆盖，请换一个备份文件名）")
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial")
     os.close(fd)
     try:

@@ -17,6 +17,8 @@ from ledger.app import Ledger
 from ledger.calendar import parse_quarter, quarter_bounds, quarter_label
 from ledger.errors import InvalidInput, NotAllowed
 
+MAX_SHORTLIST = 100000  # far above any center's size; keeps the count a storable integer
+
 STATUS_NAMES = {"open": "未确定入围", "shortlisted": "已确定入围", "decided": "党组已决定", "published": "已公布"}
 
 
@@ -53,6 +55,16 @@ def check_quarter(ledger: Ledger, text: str) -> str:
     return quarter
 
 
+def check_year(ledger: Ledger, year: int) -> int:
+    """A calendar year the rules were in force for and that has begun, or a refusal."""
+    first = ledger.catalogue.effective.year
+    if year < first:
+        raise InvalidInput(f"{year}年早于考评办法施行日期 {ledger.catalogue.effective}")
+    if year > date.today().year:
+        raise InvalidInput(f"{year}年尚未开始")
+    return year
+
+
 def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:
     """The quarter's stream folded into its status."""
     events = ledger.stream(ids.quarter_id(quarter))
@@ -87,8 +99,8 @@ def freeze_shortlist(
     """Record the 入围名单 computed from the scores: the quarter moves from open to shortlisted."""
     ledger.center()
     quarter = check_quarter(ledger, quarter)
-    if windows_n < 1 or staff_m < 1:
-        raise InvalidInput("入围名额必须为正整数")
+    if not (1 <= windows_n <= MAX_SHORTLIST and 1 <= staff_m <= MAX_SHORTLIST):
+        raise InvalidInput(f"入围名额必须是 1 到 {MAX_SHORTLIST} 之间的整数")
     qs = quarter_stream(ledger, quarter)
     _require(qs, "open", "确定入围名单")
     stream = ids.quarter_id(quarter)
@@ -109,10 +121,10 @@ def _split(values: Sequence[str]) -> list[str]:
     return out
 
 
-def record_decision(
+def check_decision(
     ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
-) -> UUID:
-    """Record the 党组 decision; every pick must be on the frozen shortlist (D14)."""
+) -> QuarterStream:
+    """The quarter's stream when a decision with these picks may be recorded, else a refusal (D14)."""
     ledger.center()
     quarter = check_quarter(ledger, quarter)
     red_flag, five, four = _split(red_flag), _split(five), _split(four)
@@ -133,6 +145,16 @@ def record_decision(
     outside = [p for p in five + four if p not in qs.shortlist.staff]
     if outside:
         raise NotAllowed(f"{','.join(outside)} 不在{label}服务明星入围名单中，党组只能从入围人员中确定")
+    return qs
+
+
+def record_decision(
+    ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
+) -> UUID:
+    """Record the 党组 decision; every pick must be on the frozen shortlist (D14)."""
+    quarter = check_quarter(ledger, quarter)
+    red_flag, five, four = _split(red_flag), _split(five), _split(four)
+    qs = check_decision(ledger, quarter, red_flag, five, four)
     stream = ids.quarter_id(quarter)
     ledger._save(ledger._event(
         ev.DecisionRecorded, stream, qs.version + 1, quarter=quarter, red_flag=red_flag, five=five, four=four,

@@ -43,6 +43,25 @@ class Location:
         return self.url
 
 
+KAOPING_TABLES = ("stored_events", "tracking", "kaoping_projection")
+
+
+def refuse_foreign_sqlite(path: Path) -> None:
+    """Refuse, before anything creates tables in it, an existing SQLite file that holds someone else's tables."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)  # leaves no -wal/-shm behind
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{path} 不是 kaoping 账本（{exc}）") from None
+    if names and "stored_events" not in names:
+        raise InvalidInput(f"{path} 不是 kaoping 账本（其中的表：{'、'.join(sorted(names)[:5])}），不会改动它")
+
+
 def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
     """Turn `--db` (a URL or a plain path) into a Location; refuse anything else."""
     url = (url or DEFAULT_URL).strip()
@@ -52,13 +71,17 @@ def parse_url(url: str | None, evidence_dir: str | None = None) -> Location:
     if url.startswith(("postgresql://", "postgres://")):
         parts = urlsplit(url)
         dbname = parts.path.lstrip("/")
+        try:
+            port = parts.port
+        except ValueError:
+            raise InvalidInput(f"PostgreSQL 地址中的端口不正确：{Location(url, 'postgres', {}, Path()).display()}") from None
         if not parts.hostname or not dbname:
             raise InvalidInput(f"PostgreSQL 地址不完整（需要主机和数据库名）：{url}")
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname,
-            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_PORT": str(port or 5432),
             "POSTGRES_USER": unquote(parts.username or ""),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_LOCK_TIMEOUT": lock_timeout,
