@@ -129,26 +129,14 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def decode_event_state(self, data: bytes, plain: frozenset[str]) -> dict[str, Any]:
         """An event's state, skipping the fields its class declares plain (str, int, bool)."""
-        state = orjson.loads(data)
+        return self._untag_top(orjson.loads(data), plain)
+
+    def _untag_top(self, state: dict[str, Any], plain: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Revive the tagged values of an event's state in place (dates by direct lookup), skipping `plain` keys."""
         revive = _REVIVE
         for k, v in state.items():
             if k in plain:
                 continue
-            t = type(v)
-            if t is dict:
-                if len(v) == 2 and "_type_" in v and "_data_" in v:
-                    fast = revive.get(v["_type_"])
-                    state[k] = fast(v["_data_"]) if fast is not None else self._decode_obj(v)
-                else:
-                    state[k] = self._untag(v)
-            elif t is list:
-                state[k] = self._untag(v)
-        return state  # type: ignore[no-any-return]
-
-    def _untag_top(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Revive the tagged values of an event's state in place: dates and datetimes by direct lookup."""
-        revive = _REVIVE
-        for k, v in state.items():
             t = type(v)
             if t is dict:
                 if len(v) == 2 and "_type_" in v and "_data_" in v:
