@@ -128,21 +128,24 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
     if as_json:
         emit_json({"disqualifications": items})
         return
-    click.echo(render_disqualifications(items))
+    cat = session.ledger().catalogue
+    click.echo(render_disqualifications(items, {**cat.sources, **cat.channels}))
 
 
-def _chain_line(e: dict[str, Any]) -> str:
+def _chain_line(e: dict[str, Any], labels: dict[str, str]) -> str:
     names = {"FindingRecorded": "检查记录", "FindingRetracted": "撤回", "ComplaintReceived": "投诉登记",
              "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立"}
     detail = []
     for key in ("date", "item", "window", "staff", "source", "channel", "dq", "text", "note", "reason"):
         if e.get(key):
-            detail.append(str(e[key]))
+            value = str(e[key])
+            detail.append(labels.get(value, value) if key in ("source", "channel") else value)
     return f"      位置{e['position']} {names.get(e['type'], e['type'])} 操作人 {e['actor']} {' '.join(detail)}"
 
 
-def render_disqualifications(items: list[dict[str, Any]]) -> str:
-    """The audit as Chinese text: each disqualification and the events behind it."""
+def render_disqualifications(items: list[dict[str, Any]], labels: dict[str, str] | None = None) -> str:
+    """The audit as Chinese text: each disqualification and the events behind it (sources and channels by name)."""
+    labels = labels or {}
     if not items:
         return "没有取消评比资格的记录"
     out = []
@@ -152,7 +155,7 @@ def render_disqualifications(items: list[dict[str, Any]]) -> str:
                    f"取消{'、'.join(d['scope_names'])}评比资格")
         for c in d["chain"]:
             out.append(f"    依据 {c['id']}")
-            out.extend(_chain_line(e) for e in c["events"])
+            out.extend(_chain_line(e, labels) for e in c["events"])
     return "\n".join(out)
 
 
@@ -180,7 +183,7 @@ def year_cmd(session: Session, year: int, as_json: bool) -> None:
         out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
                    f"（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
-            out.extend(_chain_line(e) for e in c["events"])
+            out.extend(_chain_line(e, labels) for e in c["events"])
     click.echo("\n".join(out))
 
 

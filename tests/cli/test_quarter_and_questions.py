@@ -155,6 +155,7 @@ def test_a_corruption_case_appears_in_that_years_audit_with_its_events(quarter: 
     assert js(quarter("audit", "disqualifications", "--kind", "gaming", "--json")) == {"disqualifications": []}
     text = ok(quarter("audit", "disqualifications", "--year", "2008"))
     assert "吃、拿、卡、要" in text and fid in text and "收受办事群众财物" in text
+    assert "督查巡查记录表" in text and " patrol " not in text  # the sheet by its Chinese name
     year = js(quarter("year", "2008", "--json"))
     assert {d["subject"] for d in year["disqualifications"]} == {"P2", "W01"}
     assert "当年先进个人" in ok(quarter("year", "2008"))
