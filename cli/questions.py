@@ -171,6 +171,8 @@ def year_cmd(session: Session, year: int, as_json: bool) -> None:
     if as_json:
         emit_json(doc)
         return
+    cat = session.ledger().catalogue
+    labels = {**cat.sources, **cat.channels}
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]
