@@ -19,7 +19,7 @@ from ledger.app import Ledger
 from ledger.calendar import quarter_of
 from ledger.errors import LedgerUnreadable
 from ledger.transcoder import decode_raw
-from projections.quarter import FOLD_VERSION, HANDLERS, TOPIC_HANDLERS, QuarterState, RegistryState, State
+from projections.quarter import FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold
 from projections.store import ProjectionStorage, storage_for
 
 if TYPE_CHECKING:
@@ -216,12 +216,4 @@ class QuarterProjection:
 
 def replay(ledger: Ledger, upto: int | None = None, only: str | None = None) -> State:
     """A fold of the ledger from scratch in memory through the full decoder (for checks and tests)."""
-    st = State(only=only)
-    get = HANDLERS.get
-    for r in ledger.read(upto=upto):
-        handler = get(type(r.event))
-        if handler is not None:
-            handler(st, r.position, r.event.__dict__)
-        st.position = r.position
-        st.notification_id = r.notification_id
-    return st
+    return fold(ledger.read(upto=upto), only=only)
