@@ -7,6 +7,7 @@ import click
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
 from projections.log import summary, type_name
+from ledger.errors import KaopingError
 
 
 @click.command("log")
@@ -18,7 +19,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None) -> None:
     ledger = session.ledger()
     try:
         cat = ledger.catalogue
-    except Exception:  # noqa: BLE001 - an uninitialised ledger still shows its raw events
+    except KaopingError:  # an uninitialised ledger (or a changed catalogue) still shows its raw events
         cat = None
     entries = [
         {
