@@ -6,8 +6,8 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
-from projections.log import summary, type_name
 from ledger.errors import KaopingError
+from projections.log import summary, type_name
 
 
 @click.command("log")
