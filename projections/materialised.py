@@ -10,7 +10,7 @@ bounded.
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
@@ -19,7 +19,7 @@ from ledger.app import Ledger
 from ledger.calendar import quarter_of
 from ledger.errors import LedgerUnreadable
 from ledger.transcoder import decode_raw
-from projections.quarter import FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold
+from projections.quarter import F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold
 from projections.store import ProjectionStorage, storage_for
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ META = "meta"
 REGISTRY = "registry"
 QUARTER_PREFIX = "q:"
 COMPACT_AFTER = 16
+PARTITION_AT = 2_000
+"""A quarter whose catch-up chunks hold more entries than this is stored split by window on its next full
+load, so that re-deriving a few windows and people reads only their part (projections/standings_cache.py)."""
 
 
 class QuarterProjection:
@@ -195,23 +198,92 @@ class QuarterProjection:
     # --- reading ------------------------------------------------------------------------------
 
     def quarter(self, quarter: str) -> QuarterState | None:
-        """A quarter's whole state: its stored chunks merged (compacted when many)."""
+        """A quarter's whole state: its stored chunks merged (split by window when the mixed ones pile up)."""
         if quarter in self._full:
             return self._full[quarter]
         items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
-        keys = [k for k, _ in items]
         merged: QuarterState | None = None
-        for _, blob in items:
+        mixed = mixed_entries = 0
+        for key, blob in items:
             part = QuarterState.from_json(orjson.loads(blob))
+            if key.count(":") == 2:  # a catch-up's chunk (every window), not one window's part
+                mixed += 1
+                mixed_entries += part.size
             merged = part if merged is None else merged.merge(part)
-        if merged is not None and len(keys) > COMPACT_AFTER:
-            self.storage.replace(keys, {keys[-1]: orjson.dumps(merged.to_json())})
+        if merged is not None and mixed and (mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT):
+            nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
+            parts = {_part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
+            self.storage.replace([k for k, _ in items], parts)
         self._full[quarter] = merged
         return merged
+
+    def quarter_part(self, quarter: str, windows: set[str]) -> QuarterState:
+        """The part of a quarter's state a subset of windows needs: their facts (and their staff's facts
+        recorded there), the quarter's own steps, and every chunk not yet split by window."""
+        if quarter in self._full:
+            return self._full[quarter] or QuarterState(quarter)
+        prefix = f"{QUARTER_PREFIX}{quarter}:"
+        merged = QuarterState(quarter)
+        mixed = mixed_entries = 0
+        for key in self.storage.keys(prefix):
+            fields = key.split(":", 4)
+            if len(fields) == 5 and fields[4] not in windows:
+                continue
+            blob = self.storage.load(key)
+            if blob is None:
+                continue
+            part = QuarterState.from_json(orjson.loads(blob))
+            if len(fields) == 3:
+                mixed += 1
+                mixed_entries += part.size
+            merged.merge(part)
+        if mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT:  # time to split it (this once, load it all)
+            return self.quarter(quarter) or QuarterState(quarter)
+        return merged
+
+    def fact_event(self, fact_id: str) -> dict[str, Any] | None:
+        """The stored fields of a fact's first event (its date, window, person…), None when there is none."""
+        try:
+            stored = self.ledger.recorder.select_events(UUID(fact_id), lte=1, limit=1)
+        except ValueError:
+            return None
+        return decode_raw(stored[0].state) if stored else None
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""
         return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
+
+
+def _part_key(quarter: str, nid: str, window: str) -> str:
+    return f"{QUARTER_PREFIX}{quarter}:{nid}:_" if window == "" else f"{QUARTER_PREFIX}{quarter}:{nid}:w:{window}"
+
+
+def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
+    """A quarter's state split by the window each fact was recorded against; the quarter's own steps
+    (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
+    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
+                                                       published=q.published)}
+
+    def part(window: str) -> QuarterState:
+        p = parts.get(window)
+        if p is None:
+            p = parts[window] = QuarterState(q.quarter)
+        return p
+
+    for fid, f in q.findings.items():
+        part(f[F_W]).findings[fid] = f
+    for fid, c in q.claims.items():
+        part(c["w"]).claims[fid] = c
+    for fid, c in q.complaints.items():
+        part(c["w"]).complaints[fid] = c
+    for fid, x in q.retractions.items():
+        f = q.findings.get(fid)
+        part(f[F_W] if f is not None else "").retractions[fid] = x
+    for name, facts in (("claim_outcomes", q.claims), ("complaint_outcomes", q.complaints)):
+        for fid, x in getattr(q, name).items():
+            c = facts.get(fid)
+            getattr(part(c["w"] if c is not None else ""), name)[fid] = x
+    return parts
 
 
 def replay(ledger: Ledger, upto: int | None = None, only: str | None = None) -> State:

@@ -14,25 +14,34 @@ STAFF_FIELDS = ("window", "score", "bonus", "deductions", "rank", "shortlisted",
                 "decided_stars", "stars", "reward_yuan")
 
 
-def document(res: QuarterResult) -> dict[str, Any]:
+def rows_document(quarter: str, position: int, rows: dict[str, Any]) -> dict[str, Any]:
     """The canonical published document: the quarter, the ledger position and every result row."""
-    return {"quarter": res.quarter, "position": res.position, **report_rows(res)}
+    return {"quarter": quarter, "position": position, **rows}
 
 
-def canonical_bytes(res: QuarterResult) -> bytes:
+def document(res: QuarterResult) -> dict[str, Any]:
+    """The canonical published document of a derived result."""
+    return rows_document(res.quarter, res.position, report_rows(res))
+
+
+def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The exact bytes hashed at publication: orjson with sorted keys, no whitespace."""
-    return orjson.dumps(document(res), option=orjson.OPT_SORT_KEYS)
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 
 def digest(res: QuarterResult) -> str:
     """sha256 of the canonical published document."""
-    return hashlib.sha256(canonical_bytes(res)).hexdigest()
+    return hashlib.sha256(canonical_bytes(document(res))).hexdigest()
 
 
-def differences(published: QuarterResult, current: QuarterResult) -> list[dict[str, Any]]:
-    """Every field of every row where the current result differs from the published one."""
+def rows_digest(quarter: str, position: int, rows: dict[str, Any]) -> str:
+    """The same digest from report rows already made (`report_rows`, or `rows_of` from cached standings)."""
+    return hashlib.sha256(canonical_bytes(rows_document(quarter, position, rows))).hexdigest()
+
+
+def differences(pub: dict[str, Any], cur: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every field of every row where the current report rows differ from the published ones."""
     out: list[dict[str, Any]] = []
-    pub, cur = report_rows(published), report_rows(current)
     for kind, key, fields in (("window", "code", WINDOW_FIELDS), ("staff", "id", STAFF_FIELDS)):
         table = "windows" if kind == "window" else "staff"
         before = {r[key]: r for r in pub[table]}

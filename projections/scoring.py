@@ -426,28 +426,68 @@ def _as_of_part(part: dict[str, Any] | None, as_of: int | None) -> dict[str, Any
     return part if part is not None and _upto(part["p"], as_of) else None
 
 
-def derive(
-    q: QuarterState | None,
-    registry: RegistryState,
-    cat: Catalogue,
-    quarter: str,
-    as_of: int | None = None,
-    position: int | None = None,
-    detail: bool = True,
-) -> QuarterResult:
-    """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now).
+@dataclass(slots=True)
+class Standing:
+    """What one subject's own facts give it, before ranking and the 党组's decision (what a report caches).
 
-    Without `detail`, categories carry no per-fact occurrences (what a report needs, faster).
+    `detail` holds (categories, bonus_raw, bonus lines, disqualifications) when derived here; a standing
+    read back from a cache has none, which is all a report needs.
     """
-    r = rules_of(cat)
-    q = q or QuarterState(quarter)
-    shortlist = _as_of_part(q.shortlist, as_of)
-    decision = _as_of_part(q.decision, as_of)
-    published = _as_of_part(q.published, as_of)
-    published_at = published["position"] if published else None
-    year = int(quarter[:4])
-    last_day = quarter_bounds(quarter)[1].isoformat()
 
+    key: str
+    name: str
+    score: int
+    bonus: int
+    deductions: int
+    eligible: bool
+    window: str | None = None  # a person's window on the quarter's last day (None for a window)
+    window_name: str | None = None
+    detail: tuple[tuple[CategoryScore, ...], int, tuple[BonusLine, ...], tuple[Disqualification, ...]] | None = None
+
+    def to_json(self) -> list[Any]:
+        """The cacheable part as a JSON-able list."""
+        return [self.name, self.score, self.bonus, self.deductions, self.eligible, self.window, self.window_name]
+
+    @classmethod
+    def from_json(cls, key: str, data: list[Any]) -> Standing:
+        """A standing from what `to_json` produced."""
+        return cls(key, *data)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a subject ends up once all are ranked and the shortlist and decision are applied."""
+
+    rank: int
+    shortlisted: bool
+    picked: bool  # a window picked as 红旗窗口, a person picked for five or four stars
+    decided: int | None = None  # stars the decision gives a person (None: no decision yet)
+    base: int = 0
+    minus: int = 0
+    reduction: str = ""
+    stars: int = 0
+    reward_yuan: int = 0
+
+
+@dataclass(frozen=True)
+class Standings:
+    """Every subject's standing in a quarter, with the quarter-level parts a report needs beside them."""
+
+    quarter: str
+    position: int
+    status: str
+    windows: dict[str, Standing]
+    staff: dict[str, Standing]
+    shortlist: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    published: dict[str, Any] | None
+
+
+def _subjects(
+    registry: RegistryState, quarter: str, as_of: int | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, dict[str, Any]]]]:
+    """Windows registered and people assigned to a window on the quarter's last day, as of a position."""
+    last_day = quarter_bounds(quarter)[1].isoformat()
     windows = {c: w for c, w in registry.windows.items() if _upto(w["p"], as_of)}
     people: dict[str, tuple[str, dict[str, Any]]] = {}
     for pid, p in registry.people.items():
@@ -456,15 +496,42 @@ def derive(
         at = registry.window_at(pid, last_day, as_of)
         if at is not None:
             people[pid] = (at, p)
+    return windows, people
 
-    w_hits: dict[str, list[Hit]] = defaultdict(list)
-    s_hits: dict[str, list[Hit]] = defaultdict(list)
+
+def standings_of(
+    q: QuarterState | None,
+    registry: RegistryState,
+    cat: Catalogue,
+    quarter: str,
+    as_of: int | None = None,
+    detail: bool = True,
+    only: tuple[set[str], set[str]] | None = None,
+) -> tuple[dict[str, Standing], dict[str, Standing]]:
+    """Phase one: each window's and person's standing from its own facts (RULES.md §2–§7).
+
+    `only` = (window codes, staff ids) limits the work to those subjects (a cache refreshing what changed).
+    """
+    r = rules_of(cat)
+    q = q or QuarterState(quarter)
+    published = _as_of_part(q.published, as_of)
+    published_at = published["position"] if published else None
+    year = int(quarter[:4])
+    windows, people = _subjects(registry, quarter, as_of)
+    names = {c: w["name"] for c, w in windows.items()}
+    if only is not None:
+        windows = {c: w for c, w in windows.items() if c in only[0]}
+        people = {pid: v for pid, v in people.items() if pid in only[1]}
+
+    w_hits: dict[str, list[Any]] = defaultdict(list)
+    s_hits: dict[str, list[Any]] = defaultdict(list)
     dq_w: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     dq_s: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     counterparts = r.counterparts
-    counted = violations(q, as_of, ordered=detail)
-    for fid, origin, v in counted:
+    for fid, origin, v in violations(q, as_of, ordered=detail):
         item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
+        if only is not None and window not in windows and staff not in people:
+            continue
         counterpart = counterparts.get(item) if staff is not None else None
         if detail:
             (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, item))
@@ -482,13 +549,17 @@ def derive(
             dq_s[(staff, dq)].append((fid, v[F_P]))
             if r.dq[dq].reaches_window:
                 dq_w[(window, dq)].append((fid, v[F_P]))
+    dq_by_window: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
+    dq_by_person: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
+    for (who, kind), facts in sorted(dq_w.items()):
+        dq_by_window[who].append((kind, facts))
+    for (who, kind), facts in sorted(dq_s.items()):
+        dq_by_person[who].append((kind, facts))
 
-    def disq(subject_type: str, subject: str, name: str, src: dict[tuple[str, str], list[tuple[str, int]]]
-             ) -> tuple[Disqualification, ...]:
+    def disq(subject_type: str, subject: str, name: str,
+             kinds: list[tuple[str, list[tuple[str, int]]]]) -> tuple[Disqualification, ...]:
         out = []
-        for (who, kind), facts in sorted(src.items()):
-            if who != subject:
-                continue
+        for kind, facts in kinds:
             dk = r.dq[kind]
             scopes = dk.window_scopes if subject_type == "window" else dk.person_scopes
             facts = sorted(facts, key=lambda f: (f[1], f[0]))
@@ -496,83 +567,162 @@ def derive(
                                         tuple(display_id(f) for f, _ in facts), tuple(p for _, p in facts)))
         return tuple(out)
 
-    claims = verified_claims(q, as_of)
     claims_by_window: dict[str, list[_Claim]] = defaultdict(list)
     claims_by_person: dict[str, list[_Claim]] = defaultdict(list)
-    for c in claims:
+    for c in verified_claims(q, as_of):
         claims_by_window[c.window].append(c)  # D7: a person's achievement also counts for their window
         if c.staff is not None:
             claims_by_person[c.staff].append(c)
 
-    # windows
-    w_rows = []
+    ws: dict[str, Standing] = {}
     for code, w in windows.items():
         cats, raw = _table(r, cat.window_categories, w_hits.get(code, []), published_at, detail)
         blines = _bonus(r, claims_by_window.get(code, []), "window", published_at)
         bonus = sum(b.points for b in blines)  # D4: no cap
-        dqs = disq("window", code, w["name"], dq_w)
+        dqs = disq("window", code, w["name"], dq_by_window.get(code, []))
         eligible = not any(QUARTER_RED_FLAG in d.scopes for d in dqs)
-        w_rows.append((code, w, cats, raw, blines, bonus, sum(c.score for c in cats) + bonus, dqs, eligible))
-    w_ranks = ranks([row[6] for row in w_rows])
-    sl_w = set(shortlist["windows"]) if shortlist else set()
-    picked_w = set(decision["red_flag"]) if decision else set()
-    window_results = []
-    for (code, w, cats, raw, blines, bonus, score, dqs, eligible), rank in zip(w_rows, w_ranks, strict=True):
-        picked = code in picked_w
-        window_results.append(WindowResult(
-            code=code, name=w["name"], department=w["department"], categories=cats, deductions=raw,
-            bonus=bonus, bonus_lines=tuple(blines), score=score, rank=rank, eligible=eligible,
-            disqualifications=dqs, shortlisted=code in sl_w, picked=picked, red_flag=picked and eligible,
-            voided=picked and not eligible,
-        ))
-    window_results.sort(key=lambda x: (x.rank, x.code))
-
-    # staff
+        ws[code] = Standing(code, w["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                            detail=(cats, bonus, tuple(blines), dqs))
     cap = cat.staff_bonus_cap
-    five = set(decision["five"]) if decision else set()
-    four = set(decision["four"]) if decision else set()
-    sl_s = set(shortlist["staff"]) if shortlist else set()
-    s_rows = []
+    ss: dict[str, Standing] = {}
     for pid, (at, p) in people.items():
         cats, raw = _table(r, cat.staff_categories, s_hits.get(pid, []), published_at, detail)
         blines = _bonus(r, claims_by_person.get(pid, []), "staff", published_at)
         bonus_raw = sum(b.points for b in blines)
         bonus = min(cap, bonus_raw)
-        dqs = disq("staff", pid, p["name"], dq_s)
+        dqs = disq("staff", pid, p["name"], dq_by_person.get(pid, []))
         eligible = not any(QUARTER_STAR in d.scopes for d in dqs)
-        s_rows.append((pid, at, p, cats, raw, blines, bonus_raw, bonus, sum(c.score for c in cats) + bonus,
-                       dqs, eligible))
-    s_ranks = ranks([row[8] for row in s_rows])
-    staff_results = []
-    for (pid, at, p, cats, raw, blines, bonus_raw, bonus, score, dqs, eligible), rank in zip(
-        s_rows, s_ranks, strict=True
-    ):
+        ss[pid] = Standing(pid, p["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                           window=at, window_name=names.get(at, at),
+                           detail=(cats, bonus_raw, tuple(blines), dqs))
+    return ws, ss
+
+
+def placements(
+    cat: Catalogue,
+    windows: dict[str, Standing],
+    staff: dict[str, Standing],
+    shortlist: dict[str, Any] | None,
+    decision: dict[str, Any] | None,
+) -> tuple[dict[str, Placement], dict[str, Placement]]:
+    """Phase two: ranks (D12), the frozen shortlist, the 党组 decision and stars (§8, D15–D17)."""
+    w_ranks = ranks([s.score for s in windows.values()])
+    sl_w = set(shortlist["windows"]) if shortlist else set()
+    picked_w = set(decision["red_flag"]) if decision else set()
+    wp = {code: Placement(rank, code in sl_w, code in picked_w)
+          for code, rank in zip(windows, w_ranks, strict=True)}
+    five = set(decision["five"]) if decision else set()
+    four = set(decision["four"]) if decision else set()
+    sl_s = set(shortlist["staff"]) if shortlist else set()
+    st = cat.stars
+    sp = {}
+    for (pid, s), rank in zip(staff.items(), ranks([s.score for s in staff.values()]), strict=True):
         decided: int | None = None
         if decision is not None:
-            st = cat.stars
             decided = st["five"] if pid in five else st["four"] if pid in four else st["default"]
-        base, minus, final, reason = stars_for(cat, decided, raw, not eligible)
+        base, minus, final, reason = stars_for(cat, decided, s.deductions, not s.eligible)
+        sp[pid] = Placement(rank, pid in sl_s, pid in five or pid in four, decided, base, minus, reason, final,
+                            cat.rewards_yuan.get(final, 0))
+    return wp, sp
+
+
+def derive(
+    q: QuarterState | None,
+    registry: RegistryState,
+    cat: Catalogue,
+    quarter: str,
+    as_of: int | None = None,
+    position: int | None = None,
+    detail: bool = True,
+) -> QuarterResult:
+    """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now).
+
+    Without `detail`, categories carry no per-fact occurrences (what a report needs, faster).
+    """
+    q = q or QuarterState(quarter)
+    shortlist = _as_of_part(q.shortlist, as_of)
+    decision = _as_of_part(q.decision, as_of)
+    published = _as_of_part(q.published, as_of)
+    published_at = published["position"] if published else None
+    ws, ss = standings_of(q, registry, cat, quarter, as_of, detail)
+    wp, sp = placements(cat, ws, ss, shortlist, decision)
+    window_results = []
+    for code, s in ws.items():
+        pl = wp[code]
+        cats, _, blines, dqs = s.detail  # type: ignore[misc]
+        w = registry.windows[code]
+        window_results.append(WindowResult(
+            code=code, name=s.name, department=w["department"], categories=cats, deductions=s.deductions,
+            bonus=s.bonus, bonus_lines=blines, score=s.score, rank=pl.rank, eligible=s.eligible,
+            disqualifications=dqs, shortlisted=pl.shortlisted, picked=pl.picked, red_flag=pl.picked and s.eligible,
+            voided=pl.picked and not s.eligible,
+        ))
+    window_results.sort(key=lambda x: (x.rank, x.code))
+    cap = cat.staff_bonus_cap
+    staff_results = []
+    for pid, s in ss.items():
+        pl = sp[pid]
+        cats, bonus_raw, blines, dqs = s.detail  # type: ignore[misc]
         staff_results.append(StaffResult(
-            id=pid, name=p["name"], window=at, window_name=windows.get(at, {}).get("name", at),
-            categories=cats, deductions=raw, bonus_raw=bonus_raw, bonus=bonus, bonus_cap=cap,
-            bonus_lines=tuple(blines), score=score, rank=rank, eligible=eligible, disqualifications=dqs,
-            shortlisted=pid in sl_s, decided_stars=decided, base_stars=base, minus=minus, reduction=reason,
-            stars=final, reward_yuan=cat.rewards_yuan.get(final, 0),
-            voided=(not eligible) and (pid in five or pid in four),
+            id=pid, name=s.name, window=s.window or "", window_name=s.window_name or "",
+            categories=cats, deductions=s.deductions, bonus_raw=bonus_raw, bonus=s.bonus, bonus_cap=cap,
+            bonus_lines=blines, score=s.score, rank=pl.rank, eligible=s.eligible, disqualifications=dqs,
+            shortlisted=pl.shortlisted, decided_stars=pl.decided, base_stars=pl.base, minus=pl.minus,
+            reduction=pl.reduction, stars=pl.stars, reward_yuan=pl.reward_yuan,
+            voided=(not s.eligible) and pl.picked,
         ))
     staff_results.sort(key=lambda x: (x.rank, x.id))
 
-    amendments: tuple[str, ...] = ()
-    if published_at is not None:
-        late = [fid for fid, _, v in sorted(counted, key=lambda x: (x[2][F_P], x[0])) if v[F_P] > published_at]
-        late += [c.fact_id for c in claims if c.position > published_at]
-        amendments = tuple(display_id(f) for f in dict.fromkeys(late))
+    amendments = amendments_of(q, as_of, published_at) if published_at is not None else ()
     pos = as_of if as_of is not None else position if position is not None else 0
     return QuarterResult(
         quarter=quarter, position=pos, status=status_of(q, as_of), windows=tuple(window_results),
         staff=tuple(staff_results), shortlist=shortlist, decision=decision, published=published,
         amendments=amendments,
     )
+
+
+def amendments_of(q: QuarterState, as_of: int | None, published_at: int) -> tuple[str, ...]:
+    """Facts counted as of a position that began to count after publication (D19), in ledger order."""
+    late = [fid for fid, _, v in violations(q, as_of) if v[F_P] > published_at]
+    late += [c.fact_id for c in verified_claims(q, as_of) if c.position > published_at]
+    return tuple(display_id(f) for f in dict.fromkeys(late))
+
+
+def quarter_standings(
+    q: QuarterState | None, registry: RegistryState, cat: Catalogue, quarter: str, position: int,
+    windows: dict[str, Standing], staff: dict[str, Standing],
+) -> Standings:
+    """Current standings with the quarter's status, shortlist, decision and publication beside them."""
+    q = q or QuarterState(quarter)
+    return Standings(quarter, position, status_of(q, None), windows, staff, q.shortlist, q.decision, q.published)
+
+
+def rows_of(cat: Catalogue, s: Standings) -> dict[str, Any]:
+    """The CLI.md report rows from standings: the same document `report_rows` makes from a full result."""
+    wp, sp = placements(cat, s.windows, s.staff, s.shortlist, s.decision)
+    wins = sorted(s.windows.values(), key=lambda x: (wp[x.key].rank, x.key))
+    people = sorted(s.staff.values(), key=lambda x: (sp[x.key].rank, x.key))
+    return {
+        "windows": [
+            {
+                "code": w.key, "name": w.name, "score": w.score, "bonus": w.bonus,
+                "deductions": w.deductions, "rank": wp[w.key].rank, "shortlisted": wp[w.key].shortlisted,
+                "disqualified": not w.eligible, "red_flag": wp[w.key].picked and w.eligible,
+            }
+            for w in wins
+        ],
+        "staff": [
+            {
+                "id": p.key, "name": p.name, "window": p.window, "score": p.score, "bonus": p.bonus,
+                "deductions": p.deductions, "rank": sp[p.key].rank, "shortlisted": sp[p.key].shortlisted,
+                "disqualified": not p.eligible, "decided_stars": sp[p.key].decided, "stars": sp[p.key].stars,
+                "reward_yuan": sp[p.key].reward_yuan,
+            }
+            for p in people
+        ],
+    }
+
 
 
 def report_rows(res: QuarterResult) -> dict[str, Any]:

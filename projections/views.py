@@ -17,7 +17,8 @@ from projections.materialised import QuarterProjection
 from projections.quarter import (
     F_A, F_D, F_DQ, F_ITEM, F_NOTE, F_P, F_S, F_SRC, F_W, QuarterState, State, state_id,
 )
-from projections.scoring import QuarterResult, derive, report_rows, select_shortlist
+from projections.scoring import QuarterResult, amendments_of, derive, report_rows, rows_of, select_shortlist
+from projections.standings_cache import StandingsCache
 
 
 @contextmanager
@@ -94,21 +95,32 @@ class Views:
     # --- questions ------------------------------------------------------------------------------
 
     def report(self, quarter: str, as_of: int | None = None) -> dict[str, Any]:
-        """The report document of CLI.md, with the published result beside the current one (D19)."""
-        res = self.result(quarter, as_of, detail=False)
-        doc: dict[str, Any] = {"quarter": res.quarter, "status": res.status, "position": res.position,
-                               **report_rows(res)}
-        if res.published is not None:
-            pub_at = res.published["position"]
-            published = self.result(quarter, pub_at, detail=False) if pub_at >= 1 else res
-            doc["published"] = {
-                "position": res.published["p"],
-                "results_position": pub_at,
-                "digest": res.published["digest"],
-                "digest_matches": publication.digest(published) == res.published["digest"],
-                "differences": publication.differences(published, res),
-                "amendments": list(res.amendments),
-            }
+        """The report document of CLI.md, with the published result beside the current one (D19).
+
+        The current report comes from the cached standings (only what changed is derived again);
+        `--as-of` derives the quarter as it stood then.
+        """
+        as_of = self.check_as_of(as_of)
+        with _gc_paused():
+            if as_of is None:
+                s = StandingsCache(self.projection, self.catalogue).standings(quarter, self.state)
+                status, position, published, rows = s.status, s.position, s.published, rows_of(self.catalogue, s)
+            else:
+                res = self.result(quarter, as_of, detail=False)
+                status, position, published, rows = res.status, res.position, res.published, report_rows(res)
+            doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
+            if published is not None:
+                pub_at = published["position"]
+                pub_rows = report_rows(self.result(quarter, pub_at, detail=False)) if pub_at >= 1 else rows
+                q = self.quarter_state(quarter) or QuarterState(quarter)
+                doc["published"] = {
+                    "position": published["p"],
+                    "results_position": pub_at,
+                    "digest": published["digest"],
+                    "digest_matches": publication.rows_digest(quarter, pub_at, pub_rows) == published["digest"],
+                    "differences": publication.differences(pub_rows, rows),
+                    "amendments": list(amendments_of(q, as_of, pub_at)),
+                }
         return doc
 
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None

@@ -1,0 +1,123 @@
+"""Each quarter's current standings, stored beside the fold state, so a report after a few more events
+re-derives only the windows and people those events touched instead of all of them.
+
+The cache of a quarter records the ledger position it was derived at. When the projection has moved on,
+the events since then are read (a handful, usually) and sorted: a new fact or a follow-up of this
+quarter marks its window and person; a shortlist, decision or publication changes no standing; any
+registry event (a window or person registered or moved) or a long backlog derives the quarter again.
+The subjects marked are derived from the quarter's facts exactly as a full derivation would (the same
+`standings_of`), and a property test holds the cached report equal to the full one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ledger.catalogue import Catalogue
+from ledger.transcoder import decode_raw
+from projections.materialised import QuarterProjection
+from projections.quarter import FOLD_VERSION, State, quarter_of_iso
+from projections.scoring import Standing, Standings, quarter_standings, standings_of
+
+PREFIX = "s:"
+VERSION = 1
+MAX_DELTA = 2_000
+"""More new events than this since the cache was written: derive the whole quarter again (as fast)."""
+
+
+def _topics(*names: str) -> frozenset[str]:
+    return frozenset(f"ledger.events:{n}" for n in names)
+
+
+REGISTRY = _topics("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
+NEW_FACTS = _topics("FindingRecorded", "BonusClaimed", "ComplaintReceived")
+FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "ComplaintVerified",
+                     "ComplaintDismissed")
+
+
+class StandingsCache:
+    """Current standings of each quarter, caught up from the position they were derived at."""
+
+    def __init__(self, projection: QuarterProjection, catalogue: Catalogue) -> None:
+        self.projection = projection
+        self.catalogue = catalogue
+
+    def standings(self, quarter: str, st: State) -> Standings:
+        """The quarter's standings as the (caught-up) projection state `st` stands."""
+        storage = self.projection.storage
+        blob = storage.load(PREFIX + quarter)
+        cached = orjson.loads(blob) if blob is not None else None
+        if (cached is None or cached.get("v") != VERSION or cached.get("fold") != FOLD_VERSION
+                or cached["position"] > st.position):
+            return self._derive_all(quarter, st, store=cached is None or cached["position"] <= st.position)
+        ws = {k: Standing.from_json(k, v) for k, v in cached["windows"].items()}
+        ss = {k: Standing.from_json(k, v) for k, v in cached["staff"].items()}
+        if cached["position"] == st.position:
+            return Standings(quarter, st.position, cached["status"], ws, ss, cached["shortlist"],
+                             cached["decision"], cached["published"])
+        touched = self._touched(quarter, cached["notification_id"], st)
+        if touched is None:
+            return self._derive_all(quarter, st)
+        windows, people = touched
+        needed = set(windows)
+        for pid in people:  # a person's facts are filed under the windows they were recorded against
+            person = st.registry.people.get(pid)
+            if person is not None:
+                needed.update(a[1] for a in person["assignments"])
+        q = self.projection.quarter_part(quarter, needed)
+        if windows or people:
+            fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
+            ws.update(fresh_w)
+            ss.update(fresh_s)
+        out = quarter_standings(q, st.registry, self.catalogue, quarter, st.position, ws, ss)
+        self._store(out, st)
+        return out
+
+    def _touched(self, quarter: str, after_id: int, st: State) -> tuple[set[str], set[str]] | None:
+        """Windows and people whose standing the events since `after_id` may change; None: derive all."""
+        windows: set[str] = set()
+        people: set[str] = set()
+        seen = 0
+        for page in self.projection.ledger.pages(after_id, MAX_DELTA + 1):
+            for nid, originator_id, _, topic, state in page:
+                if nid > st.notification_id:
+                    return windows, people
+                seen += 1
+                if seen > MAX_DELTA or topic in REGISTRY:
+                    return None
+                if topic in NEW_FACTS:
+                    fact: dict[str, Any] | None = decode_raw(state)
+                elif topic in FOLLOW_UPS:
+                    fact = self.projection.fact_event(originator_id if type(originator_id) is str
+                                                      else originator_id.hex)
+                else:
+                    continue
+                if fact is None or "date" not in fact:
+                    continue
+                day = fact["date"]
+                if quarter_of_iso(day["_data_"] if type(day) is dict else day) == quarter:
+                    windows.add(fact["window"])
+                    if fact.get("staff") is not None:
+                        people.add(fact["staff"])
+            if len(page) <= MAX_DELTA:
+                break
+        return windows, people
+
+    def _derive_all(self, quarter: str, st: State, store: bool = True) -> Standings:
+        q = self.projection.quarter(quarter)
+        ws, ss = standings_of(q, st.registry, self.catalogue, quarter, detail=False)
+        out = quarter_standings(q, st.registry, self.catalogue, quarter, st.position, ws, ss)
+        if store:
+            self._store(out, st)
+        return out
+
+    def _store(self, s: Standings, st: State) -> None:
+        doc: dict[str, Any] = {
+            "v": VERSION, "fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id,
+            "status": s.status, "shortlist": s.shortlist, "decision": s.decision, "published": s.published,
+            "windows": {k: w.to_json() for k, w in s.windows.items()},
+            "staff": {k: p.to_json() for k, p in s.staff.items()},
+        }
+        self.projection.storage.put({PREFIX + s.quarter: orjson.dumps(doc)})

@@ -1,0 +1,130 @@
+"""Cached standings: a report derived again only for the subjects new events touched equals a full one."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.app import open_ledger
+from projections import materialised
+from projections.materialised import QuarterProjection, replay, split_by_window
+from projections.scoring import derive, report_rows
+from projections.standings_cache import PREFIX
+from projections.views import Views
+from tests.projections.conftest import Center
+from tests.projections.test_materialised import OPS, QUARTERS, run_ops
+
+
+def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
+    """The report rows of a quarter derived from a full replay, no cache involved."""
+    state = replay(ledger)
+    res = derive(state.quarters.get(quarter), state.registry, ledger.catalogue, quarter, position=state.position,
+                 detail=False)
+    return {"quarter": quarter, "status": res.status, "position": res.position, **report_rows(res)}
+
+
+def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:
+    doc = Views(ledger).report(quarter)
+    doc.pop("published", None)
+    return doc
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(OPS, st.booleans())
+def test_a_report_from_cached_standings_equals_one_derived_from_a_full_replay(ops: list[tuple[str, int]],
+                                                                              split: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp, \
+            mock.patch.object(materialised, "PARTITION_AT", 0 if split else 2_000):
+        ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
+        try:
+            ledger.init("中心")
+            c = Center(ledger, Path(tmp))
+            c.windows("W1", "W2")
+            for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
+                c.staff(p, w)
+
+            def report_both() -> QuarterProjection:
+                for q in QUARTERS:
+                    assert cached_report(ledger, q) == full_report(ledger, q)
+                return QuarterProjection(ledger)
+
+            run_ops(c, ops, report_both)
+            report_both()
+        finally:
+            ledger.close()
+
+
+def test_a_report_after_one_more_finding_derives_only_that_window_and_person_again(center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.staff("P2", "W2")
+    center.find("S1.1", staff="P2")
+    first = center.views().report("2008Q2")
+    center.find("S1.1", staff="P1")
+    with mock.patch("projections.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring", fromlist=["standings_of"]).standings_of) as spy:
+        again = center.views().report("2008Q2")
+    assert spy.call_count == 1
+    assert spy.call_args.kwargs["only"] == ({"W1"}, {"P1"})
+    assert again["position"] == first["position"] + 1
+    assert [w["code"] for w in again["windows"] if w["deductions"]] == ["W1", "W2"]
+
+
+def test_a_registry_event_makes_the_next_report_derive_every_subject_again(center: Center) -> None:
+    center.windows("W1")
+    center.staff("P1", "W1")
+    center.views().report("2008Q2")
+    center.windows("W2")
+    doc = center.views().report("2008Q2")
+    assert {w["code"] for w in doc["windows"]} == {"W1", "W2"}
+
+
+def test_a_quarter_split_by_window_holds_every_entry_once(center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    fid = center.find("S1.1", staff="P1")
+    center.ledger.retract(fid, "录错")
+    center.find("W1.1", window="W2")
+    center.complaint(staff="P1", item="S2.4")
+    center.bonus("measure", window="W2")
+    proj = QuarterProjection(center.ledger)
+    proj.catch_up()
+    q = proj.quarter("2008Q2")
+    assert q is not None
+    parts = split_by_window(q)
+    assert set(parts) == {"", "W1", "W2"}
+    merged = parts[""]
+    for w in ("W1", "W2"):
+        merged.merge(parts[w])
+    assert merged.to_json() == q.to_json()
+
+
+def test_the_cache_is_dropped_with_the_projection_on_rebuild(center: Center) -> None:
+    center.windows("W1")
+    center.views().report("2008Q2")
+    proj = QuarterProjection(center.ledger)
+    assert proj.storage.load(PREFIX + "2008Q2") is not None
+    proj.rebuild()
+    assert proj.storage.load(PREFIX + "2008Q2") is None
+
+
+def test_the_decision_still_shows_after_the_quarter_is_split_and_one_more_finding_lands(
+        center: Center, monkeypatch: Any) -> None:
+    monkeypatch.setattr(materialised, "PARTITION_AT", 0)
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.staff("P2", "W2")
+    center.find("S1.1", staff="P2")
+    center.shortlist()
+    center.decide(red_flag=["W1"], five=["P1"])
+    center.views().report("2008Q2")  # derives everything and splits the quarter by window
+    center.find("S1.1", staff="P2", day="2008-06-01")
+    doc = center.views().report("2008Q2")
+    assert doc == full_report(center.ledger, "2008Q2")
+    assert doc["status"] == "decided"
+    assert [p["stars"] for p in doc["staff"] if p["id"] == "P1"] == [5]
