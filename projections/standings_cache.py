@@ -11,6 +11,7 @@ The subjects marked are derived from the quarter's facts exactly as a full deriv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -22,6 +23,7 @@ from projections.quarter import FOLD_VERSION, State, quarter_of_iso
 from projections.scoring import Standing, Standings, quarter_standings, standings_of
 
 PREFIX = "s:"
+PUBLISHED_PREFIX = "p:"
 VERSION = 1
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
@@ -121,3 +123,18 @@ class StandingsCache:
             "staff": {k: p.to_json() for k, p in s.staff.items()},
         }
         self.projection.storage.put({PREFIX + s.quarter: orjson.dumps(doc)})
+
+    def published_rows(self, quarter: str, position: int, derive_rows: Callable[[], dict[str, Any]]
+                       ) -> dict[str, Any]:
+        """The report rows as the ledger stood at a publication's results position: they never change
+        (later events cannot alter a prefix of the ledger), so they are derived once and kept."""
+        key = f"{PUBLISHED_PREFIX}{quarter}:{position}"
+        blob = self.projection.storage.load(key)
+        if blob is not None:
+            cached = orjson.loads(blob)
+            if cached.get("v") == VERSION and cached.get("fold") == FOLD_VERSION:
+                return cached["rows"]  # type: ignore[no-any-return]
+        rows = derive_rows()
+        self.projection.storage.put({key: orjson.dumps({"v": VERSION, "fold": FOLD_VERSION, "rows": rows})})
+        return rows
+

@@ -102,8 +102,9 @@ class Views:
         """
         as_of = self.check_as_of(as_of)
         with _gc_paused():
+            cache = StandingsCache(self.projection, self.catalogue)
             if as_of is None:
-                s = StandingsCache(self.projection, self.catalogue).standings(quarter, self.state)
+                s = cache.standings(quarter, self.state)
                 status, position, published, rows = s.status, s.position, s.published, rows_of(self.catalogue, s)
             else:
                 res = self.result(quarter, as_of, detail=False)
@@ -111,7 +112,9 @@ class Views:
             doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
             if published is not None:
                 pub_at = published["position"]
-                pub_rows = report_rows(self.result(quarter, pub_at, detail=False)) if pub_at >= 1 else rows
+                pub_rows = cache.published_rows(
+                    quarter, pub_at, lambda: report_rows(self.result(quarter, pub_at, detail=False))
+                ) if pub_at >= 1 else rows
                 q = self.quarter_state(quarter) or QuarterState(quarter)
                 doc["published"] = {
                     "position": published["p"],

@@ -128,3 +128,27 @@ def test_the_decision_still_shows_after_the_quarter_is_split_and_one_more_findin
     assert doc == full_report(center.ledger, "2008Q2")
     assert doc["status"] == "decided"
     assert [p["stars"] for p in doc["staff"] if p["id"] == "P1"] == [5]
+
+
+def test_the_published_rows_are_kept_and_a_later_amendment_still_shows_as_a_difference(center: Center) -> None:
+    from ledger import quarter as lq
+    from projections import publication
+    from projections.standings_cache import PUBLISHED_PREFIX
+
+    center.windows("W1")
+    center.staff("P1", "W1")
+    center.shortlist(n=1, m=1)
+    center.decide(red_flag=["W1"], five=["P1"])
+    res = center.result()
+    lq.publish_quarter(center.ledger, "2008Q2", res.position, publication.digest(res))
+    first = center.views().report("2008Q2")
+    assert first["published"]["digest_matches"] and first["published"]["differences"] == []
+    kept = QuarterProjection(center.ledger).storage.load(f"{PUBLISHED_PREFIX}2008Q2:{res.position}")
+    assert kept is not None
+    late = center.find("S3.1", staff="P1", day="2008-06-20")
+    doc = center.views().report("2008Q2")
+    assert doc["published"]["digest_matches"]
+    assert doc["published"]["amendments"] == [late]
+    assert {(d["subject"], d["field"]) for d in doc["published"]["differences"]} >= {("P1", "score"), ("W1", "score")}
+    assert doc["published"]["differences"] == Views(center.ledger).report("2008Q2", as_of=center.position())[
+        "published"]["differences"]
