@@ -37,7 +37,8 @@ def _category(cat: Catalogue, c: CategoryScore) -> dict[str, Any]:
                 "id": o.fact_id, "origin": o.origin, "position": o.position, "recorded_at": o.recorded_at,
                 "date": o.date, "source": o.source, "source_name": source_name(cat, o.source),
                 "recorder": o.actor, "item": o.item, "counted_item": o.counted_item, "staff": o.staff,
-                "window": o.window, "dq": o.dq, "points": -o.points, "amendment": o.amendment,
+                "window": o.window, "dq": o.dq, "dq_name": cat.disqualification(o.dq).name if o.dq else None,
+                "points": -o.points, "amendment": o.amendment,
             }
             for o in c.occurrences
         ],
@@ -162,7 +163,7 @@ def _fact_line(f: dict[str, Any]) -> str:
     who_recorded = f"核实人 {f['recorder']}（投诉登记于位置{f['recorded_at']}）" if f["origin"] == "complaint" \
         else f"记录人 {f['recorder']}"
     late = "【公布后补录】" if f["amendment"] else ""
-    dq = f" 认定取消资格：{f['dq']}" if f["dq"] else ""
+    dq = f" 认定取消资格：{f['dq_name']}" if f["dq"] else ""
     pts = f"{f['points']}分" if f["points"] else "0分（本类已扣完）"
     return (f"    {late}位置{f['position']} {f['date']} {f['counted_item']}{via}{who} {kind}·{f['source_name']} "
             f"{who_recorded} {pts}{dq}  编号 {f['id']}")

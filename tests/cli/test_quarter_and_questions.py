@@ -117,6 +117,7 @@ def test_a_star_disputed_after_a_late_complaint_shows_as_at_the_decision_and_now
     assert now["disqualifications"][0]["caused_by"] == [cid]
     text = ok(quarter("explain", "--staff", "P1", "2008Q2"))
     assert "该决定因取消评比资格而作废" in text and cid in text and "最终星级：1 星" in text
+    assert "认定取消资格：因服务态度差或业务不熟练被投诉经查实" in text and "认定取消资格：complaint" not in text
     old = ok(quarter("explain", "--staff", "P1", "2008Q2", "--as-of", str(at_decision)))
     assert "最终星级：5 星；奖励 100 元" in old
     report_then = js(quarter("report", "2008Q2", "--as-of", str(at_decision), "--json"))
