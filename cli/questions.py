@@ -10,6 +10,7 @@ from cli.main import Session, pass_session
 from cli.render import emit_json, table
 from ledger import quarter as lq
 from ledger.calendar import quarter_label
+from ledger.catalogue import Catalogue
 from projections.explain import STATUS_NAMES, render_explain
 from projections.views import Views
 
@@ -129,23 +130,25 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
         emit_json({"disqualifications": items})
         return
     cat = session.ledger().catalogue
-    click.echo(render_disqualifications(items, {**cat.sources, **cat.channels}))
+    click.echo(render_disqualifications(items, cat))
 
 
-def _chain_line(e: dict[str, Any], labels: dict[str, str]) -> str:
+def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
     names = {"FindingRecorded": "检查记录", "FindingRetracted": "撤回", "ComplaintReceived": "投诉登记",
              "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立"}
+    labels = {"source": cat.sources, "channel": cat.channels}
     detail = []
     for key in ("date", "item", "window", "staff", "source", "channel", "dq", "text", "note", "reason"):
         if e.get(key):
             value = str(e[key])
-            detail.append(labels.get(value, value) if key in ("source", "channel") else value)
+            if key == "dq":
+                value = f"认定取消资格：{cat.disqualification(value).name}"
+            detail.append(labels[key].get(value, value) if key in labels else value)
     return f"      位置{e['position']} {names.get(e['type'], e['type'])} 操作人 {e['actor']} {' '.join(detail)}"
 
 
-def render_disqualifications(items: list[dict[str, Any]], labels: dict[str, str] | None = None) -> str:
+def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str:
     """The audit as Chinese text: each disqualification and the events behind it (sources and channels by name)."""
-    labels = labels or {}
     if not items:
         return "没有取消评比资格的记录"
     out = []
@@ -155,7 +158,7 @@ def render_disqualifications(items: list[dict[str, Any]], labels: dict[str, str]
                    f"取消{'、'.join(d['scope_names'])}评比资格")
         for c in d["chain"]:
             out.append(f"    依据 {c['id']}")
-            out.extend(_chain_line(e, labels) for e in c["events"])
+            out.extend(_chain_line(e, cat) for e in c["events"])
     return "\n".join(out)
 
 
@@ -172,7 +175,6 @@ def year_cmd(session: Session, year: int, as_json: bool) -> None:
         emit_json(doc)
         return
     cat = session.ledger().catalogue
-    labels = {**cat.sources, **cat.channels}
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]
@@ -185,7 +187,7 @@ def year_cmd(session: Session, year: int, as_json: bool) -> None:
         out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
                    f"（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
-            out.extend(_chain_line(e, labels) for e in c["events"])
+            out.extend(_chain_line(e, cat) for e in c["events"])
     click.echo("\n".join(out))
 
 

@@ -171,7 +171,8 @@ def render_catalogue(cat: rules.Catalogue) -> str:
     out.extend(f"    {i.code} {i.text}" for i in sb.items)
     out += ["", "加分类型"]
     for bk in cat.bonus_kinds:
-        out.append(f"  {bk.kind:<12} {bk.name}  窗口 {bk.window_item} {bk.window_points}  人员 {bk.staff_item or '—'} {bk.staff_points if bk.staff_points is not None else ''}")
+        staff = f"{bk.staff_item} {_points(cat, bk.staff_points)}" if bk.staff_item else "不适用"
+        out.append(f"  {bk.kind:<12} {bk.name}  窗口 {bk.window_item} {_points(cat, bk.window_points)}  人员 {staff}")
     out += ["", "人员条目与窗口条目的对应（D8）：" + " · ".join(f"{s}→{w}" for s, w in cat.counterparts.items())]
     out += ["", "取消评比资格"]
     for d in cat.disqualifications:
@@ -195,3 +196,11 @@ def register(cli: click.Group) -> None:
     """Attach the registry commands to the top-level group."""
     for cmd in (init_cmd, window_group, staff_group, rules_group):
         cli.add_command(cmd)
+
+
+def _points(cat: rules.Catalogue, points: int | dict[str, int] | None) -> str:
+    """A bonus kind's points in Chinese: one figure, or one per level (本中心1分、县级2分…) or place (第1名3分…)."""
+    if isinstance(points, dict):
+        return "、".join(f"{cat.levels.get(k) or (f'第{k}名' if str(k).isdigit() else k)}{v}分" for k, v in points.items())
+    return f"{points}分" if points is not None else "—"
+

@@ -35,6 +35,18 @@ def _subject(window: str, staff: str | None) -> str:
     return f"人员 {staff}（窗口 {window}）" if staff else f"窗口 {window}"
 
 
+def _dq_name(cat: Catalogue | None, kind: str) -> str:
+    """A disqualification kind by its Chinese name (the code when the rules are unreadable)."""
+    known = {d.kind: d.name for d in cat.disqualifications} if cat else {}
+    return known.get(kind, kind)
+
+
+def _kind_name(cat: Catalogue | None, kind: str) -> str:
+    """A bonus kind by its Chinese name (the code when the rules are unreadable)."""
+    known = {b.kind: b.name for b in cat.bonus_kinds} if cat else {}
+    return known.get(kind, kind)
+
+
 def summary(e: ev.Fact, cat: Catalogue | None) -> str:
     """A one-line Chinese description of what the event records."""
     sid = str(e.originator_id)
@@ -49,7 +61,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"{e.staff_id} 自 {e.since} 轮换到窗口 {e.window}"
     if isinstance(e, ev.FindingRecorded):
         src = cat.sources.get(e.source, e.source) if cat else e.source
-        dq = f"，取消资格：{e.dq}" if e.dq else ""
+        dq = f"，取消资格：{_dq_name(cat, e.dq)}" if e.dq else ""
         note = f"，{e.note}" if e.note else ""
         return f"{sid} {e.date} {_subject(e.window, e.staff)} 违反 {e.item}（{src}）{dq}{note}"
     if isinstance(e, ev.FindingRetracted):
@@ -62,7 +74,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
                 f" 《{e.ref}》" if e.ref else "",
             ]
         )
-        return f"{sid} {e.date} {_subject(e.window, e.staff)} 申报 {e.kind}{detail}，证明 {e.evidence['name']}"
+        kind = _kind_name(cat, e.kind)
+        return f"{sid} {e.date} {_subject(e.window, e.staff)} 申报 {kind}{detail}，证明 {e.evidence['name']}"
     if isinstance(e, ev.BonusVerified):
         return f"{sid} 加分申报已核实"
     if isinstance(e, ev.BonusRejected):
@@ -71,7 +84,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         ch = cat.channels.get(e.channel, e.channel) if cat else e.channel
         return f"{sid} {e.date} {_subject(e.window, e.staff)} 来自{ch}：{e.text}"
     if isinstance(e, ev.ComplaintVerified):
-        dq = f"，取消资格：{e.dq}" if e.dq else ""
+        dq = f"，取消资格：{_dq_name(cat, e.dq)}" if e.dq else ""
         return f"{sid} 经查实，违反 {e.item}{dq}"
     if isinstance(e, ev.ComplaintDismissed):
         return f"{sid} 投诉不成立，理由：{e.reason}"

@@ -63,7 +63,7 @@ def test_a_quarter_of_facts_is_recorded_and_the_log_shows_each_with_its_actor(
     finding = events[6]
     assert finding["id"] == f
     assert "P1" in finding["summary"] and "TAX" in finding["summary"] and "S4.2" in finding["summary"]
-    assert "QQ聊天" in finding["summary"] and "gaming" in finding["summary"]
+    assert "QQ聊天" in finding["summary"] and "取消资格：上班时间玩电脑游戏" in finding["summary"]
     assert events[7]["id"] == c and "市级" in events[7]["summary"] and "LAND" in events[7]["summary"]
     assert events[11]["id"] == f and events[11]["version"] == 2 and "误记" in events[11]["summary"]
     table = ok(run("log"))
@@ -104,6 +104,7 @@ def test_window_and_staff_lists_show_the_registry(run: Callable[..., Any]) -> No
 def test_rules_show_prints_the_catalogue(run: Callable[..., Any]) -> None:
     text = ok(run("rules", "show"))
     assert "部门项目进“中心”窗口办理的达80%以上" in text
+    assert "本中心1分、县级2分、市级3分、省级4分、国家级5分" in text and "第1名3分" in text and "{'" not in text
     doc = orjson.loads(ok(run("rules", "show", "--json")))
     assert doc["id"] == "changxing-2008"
 

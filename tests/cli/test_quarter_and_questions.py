@@ -143,6 +143,10 @@ def test_explain_names_every_counted_fact_with_its_id_position_source_and_record
 def test_a_corruption_case_appears_in_that_years_audit_with_its_events(quarter: Kaoping) -> None:
     fid = ok(quarter("record", "S4.4", "--staff", "P2", "--date", "2008-06-03", "--source", "patrol",
                      "--dq", "corruption", "--note", "收受办事群众财物")).strip()
+    text = ok(quarter("audit", "disqualifications", "--year", "2008", "--kind", "corruption"))
+    assert "认定取消资格：滥用职权、以权谋私，吃、拿、卡、要、报" in text and " corruption" not in text
+    logged = ok(quarter("log"))
+    assert "取消资格：corruption" not in logged and "取消资格：" in logged
     doc = js(quarter("audit", "disqualifications", "--year", "2008", "--kind", "corruption", "--json"))
     found = doc["disqualifications"]
     assert all(AUDIT_KEYS <= set(d) for d in found)
