@@ -28,6 +28,7 @@ def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m
     """按得分确定并冻结 QUARTER 的入围名单（取消资格者不入围，并列者同时入围）。"""
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
+    lq.check_ended(quarter)
     cat = ledger.catalogue
     lq.require_status(ledger, quarter, "open", "确定入围名单")
     n = windows_n or cat.shortlist_windows

@@ -55,6 +55,13 @@ def check_quarter(ledger: Ledger, text: str) -> str:
     return quarter
 
 
+def check_ended(quarter: str) -> None:
+    """Refuse a shortlist before the quarter is over: it is 依据当季工作 — the whole quarter's scores."""
+    last = quarter_bounds(quarter)[1]
+    if last >= date.today():
+        raise NotAllowed(f"{quarter_label(quarter)}尚未结束（{last} 结束），入围名单应在季度结束后按全季得分确定")
+
+
 def check_year(ledger: Ledger, year: int) -> int:
     """A calendar year the rules were in force for and that has begun, or a refusal."""
     first = ledger.catalogue.effective.year
@@ -99,6 +106,7 @@ def freeze_shortlist(
     """Record the 入围名单 computed from the scores: the quarter moves from open to shortlisted."""
     ledger.center()
     quarter = check_quarter(ledger, quarter)
+    check_ended(quarter)
     if not (1 <= windows_n <= MAX_SHORTLIST and 1 <= staff_m <= MAX_SHORTLIST):
         raise InvalidInput(f"入围名额必须是 1 到 {MAX_SHORTLIST} 之间的整数")
     qs = quarter_stream(ledger, quarter)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+from datetime import date
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from tests.snapshot import snapshot
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 NOWHERE_PG = "postgresql://kaoping:secret@127.0.0.1:1/kaoping"
+_TODAY = date.today()
+THIS_QUARTER = f"{_TODAY.year}Q{(_TODAY.month - 1) // 3 + 1}"
 
 # name → (arguments with {placeholders}, a fragment the one-line message must contain)
 QUARTER: dict[str, tuple[list[str], str]] = {
@@ -24,6 +27,7 @@ QUARTER: dict[str, tuple[list[str], str]] = {
     "a two-digit year": (["shortlist", "08Q1"], "08Q1"),
     "a quarter before the rules": (["shortlist", "2008Q1"], "2008-05-01"),
     "a quarter not yet begun": (["shortlist", "2099Q1"], "尚未开始"),
+    "a quarter not yet over": (["shortlist", THIS_QUARTER], "尚未结束"),
     "no windows on the shortlist": (["shortlist", "2008Q3", "--windows", "0"], "--windows"),
     "a negative staff count": (["shortlist", "2008Q3", "--staff", "-1"], "--staff"),
     "a count that is not a number": (["shortlist", "2008Q3", "--windows", "abc"], "abc"),
