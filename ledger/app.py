@@ -39,7 +39,8 @@ from ledger.errors import (
     NotFound,
 )
 from ledger.sheet import SheetRow
-from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url, refuse_foreign_sqlite
+from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
+from ledger.store import Location, iter_notifications, parse_url, refuse_foreign_sqlite
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
