@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
-from eventsourcing.persistence import OperationalError, PersistenceError
 
-from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, KaopingError
+
+if TYPE_CHECKING:
+    from ledger.app import Ledger
 
 
 class Refusal(click.ClickException):
@@ -110,14 +112,23 @@ class KaopingGroup(click.Group):
             raise Refusal(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise Refusal(f"数据库错误：{exc}") from None
-        except OperationalError as exc:
-            text = str(exc)
-            if "locked" in text.lower():
-                raise Refusal("数据库被其他写入者长时间锁定，请稍后重试") from None
-            raise Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}") from None
-        except PersistenceError as exc:
-            text = str(exc)
-            raise Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}") from None
+        except Exception as exc:
+            refusal = _persistence_refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from None
+
+
+def _persistence_refusal(exc: Exception) -> Refusal | None:
+    """eventsourcing's storage errors as one line, when eventsourcing is loaded at all (the light
+    SQLite read path of `report` and the other questions never imports it)."""
+    persistence = sys.modules.get("eventsourcing.persistence")
+    if persistence is None or not isinstance(exc, persistence.PersistenceError):
+        return None
+    text = str(exc)
+    if isinstance(exc, persistence.OperationalError) and "locked" in text.lower():
+        return Refusal("数据库被其他写入者长时间锁定，请稍后重试")
+    return Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}")
 
 
 class Session:
@@ -133,6 +144,8 @@ class Session:
     def ledger(self, *, create: bool = False) -> Ledger:
         """The ledger at `--db`, opened once per command."""
         if self._ledger is None:
+            from ledger.app import open_ledger  # eventsourcing: imported only by commands that open the full ledger
+
             self._ledger = open_ledger(self.db, self.actor, create=create)
             path = self._ledger.location.sqlite_path
             if create and path is not None and self._ledger.created_file:
