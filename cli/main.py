@@ -15,6 +15,7 @@ from ledger.errors import InvalidInput, KaopingError
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
+    from ledger.reader import ReadableLedger
 
 
 class Refusal(click.ClickException):
@@ -111,22 +112,21 @@ class KaopingGroup(click.Group):
         except KaopingError as exc:
             raise Refusal(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise Refusal(f"数据库错误：{exc}") from None
+            # raw sqlite3 errors come from the light read path (ledger.reader): a lock held too long reads as
+            # through eventsourcing, anything else as before
+            raise _database_refusal(exc, isinstance(exc, sqlite3.OperationalError)) from None
         except Exception as exc:
-            refusal = _persistence_refusal(exc)
-            if refusal is None:
+            # eventsourcing's storage errors, when eventsourcing is loaded at all (the light path never imports it)
+            persistence = sys.modules.get("eventsourcing.persistence")
+            if persistence is None or not isinstance(exc, persistence.PersistenceError):
                 raise
-            raise refusal from None
+            raise _database_refusal(exc, isinstance(exc, persistence.OperationalError)) from None
 
 
-def _persistence_refusal(exc: Exception) -> Refusal | None:
-    """eventsourcing's storage errors as one line, when eventsourcing is loaded at all (the light
-    SQLite read path of `report` and the other questions never imports it)."""
-    persistence = sys.modules.get("eventsourcing.persistence")
-    if persistence is None or not isinstance(exc, persistence.PersistenceError):
-        return None
+def _database_refusal(exc: Exception, operational: bool) -> Refusal:
+    """A storage error as one line: a lock held too long says so; anything else names the database's message."""
     text = str(exc)
-    if isinstance(exc, persistence.OperationalError) and "locked" in text.lower():
+    if operational and "locked" in text.lower():
         return Refusal("数据库被其他写入者长时间锁定，请稍后重试")
     return Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}")
 
@@ -139,6 +139,7 @@ class Session:
         self.actor = actor
         self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
         self._ledger: Ledger | None = None
+        self._reader: ReadableLedger | None = None
         self._created: list[Path] = []
 
     def ledger(self, *, create: bool = False) -> Ledger:
@@ -151,6 +152,17 @@ class Session:
             if create and path is not None and self._ledger.created_file:
                 self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
+
+    def reading(self) -> ReadableLedger:
+        """The ledger for a question (report, explain, audit, year), opened once per command: a SQLite file
+        that already has kaoping's tables is read through the stdlib (`ledger.reader`, no eventsourcing
+        import); anything else — PostgreSQL, a missing or foreign file — opens the full ledger, which refuses
+        or creates what is missing as every other command does."""
+        if self._reader is None:
+            from ledger.reader import open_reader
+
+            self._reader = open_reader(self.db) or self.ledger()
+        return self._reader
 
     def keep(self) -> None:
         """The command's writes are complete: a later failure (a closed pipe while printing) must not remove them."""
@@ -165,6 +177,9 @@ class Session:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._reader is not None and self._reader is not self._ledger:
+            self._reader.close()
+        self._reader = None
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None

@@ -2,18 +2,24 @@
 
 The storage interface is a handful of calls (load, keys, items, put, replace, save, clear). On SQLite the
 blobs sit in the ledger's own database beside eventsourcing's `tracking` table, so projection state and
-tracking position commit in one transaction, through `projections/store_sqlite.py`'s subclass of eventsourcing's
-`SQLiteTrackingRecorder` running the SQL of the functions below. PostgreSQL: `PostgresTrackingRecorder`
+tracking position commit in one transaction. Two objects reach that table with the same SQL (the functions
+below): `projections/store_sqlite.py`'s subclass of eventsourcing's `SQLiteTrackingRecorder` when the full
+`Ledger` is open, and `SQLiteProjectionStorage` over a plain `sqlite3` connection when a question reads the
+ledger through `ledger.reader.LedgerReader` (no eventsourcing import). PostgreSQL: `PostgresTrackingRecorder`
 subclass in `projections/store_postgres.py` (imported lazily).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ledger.reader import LedgerReader
+
 if TYPE_CHECKING:
-    from ledger.app import Ledger
+    from ledger.reader import ReadableLedger
 
 APPLICATION_NAME = "kaoping.quarters"
 TABLE = "kaoping_projection"
@@ -122,9 +128,64 @@ def sqlite_clear(cursor: Any) -> None:
     cursor.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
 
 
-def storage_for(ledger: Ledger) -> ProjectionStorage:
+class SQLiteProjectionStorage:
+    """The projection's blobs through a plain sqlite3 connection (autocommit mode, transactions begun
+    explicitly as eventsourcing's SQLiteDatastore does), for a ledger read by `LedgerReader`."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @contextmanager
+    def _transaction(self, commit: bool) -> Iterator[sqlite3.Cursor]:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN")
+        try:
+            yield cursor
+            if commit:
+                self.connection.commit()
+        finally:
+            if self.connection.in_transaction:
+                self.connection.rollback()
+            cursor.close()
+
+    def load(self, key: str) -> bytes | None:
+        with self._transaction(commit=False) as c:
+            return sqlite_load(c, key)
+
+    def keys(self, prefix: str) -> list[str]:
+        with self._transaction(commit=False) as c:
+            return sqlite_keys(c, prefix)
+
+    def items(self, prefix: str) -> list[tuple[str, bytes]]:
+        with self._transaction(commit=False) as c:
+            return sqlite_items(c, prefix)
+
+    def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
+        with self._transaction(commit=True) as c:
+            sqlite_replace(c, old_keys, blobs)
+
+    def put(self, blobs: Mapping[str, bytes]) -> None:
+        with self._transaction(commit=True) as c:
+            sqlite_put(c, blobs)
+
+    def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
+        try:
+            with self._transaction(commit=True) as c:
+                sqlite_save(c, blobs, notification_id)
+        except TrackingNotAdvanced:
+            return False
+        return True
+
+    def clear(self) -> None:
+        with self._transaction(commit=True) as c:
+            sqlite_clear(c)
+
+
+def storage_for(ledger: ReadableLedger) -> ProjectionStorage:
     """The projection storage beside this ledger's events."""
-    factory: Any = ledger.factory
+    if isinstance(ledger, LedgerReader):
+        return SQLiteProjectionStorage(ledger.connect())
+    factory: Any = ledger.factory  # type: ignore[attr-defined]
     if ledger.location.backend == "sqlite":
         from projections.store_sqlite import SQLiteProjectionRecorder
 
