@@ -193,7 +193,7 @@ class Ledger(Application[UUID]):
         if not stored:
             return None
         day = getattr(self.mapper.to_domain_event(stored[0]), "date", None)
-        return None if day is None else str(day.isoformat())
+        return None if day is None else day.isoformat()  # type: ignore[no-any-return]
 
     def window_exists(self, code: str) -> bool:
         """True when a window with this code is registered."""
