@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -21,9 +20,12 @@ from ledger.errors import InvalidInput, LedgerBusy
 DEFAULT_URL = "sqlite:///kaoping.db"
 
 
-@dataclass(frozen=True)
-class Location:
-    """A parsed `--db` URL: which backend, its eventsourcing environment, and the evidence folder."""
+class Location(NamedTuple):
+    """A parsed `--db` URL: which backend, its eventsourcing environment, and the evidence folder.
+
+    An immutable record; a NamedTuple rather than a frozen dataclass because every command imports this
+    module and a NamedTuple is ~0.5 ms cheaper to create (see ledger/catalogue.py).
+    """
 
     url: str
     backend: str  # "sqlite" or "postgres"
