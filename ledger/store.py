@@ -159,7 +159,7 @@ def select_rows(cursor: Any, after_id: int, limit: int, table: str = EVENTS_TABL
 
 
 def __getattr__(name: str) -> Any:
-    """`FastSQLiteApplicationRecorder` moved to ledger/sqlite_recorder.py (it imports eventsourcing); still found here."""
+    """`FastSQLiteApplicationRecorder` moved to ledger/sqlite_recorder.py (it imports eventsourcing): found here too."""
     if name == "FastSQLiteApplicationRecorder":
         from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
 

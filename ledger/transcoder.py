@@ -16,7 +16,8 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from ledger.store import decode_raw  # noqa: F401 - defined beside the row reader (no eventsourcing import); kept importable here
+# decode_raw lives beside the row reader (ledger/store.py, no eventsourcing import); still importable from here
+from ledger.store import decode_raw  # noqa: F401
 
 
 class DateAsISO(Transcoding):
