@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
-from eventsourcing.persistence import OperationalError, PersistenceError
 
-from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, KaopingError
+
+if TYPE_CHECKING:
+    from ledger.app import Ledger
+    from ledger.reader import ReadableLedger
 
 
 class Refusal(click.ClickException):
@@ -109,15 +112,23 @@ class KaopingGroup(click.Group):
         except KaopingError as exc:
             raise Refusal(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise Refusal(f"数据库错误：{exc}") from None
-        except OperationalError as exc:
-            text = str(exc)
-            if "locked" in text.lower():
-                raise Refusal("数据库被其他写入者长时间锁定，请稍后重试") from None
-            raise Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}") from None
-        except PersistenceError as exc:
-            text = str(exc)
-            raise Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}") from None
+            # raw sqlite3 errors come from the light read path (ledger.reader): a lock held too long reads as
+            # through eventsourcing, anything else as before
+            raise _database_refusal(exc, isinstance(exc, sqlite3.OperationalError)) from None
+        except Exception as exc:
+            # eventsourcing's storage errors, when eventsourcing is loaded at all (the light path never imports it)
+            persistence = sys.modules.get("eventsourcing.persistence")
+            if persistence is None or not isinstance(exc, persistence.PersistenceError):
+                raise
+            raise _database_refusal(exc, isinstance(exc, persistence.OperationalError)) from None
+
+
+def _database_refusal(exc: Exception, operational: bool) -> Refusal:
+    """A storage error as one line: a lock held too long says so; anything else names the database's message."""
+    text = str(exc)
+    if operational and "locked" in text.lower():
+        return Refusal("数据库被其他写入者长时间锁定，请稍后重试")
+    return Refusal(f"数据库错误：{text.splitlines()[0] if text else type(exc).__name__}")
 
 
 class Session:
@@ -128,16 +139,30 @@ class Session:
         self.actor = actor
         self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
         self._ledger: Ledger | None = None
+        self._reader: ReadableLedger | None = None
         self._created: list[Path] = []
 
     def ledger(self, *, create: bool = False) -> Ledger:
         """The ledger at `--db`, opened once per command."""
         if self._ledger is None:
+            from ledger.app import open_ledger  # eventsourcing: imported only by commands that open the full ledger
+
             self._ledger = open_ledger(self.db, self.actor, create=create)
             path = self._ledger.location.sqlite_path
             if create and path is not None and self._ledger.created_file:
                 self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
         return self._ledger
+
+    def reading(self) -> ReadableLedger:
+        """The ledger for a question (report, explain, audit, year), opened once per command: a SQLite file
+        that already has kaoping's tables is read through the stdlib (`ledger.reader`, no eventsourcing
+        import); anything else — PostgreSQL, a missing or foreign file — opens the full ledger, which refuses
+        or creates what is missing as every other command does."""
+        if self._reader is None:
+            from ledger.reader import open_reader
+
+            self._reader = open_reader(self.db) or self.ledger()
+        return self._reader
 
     def keep(self) -> None:
         """The command's writes are complete: a later failure (a closed pipe while printing) must not remove them."""
@@ -152,6 +177,9 @@ class Session:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._reader is not None and self._reader is not self._ledger:
+            self._reader.close()
+        self._reader = None
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None

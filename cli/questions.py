@@ -82,8 +82,9 @@ def render_report(doc: dict[str, Any]) -> str:
 @pass_session
 def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
-    quarter = lq.check_quarter(session.ledger(), quarter)
-    views = Views(session.ledger())
+    ledger = session.reading()
+    quarter = lq.check_quarter(ledger, quarter)
+    views = Views(ledger)
     doc = views.report(quarter, as_of)
     if as_json:
         emit_json(doc)
@@ -101,8 +102,9 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool)
 def explain_cmd(session: Session, window: str | None, staff: str | None, quarter: str, as_of: int | None,
                 as_json: bool) -> None:
     """逐条说明一个窗口或一名人员在 QUARTER 的得分、加分、取消资格、入围、决定和星级从何而来。"""
-    quarter = lq.check_quarter(session.ledger(), quarter)
-    views = Views(session.ledger())
+    ledger = session.reading()
+    quarter = lq.check_quarter(ledger, quarter)
+    views = Views(ledger)
     doc = views.explain(quarter, window, staff, as_of)
     if as_json:
         emit_json(doc)
@@ -122,14 +124,15 @@ def audit_group() -> None:
 @pass_session
 def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool) -> None:
     """全部取消评比资格的认定，及每一项背后的事件链（吃拿卡要审计）。"""
+    ledger = session.reading()
     if year is not None:
-        lq.check_year(session.ledger(), year)
-    views = Views(session.ledger())
+        lq.check_year(ledger, year)
+    views = Views(ledger)
     items = views.disqualifications(year, kind)
     if as_json:
         emit_json({"disqualifications": items})
         return
-    cat = session.ledger().catalogue
+    cat = ledger.catalogue
     click.echo(render_disqualifications(items, cat))
 
 
@@ -168,13 +171,14 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 @pass_session
 def year_cmd(session: Session, year: int, as_json: bool) -> None:
     """年度汇总：各窗口获红旗窗口的季度，以及影响年度评比（年度红旗窗口、先进集体、先进个人）的取消资格。"""
-    lq.check_year(session.ledger(), year)
-    views = Views(session.ledger())
+    ledger = session.reading()
+    lq.check_year(ledger, year)
+    views = Views(ledger)
     doc = views.year(year)
     if as_json:
         emit_json(doc)
         return
-    cat = session.ledger().catalogue
+    cat = ledger.catalogue
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]

@@ -30,16 +30,17 @@ from ledger import events as ev
 from ledger import evidence, ids
 from ledger.calendar import parse_date
 from ledger.errors import (
-    CatalogueError,
     Conflict,
     InvalidInput,
     LedgerBusy,
     LedgerUnreadable,
     NotAllowed,
     NotFound,
+    not_initialised,
 )
 from ledger.sheet import SheetRow
-from ledger.store import FastSQLiteApplicationRecorder, Location, iter_notifications, parse_url, refuse_foreign_sqlite
+from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
+from ledger.store import Location, decode_raw, iter_notifications, parse_url, refuse_foreign_sqlite
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
@@ -173,21 +174,34 @@ class Ledger(Application[UUID]):
         for e in events:
             if isinstance(e, ev.CenterInitialised):
                 return e
-        raise NotAllowed("账本尚未初始化，请先运行 kaoping init")
+        raise not_initialised()
 
     @property
     def catalogue(self) -> rules.Catalogue:
         """The rules catalogue the center adopted, checked against the hash pinned at init."""
         if self._catalogue is None:
             center = self.center()
-            cat = rules.load(center.rules)
-            if cat.sha256 != center.rules_sha256:
-                raise CatalogueError(
-                    f"规则目录 {center.rules} 与账本初始化时采用的版本不一致"
-                    f"（账本：{center.rules_sha256[:12]}，当前：{cat.sha256[:12]}）"
-                )
-            self._catalogue = cat
+            self._catalogue = rules.adopted(center.rules, center.rules_sha256)
         return self._catalogue
+
+    def fact_date(self, fact_id: str) -> str | None:
+        """The ISO date of a fact stream's first event (None for an unknown stream or a dateless event)."""
+        try:
+            stored = self.recorder.select_events(UUID(fact_id), lte=1, limit=1)
+        except ValueError:
+            return None
+        if not stored:
+            return None
+        day = getattr(self.mapper.to_domain_event(stored[0]), "date", None)
+        return None if day is None else day.isoformat()  # type: ignore[no-any-return]
+
+    def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
+        """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
+        try:
+            stored = self.recorder.select_events(UUID(fact_id), lte=1, limit=1)
+        except ValueError:
+            return None
+        return decode_raw(stored[0].state) if stored else None
 
     def window_exists(self, code: str) -> bool:
         """True when a window with this code is registered."""

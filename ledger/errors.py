@@ -31,6 +31,11 @@ class LedgerBusy(KaopingError):
     """The database stayed locked by another writer for longer than the timeout."""
 
 
+def not_initialised() -> NotAllowed:
+    """The refusal for a ledger on which `kaoping init` has not run."""
+    return NotAllowed("账本尚未初始化，请先运行 kaoping init")
+
+
 class LedgerUnreadable(KaopingError):
     """A stored event cannot be decoded: the database was changed outside kaoping."""
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from ledger import events as ev
 from ledger import ids
-from ledger.app import Ledger
 from ledger.calendar import parse_quarter, quarter_bounds, quarter_label
 from ledger.errors import InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    from ledger import events as ev
+    from ledger.app import Ledger
+    from ledger.reader import ReadableLedger
+
+# The event classes (and eventsourcing) are imported where a quarter's stream is read or written, not here:
+# `kaoping report` checks its quarter argument through this module without opening the full ledger.
 
 MAX_SHORTLIST = 100000  # far above any center's size; keeps the count a storable integer
 
@@ -44,7 +51,7 @@ class QuarterStream:
         return "open"
 
 
-def check_quarter(ledger: Ledger, text: str) -> str:
+def check_quarter(ledger: ReadableLedger, text: str) -> str:
     """A quarter the rules were in force for and that has begun, or a refusal."""
     quarter = parse_quarter(text)
     first, last = quarter_bounds(quarter)
@@ -62,7 +69,7 @@ def check_ended(quarter: str) -> None:
         raise NotAllowed(f"{quarter_label(quarter)}尚未结束（{last} 结束），入围名单应在季度结束后按全季得分确定")
 
 
-def check_year(ledger: Ledger, year: int) -> int:
+def check_year(ledger: ReadableLedger, year: int) -> int:
     """A calendar year the rules were in force for and that has begun, or a refusal."""
     first = ledger.catalogue.effective.year
     if year < first:
@@ -74,6 +81,8 @@ def check_year(ledger: Ledger, year: int) -> int:
 
 def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:
     """The quarter's stream folded into its status."""
+    from ledger import events as ev
+
     events = ledger.stream(ids.quarter_id(quarter))
     pick = lambda cls: next((e for e in events if isinstance(e, cls)), None)  # noqa: E731
     return QuarterStream(
@@ -111,6 +120,8 @@ def freeze_shortlist(
         raise InvalidInput(f"入围名额必须是 1 到 {MAX_SHORTLIST} 之间的整数")
     qs = quarter_stream(ledger, quarter)
     _require(qs, "open", "确定入围名单")
+    from ledger import events as ev
+
     stream = ids.quarter_id(quarter)
     ledger._save(ledger._event(
         ev.ShortlistFrozen, stream, qs.version + 1, quarter=quarter, windows_n=windows_n, staff_m=staff_m,
@@ -163,6 +174,8 @@ def record_decision(
     quarter = check_quarter(ledger, quarter)
     red_flag, five, four = _split(red_flag), _split(five), _split(four)
     qs = check_decision(ledger, quarter, red_flag, five, four)
+    from ledger import events as ev
+
     stream = ids.quarter_id(quarter)
     ledger._save(ledger._event(
         ev.DecisionRecorded, stream, qs.version + 1, quarter=quarter, red_flag=red_flag, five=five, four=four,
@@ -178,6 +191,8 @@ def publish_quarter(ledger: Ledger, quarter: str, position: int, digest: str, ch
     _require(qs, "decided", "公布结果")
     if len(digest) != 64:
         raise InvalidInput("摘要应为 64 位 sha256 十六进制串")
+    from ledger import events as ev
+
     stream = ids.quarter_id(quarter)
     ledger._save(ledger._event(
         ev.QuarterPublished, stream, qs.version + 1, quarter=quarter, position=position, digest=digest,

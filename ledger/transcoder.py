@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,9 @@ from eventsourcing.persistence import (
     Transcoding,
     UUIDAsHex,
 )
+
+# decode_raw lives beside the row reader (ledger/store.py, no eventsourcing import); still importable from here
+from ledger.store import decode_raw  # noqa: F401
 
 
 class DateAsISO(Transcoding):
@@ -190,11 +192,3 @@ def plain_fields(cls: type) -> frozenset[str]:
                 out.add(name)
     return frozenset(out)
 
-
-decode_raw: Callable[[bytes], dict[str, Any]] = orjson.loads
-"""A stored event's state as orjson parses it, tagged values left tagged, for folds that need only text.
-
-A date stays `{"_type_": "date_iso", "_data_": "2008-05-10"}`; skipping the revival of every date,
-datetime and UUID is what makes a full rebuild fast (and being orjson.loads itself, not a wrapper,
-saves a call per event). Use `OrjsonTranscoder.decode` for events.
-"""

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import gc
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import orjson
 
-from ledger.app import Ledger
-from ledger.calendar import quarter_of
 from ledger.errors import LedgerUnreadable
-from ledger.transcoder import decode_raw
-from projections.quarter import F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold
+from ledger.store import decode_raw
+from projections.quarter import (
+    F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold, quarter_of_iso,
+)
 from projections.store import ProjectionStorage, storage_for
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
+
+    from ledger.app import Ledger
+    from ledger.reader import ReadableLedger
 
 META = "meta"
 REGISTRY = "registry"
@@ -37,7 +39,8 @@ load, so that re-deriving a few windows and people reads only their part (projec
 class QuarterProjection:
     """The quarter fold state of one ledger, materialised in its database."""
 
-    def __init__(self, ledger: Ledger, storage: ProjectionStorage | None = None, index_limit: int = 200_000) -> None:
+    def __init__(self, ledger: ReadableLedger, storage: ProjectionStorage | None = None,
+                 index_limit: int = 200_000) -> None:
         self.ledger = ledger
         self.storage = storage or storage_for(ledger)
         self.index_limit = index_limit
@@ -49,16 +52,9 @@ class QuarterProjection:
     # --- storage --------------------------------------------------------------------------------
 
     def _fact_quarter(self, fact_id: str) -> str | None:  # fact_id: 32 hex digits
-        """The quarter of a fact not in the recent index: read its first event from the ledger."""
-        try:
-            stored = self.ledger.recorder.select_events(UUID(fact_id), lte=1, limit=1)
-        except ValueError:
-            return None
-        if not stored:
-            return None
-        first = self.ledger.mapper.to_domain_event(stored[0])
-        day = getattr(first, "date", None)
-        return quarter_of(day) if day is not None else None
+        """The quarter of a fact not in the recent index: the date of its first event in the ledger."""
+        day = self.ledger.fact_date(fact_id)
+        return quarter_of_iso(day) if day is not None else None
 
     def load(self) -> State:
         """The stored registry and tracked position, with no quarter loaded (empty when missing)."""
@@ -243,11 +239,7 @@ class QuarterProjection:
 
     def fact_event(self, fact_id: str) -> dict[str, Any] | None:
         """The stored fields of a fact's first event (its date, window, person…), None when there is none."""
-        try:
-            stored = self.ledger.recorder.select_events(UUID(fact_id), lte=1, limit=1)
-        except ValueError:
-            return None
-        return decode_raw(stored[0].state) if stored else None
+        return self.ledger.fact_fields(fact_id)
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""

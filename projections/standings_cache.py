@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from ledger.catalogue import Catalogue
-from ledger.transcoder import decode_raw
+from ledger.store import decode_raw
 from projections.materialised import QuarterProjection
 from projections.quarter import FOLD_VERSION, State, quarter_of_iso
 from projections.scoring import Standing, Standings, quarter_standings, standings_of

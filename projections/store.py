@@ -1,20 +1,25 @@
 """Where the materialised quarter projection lives: keyed blobs saved atomically with a tracking row.
 
-The storage interface is four calls (load, keys, save, clear). SQLite stores it in the ledger's own
-database through a subclass of eventsourcing's `SQLiteTrackingRecorder`, so the projection state and
-the tracking position commit in one transaction; PostgreSQL does the same with
-`PostgresTrackingRecorder` (imported lazily).
+The storage interface is a handful of calls (load, keys, items, put, replace, save, clear). On SQLite the
+blobs sit in the ledger's own database beside eventsourcing's `tracking` table, so projection state and
+tracking position commit in one transaction. Two objects reach that table with the same SQL (the functions
+below): `projections/store_sqlite.py`'s subclass of eventsourcing's `SQLiteTrackingRecorder` when the full
+`Ledger` is open, and `SQLiteProjectionStorage` over a plain `sqlite3` connection when a question reads the
+ledger through `ledger.reader.LedgerReader` (no eventsourcing import). PostgreSQL: `PostgresTrackingRecorder`
+subclass in `projections/store_postgres.py` (imported lazily).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, Tracking
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from ledger.reader import LedgerReader
 
-from ledger.app import Ledger
+if TYPE_CHECKING:
+    from ledger.reader import ReadableLedger
 
 APPLICATION_NAME = "kaoping.quarters"
 TABLE = "kaoping_projection"
@@ -49,68 +54,141 @@ class ProjectionStorage(Protocol):
         """Drop every blob and the tracking row."""
 
 
-class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
-    """The projection's blobs in a table of the ledger's SQLite database, beside `tracking`."""
+# --- SQLite: the statements, shared by the eventsourcing recorder and the light storage --------------------
+# `cursor` is a sqlite3.Cursor or eventsourcing's SQLiteCursor (execute, executemany, fetchone, fetchall).
 
-    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
+SQLITE_CREATE = [
+    f"DROP TABLE IF EXISTS {TABLE}",
+    f"CREATE TABLE IF NOT EXISTS {SQLITE_TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+]
+"""Run after eventsourcing's own statements (which create `tracking`) when the full ledger opens."""
 
-    def construct_create_table_statements(self) -> list[str]:
-        statements = super().construct_create_table_statements()
-        statements.append(f"DROP TABLE IF EXISTS {TABLE}")
-        statements.append(f"CREATE TABLE IF NOT EXISTS {SQLITE_TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-        return statements
+TRACKING_UPSERT = (
+    "INSERT INTO tracking "
+    "VALUES (:application_name, :notification_id) "
+    "ON CONFLICT (application_name) DO UPDATE "
+    "SET notification_id = :notification_id "
+    "WHERE tracking.notification_id < :notification_id "
+    "RETURNING notification_id"
+)
+"""eventsourcing 9.5's single-row tracking insert, word for word (a test compares it with
+`SQLiteTrackingRecorder.insert_tracking_statement`): it returns no row when the stored position is not older."""
+
+
+class TrackingNotAdvanced(Exception):
+    """Another process tracked this or a later position first: the transaction must roll back."""
+
+
+def sqlite_load(cursor: Any, key: str) -> bytes | None:
+    """The blob under a key."""
+    cursor.execute(f"SELECT value FROM {SQLITE_TABLE} WHERE key = ?", (key,))
+    row = cursor.fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def sqlite_keys(cursor: Any, prefix: str) -> list[str]:
+    """Keys with a prefix, in order."""
+    cursor.execute(f"SELECT key FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
+                   (prefix, prefix + "\uffff"))
+    return [r[0] for r in cursor.fetchall()]
+
+
+def sqlite_items(cursor: Any, prefix: str) -> list[tuple[str, bytes]]:
+    """(key, blob) pairs with a key prefix, in key order."""
+    cursor.execute(f"SELECT key, value FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
+                   (prefix, prefix + "\uffff"))
+    return [(r[0], bytes(r[1])) for r in cursor.fetchall()]
+
+
+def sqlite_replace(cursor: Any, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
+    """Delete keys, then store blobs (compaction)."""
+    cursor.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE key = ?", [(k,) for k in old_keys])
+    sqlite_put(cursor, blobs)
+
+
+def sqlite_put(cursor: Any, blobs: Mapping[str, bytes]) -> None:
+    """Store blobs, replacing any under the same keys."""
+    cursor.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+
+
+def sqlite_save(cursor: Any, blobs: Mapping[str, bytes], notification_id: int) -> None:
+    """Store blobs and advance the tracking row; raise TrackingNotAdvanced when it is not older."""
+    cursor.executemany(
+        f"INSERT INTO {SQLITE_TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(blobs.items()),
+    )
+    cursor.execute(TRACKING_UPSERT, {"application_name": APPLICATION_NAME, "notification_id": notification_id})
+    if cursor.fetchone() is None:
+        raise TrackingNotAdvanced(notification_id)
+
+
+def sqlite_clear(cursor: Any) -> None:
+    """Drop every blob and the projection's tracking row."""
+    cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
+    cursor.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
+
+
+class SQLiteProjectionStorage:
+    """The projection's blobs through a plain sqlite3 connection (autocommit mode, transactions begun
+    explicitly as eventsourcing's SQLiteDatastore does), for a ledger read by `LedgerReader`."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @contextmanager
+    def _transaction(self, commit: bool) -> Iterator[sqlite3.Cursor]:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN")
+        try:
+            yield cursor
+            if commit:
+                self.connection.commit()
+        finally:
+            if self.connection.in_transaction:
+                self.connection.rollback()
+            cursor.close()
 
     def load(self, key: str) -> bytes | None:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT value FROM {SQLITE_TABLE} WHERE key = ?", (key,))
-            row = c.fetchone()
-        return None if row is None else bytes(row[0])
+        with self._transaction(commit=False) as c:
+            return sqlite_load(c, key)
 
     def keys(self, prefix: str) -> list[str]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT key FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
-                      (prefix, prefix + "\uffff"))
-            return [r[0] for r in c.fetchall()]
+        with self._transaction(commit=False) as c:
+            return sqlite_keys(c, prefix)
 
     def items(self, prefix: str) -> list[tuple[str, bytes]]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT key, value FROM {SQLITE_TABLE} WHERE key >= ? AND key < ? ORDER BY key",
-                      (prefix, prefix + "\uffff"))
-            return [(r[0], bytes(r[1])) for r in c.fetchall()]
+        with self._transaction(commit=False) as c:
+            return sqlite_items(c, prefix)
 
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE key = ?", [(k,) for k in old_keys])
-            c.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+        with self._transaction(commit=True) as c:
+            sqlite_replace(c, old_keys, blobs)
 
     def put(self, blobs: Mapping[str, bytes]) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (key, value) VALUES (?, ?)", list(blobs.items()))
+        with self._transaction(commit=True) as c:
+            sqlite_put(c, blobs)
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:
-            with self.datastore.transaction(commit=True) as c:
-                c.executemany(
-                    f"INSERT INTO {SQLITE_TABLE} (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    list(blobs.items()),
-                )
-                self._insert_tracking(c, Tracking(APPLICATION_NAME, notification_id))
-        except IntegrityError:
+            with self._transaction(commit=True) as c:
+                sqlite_save(c, blobs, notification_id)
+        except TrackingNotAdvanced:
             return False
         return True
 
     def clear(self) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(f"DELETE FROM {SQLITE_TABLE}")
-            c.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
+        with self._transaction(commit=True) as c:
+            sqlite_clear(c)
 
 
-def storage_for(ledger: Ledger) -> ProjectionStorage:
+def storage_for(ledger: ReadableLedger) -> ProjectionStorage:
     """The projection storage beside this ledger's events."""
-    factory: Any = ledger.factory
+    if isinstance(ledger, LedgerReader):
+        return SQLiteProjectionStorage(ledger.connect())
+    factory: Any = ledger.factory  # type: ignore[attr-defined]
     if ledger.location.backend == "sqlite":
+        from projections.store_sqlite import SQLiteProjectionRecorder
+
         return factory.tracking_recorder(SQLiteProjectionRecorder)  # type: ignore[no-any-return]
     from projections.store_postgres import PostgresProjectionRecorder
 

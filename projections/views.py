@@ -5,9 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ledger.app import Ledger
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
@@ -19,6 +18,9 @@ from projections.quarter import (
 )
 from projections.scoring import QuarterResult, amendments_of, derive, report_rows, rows_of, select_shortlist
 from projections.standings_cache import StandingsCache
+
+if TYPE_CHECKING:
+    from ledger.reader import ReadableLedger
 
 
 @contextmanager
@@ -37,7 +39,8 @@ def _gc_paused() -> Iterator[None]:
 class Views:
     """One command's view of the ledger: the projection caught up once, then derived as asked."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: ReadableLedger) -> None:
+        """`ledger`: the full Ledger, or a LedgerReader (SQLite questions that need not import eventsourcing)."""
         self.ledger = ledger
         self.projection = QuarterProjection(ledger)
         self._state: State | None = None

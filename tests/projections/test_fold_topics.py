@@ -1,0 +1,28 @@
+"""The fold's handlers are keyed by stored topic strings: each must name a real event class, and none be missed."""
+
+from __future__ import annotations
+
+import inspect
+
+from eventsourcing.utils import get_topic
+
+from ledger import events as ev
+from projections.quarter import NOT_FOLDED, TOPIC_HANDLERS, handlers_by_class
+
+
+def _event_topics() -> set[str]:
+    return {get_topic(cls) for _, cls in inspect.getmembers(ev, inspect.isclass)
+            if issubclass(cls, ev.Fact) and cls is not ev.Fact and cls.__module__ == ev.__name__}
+
+
+def test_every_handled_topic_names_an_event_class_in_ledger_events() -> None:
+    assert set(TOPIC_HANDLERS) <= _event_topics()
+
+
+def test_every_event_class_has_a_handler_or_is_deliberately_not_folded() -> None:
+    assert set(TOPIC_HANDLERS) | NOT_FOLDED == _event_topics()
+    assert not set(TOPIC_HANDLERS) & NOT_FOLDED
+
+
+def test_the_handlers_by_class_are_the_handlers_by_topic() -> None:
+    assert {get_topic(cls): h for cls, h in handlers_by_class().items()} == TOPIC_HANDLERS
