@@ -103,6 +103,9 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder):
 
     def clear(self) -> None:
         with self.datastore.transaction(commit=True) as c:
+            # Derived data: zero freed b-tree pages but not every freed overflow page (a full secure
+            # delete of a large ledger's ~140 MB of blobs cost half a second of a rebuild).
+            c.execute("PRAGMA secure_delete = FAST")
             c.execute(f"DELETE FROM {SQLITE_TABLE}")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
 
