@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 PARALLEL_AT = 100_000
 """A catch-up with at least this many rows to fold (a rebuild of a large ledger) folds them in two processes."""
 
+FIRST_SHARE = 0.52
+"""The share of the rows this process folds; the child also writes the last quarters and starts later."""
+
 REGISTRY_TOPICS = frozenset(
     f"ledger.events:{name}" for name in ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
 )
@@ -126,7 +129,7 @@ def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_i
     path = str(ledger.location.sqlite_path)
     table = ledger.recorder.events_table_name  # type: ignore[attr-defined]
     after, end = st.notification_id, last_id(projection)
-    split = after + (end - after) // 2 if split_id is None else max(after, min(split_id, end))
+    split = after + int((end - after) * FIRST_SHARE) if split_id is None else max(after, min(split_id, end))
     start = st.position
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -143,6 +146,7 @@ def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_i
         finally:
             pages.close()
             con.close()
+        projection._spill(st, 1)  # write this part's quarters while the child finishes (keyed at the split)
         with os.fdopen(read_end, "rb") as pipe:
             read_end = -1
             answer = orjson.loads(pipe.read() or b'{"error": "the child process ended without an answer"}')
