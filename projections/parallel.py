@@ -131,6 +131,7 @@ def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_i
     after, end = st.notification_id, last_id(projection)
     split = after + int((end - after) * FIRST_SHARE) if split_id is None else max(after, min(split_id, end))
     start = st.position
+    projection._stop_writer()  # fork with no other thread running (a retried catch-up may have left one)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never touches the parent's connections
