@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 PARALLEL_AT = 100_000
 """A catch-up with at least this many rows to fold (a rebuild of a large ledger) folds them in two processes."""
 
-FIRST_SHARE = 0.52
+FIRST_SHARE = 0.54
 """The share of the rows this process folds; the child also writes the last quarters and starts later."""
 
 REGISTRY_TOPICS = frozenset(
