@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ledger import events as ev
 from ledger.errors import LedgerUnreadable
 from ledger.transcoder import decode_raw
 from projections.quarter import TOPIC_HANDLERS, RegistryState, State
@@ -37,7 +38,8 @@ FIRST_SHARE = 0.54
 """The share of the rows this process folds; the child also writes the last quarters and starts later."""
 
 REGISTRY_TOPICS = frozenset(
-    f"ledger.events:{name}" for name in ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
+    f"{cls.__module__}:{cls.__qualname__}"
+    for cls in (ev.CenterInitialised, ev.WindowRegistered, ev.StaffRegistered, ev.StaffMoved)
 )
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
@@ -179,6 +181,7 @@ def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_i
         return st.notification_id
     if "unreadable" in answer:
         position, cause, text = answer["unreadable"]
+        # the same refusal as in one process: its message names the cause's type
         raise LedgerUnreadable(position, type(cause, (ValueError,), {})(text))
     if "error" in answer:
         raise RuntimeError(f"the rebuild's second process failed:\n{answer['error']}")
@@ -208,7 +211,8 @@ def _child(projection: QuarterProjection, out: int, path: str, table: str, after
         for topic in REGISTRY_TOPICS:
             handlers[topic] = (lambda t: lambda s, p, e: registry.append((p, t, e)))(topic)
         st = State({}, {}, RegistryState(), position=first, notification_id=split, lookup=mine._fact_quarter)
-        rows = fold_pages(st, sqlite_pages(con, table, split, end, min(WINDOW, spill_at)), handlers, lambda s: mine._spill(s, spill_at))
+        rows = fold_pages(st, sqlite_pages(con, table, split, end, min(WINDOW, spill_at)), handlers,
+                          lambda s: mine._spill(s, spill_at))
         mine._stop_writer()
         blobs = {mine._chunk_key(q, st): orjson.dumps(part.to_json())
                  for q, part in sorted(st.quarters.items()) if not part.empty}

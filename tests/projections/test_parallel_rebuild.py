@@ -69,7 +69,8 @@ def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split
             caught_up = factory()
             same_state(ledger, caught_up, caught_up.catch_up(spill_at=spill_at))
             last = parallel.last_id(caught_up)
-            split = data.draw(st.integers(0, last))  # anywhere: before the registry, between a fact and its follow-up…
+            # anywhere: before the registry, between a fact and its follow-up, after a move…
+            split = data.draw(st.integers(0, last))
             again = QuarterProjection(ledger, index_limit=2, parallel_at=1)
             again.storage.clear()
             state = again.load()
