@@ -4,7 +4,9 @@ Prints, from one run on one machine:
 - raw baseline: read every stored event row (sqlite3) and orjson-decode its state — best of N;
 - rebuild: `QuarterProjection.rebuild()` (drop, fold every event, store) — best of N, its ratio to the
   baseline (aim ≤ 2×) and its peak RSS (aim < 300 MB; each measured in its own subprocess), in wall
-  time and in CPU time (steadier on a shared machine; the rebuild's CPU includes its writer thread).
+  time and in CPU time (steadier on a shared machine). The rebuild folds in two processes: its CPU is
+  both processes' (writer threads included) and its peak RSS is the sum of both processes' peaks
+  (an overestimate: the forked child shares the parent's pages until either writes them).
 The ledger comes from bench/generate.py. `report` after one more event: bench/report_latency.py.
 
     python bench/rebuild.py --db sqlite:////tmp/big.db [--generate 1000000] [--rounds 2]
@@ -43,12 +45,17 @@ else:
     ledger = open_ledger("sqlite:///" + path)
     n = QuarterProjection(ledger).rebuild().position
     ledger.close()
-print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time() - c)
+wall = time.perf_counter() - t
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(n, wall, me.ru_maxrss + kids.ru_maxrss, time.process_time() - c + kids.ru_utime + kids.ru_stime)
 """
 
 
 def child(what: str, path: str) -> tuple[int, float, float, float]:
-    """Run one measurement in a fresh interpreter: (events, seconds, peak RSS in MB, CPU seconds)."""
+    """Run one measurement in a fresh interpreter: (events, seconds, peak RSS in MB, CPU seconds).
+
+    RSS and CPU include the measurement's own children (the rebuild's forked second process).
+    """
     out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), what, path],
                          capture_output=True, text=True, check=True).stdout.split()
     return int(out[0]), float(out[1]), int(out[2]) / 1024, float(out[3])
@@ -68,6 +75,7 @@ def main() -> None:
 
         print(generate(args.db, args.generate).line())
 
+    load_before = os.getloadavg()[0]
     raw_times, rebuild_times, raw_cpu, rebuild_cpu, raw_rss, rebuild_rss = [], [], [], [], 0.0, 0.0
     events = 0
     for _ in range(args.rounds):
@@ -81,7 +89,8 @@ def main() -> None:
         rebuild_rss = max(rebuild_rss, rss)
     raw, rebuild = min(raw_times), min(rebuild_times)
     runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)  # noqa: E731
-    print(f"events                    {events:,}   (load average {os.getloadavg()[0]:.2f}; 2-core shared machine)")
+    print(f"events                    {events:,}   (load average before {load_before:.2f}, after {os.getloadavg()[0]:.2f}; "
+          "2-core shared machine)")
     print(f"raw read + orjson decode  {raw:6.2f} s   peak RSS {raw_rss:5.0f} MB   (runs: {runs(raw_times)}; CPU {runs(raw_cpu)})")
     print(f"projection rebuild        {rebuild:6.2f} s   peak RSS {rebuild_rss:5.0f} MB   (runs: {runs(rebuild_times)}; CPU {runs(rebuild_cpu)})")
     print(f"rebuild / raw             {rebuild / raw:6.2f} ×  wall, {min(rebuild_cpu) / min(raw_cpu):.2f} × CPU  (aim ≤ 2×; peak aim < 300 MB)")

@@ -4,7 +4,7 @@ A query loads the tracked position, folds only the events recorded since then, a
 added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
 never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
 up). `rebuild()` drops everything and folds the whole ledger again, flushing as it goes so memory stays
-bounded.
+bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`projections/parallel.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ledger.store import decode_raw
 from projections.quarter import (
     F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold, quarter_of_iso,
 )
+from projections.parallel import PARALLEL_AT, can_fork, fold_in_two, fold_pages, last_id, ledger_pages
 from projections.store import ProjectionStorage, storage_for
 
 if TYPE_CHECKING:
@@ -40,10 +41,11 @@ class QuarterProjection:
     """The quarter fold state of one ledger, materialised in its database."""
 
     def __init__(self, ledger: ReadableLedger, storage: ProjectionStorage | None = None,
-                 index_limit: int = 200_000) -> None:
+                 index_limit: int = 200_000, parallel_at: int = PARALLEL_AT) -> None:
         self.ledger = ledger
         self.storage = storage or storage_for(ledger)
         self.index_limit = index_limit
+        self.parallel_at = parallel_at
         self.state: State | None = None
         self._full: dict[str, QuarterState | None] = {}
         self._writer: ThreadPoolExecutor | None = None
@@ -116,13 +118,17 @@ class QuarterProjection:
                 self._writer.shutdown()
                 self._writer = None
 
-    def _flush(self, st: State) -> bool:
-        """Store what the fold added since the last flush, the registry and the position, atomically."""
+    def _flush(self, st: State, chunk_id: int | None = None) -> bool:
+        """Store what the fold added since the last flush, the registry and the position, atomically.
+
+        `chunk_id` keys the chunks when they hold only the rows up to it (a fold in two processes).
+        """
         self._written()
         blobs: dict[str, bytes] = {}
+        nid = st.notification_id if chunk_id is None else chunk_id
         for quarter, part in sorted(st.quarters.items()):
             if not part.empty:
-                blobs[self._chunk_key(quarter, st)] = orjson.dumps(part.to_json())
+                blobs[f"{QUARTER_PREFIX}{quarter}:{nid:012d}"] = orjson.dumps(part.to_json())
         if st.registry_touched:
             blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
         blobs[META] = orjson.dumps(
@@ -154,36 +160,27 @@ class QuarterProjection:
             st = self.load()
             if st.position == 0:
                 self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
-            get = TOPIC_HANDLERS.get
-            loads = decode_raw
-            start = position = st.position
-            nid = st.notification_id
-            for page in self.ledger.pages(st.notification_id, check):
-                try:
-                    for _, originator_id, _, topic, stored in page:
-                        position += 1
-                        handler = get(topic)
-                        if handler is not None:
-                            data = loads(stored)
-                            data["originator_id"] = originator_id
-                            handler(st, position, data)
-                except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                    # a row kaoping did not write (orjson.JSONDecodeError is a ValueError)
-                    raise LedgerUnreadable(position, exc) from exc
-                nid = page[-1][0]
-                if len(page) == check:
-                    st.position, st.notification_id = position, nid
-                    self._spill(st, spill_at)
-            if position == start:
+            start = st.position
+            chunk_id = None
+            if self._in_two(st):
+                chunk_id = fold_in_two(self, st, spill_at)
+            else:
+                fold_pages(st, ledger_pages(self.ledger, st.notification_id, check), TOPIC_HANDLERS,
+                           lambda s: self._spill(s, spill_at))
+            if st.position == start:
                 self.state = st
                 return st
-            st.position, st.notification_id = position, nid
-            if self._flush(st):
+            if self._flush(st, chunk_id):
                 self.state = st
                 return st
             # another process stored a later position first: start again from what it stored
         self.state = self.load()
         return self.state
+
+    def _in_two(self, st: State) -> bool:
+        """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
+        return (self.ledger.location.backend == "sqlite" and can_fork()
+                and last_id(self) - st.notification_id >= self.parallel_at)
 
     def rebuild(self) -> State:
         """Drop the stored state and fold the whole ledger again."""

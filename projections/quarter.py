@@ -388,6 +388,10 @@ TOPIC_HANDLERS: dict[str, Handler] = {
 stored rows needs neither the event classes nor eventsourcing (tests/projections/test_fold_topics.py checks
 every topic against ledger.events)."""
 
+REGISTRY_TOPICS = frozenset(f"ledger.events:{name}" for name in (
+    "CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved"))
+"""The events whose handlers read or write the registry (every other handler only touches quarters)."""
+
 NOT_FOLDED = frozenset({"ledger.events:SigningKeyRecorded", "ledger.events:CheckpointRecorded"})
 """Event types that say nothing about a quarter's results (the integrity stream): deliberately skipped."""
 

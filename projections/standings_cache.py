@@ -19,7 +19,7 @@ import orjson
 from ledger.catalogue import Catalogue
 from ledger.store import decode_raw
 from projections.materialised import QuarterProjection
-from projections.quarter import FOLD_VERSION, State, quarter_of_iso
+from projections.quarter import FOLD_VERSION, REGISTRY_TOPICS, State, quarter_of_iso
 from projections.scoring import Standing, Standings, quarter_standings, standings_of
 
 PREFIX = "s:"
@@ -33,7 +33,6 @@ def _topics(*names: str) -> frozenset[str]:
     return frozenset(f"ledger.events:{n}" for n in names)
 
 
-REGISTRY = _topics("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
 NEW_FACTS = _topics("FindingRecorded", "BonusClaimed", "ComplaintReceived")
 FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "ComplaintVerified",
                      "ComplaintDismissed")
@@ -87,7 +86,7 @@ class StandingsCache:
                 if nid > st.notification_id:
                     return windows, people
                 seen += 1
-                if seen > MAX_DELTA or topic in REGISTRY:
+                if seen > MAX_DELTA or topic in REGISTRY_TOPICS:
                     return None
                 if topic in NEW_FACTS:
                     fact: dict[str, Any] | None = decode_raw(state)

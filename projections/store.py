@@ -124,6 +124,9 @@ def sqlite_save(cursor: Any, blobs: Mapping[str, bytes], notification_id: int) -
 
 def sqlite_clear(cursor: Any) -> None:
     """Drop every blob and the projection's tracking row."""
+    # Derived data: zero freed b-tree pages but not every freed overflow page (a full secure
+    # delete of a large ledger's ~140 MB of blobs cost half a second of a rebuild).
+    cursor.execute("PRAGMA secure_delete = FAST")
     cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
     cursor.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
 

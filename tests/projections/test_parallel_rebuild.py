@@ -1,0 +1,178 @@
+"""A rebuild (or long catch-up) folded in two processes equals a single-process fold of the same ledger."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.app import Ledger, open_ledger
+from ledger.errors import LedgerUnreadable
+from projections import parallel
+from projections.materialised import QuarterProjection, replay
+from projections.quarter import QuarterState
+from tests.projections.conftest import Center
+from tests.projections.test_materialised import OPS, QUARTERS, all_results, run_ops
+
+
+def sqlite_center(tmp: str) -> tuple[Ledger, Center]:
+    ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
+    ledger.init("中心")
+    c = Center(ledger, Path(tmp))
+    c.windows("W1", "W2")
+    for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
+        c.staff(p, w)
+    return ledger, c
+
+
+def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> None:
+    """The projection's stored quarters, registry and position are those of a replay, entry for entry."""
+    full = replay(ledger)
+    assert state.position == full.position
+    assert state.registry.to_json() == full.registry.to_json()
+    for q in sorted(set(full.quarters) | set(projection.quarters())):
+        assert projection.quarter(q) == full.quarters.get(q), q
+    assert all_results(ledger, state, projection=projection) == all_results(ledger, full)
+
+
+@pytest.fixture
+def busy_center() -> Iterator[tuple[Ledger, Center]]:
+    """A SQLite ledger with facts, follow-ups and moves in both quarters (fixed, not random)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger, c = sqlite_center(tmp)
+        ops = [(op, n) for n in range(40) for op in ("find", "claim", "complaint", "move", "find", "retract",
+                                                      "verify", "settle")]
+        run_ops(c, ops, lambda: None)
+        try:
+            yield ledger, c
+        finally:
+            ledger.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(OPS, st.integers(1, 6), st.integers(1, 40), st.data())
+def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split(
+        ops: list[tuple[str, int]], spill_at: int, parallel_at: int, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger, c = sqlite_center(tmp)
+        try:
+            # catch-ups between commands go through two processes too once their backlog reaches parallel_at
+            factory = lambda: QuarterProjection(ledger, index_limit=2, parallel_at=parallel_at)  # noqa: E731
+            run_ops(c, ops, factory)
+            caught_up = factory()
+            same_state(ledger, caught_up, caught_up.catch_up(spill_at=spill_at))
+            last = parallel.last_id(caught_up)
+            # anywhere: before the registry, between a fact and its follow-up, after a move…
+            split = data.draw(st.integers(0, last))
+            again = QuarterProjection(ledger, index_limit=2, parallel_at=1)
+            again.storage.clear()
+            state = again.load()
+            chunk_id = parallel.fold_in_two(again, state, spill_at, split_id=split)
+            assert again._flush(state, chunk_id)
+            same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
+            assert state.position == replay(ledger).position
+        finally:
+            ledger.close()
+
+
+def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledger, Center],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger, _ = busy_center
+    splits: list[int] = []
+    fold_in_two = parallel.fold_in_two
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        splits.append(fold_in_two(*args, **kwargs))
+        return splits[-1]
+
+    monkeypatch.setattr("projections.materialised.fold_in_two", spy)
+    projection = QuarterProjection(ledger, parallel_at=100)
+    state = projection.rebuild()
+    assert splits and 0 < splits[0] < state.notification_id
+    same_state(ledger, projection, state)
+
+
+def test_a_short_catch_up_stays_in_one_process(busy_center: tuple[Ledger, Center],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger, c = busy_center
+    QuarterProjection(ledger).rebuild()
+
+    def refuse(*args: Any, **kwargs: Any) -> int:
+        raise AssertionError("forked for a short catch-up")
+
+    monkeypatch.setattr("projections.materialised.fold_in_two", refuse)
+    c.find("W1.1", window="W1")
+    projection = QuarterProjection(ledger, parallel_at=100)
+    same_state(ledger, projection, projection.catch_up())
+
+
+def test_a_crash_before_the_final_flush_tracks_nothing_and_the_next_catch_up_starts_clean(
+        busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger, _ = busy_center
+    crashing = QuarterProjection(ledger, parallel_at=1)
+
+    def crash(*args: Any, **kwargs: Any) -> bool:
+        raise OSError("power cut")
+
+    monkeypatch.setattr(crashing, "_flush", crash)
+    with pytest.raises(OSError):
+        crashing.rebuild()
+    left = crashing.storage.keys("q:")
+    assert left  # the child's chunks were written …
+    assert QuarterProjection(ledger).load().position == 0  # … but no position was tracked
+    # a leftover that no fold of this ledger would write: the next catch-up must drop it, not merge it
+    bogus = QuarterState("2008Q2", findings={"f" * 32: [1, "2008-05-10", "W1.1", "W1", None, "weekly", None, "x", ""]})
+    crashing.storage.put({"q:2008Q2:000000000000": orjson.dumps(bogus.to_json())})
+    projection = QuarterProjection(ledger)
+    same_state(ledger, projection, projection.catch_up())
+
+
+@pytest.mark.parametrize("half", ["first", "second"])
+def test_an_unreadable_row_in_either_half_is_refused_naming_its_position(
+        busy_center: tuple[Ledger, Center], half: str) -> None:
+    ledger, _ = busy_center
+    path = ledger.location.sqlite_path
+    with sqlite3.connect(str(path)) as con:
+        last = con.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
+        bad = last // 4 if half == "first" else last - last // 4
+        con.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (b"{not json", bad))
+    projection = QuarterProjection(ledger, parallel_at=1)
+    with pytest.raises(LedgerUnreadable) as refused:
+        projection.rebuild()
+    assert refused.value.position == bad
+    assert QuarterProjection(ledger).load().position == 0
+
+
+def test_a_gap_in_the_notification_ids_keeps_positions_ordinal(busy_center: tuple[Ledger, Center]) -> None:
+    ledger, _ = busy_center
+    with sqlite3.connect(str(ledger.location.sqlite_path)) as con:
+        last = con.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
+        # a finding (and its follow-up) gone from the first half: the child's positions must count rows, not ids
+        gone = con.execute(
+            "SELECT originator_id FROM stored_events WHERE originator_id IN "
+            "(SELECT originator_id FROM stored_events WHERE topic LIKE '%FindingRecorded' AND rowid > 20) "
+            "GROUP BY originator_id HAVING max(rowid) < ? LIMIT 1", (last // 2,)).fetchone()[0]
+        con.execute("DELETE FROM stored_events WHERE originator_id = ?", (gone,))
+    projection = QuarterProjection(ledger, parallel_at=1)
+    same_state(ledger, projection, projection.rebuild())
+
+
+def test_a_rebuild_gives_the_same_results_on_every_backend(center: Center) -> None:
+    """On PostgreSQL the fold stays in one process (see README); on SQLite it forks; both equal a replay."""
+    center.windows("W1", "W2")
+    for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
+        center.staff(p, w)
+    ops = [(op, n) for n in range(12) for op in ("find", "claim", "complaint", "move", "retract", "verify",
+                                                  "settle")]
+    run_ops(center, ops, lambda: None)
+    projection = QuarterProjection(center.ledger, parallel_at=1)
+    state = projection.rebuild()
+    same_state(center.ledger, projection, state)
+    assert set(projection.quarters()) == set(QUARTERS)
