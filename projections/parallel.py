@@ -195,14 +195,19 @@ def _child(projection: QuarterProjection, out: int, path: str, table: str, after
     """Fold rows split < id <= end in this forked child; send registry events and counts; exit."""
     answer: dict[str, Any]
     try:
-        from ledger.app import open_ledger
+        from ledger.reader import open_reader
         from projections.materialised import QuarterProjection
 
         con = sqlite3.connect(path, isolation_level=None)
         # Positions are ordinals. Counting the first part's rows would cost ~0.1 s; SQLite ids have no gaps
         # unless rows were deleted outside kaoping, and the parent, having counted them, checks.
         first = start + split - after
-        ledger = open_ledger(projection.ledger.location.url)
+        # the light reader when the file allows it (no eventsourcing application to set up in the child)
+        ledger: ReadableLedger | None = open_reader(projection.ledger.location.url)
+        if ledger is None:
+            from ledger.app import open_ledger
+
+            ledger = open_ledger(projection.ledger.location.url)
         mine = QuarterProjection(ledger, index_limit=projection.index_limit)
         registry: list[tuple[int, str, dict[str, Any]]] = []
         handlers = dict(TOPIC_HANDLERS)
