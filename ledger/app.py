@@ -40,7 +40,7 @@ from ledger.errors import (
 )
 from ledger.sheet import SheetRow
 from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
-from ledger.store import Location, decode_raw, iter_notifications, parse_url, refuse_foreign_sqlite
+from ledger.store import Location, decode_raw, iter_notifications, paged, parse_url, refuse_foreign_sqlite
 from ledger.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.transcoder import OrjsonTranscoder, plain_fields
 
@@ -153,20 +153,12 @@ class Ledger(Application[UUID]):
 
     def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[tuple[int, Any, int, str, bytes]]]:
         """`rows` a page at a time (non-empty lists of at most `batch` rows): for folds that loop tightly."""
-        select = getattr(self.recorder, "select_rows", None)
-        start = after_id
-        while True:
-            if select is not None:
-                page = select(start, batch)
-            else:
-                page = [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
-                        for n in self.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)]
-            if not page:
-                return
-            yield page
-            start = page[-1][0]
-            if len(page) < batch:
-                return
+        return paged(getattr(self.recorder, "select_rows", None) or self._notification_page, after_id, batch)
+
+    def _notification_page(self, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+        """A page of rows through eventsourcing's notifications (a recorder without `select_rows`)."""
+        return [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                for n in self.recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False)]
 
     def center(self) -> ev.CenterInitialised:
         """The center's initialisation event, or a refusal when `init` has not been run."""

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from ledger.errors import LedgerUnreadable, not_initialised
-from ledger.store import EVENTS_TABLE, Location, Row, decode_raw, lock_timeout_seconds, parse_url, select_rows
+from ledger.store import (
+    EVENTS_TABLE, Location, Row, decode_raw, lock_timeout_seconds, paged, parse_url, select_rows,
+)
 
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
@@ -118,15 +120,7 @@ class LedgerReader:
 
     def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
         """The rows of `Ledger.pages`: (notification id, originator hex, version, topic, state), ledger order."""
-        start = after_id
-        while True:
-            page = select_rows(self._conn.cursor(), start, batch)
-            if not page:
-                return
-            yield page
-            start = page[-1][0]
-            if len(page) < batch:
-                return
+        return paged(lambda start, limit: select_rows(self._conn.cursor(), start, limit), after_id, batch)
 
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""

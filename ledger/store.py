@@ -158,6 +158,19 @@ def select_rows(cursor: Any, after_id: int, limit: int, table: str = EVENTS_TABL
     return cursor.fetchall()  # type: ignore[no-any-return]
 
 
+def paged(fetch: Callable[[int, int], list[Row]], after_id: int, batch: int) -> Iterator[list[Row]]:
+    """Non-empty pages of at most `batch` rows after a notification id, by `fetch(after_id, limit)`."""
+    start = after_id
+    while True:
+        page = fetch(start, batch)
+        if not page:
+            return
+        yield page
+        start = page[-1][0]
+        if len(page) < batch:
+            return
+
+
 def __getattr__(name: str) -> Any:
     """`FastSQLiteApplicationRecorder` moved to ledger/sqlite_recorder.py (it imports eventsourcing): found here too."""
     if name == "FastSQLiteApplicationRecorder":

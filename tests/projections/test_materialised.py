@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,22 @@ OPS = st.lists(
     ),
     max_size=30,
 )
+
+
+@contextmanager
+def small_center() -> Iterator[Center]:
+    """A fresh SQLite center for property tests: windows W1, W2; P1 and P2 at W1, P3 at W2."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
+        try:
+            ledger.init("中心")
+            c = Center(ledger, Path(tmp))
+            c.windows("W1", "W2")
+            for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
+                c.staff(p, w)
+            yield c
+        finally:
+            ledger.close()
 
 
 def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> None:
@@ -83,29 +101,21 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
 @given(OPS, st.integers(1, 4), st.data())
 def test_the_caught_up_projection_equals_a_full_replay(ops: list[tuple[str, int]], flush: int,
                                                         data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
-        try:
-            ledger.init("中心")
-            c = Center(ledger, Path(tmp))
-            c.windows("W1", "W2")
-            for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
-                c.staff(p, w)
-            # a tiny flush interval and fact index force the storage and ledger-lookup paths
-            factory = lambda: QuarterProjection(ledger, index_limit=2)  # noqa: E731
-            run_ops(c, ops, factory)
-            caught_up = factory()
-            state = caught_up.catch_up(spill_at=flush)
-            full = replay(ledger)
-            assert state.position == full.position
-            assert all_results(ledger, state, projection=caught_up) == all_results(ledger, full)
-            as_of = data.draw(st.integers(1, full.position))
-            assert all_results(ledger, state, as_of, caught_up) == all_results(ledger, replay(ledger, upto=as_of))
-            again = QuarterProjection(ledger)
-            rebuilt = again.rebuild()
-            assert all_results(ledger, rebuilt, projection=again) == all_results(ledger, full)
-        finally:
-            ledger.close()
+    with small_center() as c:
+        ledger = c.ledger
+        # a tiny flush interval and fact index force the storage and ledger-lookup paths
+        factory = lambda: QuarterProjection(ledger, index_limit=2)  # noqa: E731
+        run_ops(c, ops, factory)
+        caught_up = factory()
+        state = caught_up.catch_up(spill_at=flush)
+        full = replay(ledger)
+        assert state.position == full.position
+        assert all_results(ledger, state, projection=caught_up) == all_results(ledger, full)
+        as_of = data.draw(st.integers(1, full.position))
+        assert all_results(ledger, state, as_of, caught_up) == all_results(ledger, replay(ledger, upto=as_of))
+        again = QuarterProjection(ledger)
+        rebuilt = again.rebuild()
+        assert all_results(ledger, rebuilt, projection=again) == all_results(ledger, full)
 
 
 def test_a_query_catches_up_only_from_the_tracked_position(center: Center) -> None:

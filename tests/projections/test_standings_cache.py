@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.app import open_ledger
 from projections import materialised
 from projections.materialised import QuarterProjection, replay, split_by_window
 from projections.scoring import derive, report_rows
 from projections.standings_cache import PREFIX
 from projections.views import Views
 from tests.projections.conftest import Center
-from tests.projections.test_materialised import OPS, QUARTERS, run_ops
+from tests.projections.test_materialised import OPS, QUARTERS, run_ops, small_center
 
 
 def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
@@ -38,25 +35,16 @@ def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:
 @given(OPS, st.booleans())
 def test_a_report_from_cached_standings_equals_one_derived_from_a_full_replay(ops: list[tuple[str, int]],
                                                                               split: bool) -> None:
-    with tempfile.TemporaryDirectory() as tmp, \
-            mock.patch.object(materialised, "PARTITION_AT", 0 if split else 2_000):
-        ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
-        try:
-            ledger.init("中心")
-            c = Center(ledger, Path(tmp))
-            c.windows("W1", "W2")
-            for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
-                c.staff(p, w)
+    with mock.patch.object(materialised, "PARTITION_AT", 0 if split else 2_000), small_center() as c:
+        ledger = c.ledger
 
-            def report_both() -> QuarterProjection:
-                for q in QUARTERS:
-                    assert cached_report(ledger, q) == full_report(ledger, q)
-                return QuarterProjection(ledger)
+        def report_both() -> QuarterProjection:
+            for q in QUARTERS:
+                assert cached_report(ledger, q) == full_report(ledger, q)
+            return QuarterProjection(ledger)
 
-            run_ops(c, ops, report_both)
-            report_both()
-        finally:
-            ledger.close()
+        run_ops(c, ops, report_both)
+        report_both()
 
 
 def test_a_report_after_one_more_finding_derives_only_that_window_and_person_again(center: Center) -> None:
