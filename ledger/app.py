@@ -176,16 +176,9 @@ class Ledger(Application[UUID]):
             self._catalogue = rules.adopted(center.rules, center.rules_sha256)
         return self._catalogue
 
-    def fact_date(self, fact_id: str) -> str | None:
-        """The ISO date of a fact stream's first event (None for an unknown stream or a dateless event)."""
-        try:
-            stored = self.recorder.select_events(UUID(fact_id), lte=1, limit=1)
-        except ValueError:
-            return None
-        if not stored:
-            return None
-        day = getattr(self.mapper.to_domain_event(stored[0]), "date", None)
-        return None if day is None else day.isoformat()  # type: ignore[no-any-return]
+    def max_notification_id(self) -> int:
+        """The highest notification id stored now (0 for an empty ledger)."""
+        return self.recorder.max_notification_id() or 0
 
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""

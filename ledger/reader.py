@@ -32,7 +32,7 @@ MIGRATION_ROW = "__migration__"
 
 
 class ReadableLedger(Protocol):
-    """What the projections need of a ledger: its place, rules, stored rows in ledger order, and fact dates.
+    """What the projections need of a ledger: its place, rules, stored rows in ledger order, and facts' first events.
 
     Both the full `ledger.app.Ledger` and `LedgerReader` provide it.
     """
@@ -46,8 +46,8 @@ class ReadableLedger(Protocol):
     def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
         """Stored rows after a notification id, a non-empty page of at most `batch` rows at a time."""
 
-    def fact_date(self, fact_id: str) -> str | None:
-        """The ISO date of a fact stream's first event (None for an unknown stream or a dateless event)."""
+    def max_notification_id(self) -> int:
+        """The highest notification id stored now (0 for an empty ledger)."""
 
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
@@ -98,7 +98,7 @@ def open_reader(url: str | None) -> LedgerReader | None:
 
 
 class LedgerReader:
-    """Reads a SQLite ledger through the stdlib `sqlite3`: stored rows, fact dates, the center's catalogue."""
+    """Reads a SQLite ledger through the stdlib `sqlite3`: stored rows, facts' first events, the center's catalogue."""
 
     def __init__(self, location: Location, connection: sqlite3.Connection) -> None:
         self.location = location
@@ -131,9 +131,10 @@ class LedgerReader:
         ).fetchone()
         return None if row is None else decode_raw(row[0])
 
-    def fact_date(self, fact_id: str) -> str | None:
-        """The ISO date of a fact stream's first event, read from its stored state."""
-        return date_of(self.fact_fields(fact_id))
+    def max_notification_id(self) -> int:
+        """The highest rowid stored now (0 for an empty ledger)."""
+        last: int | None = self._conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0]
+        return last or 0
 
     def _center(self) -> dict[str, object]:
         """The stored state of the center's initialisation, or the refusal `Ledger.center()` gives."""

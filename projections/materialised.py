@@ -10,12 +10,11 @@ bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`proje
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
-from ledger.errors import LedgerUnreadable
-from ledger.store import decode_raw
+from ledger.reader import date_of
 from projections.quarter import (
     F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold, quarter_of_iso,
 )
@@ -55,7 +54,7 @@ class QuarterProjection:
 
     def _fact_quarter(self, fact_id: str) -> str | None:  # fact_id: 32 hex digits
         """The quarter of a fact not in the recent index: the date of its first event in the ledger."""
-        day = self.ledger.fact_date(fact_id)
+        day = date_of(self.ledger.fact_fields(fact_id))
         return quarter_of_iso(day) if day is not None else None
 
     def load(self) -> State:
@@ -233,10 +232,6 @@ class QuarterProjection:
         if mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT:  # time to split it (this once, load it all)
             return self.quarter(quarter) or QuarterState(quarter)
         return merged
-
-    def fact_event(self, fact_id: str) -> dict[str, Any] | None:
-        """The stored fields of a fact's first event (its date, window, person…), None when there is none."""
-        return self.ledger.fact_fields(fact_id)
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""

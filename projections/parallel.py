@@ -110,12 +110,7 @@ def sqlite_pages(con: sqlite3.Connection, table: str, after_id: int, upto_id: in
 
 def last_id(projection: QuarterProjection) -> int:
     """The highest notification id stored now (SQLite: the rowid)."""
-    path = projection.ledger.location.sqlite_path
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return con.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0] or 0
-    finally:
-        con.close()
+    return projection.ledger.max_notification_id()
 
 
 def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_id: int | None = None) -> int:

@@ -91,8 +91,8 @@ class StandingsCache:
                 if topic in NEW_FACTS:
                     fact: dict[str, Any] | None = decode_raw(state)
                 elif topic in FOLLOW_UPS:
-                    fact = self.projection.fact_event(originator_id if type(originator_id) is str
-                                                      else originator_id.hex)
+                    fact = self.projection.ledger.fact_fields(originator_id if type(originator_id) is str
+                                                              else originator_id.hex)
                 else:
                     continue
                 if fact is None or "date" not in fact:
