@@ -74,9 +74,6 @@ class QuarterProjection:
         st.notification_id = meta["notification_id"]
         return st
 
-    def _chunk_key(self, quarter: str, st: State) -> str:
-        return f"{QUARTER_PREFIX}{quarter}:{st.notification_id:012d}"
-
     def _spill(self, st: State, at_least: int) -> None:
         """Write out quarters whose unsaved part has grown large, so a long catch-up keeps memory bounded.
 
@@ -92,7 +89,7 @@ class QuarterProjection:
         big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
         if not big:
             return
-        blobs = {self._chunk_key(k, st): orjson.dumps(q.to_json()) for k, q in big.items()}
+        blobs = {chunk_key(k, st.notification_id): orjson.dumps(q.to_json()) for k, q in big.items()}
         for k in big:
             del st.quarters[k]
         # Written by a second thread while the fold goes on (the database releases the GIL), one batch at a time.
@@ -127,7 +124,7 @@ class QuarterProjection:
         nid = st.notification_id if chunk_id is None else chunk_id
         for quarter, part in sorted(st.quarters.items()):
             if not part.empty:
-                blobs[f"{QUARTER_PREFIX}{quarter}:{nid:012d}"] = orjson.dumps(part.to_json())
+                blobs[chunk_key(quarter, nid)] = orjson.dumps(part.to_json())
         if st.registry_touched:
             blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
         blobs[META] = orjson.dumps(
@@ -194,15 +191,8 @@ class QuarterProjection:
         if quarter in self._full:
             return self._full[quarter]
         items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
-        merged: QuarterState | None = None
-        mixed = mixed_entries = 0
-        for key, blob in items:
-            part = QuarterState.from_json(orjson.loads(blob))
-            if key.count(":") == 2:  # a catch-up's chunk (every window), not one window's part
-                mixed += 1
-                mixed_entries += part.size
-            merged = part if merged is None else merged.merge(part)
-        if merged is not None and mixed and (mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT):
+        merged, split_due = _merge_chunks(items)
+        if merged is not None and split_due:
             nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
             parts = {_part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
             self.storage.replace([k for k, _ in items], parts)
@@ -214,28 +204,41 @@ class QuarterProjection:
         recorded there), the quarter's own steps, and every chunk not yet split by window."""
         if quarter in self._full:
             return self._full[quarter] or QuarterState(quarter)
-        prefix = f"{QUARTER_PREFIX}{quarter}:"
-        merged = QuarterState(quarter)
-        mixed = mixed_entries = 0
-        for key in self.storage.keys(prefix):
+        items = []
+        for key in self.storage.keys(f"{QUARTER_PREFIX}{quarter}:"):
             fields = key.split(":", 4)
             if len(fields) == 5 and fields[4] not in windows:
                 continue
             blob = self.storage.load(key)
-            if blob is None:
-                continue
-            part = QuarterState.from_json(orjson.loads(blob))
-            if len(fields) == 3:
-                mixed += 1
-                mixed_entries += part.size
-            merged.merge(part)
-        if mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT:  # time to split it (this once, load it all)
+            if blob is not None:
+                items.append((key, blob))
+        merged, split_due = _merge_chunks(items)
+        if split_due:  # time to split it (this once, load it all)
             return self.quarter(quarter) or QuarterState(quarter)
-        return merged
+        return merged or QuarterState(quarter)
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""
         return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
+
+
+def chunk_key(quarter: str, notification_id: int) -> str:
+    """The key of a catch-up's chunk of a quarter: what the fold added up to a notification id."""
+    return f"{QUARTER_PREFIX}{quarter}:{notification_id:012d}"
+
+
+def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
+    """Stored chunks merged in key order (first entry wins), and whether the quarter is due to be split by
+    window: its catch-up chunks (every window, not one window's part) pile up in number or size."""
+    merged: QuarterState | None = None
+    mixed = mixed_entries = 0
+    for key, blob in items:
+        part = QuarterState.from_json(orjson.loads(blob))
+        if key.count(":") == 2:
+            mixed += 1
+            mixed_entries += part.size
+        merged = part if merged is None else merged.merge(part)
+    return merged, mixed > 0 and (mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT)
 
 
 def _part_key(quarter: str, nid: str, window: str) -> str:

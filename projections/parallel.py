@@ -191,7 +191,7 @@ def _child(projection: QuarterProjection, out: int, path: str, table: str, after
     answer: dict[str, Any]
     try:
         from ledger.reader import open_reader
-        from projections.materialised import QuarterProjection
+        from projections.materialised import QuarterProjection, chunk_key
 
         con = sqlite3.connect(path, isolation_level=None)
         # Positions are ordinals. Counting the first part's rows would cost ~0.1 s; SQLite ids have no gaps
@@ -212,7 +212,7 @@ def _child(projection: QuarterProjection, out: int, path: str, table: str, after
         rows = fold_pages(st, sqlite_pages(con, table, split, end, min(WINDOW, spill_at)), handlers,
                           lambda s: mine._spill(s, spill_at))
         mine._stop_writer()
-        blobs = {mine._chunk_key(q, st): orjson.dumps(part.to_json())
+        blobs = {chunk_key(q, st.notification_id): orjson.dumps(part.to_json())
                  for q, part in sorted(st.quarters.items()) if not part.empty}
         if blobs:
             mine.storage.put(blobs)
