@@ -162,7 +162,7 @@ def fold_in_two(projection: QuarterProjection, st: State, spill_at: int, split_i
         # the wrong position. Drop what it wrote and fold its part here.
         from projections.materialised import QUARTER_PREFIX
 
-        stale = [k for k in projection.storage.keys(QUARTER_PREFIX) if int(k.rsplit(":", 1)[1]) > split]
+        stale = [k for k in projection.storage.keys(QUARTER_PREFIX) if int(k.split(":")[2]) > split]
         projection.storage.replace(stale, {})
         con = sqlite3.connect(path, isolation_level=None)
         pages = sqlite_pages(con, table, split, end, min(WINDOW, spill_at))
