@@ -690,8 +690,7 @@ def amendments_of(q: QuarterState, as_of: int | None, published_at: int) -> tupl
 
 
 def quarter_standings(
-    q: QuarterState | None, registry: RegistryState, cat: Catalogue, quarter: str, position: int,
-    windows: dict[str, Standing], staff: dict[str, Standing],
+    q: QuarterState | None, quarter: str, position: int, windows: dict[str, Standing], staff: dict[str, Standing],
 ) -> Standings:
     """Current standings with the quarter's status, shortlist, decision and publication beside them."""
     q = q or QuarterState(quarter)
@@ -722,7 +721,6 @@ def rows_of(cat: Catalogue, s: Standings) -> dict[str, Any]:
             for p in people
         ],
     }
-
 
 
 def report_rows(res: QuarterResult) -> dict[str, Any]:

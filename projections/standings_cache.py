@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from ledger.catalogue import Catalogue
+from ledger.reader import date_of
 from ledger.store import decode_raw
 from projections.materialised import QuarterProjection
 from projections.quarter import FOLD_VERSION, REGISTRY_TOPICS, State, quarter_of_iso
@@ -72,7 +73,7 @@ class StandingsCache:
             fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
             ws.update(fresh_w)
             ss.update(fresh_s)
-        out = quarter_standings(q, st.registry, self.catalogue, quarter, st.position, ws, ss)
+        out = quarter_standings(q, quarter, st.position, ws, ss)
         self._store(out, st)
         return out
 
@@ -80,36 +81,31 @@ class StandingsCache:
         """Windows and people whose standing the events since `after_id` may change; None: derive all."""
         windows: set[str] = set()
         people: set[str] = set()
-        seen = 0
-        for page in self.projection.ledger.pages(after_id, MAX_DELTA + 1):
-            for nid, originator_id, _, topic, state in page:
-                if nid > st.notification_id:
-                    return windows, people
-                seen += 1
-                if seen > MAX_DELTA or topic in REGISTRY_TOPICS:
-                    return None
-                if topic in NEW_FACTS:
-                    fact: dict[str, Any] | None = decode_raw(state)
-                elif topic in FOLLOW_UPS:
-                    fact = self.projection.ledger.fact_fields(originator_id if type(originator_id) is str
-                                                              else originator_id.hex)
-                else:
-                    continue
-                if fact is None or "date" not in fact:
-                    continue
-                day = fact["date"]
-                if quarter_of_iso(day["_data_"] if type(day) is dict else day) == quarter:
-                    windows.add(fact["window"])
-                    if fact.get("staff") is not None:
-                        people.add(fact["staff"])
-            if len(page) <= MAX_DELTA:
+        # one page of at most MAX_DELTA + 1 rows: more than MAX_DELTA events to sort means deriving all anyway
+        rows = next(iter(self.projection.ledger.pages(after_id, MAX_DELTA + 1)), [])
+        for seen, (nid, originator_id, _, topic, state) in enumerate(rows, 1):
+            if nid > st.notification_id:
                 break
+            if seen > MAX_DELTA or topic in REGISTRY_TOPICS:
+                return None
+            if topic in NEW_FACTS:
+                fact: dict[str, Any] | None = decode_raw(state)
+            elif topic in FOLLOW_UPS:
+                fact = self.projection.ledger.fact_fields(originator_id if type(originator_id) is str
+                                                          else originator_id.hex)
+            else:
+                continue
+            day = date_of(fact)
+            if fact is not None and day is not None and quarter_of_iso(day) == quarter:
+                windows.add(fact["window"])
+                if fact.get("staff") is not None:
+                    people.add(fact["staff"])
         return windows, people
 
     def _derive_all(self, quarter: str, st: State, store: bool = True) -> Standings:
         q = self.projection.quarter(quarter)
         ws, ss = standings_of(q, st.registry, self.catalogue, quarter, detail=False)
-        out = quarter_standings(q, st.registry, self.catalogue, quarter, st.position, ws, ss)
+        out = quarter_standings(q, quarter, st.position, ws, ss)
         if store:
             self._store(out, st)
         return out
