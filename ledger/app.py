@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import getpass
 import os
 import sqlite3
@@ -38,6 +37,7 @@ from ledger.errors import (
     NotFound,
     not_initialised,
 )
+from ledger.gcpause import collector_paused
 from ledger.sheet import SheetRow
 from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
 from ledger.store import Location, decode_raw, iter_notifications, paged, parse_url, refuse_foreign_sqlite
@@ -457,7 +457,7 @@ class Ledger(Application[UUID]):
     ) -> ImportResult:
         """Record a sheet's findings all or none; rows already imported are skipped, not repeated."""
         self.center()
-        with _collector_paused():
+        with collector_paused():
             return self._import_rows(rows, progress)
 
     def _import_rows(self, rows: Sequence[SheetRow], progress: Callable[[int], None] | None) -> ImportResult:
@@ -720,19 +720,6 @@ class Ledger(Application[UUID]):
             return stream
 
         return self._retrying(attempt)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk import: its passes over 100,000 fresh rows
-    and events cost more than the import itself, and nothing made here forms a cycle."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _RowChecker:

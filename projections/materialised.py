@@ -9,11 +9,11 @@ bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`proje
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING
 
 import orjson
 
+from ledger.gcpause import collector_paused
 from ledger.reader import date_of
 from projections.quarter import (
     F_W, FOLD_VERSION, TOPIC_HANDLERS, QuarterState, RegistryState, State, fold, quarter_of_iso,
@@ -141,14 +141,11 @@ class QuarterProjection:
     def catch_up(self, spill_at: int = 20_000) -> State:
         """Fold every event recorded since the tracked position and store what it added."""
         # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._catch_up(spill_at)
-        finally:
-            self._stop_writer()
-            if enabled:
-                gc.enable()
+        with collector_paused():
+            try:
+                return self._catch_up(spill_at)
+            finally:
+                self._stop_writer()
 
     def _catch_up(self, spill_at: int) -> State:
         check = max(1, min(20_000, spill_at))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
+from ledger.gcpause import collector_paused
 from projections import publication
 from projections.explain import disqualification_doc, explain_staff, explain_window
 from projections.materialised import QuarterProjection
@@ -21,19 +19,6 @@ from projections.standings_cache import StandingsCache
 
 if TYPE_CHECKING:
     from ledger.reader import ReadableLedger
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading and deriving a quarter makes many cycle-free containers: the cyclic collector would only
-    re-scan the loaded state, again and again (a third of a report's time on a large quarter)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Views:
@@ -68,7 +53,7 @@ class Views:
     def quarter_state(self, quarter: str) -> QuarterState | None:
         """The stored facts of one quarter."""
         self.state  # noqa: B018 - catch up first
-        with _gc_paused():
+        with collector_paused():
             return self.projection.quarter(quarter)
 
     def result(self, quarter: str, as_of: int | None = None, detail: bool = True) -> QuarterResult:
@@ -76,7 +61,7 @@ class Views:
         as_of = self.check_as_of(as_of)
         st = self.state
         q = self.quarter_state(quarter)
-        with _gc_paused():
+        with collector_paused():
             return derive(q, st.registry, self.catalogue, quarter, as_of, position=st.position, detail=detail)
 
     # --- quarter life ---------------------------------------------------------------------------
@@ -104,7 +89,7 @@ class Views:
         `--as-of` derives the quarter as it stood then.
         """
         as_of = self.check_as_of(as_of)
-        with _gc_paused():
+        with collector_paused():
             cache = StandingsCache(self.projection, self.catalogue)
             if as_of is None:
                 s = cache.standings(quarter, self.state)
