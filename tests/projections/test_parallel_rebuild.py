@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,23 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.app import Ledger, open_ledger
+from ledger.app import Ledger
 from ledger.errors import LedgerUnreadable
 from projections import materialised, parallel
 from projections.materialised import QuarterProjection, replay
 from projections.quarter import QuarterState
 from tests.projections.conftest import Center
-from tests.projections.test_materialised import OPS, QUARTERS, all_results, run_ops
-
-
-def sqlite_center(tmp: str) -> tuple[Ledger, Center]:
-    ledger = open_ledger(f"sqlite:///{Path(tmp) / 'k.db'}", "测试", create=True)
-    ledger.init("中心")
-    c = Center(ledger, Path(tmp))
-    c.windows("W1", "W2")
-    for p, w in (("P1", "W1"), ("P2", "W1"), ("P3", "W2")):
-        c.staff(p, w)
-    return ledger, c
+from tests.projections.test_materialised import OPS, QUARTERS, all_results, run_ops, small_center
 
 
 def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> None:
@@ -45,41 +33,34 @@ def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> Non
 @pytest.fixture
 def busy_center() -> Iterator[tuple[Ledger, Center]]:
     """A SQLite ledger with facts, follow-ups and moves in both quarters (fixed, not random)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger, c = sqlite_center(tmp)
+    with small_center() as c:
         ops = [(op, n) for n in range(40) for op in ("find", "claim", "complaint", "move", "find", "retract",
                                                       "verify", "settle")]
         run_ops(c, ops, lambda: None)
-        try:
-            yield ledger, c
-        finally:
-            ledger.close()
+        yield c.ledger, c
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(OPS, st.integers(1, 6), st.integers(1, 40), st.data())
 def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split(
         ops: list[tuple[str, int]], spill_at: int, parallel_at: int, data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger, c = sqlite_center(tmp)
-        try:
-            # catch-ups between commands go through two processes too once their backlog reaches parallel_at
-            factory = lambda: QuarterProjection(ledger, index_limit=2, parallel_at=parallel_at)  # noqa: E731
-            run_ops(c, ops, factory)
-            caught_up = factory()
-            same_state(ledger, caught_up, caught_up.catch_up(spill_at=spill_at))
-            last = parallel.last_id(caught_up)
-            # anywhere: before the registry, between a fact and its follow-up, after a move…
-            split = data.draw(st.integers(0, last))
-            again = QuarterProjection(ledger, index_limit=2, parallel_at=1)
-            again.storage.clear()
-            state = again.load()
-            chunk_id = parallel.fold_in_two(again, state, spill_at, split_id=split)
-            assert again._flush(state, chunk_id)
-            same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
-            assert state.position == replay(ledger).position
-        finally:
-            ledger.close()
+    with small_center() as c:
+        ledger = c.ledger
+        # catch-ups between commands go through two processes too once their backlog reaches parallel_at
+        factory = lambda: QuarterProjection(ledger, index_limit=2, parallel_at=parallel_at)  # noqa: E731
+        run_ops(c, ops, factory)
+        caught_up = factory()
+        same_state(ledger, caught_up, caught_up.catch_up(spill_at=spill_at))
+        last = parallel.last_id(caught_up)
+        # anywhere: before the registry, between a fact and its follow-up, after a move…
+        split = data.draw(st.integers(0, last))
+        again = QuarterProjection(ledger, index_limit=2, parallel_at=1)
+        again.storage.clear()
+        state = again.load()
+        chunk_id = parallel.fold_in_two(again, state, spill_at, split_id=split)
+        assert again._flush(state, chunk_id)
+        same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
+        assert state.position == replay(ledger).position
 
 
 def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledger, Center],
