@@ -1,7 +1,7 @@
 """Generate a large, realistic kaoping ledger fast, so the benches (rebuild, verify, report) have a real load.
 
 How it is fast, and what it promises:
-- The events are the real event classes of `ledger/events.py`, encoded by the ledger's own mapper
+- The events are the real event classes of `ledger/events/`, encoded by the ledger's own mapper
   (OrjsonTranscoder, same topics) and inserted by its own recorder via `ledger.events.put()` (what
   `Application.save()` does, minus its per-object protocol checks) — in batches of thousands of events per
   transaction and WITHOUT the per-command validation reads of `ledger/app.py`. The generator
@@ -36,14 +36,16 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from cli import demo_data
-from ledger import events as ev
+from cli.sample import data as demo_data
 from ledger import catalogue as rules
-from ledger import evidence, ids
+from ledger import events as ev
+from ledger import ids
 from ledger.app import Ledger, open_ledger
 from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue
 from ledger.errors import NotAllowed
+from ledger.integrity import keys
+from ledger.storage import evidence
 
 FIRST_QUARTER = (2008, 3)
 EVENTS_PER_QUARTER = 25_000
@@ -412,10 +414,9 @@ def _init(ledger: Ledger, key: Path | None) -> int:
     ]
     staged = None
     if key is not None:
-        from ledger import integrity  # only here: cryptography is not needed otherwise
 
-        staged = integrity.stage_key(key)
-        recorded = integrity.key_event("督查科 姚建华", staged.signer)
+        staged = keys.stage_key(key)
+        recorded = keys.key_event("督查科 姚建华", staged.signer)
         events.append(type(recorded)(**{**recorded.__dict__, "timestamp": at + timedelta(seconds=1)}))
     ledger.events.put(events)
     if staged is not None:

@@ -16,8 +16,8 @@ import gc
 import io
 import random
 import resource
-import statistics
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledger.app import open_ledger  # noqa: E402
 from ledger.catalogue import load  # noqa: E402
-from ledger.sheet import HEADER, parse_findings_csv  # noqa: E402
+from ledger.sheets.findings import HEADER, parse_findings_csv  # noqa: E402
 
 QUARTER = (date(2008, 7, 1), date(2008, 9, 30))
 NOTES = ["", "", "", "未佩牌", "迟到五分钟", "串岗聊天", "桌面杂乱", "电话私聊影响办件", "未一次性告知", "态度生硬"]

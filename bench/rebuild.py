@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +30,7 @@ what, path = sys.argv[1], sys.argv[2]
 import sqlite3, orjson
 if what != "raw":  # imported before the clock starts: the figures compare work, not start-up
     from ledger.app import open_ledger
-    from projections.materialised import QuarterProjection
+    from projections.engine.materialised import QuarterProjection
 t = time.perf_counter()
 c = time.process_time()
 if what == "raw":

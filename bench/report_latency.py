@@ -2,7 +2,7 @@
 
 Prints, from one run on one machine (best and median of --rounds):
 - `python -c pass`: the interpreter alone, the floor of any command's start-up;
-- `python -c "import cli.main, cli.questions"`: start-up plus the imports the report command needs;
+- `python -c "import cli.main, cli.commands.questions"`: start-up plus the imports the report command needs;
 - `kaoping report QUARTER --json` as a subprocess, each time right after one more finding was recorded
   (aim < 150 ms: the materialised projection folds only the new event, it never replays the log);
 - the same in-process: catch-up, then the report document (cached standings: only the subjects the new
@@ -72,7 +72,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["KAOPING_DB"] = args.db
     bare = [sys.executable, "-c", "pass"]
-    imports = [sys.executable, "-c", "import cli.main, cli.questions"]
+    imports = [sys.executable, "-c", "import cli.main, cli.commands.questions"]
     # What the installed `kaoping` script runs, taken from this checkout (cwd = ROOT comes first on sys.path).
     report = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())", "report", quarter, "--json"]
     for cmd in (bare, imports, report):
@@ -103,7 +103,7 @@ def main() -> None:
 
     print(f"report {quarter} after one more event; load average {os.getloadavg()[0]:.2f} (2-core shared machine)")
     print(figures("python -c pass (interpreter start-up)", bare_s))
-    print(figures("python -c 'import cli.main, cli.questions'", import_s))
+    print(figures("python -c 'import cli.main, cli.commands.questions'", import_s))
     print(figures(f"kaoping report {quarter} --json (subprocess)", report_s))
     print(figures("in-process: catch-up + report", total))
     for name, secs in parts.items():

@@ -24,10 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ledger import integrity, leaves  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
-from ledger.note import read_key_file  # noqa: E402
-from ledger.store import parse_url  # noqa: E402
+from ledger.integrity import (
+    leaves,  # noqa: E402
+    signing,
+    verification,
+)
+from ledger.integrity.note import read_key_file  # noqa: E402
+from ledger.storage.location import parse_url  # noqa: E402
 
 
 def files(db: Path) -> list[Path]:
@@ -88,7 +92,7 @@ def main() -> None:
     app = open_ledger(f"sqlite:///{db}", "基准")
     key = db.with_suffix(".key")
     t = time.perf_counter()
-    integrity.make_checkpoint(app, key)
+    signing.make_checkpoint(app, key)
     print(f"checkpoint (verify + sign + record): {time.perf_counter() - t:.2f} s")
     trusted = read_key_file(key).verifier
     base_s, verify_s, base_cpu, verify_cpu = [], [], [], []
@@ -98,7 +102,7 @@ def main() -> None:
         base_cpu.append(cpu() - c)
         base_s.append(s)
         c, t = cpu(), time.perf_counter()
-        report = integrity.check(app, trusted=trusted, key_source="key-file")
+        report = verification.check(app, trusted=trusted, key_source="key-file")
         verify_s.append(time.perf_counter() - t)
         verify_cpu.append(cpu() - c)
         assert report.ok, report.broken

@@ -15,7 +15,7 @@ from ledger.errors import InvalidInput, KaopingError
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
-    from ledger.reader import ReadableLedger
+    from ledger.storage.reader import ReadableLedger
 
 
 class Refusal(click.ClickException):
@@ -112,7 +112,7 @@ class KaopingGroup(click.Group):
         except KaopingError as exc:
             raise Refusal(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            # raw sqlite3 errors come from the light read path (ledger.reader): a lock held too long reads as
+            # raw sqlite3 errors come from the light read path (ledger.storage.reader): a lock held too long reads as
             # through eventsourcing, anything else as before
             raise _database_refusal(exc, isinstance(exc, sqlite3.OperationalError)) from None
         except Exception as exc:
@@ -155,11 +155,11 @@ class Session:
 
     def reading(self) -> ReadableLedger:
         """The ledger for a question (report, explain, audit, year), opened once per command: a SQLite file
-        that already has kaoping's tables is read through the stdlib (`ledger.reader`, no eventsourcing
+        that already has kaoping's tables is read through the stdlib (`ledger.storage.reader`, no eventsourcing
         import); anything else — PostgreSQL, a missing or foreign file — opens the full ledger, which refuses
         or creates what is missing as every other command does."""
         if self._reader is None:
-            from ledger.reader import open_reader
+            from ledger.storage.reader import open_reader
 
             self._reader = open_reader(self.db) or self.ledger()
         return self._reader
@@ -227,7 +227,7 @@ def _load(group: click.Group, module_name: str) -> None:
     """Import one command module and attach its commands (once)."""
     from importlib import import_module
 
-    import_module(f"cli.{module_name}").register(group)
+    import_module(f"cli.commands.{module_name}").register(group)
 
 
 def _register() -> None:

@@ -14,20 +14,21 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.utils import get_topic
 from eventsourcing.persistence import (
     IntegrityError,
     Notification,
-    StoredEvent,
     OperationalError,
     PersistenceError,
+    StoredEvent,
     Transcoder,
 )
+from eventsourcing.utils import get_topic
 
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import evidence, ids
+from ledger import ids
 from ledger.calendar import parse_date
+from ledger.commands.streams import StaffState, StatusState, fold_staff, fold_status
 from ledger.errors import (
     Conflict,
     InvalidInput,
@@ -37,12 +38,13 @@ from ledger.errors import (
     NotFound,
     not_initialised,
 )
-from ledger.gcpause import collector_paused
-from ledger.sheet import SheetRow
-from ledger.sqlite_recorder import FastSQLiteApplicationRecorder
-from ledger.store import Location, decode_raw, iter_notifications, paged, parse_url, refuse_foreign_sqlite
-from ledger.streams import StaffState, StatusState, fold_staff, fold_status
-from ledger.transcoder import OrjsonTranscoder, plain_fields
+from ledger.runtime.gcpause import collector_paused
+from ledger.sheets.findings import SheetRow
+from ledger.storage import evidence
+from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
+from ledger.storage.rows import decode_raw, iter_notifications, paged
+from ledger.storage.sqlite_recorder import FastSQLiteApplicationRecorder
+from ledger.storage.transcoder import OrjsonTranscoder, plain_fields
 
 T = TypeVar("T")
 RETRIES = 8
@@ -299,7 +301,7 @@ class Ledger(Application[UUID]):
     def init(self, center: str, rules_id: str = rules.DEFAULT_RULES, *, also: Sequence[ev.Fact] = ()) -> UUID:
         """Set up the center and adopt a rules catalogue; refuses a second init.
 
-        `also`: events saved atomically with the initialisation (the signing key, see ledger.integrity).
+        `also`: events saved atomically with the initialisation (the signing key, see ledger/integrity/keys.py).
         """
         cat = rules.load(rules_id)
         name = (center or "").strip()

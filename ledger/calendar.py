@@ -49,3 +49,16 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
 def quarter_label(quarter: str) -> str:
     """Chinese label of a quarter, e.g. 2008年第2季度."""
     return f"{quarter[:4]}年第{quarter[-1]}季度"
+
+
+def iso_day(value: object) -> str:
+    """ISO text of a day however a stored or decoded event holds it: a `date`, ISO text, or the transcoder's
+    tagged form `{"_type_": "date_iso", "_data_": "2008-05-10"}` (what a raw-decoded row still holds)."""
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[return-value]
+    if t is dict:
+        return value["_data_"]  # type: ignore[index, no-any-return]
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not a day: {value!r}")

@@ -9,6 +9,10 @@ from uuid import UUID, SafeUUID, uuid4, uuid5
 NAMESPACE = UUID("6b1f0d3e-5c2a-4e57-9a0e-7a3f4c2d8e11")
 
 
+INTEGRITY_STREAM = uuid5(NAMESPACE, "integrity")
+"""The stream of the signing key and the checkpoints."""
+
+
 def center_id() -> UUID:
     """The one center stream of a ledger."""
     return uuid5(NAMESPACE, "center")

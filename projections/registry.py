@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger import events as ev
-from ledger.streams import window_on
+from ledger.commands.streams import window_on
 
 REGISTRY_EVENTS: tuple[type[ev.Fact], ...] = (
     ev.CenterInitialised,

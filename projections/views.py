@@ -7,18 +7,19 @@ from typing import TYPE_CHECKING, Any
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
-from ledger.gcpause import collector_paused
-from projections import publication
-from projections.explain import disqualification_doc, explain_staff, explain_window
-from projections.materialised import QuarterProjection
-from projections.quarter import (
-    F_A, F_D, F_DQ, F_ITEM, F_NOTE, F_P, F_S, F_SRC, F_W, QuarterState, State, state_id,
-)
-from projections.scoring import QuarterResult, amendments_of, derive, report_rows, rows_of, select_shortlist
-from projections.standings_cache import StandingsCache
+from ledger.runtime.gcpause import collector_paused
+from projections.engine.materialised import QuarterProjection
+from projections.engine.standings_cache import StandingsCache
+from projections.fold.state import F_A, F_D, F_DQ, F_ITEM, F_NOTE, F_P, F_S, F_SRC, F_W, QuarterState, State, state_id
+from projections.scoring import publication
+from projections.scoring.derive import amendments_of, derive
+from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
+from projections.scoring.results import QuarterResult
+from projections.scoring.rows import report_rows, rows_of
+from projections.scoring.stars import select_shortlist
 
 if TYPE_CHECKING:
-    from ledger.reader import ReadableLedger
+    from ledger.storage.reader import ReadableLedger
 
 
 class Views:

@@ -10,11 +10,12 @@ import pytest
 
 from bench.generate import CHINA, generate
 from ledger import events as ev
-from ledger import evidence
 from ledger.app import open_ledger
 from ledger.calendar import quarter_of
 from ledger.errors import NotAllowed
+from ledger.storage import evidence
 from projections import registry
+
 
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

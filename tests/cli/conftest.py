@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ledger.app import open_ledger
-from ledger.sheet import parse_findings_csv
+from ledger.sheets.findings import parse_findings_csv
 
 
 @pytest.fixture

@@ -190,7 +190,7 @@ def test_the_demo_takes_db_after_the_command_name_too(tmp_path: Path) -> None:
 
 def test_a_demo_that_fails_halfway_leaves_no_new_database_file_behind(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from cli import demo
+    from cli.commands import demo
     from ledger.errors import InvalidInput
 
     real = demo.run_scenario

@@ -18,7 +18,7 @@ def test_the_lazy_command_table_names_exactly_what_each_module_registers() -> No
     found: dict[str, str] = {}
     for module_name in set(COMMAND_MODULES.values()):
         group = click.Group()
-        import_module(f"cli.{module_name}").register(group)
+        import_module(f"cli.commands.{module_name}").register(group)
         found.update({name: module_name for name in group.commands})
     assert found == COMMAND_MODULES
 
@@ -35,7 +35,7 @@ def test_running_report_imports_neither_cryptography_nor_the_demo_nor_migration(
         f"r = CliRunner().invoke(cli, ['--db', 'sqlite:///{tmp_path / 'k.db'}', 'report', '2008Q3']);"
         "assert r.exit_code == 0, r.output;"
         "print(sorted({m.split('.')[0] if m.startswith('cryptography') else m for m in sys.modules"
-        " if m.startswith(('cryptography', 'cli.demo', 'cli.integrity', 'ledger.migrate', 'hypothesis',"
+        " if m.startswith(('cryptography', 'cli.commands.demo', 'cli.commands.integrity', 'ledger.backup', 'hypothesis',"
         " 'multiprocessing', 'eventsourcing.postgres'))}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

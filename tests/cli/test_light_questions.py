@@ -1,4 +1,4 @@
-"""Questions on a SQLite ledger are answered through the stdlib reader (ledger/reader.py): the same answers,
+"""Questions on a SQLite ledger are answered through the stdlib reader (ledger/storage/reader.py): the same answers,
 the same stored projection, the same refusals as through the full eventsourcing ledger, without importing it."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from ledger import quarter as lq
 from ledger.app import Ledger, open_ledger
-from ledger.reader import LedgerReader, open_reader
-from projections import publication
-from projections.materialised import QuarterProjection
+from ledger.commands import quarter as lq
+from ledger.storage.reader import LedgerReader, open_reader
+from projections.engine.materialised import QuarterProjection
+from projections.scoring import publication
 from projections.views import Views
 from tests.conftest import Kaoping, kaoping_script
 
@@ -202,7 +202,8 @@ def test_a_save_that_loses_the_race_to_another_process_is_rolled_back_and_says_s
 def _report_imports(db: Path, *args: str) -> tuple[str, list[str]]:
     code = (
         "import sys\nfrom cli.main import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(sorted({m.split('.')[0] if m.startswith('eventsourcing') else m for m in sys.modules"
+        "print(sorted({m.split('.')[0] if m.startswith('eventsourcing') else 'ledger.events' if"
+        " m.startswith('ledger.events') else m for m in sys.modules"
         " if m.startswith(('eventsourcing', 'ledger.events', 'ledger.app'))}), file=sys.stderr)"
     )
     p = subprocess.run([sys.executable, "-c", code, "--db", f"sqlite:///{db}", *args],
@@ -240,7 +241,7 @@ def _both_ways(kp: Kaoping, monkeypatch: pytest.MonkeyPatch, *args: str) -> tupl
     """The same command through the reader (when it can) and with the reader turned off."""
     light = kp(*args)
     with monkeypatch.context() as m:
-        m.setattr("ledger.reader.open_reader", lambda url: None)
+        m.setattr("ledger.storage.reader.open_reader", lambda url: None)
         heavy = kp(*args)
     return light, heavy
 
@@ -307,7 +308,7 @@ def test_a_ledger_locked_longer_than_the_timeout_is_refused_by_the_reader_as_by_
         light = subprocess.run([kaoping_script(), "--db", f"sqlite:///{db}", "report", "2008Q3"],
                                capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
         heavy = subprocess.run(
-            [sys.executable, "-c", "import sys, ledger.reader as r; r.open_reader = lambda url: None\n"
+            [sys.executable, "-c", "import sys, ledger.storage.reader as r; r.open_reader = lambda url: None\n"
              "from cli.main import main; main()", "--db", f"sqlite:///{db}", "report", "2008Q3"],
             capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     finally:
@@ -333,5 +334,5 @@ def test_a_ledger_whose_center_is_missing_or_unreadable_is_refused_by_the_reader
     heavy = Kaoping(asked.db, tmp_path)
     assert light.exit_code == 2 and light.stderr == "错误：账本尚未初始化，请先运行 kaoping init\n"
     with pytest.MonkeyPatch.context() as m:
-        m.setattr("ledger.reader.open_reader", lambda url: None)
+        m.setattr("ledger.storage.reader.open_reader", lambda url: None)
         assert heavy("report", "2008Q3").stderr == light.stderr

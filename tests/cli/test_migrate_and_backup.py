@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from ledger.app import open_ledger
-from ledger.migrate import rows
+from ledger.backup.migrate import rows
 from tests.conftest import Kaoping, kaoping_script
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger import evidence
 from ledger import events as ev
 from ledger.app import Ledger
 from ledger.errors import InvalidInput, NotAllowed
+from ledger.storage import evidence
 
 
 @pytest.fixture

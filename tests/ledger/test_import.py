@@ -7,7 +7,7 @@ import pytest
 from ledger import events as ev
 from ledger.app import Ledger
 from ledger.errors import InvalidInput
-from ledger.sheet import parse_findings_csv
+from ledger.sheets.findings import parse_findings_csv
 
 HEADER = "date,window,staff,item,source,dq,note\n"
 ROWS = [

@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from ledger.checkpoint import Checkpoint, open_checkpoint, parse_body
 from ledger.errors import InvalidInput
-from ledger.note import NoteError, SignerKey, VerifierKey, key_id, open_note, read_key_file, sign_note, write_key_file
+from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_body
+from ledger.integrity.note import (
+    NoteError,
+    SignerKey,
+    VerifierKey,
+    key_id,
+    open_note,
+    read_key_file,
+    sign_note,
+    write_key_file,
+)
 
 # golang.org/x/mod/sumdb/note (note.go doc example and note_test.go): a published key pair and signature.
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"

@@ -10,9 +10,8 @@ from uuid import uuid4
 import pytest
 
 from ledger import ids
-from ledger.app import open_ledger
 from ledger.errors import Conflict, KaopingError
-from ledger.store import parse_url
+from ledger.storage.location import parse_url
 from tests.conftest import Kaoping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +21,7 @@ def test_a_sqlite_ledger_never_imports_psycopg(tmp_path: Path) -> None:
     code = (
         "import sys; from cli.main import cli; from ledger.app import open_ledger;"
         f"a = open_ledger('sqlite:///{tmp_path / 'k.db'}', 'x', create=True); a.init('中心'); a.close();"
-        "print(sorted(m for m in sys.modules if m.startswith(('psycopg', 'eventsourcing.postgres', 'ledger.pgstore'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('psycopg', 'eventsourcing.postgres', 'ledger.storage.postgres_recorder'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
@@ -31,7 +30,7 @@ def test_a_sqlite_ledger_never_imports_psycopg(tmp_path: Path) -> None:
 def test_a_postgresql_url_selects_kaopings_recorder_and_keeps_the_password_out_of_messages() -> None:
     loc = parse_url("postgresql://clerk:s%40cret@db.example:6543/kaoping")
     assert loc.backend == "postgres"
-    assert loc.env["APPLICATION_RECORDER_TOPIC"] == "ledger.pgstore:FastPostgresApplicationRecorder"
+    assert loc.env["APPLICATION_RECORDER_TOPIC"] == "ledger.storage.postgres_recorder:FastPostgresApplicationRecorder"
     assert (loc.env["POSTGRES_USER"], loc.env["POSTGRES_PASSWORD"]) == ("clerk", "s@cret")
     assert (loc.env["POSTGRES_HOST"], loc.env["POSTGRES_PORT"], loc.env["POSTGRES_DBNAME"]) == (
         "db.example", "6543", "kaoping")

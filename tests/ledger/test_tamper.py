@@ -21,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import integrity
+from ledger import topics
 from ledger.app import Ledger, open_ledger
-from ledger.checkpoint import Checkpoint
-from ledger.integrity import Report
-from ledger.note import SignerKey, read_key_file, sign_note
+from ledger.integrity import keys, signing, verification
+from ledger.integrity.checkpoint import Checkpoint
+from ledger.integrity.note import SignerKey, read_key_file, sign_note
+from ledger.integrity.verification import Report
 from tests.conftest import _postgres_url
 
 # Examples per test and backend: each PostgreSQL example copies a database, so keep this modest.
@@ -76,22 +77,22 @@ def _lose_ids(app: Ledger) -> None:
 def _build_base(backend: str, folder: Path) -> Base:
     url = f"sqlite:///{folder / 'kaoping.db'}" if backend == "sqlite" else _postgres_url(folder.name)
     app = open_ledger(url, "督查科", create=True)
-    staged = integrity.stage_key(folder / "kaoping.key")
-    app.init("长兴县行政服务中心", also=[integrity.key_event(app.actor, staged.signer)])
+    staged = keys.stage_key(folder / "kaoping.key")
+    app.init("长兴县行政服务中心", also=[keys.key_event(app.actor, staged.signer)])
     staged.commit()
     for w in range(3):
         app.add_window(f"W{w}", f"窗口{w}")
         app.add_staff(f"P{w}", f"人员{w}", f"W{w}", "2024-01-01")
     _lose_ids(app)
     _record_some(app, 8, "a")
-    integrity.make_checkpoint(app, folder / "kaoping.key")
+    signing.make_checkpoint(app, folder / "kaoping.key")
     _lose_ids(app)
     _record_some(app, 9, "b")
-    integrity.make_checkpoint(app, folder / "kaoping.key")
+    signing.make_checkpoint(app, folder / "kaoping.key")
     _lose_ids(app)
     _record_some(app, 6, "c")
-    external = integrity.make_checkpoint(app, folder / "kaoping.key")
-    report = integrity.check(app)
+    external = signing.make_checkpoint(app, folder / "kaoping.key")
+    report = verification.check(app)
     table = app.recorder.events_table_name
     app.close()
     assert report.ok
@@ -133,7 +134,7 @@ def _verify(url: str, folder: Path, external: str | None) -> Report:
     app = open_ledger(url, "审计")
     try:
         trusted = read_key_file(folder / "kaoping.key").verifier
-        return integrity.check(app, trusted=trusted, key_source="key-file", external_note=external)
+        return verification.check(app, trusted=trusted, key_source="key-file", external_note=external)
     finally:
         app.close()
 
@@ -334,7 +335,7 @@ def test_changing_a_topic_is_caught_at_its_position(base: Base, data: st.DataObj
     try:
         position = data.draw(covered_positions(base))
         topic = r.row(position)[2]
-        other = data.draw(st.sampled_from(sorted(integrity.KNOWN_TOPICS - {topic}) + ["ledger.events:Forged"]))
+        other = data.draw(st.sampled_from(sorted(topics.KNOWN_TOPICS - {topic}) + ["ledger.events:Forged"]))
         r.set(position, "topic", other)
         assert broken_at(r.verify()) == position
     finally:
@@ -513,7 +514,7 @@ def test_a_state_stored_as_text_instead_of_bytes_is_caught(sqlite_rows: SqliteRo
 def test_the_two_process_scan_of_a_large_ledger_finds_exactly_what_one_process_finds(
     sqlite_base: Base, data: st.DataObject
 ) -> None:
-    from ledger import leaves
+    from ledger.integrity import leaves
 
     base = sqlite_base
     r = SqliteRows(base)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import events as ev
-from ledger.transcoder import OrjsonTranscoder
+from ledger.storage.transcoder import OrjsonTranscoder
 
 T = OrjsonTranscoder()
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ledger import quarter as lq
 from ledger.app import Ledger
-from projections.scoring import QuarterResult
+from ledger.commands import quarter as lq
+from projections.scoring.results import QuarterResult
 from projections.views import Views
 
 

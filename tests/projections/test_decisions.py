@@ -7,9 +7,9 @@ import hashlib
 import orjson
 import pytest
 
-from ledger import quarter as lq
+from ledger.commands import quarter as lq
 from ledger.errors import NotAllowed
-from projections import publication
+from projections.scoring import publication
 from tests.projections.conftest import Center
 
 

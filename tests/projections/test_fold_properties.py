@@ -11,11 +11,12 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger import catalogue
+from ledger import catalogue, ids
 from ledger import events as ev
-from ledger import ids
-from projections.quarter import QuarterState, RegistryState, State, fold
-from projections.scoring import derive, report_rows
+from projections.fold.handlers import fold
+from projections.fold.state import QuarterState, RegistryState, State
+from projections.scoring.derive import derive
+from projections.scoring.rows import report_rows
 
 CAT = catalogue.load()
 QUARTERS = ("2008Q2", "2008Q3")

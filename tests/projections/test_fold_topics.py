@@ -7,12 +7,12 @@ import inspect
 from eventsourcing.utils import get_topic
 
 from ledger import events as ev
-from projections.quarter import NOT_FOLDED, TOPIC_HANDLERS, handlers_by_class
+from projections.fold.handlers import NOT_FOLDED, TOPIC_HANDLERS, handlers_by_class
 
 
 def _event_topics() -> set[str]:
     return {get_topic(cls) for _, cls in inspect.getmembers(ev, inspect.isclass)
-            if issubclass(cls, ev.Fact) and cls is not ev.Fact and cls.__module__ == ev.__name__}
+            if issubclass(cls, ev.Fact) and cls is not ev.Fact and cls.__module__.startswith(ev.__name__ + ".")}
 
 
 def test_every_handled_topic_names_an_event_class_in_ledger_events() -> None:

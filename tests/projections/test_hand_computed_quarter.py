@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import pytest
 
-from projections.scoring import QuarterResult
+from projections.scoring.results import QuarterResult
 from tests.projections.conftest import Center
 
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from ledger.app import Ledger, open_ledger
 from ledger.errors import KaopingError
-from projections.materialised import QuarterProjection, replay
-from projections.scoring import derive
-from projections.store import storage_for
+from projections.engine.materialised import QuarterProjection, replay
+from projections.engine.storage import storage_for
+from projections.scoring.derive import derive
 from tests.projections.conftest import Center
 
 QUARTERS = ("2008Q2", "2008Q3")

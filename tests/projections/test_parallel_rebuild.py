@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from ledger.app import Ledger
 from ledger.errors import LedgerUnreadable
-from projections import materialised, parallel
-from projections.materialised import QuarterProjection, replay
-from projections.quarter import QuarterState
+from projections.engine import materialised, parallel
+from projections.engine.materialised import QuarterProjection, replay
+from projections.fold.state import QuarterState
 from tests.projections.conftest import Center
 from tests.projections.test_materialised import OPS, QUARTERS, all_results, run_ops, small_center
 
@@ -73,7 +73,7 @@ def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledge
         splits.append(fold_in_two(*args, **kwargs))
         return splits[-1]
 
-    monkeypatch.setattr("projections.materialised.fold_in_two", spy)
+    monkeypatch.setattr("projections.engine.materialised.fold_in_two", spy)
     projection = QuarterProjection(ledger, parallel_at=100)
     state = projection.rebuild()
     assert splits and 0 < splits[0] < state.notification_id
@@ -88,7 +88,7 @@ def test_a_short_catch_up_stays_in_one_process(busy_center: tuple[Ledger, Center
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise AssertionError("forked for a short catch-up")
 
-    monkeypatch.setattr("projections.materialised.fold_in_two", refuse)
+    monkeypatch.setattr("projections.engine.materialised.fold_in_two", refuse)
     c.find("W1.1", window="W1")
     projection = QuarterProjection(ledger, parallel_at=100)
     same_state(ledger, projection, projection.catch_up())

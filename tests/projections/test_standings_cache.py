@@ -8,10 +8,11 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projections import materialised
-from projections.materialised import QuarterProjection, replay, split_by_window
-from projections.scoring import derive, report_rows
-from projections.standings_cache import PREFIX
+from projections.engine import materialised
+from projections.engine.materialised import QuarterProjection, replay, split_by_window
+from projections.engine.standings_cache import PREFIX
+from projections.scoring.derive import derive
+from projections.scoring.rows import report_rows
 from projections.views import Views
 from tests.projections.conftest import Center
 from tests.projections.test_materialised import OPS, QUARTERS, run_ops, small_center
@@ -54,8 +55,8 @@ def test_a_report_after_one_more_finding_derives_only_that_window_and_person_aga
     center.find("S1.1", staff="P2")
     first = center.views().report("2008Q2")
     center.find("S1.1", staff="P1")
-    with mock.patch("projections.standings_cache.standings_of", wraps=__import__(
-            "projections.scoring", fromlist=["standings_of"]).standings_of) as spy:
+    with mock.patch("projections.engine.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring.standings", fromlist=["standings_of"]).standings_of) as spy:
         again = center.views().report("2008Q2")
     assert spy.call_count == 1
     assert spy.call_args.kwargs["only"] == ({"W1"}, {"P1"})
@@ -119,9 +120,9 @@ def test_the_decision_still_shows_after_the_quarter_is_split_and_one_more_findin
 
 
 def test_the_published_rows_are_kept_and_a_later_amendment_still_shows_as_a_difference(center: Center) -> None:
-    from ledger import quarter as lq
-    from projections import publication
-    from projections.standings_cache import PUBLISHED_PREFIX
+    from ledger.commands import quarter as lq
+    from projections.engine.standings_cache import PUBLISHED_PREFIX
+    from projections.scoring import publication
 
     center.windows("W1")
     center.staff("P1", "W1")

@@ -1,0 +1,169 @@
+"""Fact commands: findings (one by one or a sheet), retractions, bonus claims, complaints."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli.main import Session, pass_session
+from cli.render import emit_id, emit_json
+from ledger.sheets.findings import read_findings_csv
+
+JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+SUBJECT = [
+    click.option("--window", default=None, metavar="CODE", help="窗口代码"),
+    click.option("--staff", default=None, metavar="ID", help="人员编号"),
+]
+DATE = click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="发生日期")
+
+
+def subject(f):  # type: ignore[no-untyped-def]
+    """Add --window / --staff to a command."""
+    for opt in reversed(SUBJECT):
+        f = opt(f)
+    return f
+
+
+@click.command("record")
+@click.argument("item")
+@subject
+@DATE
+@click.option("--source", required=True, metavar="SOURCE", help="来源：weekly 值周 / duty 值班 / patrol 督查巡查")
+@click.option("--dq", default=None, metavar="KIND", help="取消资格：gaming corruption complaint discipline consultation")
+@click.option("--note", default="", help="说明")
+@click.option("--evidence", "evidence_file", default=None, metavar="FILE", help="证据文件")
+@JSON
+@pass_session
+def record_cmd(session: Session, item: str, window: str | None, staff: str | None, day: str,
+               source: str, dq: str | None, note: str, evidence_file: str | None, as_json: bool) -> None:
+    """录入一条检查记录：ITEM 为条目代码（窗口用 W 条目，人员用 S 条目）。"""
+    fid = session.ledger().record_finding(
+        item, window=window, staff=staff, day=day, source=source, dq=dq, note=note, evidence_file=evidence_file
+    )
+    emit_id(fid, as_json)
+
+
+@click.group("import")
+def import_group() -> None:
+    """批量导入。"""
+
+
+@import_group.command("findings")
+@click.argument("file", metavar="FILE.csv")
+@JSON
+@pass_session
+def import_findings(session: Session, file: str, as_json: bool) -> None:
+    """导入检查表（表头 date,window,staff,item,source,dq,note）：全部成功或全部不录入，重复导入不重复记录。"""
+    rows = read_findings_csv(file)
+    ledger = session.ledger()
+    show_bar = sys.stderr.isatty() and len(rows) >= 200 and not as_json
+    if show_bar:
+        with click.progressbar(length=len(rows), label="校验", file=sys.stderr) as bar:
+            result = ledger.import_findings(rows, progress=bar.update)
+    else:
+        result = ledger.import_findings(rows)
+    if as_json:
+        emit_json({"added": len(result.added), "skipped": result.skipped, "ids": [str(i) for i in result.added]})
+        return
+    click.echo(f"导入 {len(result.added)} 条，已存在跳过 {result.skipped} 条")
+
+
+@click.command("retract")
+@click.argument("fact_id", metavar="ID")
+@click.option("--reason", required=True, help="撤回理由")
+@JSON
+@pass_session
+def retract_cmd(session: Session, fact_id: str, reason: str, as_json: bool) -> None:
+    """撤回一条录错的检查记录（原记录保留，标记为已撤回）。"""
+    emit_id(session.ledger().retract(fact_id, reason), as_json)
+
+
+@click.group("bonus")
+def bonus_group() -> None:
+    """加分申报与核实。"""
+
+
+@bonus_group.command("claim")
+@click.argument("kind", metavar="KIND")
+@subject
+@DATE
+@click.option("--evidence", "evidence_file", required=True, metavar="FILE", help="证明材料（出版物、荣誉证书、文件等）")
+@click.option("--level", default=None, metavar="LEVEL", help="级别：center county city province national")
+@click.option("--place", default=None, type=int, metavar="N", help="竞赛名次 1-3")
+@click.option("--ref", default=None, metavar="TEXT", help="稿件或荣誉名称（同一稿件/荣誉只计一次）")
+@JSON
+@pass_session
+def bonus_claim(session: Session, kind: str, window: str | None, staff: str | None, day: str,
+                evidence_file: str, level: str | None, place: int | None, ref: str | None, as_json: bool) -> None:
+    """申报加分：KIND 为 article training competition measure honour suggestion。"""
+    cid = session.ledger().claim_bonus(
+        kind, window=window, staff=staff, day=day, evidence_file=evidence_file, level=level, place=place, ref=ref
+    )
+    emit_id(cid, as_json)
+
+
+@bonus_group.command("verify")
+@click.argument("claim_id", metavar="ID")
+@JSON
+@pass_session
+def bonus_verify(session: Session, claim_id: str, as_json: bool) -> None:
+    """核实加分申报（核对证明材料后）。"""
+    emit_id(session.ledger().verify_bonus(claim_id), as_json)
+
+
+@bonus_group.command("reject")
+@click.argument("claim_id", metavar="ID")
+@click.option("--reason", required=True, help="驳回理由")
+@JSON
+@pass_session
+def bonus_reject(session: Session, claim_id: str, reason: str, as_json: bool) -> None:
+    """驳回加分申报。"""
+    emit_id(session.ledger().reject_bonus(claim_id, reason), as_json)
+
+
+@click.group("complaint")
+def complaint_group() -> None:
+    """投诉与征求意见的登记与核实。"""
+
+
+@complaint_group.command("record")
+@subject
+@DATE
+@click.option("--channel", required=True, metavar="CHANNEL",
+              help="渠道：efficiency-office civilization-office hotline-12345 consultation")
+@click.option("--text", required=True, help="投诉内容")
+@JSON
+@pass_session
+def complaint_record(session: Session, window: str | None, staff: str | None, day: str, channel: str,
+                     text: str, as_json: bool) -> None:
+    """登记投诉（征求意见反馈用 --channel consultation）。"""
+    cid = session.ledger().record_complaint(window=window, staff=staff, day=day, channel=channel, text=text)
+    emit_id(cid, as_json)
+
+
+@complaint_group.command("verify")
+@click.argument("complaint_id", metavar="ID")
+@click.option("--item", required=True, metavar="ITEM", help="违反的条目代码")
+@click.option("--dq", default=None, metavar="KIND", help="取消资格类型")
+@JSON
+@pass_session
+def complaint_verify(session: Session, complaint_id: str, item: str, dq: str | None, as_json: bool) -> None:
+    """投诉经查实：指明违反的条目，必要时认定取消资格。"""
+    emit_id(session.ledger().verify_complaint(complaint_id, item, dq), as_json)
+
+
+@complaint_group.command("dismiss")
+@click.argument("complaint_id", metavar="ID")
+@click.option("--reason", required=True, help="不成立的理由")
+@JSON
+@pass_session
+def complaint_dismiss(session: Session, complaint_id: str, reason: str, as_json: bool) -> None:
+    """投诉不成立，予以驳回。"""
+    emit_id(session.ledger().dismiss_complaint(complaint_id, reason), as_json)
+
+
+def register(cli: click.Group) -> None:
+    """Attach the fact commands to the top-level group."""
+    for cmd in (record_cmd, import_group, retract_cmd, bonus_group, complaint_group):
+        cli.add_command(cmd)

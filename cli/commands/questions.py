@@ -1,0 +1,217 @@
+"""Question commands: report, explain, audit disqualifications, year, and rebuilding the projection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli.main import Session, pass_session
+from cli.render import emit_json, table
+from ledger.calendar import quarter_label
+from ledger.catalogue import Catalogue
+from ledger.commands import quarter as lq
+from ledger.quarter_status import STATUS_NAMES
+from projections.scoring.explain import render_explain
+from projections.views import Views
+
+JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+AS_OF = click.option("--as-of", "as_of", type=int, default=None, metavar="N",
+                     help="按账本位置 N 当时的状态回答（位置即事件序号，见 kaoping log）")
+
+FIELD_NAMES = {
+    "score": "得分", "bonus": "加分", "deductions": "扣分", "rank": "排名", "shortlisted": "入围",
+    "disqualified": "取消资格", "red_flag": "红旗窗口", "window": "窗口", "decided_stars": "党组决定",
+    "stars": "星级", "reward_yuan": "奖励（元）",
+}
+
+
+def _yes(v: bool) -> str:
+    return "是" if v else ""
+
+
+def _show(v: Any) -> str:
+    if v is True:
+        return "是"
+    if v is False:
+        return "否"
+    return "—" if v is None else str(v)
+
+
+def render_report(doc: dict[str, Any]) -> str:
+    """The report as CJK-aligned Chinese tables."""
+    q = doc["quarter"]
+    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}", "",
+           "红旗窗口考评"]
+    out.append(table(
+        ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"],
+        [[w["rank"], w["code"], w["name"], w["score"], w["bonus"], w["deductions"], _yes(w["shortlisted"]),
+          _yes(w["disqualified"]), "★" if w["red_flag"] else ""] for w in doc["windows"]],
+        align="><<>>><<<",
+    ))
+    out += ["", "服务明星考评"]
+    out.append(table(
+        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级", "奖励（元）"],
+        [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
+          _yes(p["shortlisted"]), _yes(p["disqualified"]),
+          "" if p["decided_stars"] is None else f"{p['decided_stars']}星", f"{p['stars']}星", p["reward_yuan"]]
+         for p in doc["staff"]],
+        align="><<<>>><<<<>",
+    ))
+    pub = doc.get("published")
+    if pub:
+        out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
+                    f"摘要 {pub['digest'][:16]}…{'，与账本重算一致' if pub['digest_matches'] else '，与账本重算不一致！'}）"]
+        if pub["differences"]:
+            out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
+            out.append(table(
+                ["对象", "名称", "项目", "公布时", "当前"],
+                [[d["subject"], d["name"], FIELD_NAMES.get(d["field"], d["field"]), _show(d["published"]),
+                  _show(d["current"])] for d in pub["differences"]],
+            ))
+        elif pub["amendments"]:
+            out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，结果未因此改变")
+        else:
+            out.append("当前结果与公布结果一致")
+    return "\n".join(out)
+
+
+@click.command("report")
+@click.argument("quarter")
+@AS_OF
+@JSON
+@pass_session
+def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool) -> None:
+    """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
+    ledger = session.reading()
+    quarter = lq.check_quarter(ledger, quarter)
+    views = Views(ledger)
+    doc = views.report(quarter, as_of)
+    if as_json:
+        emit_json(doc)
+        return
+    click.echo(render_report(doc))
+
+
+@click.command("explain")
+@click.option("--window", default=None, metavar="CODE", help="窗口代码")
+@click.option("--staff", default=None, metavar="ID", help="人员编号")
+@click.argument("quarter")
+@AS_OF
+@JSON
+@pass_session
+def explain_cmd(session: Session, window: str | None, staff: str | None, quarter: str, as_of: int | None,
+                as_json: bool) -> None:
+    """逐条说明一个窗口或一名人员在 QUARTER 的得分、加分、取消资格、入围、决定和星级从何而来。"""
+    ledger = session.reading()
+    quarter = lq.check_quarter(ledger, quarter)
+    views = Views(ledger)
+    doc = views.explain(quarter, window, staff, as_of)
+    if as_json:
+        emit_json(doc)
+        return
+    click.echo(render_explain(views.catalogue, doc))
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """审计查询。"""
+
+
+@audit_group.command("disqualifications")
+@click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
+@click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
+@JSON
+@pass_session
+def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool) -> None:
+    """全部取消评比资格的认定，及每一项背后的事件链（吃拿卡要审计）。"""
+    ledger = session.reading()
+    if year is not None:
+        lq.check_year(ledger, year)
+    views = Views(ledger)
+    items = views.disqualifications(year, kind)
+    if as_json:
+        emit_json({"disqualifications": items})
+        return
+    cat = ledger.catalogue
+    click.echo(render_disqualifications(items, cat))
+
+
+def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
+    names = {"FindingRecorded": "检查记录", "FindingRetracted": "撤回", "ComplaintReceived": "投诉登记",
+             "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立"}
+    labels = {"source": cat.sources, "channel": cat.channels}
+    detail = []
+    for key in ("date", "item", "window", "staff", "source", "channel", "dq", "text", "note", "reason"):
+        if e.get(key):
+            value = str(e[key])
+            if key == "dq":
+                value = f"认定取消资格：{cat.disqualification(value).name}"
+            detail.append(labels[key].get(value, value) if key in labels else value)
+    return f"      位置{e['position']} {names.get(e['type'], e['type'])} 操作人 {e['actor']} {' '.join(detail)}"
+
+
+def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str:
+    """The audit as Chinese text: each disqualification and the events behind it (sources and channels by name)."""
+    if not items:
+        return "没有取消评比资格的记录"
+    out = []
+    for d in items:
+        who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}（{d['kind']}），"
+                   f"取消{'、'.join(d['scope_names'])}评比资格")
+        for c in d["chain"]:
+            out.append(f"    依据 {c['id']}")
+            out.extend(_chain_line(e, cat) for e in c["events"])
+    return "\n".join(out)
+
+
+@click.command("year")
+@click.argument("year", type=int)
+@JSON
+@pass_session
+def year_cmd(session: Session, year: int, as_json: bool) -> None:
+    """年度汇总：各窗口获红旗窗口的季度，以及影响年度评比（年度红旗窗口、先进集体、先进个人）的取消资格。"""
+    ledger = session.reading()
+    lq.check_year(ledger, year)
+    views = Views(ledger)
+    doc = views.year(year)
+    if as_json:
+        emit_json(doc)
+        return
+    cat = ledger.catalogue
+    out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
+    out.append(table(["代码", "窗口", "红旗窗口季度"],
+                     [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]
+                      for w in doc["windows"]]))
+    out += ["", "影响年度评比的取消资格"]
+    if not doc["disqualifications"]:
+        out.append("无")
+    for d in doc["disqualifications"]:
+        who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
+                   f"（依据 {'、'.join(d['caused_by'])}）")
+        for c in d["chain"]:
+            out.extend(_chain_line(e, cat) for e in c["events"])
+    click.echo("\n".join(out))
+
+
+@click.command("rebuild")
+@JSON
+@pass_session
+def rebuild_cmd(session: Session, as_json: bool) -> None:
+    """丢弃并重建季度结果投影（从第一个事件重新计算）。"""
+    ledger = session.ledger()
+    ledger.center()
+    views = Views(ledger)
+    st = views.projection.rebuild()
+    if as_json:
+        emit_json({"position": st.position, "quarters": views.projection.quarters()})
+        return
+    click.echo(f"已重建季度结果投影：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
+
+
+def register(cli: click.Group) -> None:
+    """Attach the question commands to the top-level group."""
+    for cmd in (report_cmd, explain_cmd, audit_group, year_cmd, rebuild_cmd):
+        cli.add_command(cmd)

@@ -1,0 +1,51 @@
+"""Every fact the ledger can hold, as immutable past-tense events: the `ledger.events` topic namespace.
+
+Stored rows name their class as `ledger.events:ClassName` (ledger/topics.py), so every event class is
+importable from here, whichever module of this package defines it.
+"""
+
+from __future__ import annotations
+
+from ledger.events.base import Fact
+from ledger.events.facts import (
+    BonusClaimed,
+    BonusRejected,
+    BonusVerified,
+    ComplaintDismissed,
+    ComplaintReceived,
+    ComplaintVerified,
+    FindingRecorded,
+    FindingRetracted,
+)
+from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
+from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+
+EVENT_TYPES: tuple[type[Fact], ...] = (
+    CenterInitialised,
+    WindowRegistered,
+    StaffRegistered,
+    StaffMoved,
+    FindingRecorded,
+    FindingRetracted,
+    BonusClaimed,
+    BonusVerified,
+    BonusRejected,
+    ComplaintReceived,
+    ComplaintVerified,
+    ComplaintDismissed,
+    ShortlistFrozen,
+    DecisionRecorded,
+    QuarterPublished,
+    SigningKeyRecorded,
+    CheckpointRecorded,
+)
+
+__all__ = [
+    "Fact", "EVENT_TYPES",
+    "CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved",
+    "FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
+    "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
+    "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
+    "SigningKeyRecorded", "CheckpointRecorded",
+]

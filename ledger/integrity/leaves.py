@@ -1,0 +1,273 @@
+"""The ledger's Merkle leaves, computed from the raw stored rows (never from decoded events).
+
+Leaf data of one stored event, every field length-prefixed (4-byte big-endian) so none can bleed into
+the next: originator id (its 16 UUID bytes), version (8-byte big-endian), topic (UTF-8), state (the
+stored bytes). Leaf index = position − 1 in ledger order (notification ids can have gaps).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path
+from struct import Struct, pack
+from struct import error as StructError
+from typing import Any
+from uuid import UUID
+
+from ledger.integrity.merkle import MerkleTree, lower_levels
+
+# One raw row: (notification id, originator id as stored, version, topic, state).
+Row = tuple[Any, Any, Any, Any, Any]
+
+
+def leaf_data(originator: bytes, version: int, topic: str, state: bytes) -> bytes:
+    """The bytes a stored event contributes to its leaf."""
+    t = topic.encode("utf-8")
+    return b"".join(
+        (pack(">I", len(originator)), originator, pack(">IQ", 8, version),
+         pack(">I", len(t)), t, pack(">I", len(state)), state)
+    )
+
+
+def originator_bytes(value: Any) -> bytes:
+    """The 16 bytes of a stored originator id (a UUID, or SQLite's 32 hex digits); ValueError if neither."""
+    if isinstance(value, UUID):
+        return value.bytes
+    if isinstance(value, str) and len(value) == 32:
+        return bytes.fromhex(value)
+    if isinstance(value, str):
+        return UUID(value).bytes
+    raise ValueError(f"originator id of type {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class Flaw:
+    """Something wrong with one stored row, found while computing its leaf."""
+
+    position: int
+    kind: str
+    message: str
+    earliest: int | None = None  # when the change cannot be pinned down: the lowest position it may be at
+    exact: bool = True  # False: only a range is known, and `position` is its start
+
+
+SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
+
+
+@dataclass
+class Segment:
+    """One stretch of consecutive rows, hashed into leaves and checked on its own."""
+
+    start: int  # position of its first row
+    leaves: bytes
+    flaws: list[Flaw]
+    special: list[SpecialRow]  # rows on the integrity stream or with its topics
+    tracked: list[SpecialRow]  # rows of the stream asked for (receipts)
+    entering: dict[bytes, tuple[int, int]]  # streams whose first version here is not 1: (version, position)
+    last: dict[bytes, int] | None = None  # last version of every stream (kept only where it is merged)
+    levels: list[bytes] = field(default_factory=list)
+
+
+@dataclass
+class Scan:
+    """One pass over the ledger: the tree, flaws found in the rows, and the rows to look at closer."""
+
+    tree: MerkleTree
+    flaws: list[Flaw] = field(default_factory=list)
+    special: list[SpecialRow] = field(default_factory=list)
+    tracked: list[SpecialRow] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Number of stored events."""
+        return len(self.tree)
+
+
+_HEAD = Struct(">BI16sIQ").pack  # 0x00 leaf prefix, len 16, originator id, len 8, version
+_LEN = Struct(">I").pack
+
+
+def scan_rows(
+    batches: Iterable[Sequence[Row]],
+    known_topics: frozenset[str],
+    special_stream: bytes,
+    special_topics: frozenset[str],
+    track: bytes | None = None,
+    start: int = 1,
+    keep_last: bool = True,
+) -> Segment:
+    """Hash every row into a leaf; check each stream's versions run on by one and every topic is known.
+
+    `batches`: the rows in ledger order, a list at a time (as `fetchmany` gives them).
+    """
+    leaves = bytearray()
+    last: dict[bytes, int] = {}
+    entering: dict[bytes, tuple[int, int]] = {}
+    flaws: list[Flaw] = []
+    special: list[SpecialRow] = []
+    tracked: list[SpecialRow] = []
+    topic_parts: dict[str, bytes] = {}
+    join, fromhex, head, length, get = b"".join, bytes.fromhex, _HEAD, _LEN, last.get
+    position = start - 1
+    for batch in batches:
+        for _nid, oid, version, topic, state in batch:
+            position += 1
+            try:
+                tp = topic_parts.get(topic)
+                if tp is None:
+                    t = topic.encode("utf-8")
+                    tp = topic_parts[topic] = length(len(t)) + t
+                    if topic not in known_topics:
+                        flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
+                o = fromhex(oid) if type(oid) is str and len(oid) == 32 else originator_bytes(oid)
+                if len(o) == 16:
+                    leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
+                else:
+                    leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
+            except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
+                # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
+                flaws.append(Flaw(position, "format",
+                                  f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{type(exc).__name__}）"))
+                leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
+                continue
+            prev = get(o, 0)
+            last[o] = version
+            if version != prev + 1:
+                if prev == 0 and o not in entering:
+                    entering[o] = (version, position)
+                else:
+                    flaws.append(_version_flaw(o, version, position, prev + 1))
+            if o == special_stream or topic in special_topics:
+                special.append((position, o, version, topic, state))
+            if o == track:
+                tracked.append((position, o, version, topic, state))
+    return Segment(start, bytes(leaves), flaws, special, tracked, entering, last if keep_last else None)
+
+
+def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
+    what = "重复或倒退" if version < expected else "跳号"
+    return Flaw(position, "version", f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
+
+
+def _sqlite_rows(
+    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000
+) -> Iterator[list[Row]]:
+    """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cur = conn.execute(
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid", args
+        )
+        while rows := cur.fetchmany(batch):
+            yield rows
+    finally:
+        conn.close()
+
+
+def _scan_tail(
+    path: Path, table: str, from_rowid: int, start: int, known: frozenset[str], stream: bytes,
+    topics: frozenset[str], track: bytes | None, height: int,
+) -> Segment:
+    """The second half of a parallel scan, run in a worker process: leaves and lower tree levels."""
+    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ?", (from_rowid,)), known, stream, topics, track,
+                    start, keep_last=False)
+    seg.levels = lower_levels(seg.leaves, height)
+    return seg
+
+
+CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly
+PARALLEL_MIN = 100_000  # below this many events one process is fast enough
+
+
+def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
+    """Every stored row in ledger order, as stored, a batch at a time.
+
+    SQLite is read directly (every rowid, even ≤ 0); PostgreSQL through its recorder's `raw_rows`
+    (every notification id, gaps and all, nothing converted); other backends through `select_notifications`.
+    """
+    location = ledger.location
+    if location.backend == "sqlite" and location.sqlite_path is not None:
+        yield from _sqlite_rows(location.sqlite_path, ledger.recorder.events_table_name, batch=batch)
+        return
+    raw = getattr(ledger.recorder, "raw_rows", None)
+    if raw is not None:
+        yield from raw(batch)
+        return
+    start: int | None = None
+    while True:
+        page = ledger.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=start is None)
+        yield [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
+        if len(page) < batch:
+            return
+        start = page[-1].id
+
+
+def scan(
+    ledger: Any,
+    known_topics: frozenset[str],
+    special_stream: bytes,
+    special_topics: frozenset[str],
+    track: bytes | None = None,
+) -> Scan:
+    """Hash and check every stored row; a large SQLite ledger is split between two processes."""
+    args = (known_topics, special_stream, special_topics, track)
+    location = ledger.location
+    split = 0
+    if location.backend == "sqlite" and location.sqlite_path is not None:
+        table = ledger.recorder.events_table_name
+        with closing(sqlite3.connect(f"file:{location.sqlite_path}?mode=ro", uri=True)) as conn:
+            total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            if total >= PARALLEL_MIN:
+                chunk = 1 << CHUNK_HEIGHT
+                split = max(chunk, (total // 2 + chunk // 2) // chunk * chunk)
+                from_rowid = conn.execute(
+                    f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET ?", (split,)
+                ).fetchone()[0]
+    if split:
+        try:
+            two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
+        except (OSError, BrokenProcessPool):  # no second process here: one will do
+            two = None
+        if two is not None:
+            return two
+    seg = scan_rows(raw_rows(ledger), *args)
+    for o, (version, position) in seg.entering.items():
+        seg.flaws.append(_version_flaw(o, version, position, 1))
+    return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
+
+
+def _scan_two(path: Path, table: str, from_rowid: int, split: int, args: tuple[Any, ...]) -> Scan | None:
+    """Rows before `from_rowid` here, the rest in a worker; None if the rows moved meanwhile."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        tail_future = pool.submit(_scan_tail, path, table, from_rowid, split + 1, *args, CHUNK_HEIGHT)
+        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
+        head_levels = lower_levels(head.leaves, CHUNK_HEIGHT)
+        tail = tail_future.result()
+    if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
+        return None
+    flaws = head.flaws + tail.flaws
+    for o, (version, position) in head.entering.items():
+        flaws.append(_version_flaw(o, version, position, 1))
+    assert head.last is not None
+    for o, (version, position) in tail.entering.items():
+        expected = head.last.get(o, 0) + 1
+        if version != expected:
+            flaws.append(_version_flaw(o, version, position, expected))
+    levels = [a + b for a, b in zip(head_levels, tail.levels)]
+    tree = MerkleTree.from_levels(levels) if tail.leaves else MerkleTree(head.leaves)
+    return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)
+
+
+def _context() -> Any:
+    """Fork where the platform has it (no re-import), else spawn."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return multiprocessing.get_context("spawn")

@@ -1,0 +1,265 @@
+"""Verification: the whole ledger re-derived from its raw rows and held against every signed checkpoint."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from ledger.errors import InvalidInput, NotAllowed
+from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity.checkpoint import open_checkpoint
+from ledger.integrity.leaves import Flaw, Scan, scan
+from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
+from ledger.integrity.note import NoteError, VerifierKey
+from ledger.topics import CHECKPOINT_TOPIC, KEY_TOPIC, KNOWN_TOPICS
+
+DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    """A checkpoint found in the ledger: where it is stored, what it covers, what it says."""
+
+    position: int
+    size: int
+    root: bytes
+    note: str
+    timestamp: str
+
+
+@dataclass
+class Report:
+    """The outcome of a verification: the tree as it stands and the first broken position, if any."""
+
+    scan: Scan
+    key: VerifierKey | None
+    key_source: str
+    checkpoints: list[StoredCheckpoint] = field(default_factory=list)
+    flaws: list[Flaw] = field(default_factory=list)
+    external: dict[str, Any] | None = None
+    integrity_version: int = 0
+
+    @property
+    def tree(self) -> MerkleTree:
+        """The Merkle tree over every stored event."""
+        return self.scan.tree
+
+    @property
+    def size(self) -> int:
+        """Number of stored events."""
+        return self.scan.size
+
+    @property
+    def broken(self) -> Flaw | None:
+        """The first broken position, or None when intact.
+
+        A flaw pinned to a position wins over a range that starts earlier; the range's start is
+        then reported as `earliest`.
+        """
+        if not self.flaws:
+            return None
+        exact = [f for f in self.flaws if f.exact]
+        pick = min(exact or self.flaws, key=lambda f: f.position)
+        starts = [f.position if f.earliest is None else f.earliest for f in self.flaws if not f.exact]
+        earliest = min(starts + [pick.position if pick.earliest is None else pick.earliest])
+        return replace(pick, earliest=earliest if earliest < pick.position else pick.earliest)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is broken."""
+        return not self.flaws
+
+    @property
+    def newer_than_checkpoint(self) -> int:
+        """Events after the last stored checkpoint: not yet covered by any signature."""
+        return self.size - (self.checkpoints[-1].size if self.checkpoints else 0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as a JSON document."""
+        b = self.broken
+        return {
+            "ok": self.ok,
+            "size": self.size,
+            "root": base64.b64encode(self.tree.root()).decode(),
+            "key_id": self.key.key_id_hex if self.key else None,
+            "origin": self.key.name if self.key else None,
+            "key_source": self.key_source,
+            "checkpoints": [
+                {"position": c.position, "size": c.size, "root": base64.b64encode(c.root).decode(), "time": c.timestamp}
+                for c in self.checkpoints
+            ],
+            "newer_than_checkpoint": self.newer_than_checkpoint,
+            "external": self.external,
+            "broken": {"position": b.position, "kind": b.kind, "message": b.message,
+                       "earliest": b.position if b.earliest is None else b.earliest} if b else None,
+            "problems": [{"position": f.position, "kind": f.kind, "message": f.message}
+                         for f in sorted(self.flaws, key=lambda f: f.position)],
+        }
+
+
+def b64(data: bytes) -> str:
+    """Standard base64 text of bytes (how hashes and signatures are written in records and receipts)."""
+    return base64.b64encode(data).decode()
+
+
+def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
+    """The first DIGEST bytes of leaves lo..hi-1, concatenated (what a stored checkpoint keeps)."""
+    words = memoryview(tree.leaves_view()).cast("Q")  # 8-byte words, four to a leaf hash
+    return words[lo * 4 : hi * 4 : 4].tobytes()
+
+
+def _locate(
+    tree: MerkleTree, digests: bytes, good: int, upto: int, context: str, holes: Sequence[tuple[int, int]] = ()
+) -> Flaw:
+    """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
+    known = min(upto, len(digests) // DIGEST, len(tree))
+    now = leaf_digests(tree, good, known)
+    for i in range(good, known):
+        if any(lo <= i < hi for lo, hi in holes):
+            continue
+        if now[(i - good) * DIGEST : (i - good + 1) * DIGEST] != digests[i * DIGEST : (i + 1) * DIGEST]:
+            unknown = [lo for lo, hi in holes if good <= lo < i]
+            return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}",
+                        earliest=min(unknown) + 1 if unknown else None)
+    if known < upto and known < len(tree):
+        return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
+                    earliest=known + 1, exact=False)
+    start = min([lo for lo, _ in holes if good <= lo < upto] + [upto - 1]) if holes else good
+    return Flaw(start + 1, "content", f"位置 {start + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}",
+                earliest=start + 1, exact=False)
+
+
+def check(
+    ledger: Any,
+    *,
+    trusted: VerifierKey | None = None,
+    key_source: str = "ledger",
+    external_note: str | None = None,
+    track: UUID | None = None,
+) -> Report:
+    """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it."""
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, frozenset({KEY_TOPIC, CHECKPOINT_TOPIC}),
+             track.bytes if track else None)
+    report = Report(s, trusted, key_source, flaws=list(s.flaws))
+    report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
+    tree, flaws = s.tree, report.flaws
+    digests = bytearray()
+    holes: list[tuple[int, int]] = []  # leaf ranges whose digests were lost with a deleted checkpoint
+    good = 0  # leaves 1..good match a signed root
+    prev_size, prev_root = 0, EMPTY_ROOT
+    key: VerifierKey | None = None
+    for pos, o, version, topic, state in s.special:
+        if o != INTEGRITY_STREAM.bytes:
+            flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
+            continue
+        expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
+        if topic != expected:
+            flaws.append(Flaw(pos, "integrity", f"完整性事件流第 {version} 个事件的类型被改动：{topic}"))
+            continue
+        try:
+            data = orjson.loads(state)
+        except (orjson.JSONDecodeError, TypeError):
+            flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件无法解析"))
+            continue
+        if version == 1:
+            try:
+                key = VerifierKey.parse(data["verifier_key"])
+                if data["origin"] != key.name or data["key_id"] != key.key_id_hex:
+                    raise NoteError("origin or key id differs")
+            except (NoteError, KeyError, TypeError, AttributeError):
+                flaws.append(Flaw(pos, "key", "账本记录的签名公钥被改动（无法解析）"))
+                key = None
+                continue
+            if trusted is not None and key != trusted:
+                flaws.append(Flaw(pos, "key", f"账本记录的签名公钥（编号 {key.key_id_hex}）与受信任的公钥（编号 {trusted.key_id_hex}）不符"))
+            elif report.key is None:
+                report.key = key
+            continue
+        signing = trusted or key
+        if signing is None:
+            flaws.append(Flaw(pos, "checkpoint", "检查点之前没有可用的签名公钥"))
+            continue
+        try:
+            note = data["note"]
+            cp = open_checkpoint(note, signing)
+            size, root_text, digest_text = data["size"], data["root"], data["leaf_digests"]
+            kept = base64.b64decode(digest_text, validate=True)
+        except NoteError as exc:
+            flaws.append(Flaw(pos, "signature", f"位置 {pos} 的检查点签名不能验证：{exc}"))
+            continue
+        except (KeyError, TypeError, ValueError):
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录格式被改动"))
+            continue
+        if cp.size != size or cp.root_b64 != root_text:
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录与其签名正文不一致"))
+            continue
+        if not prev_size < size < pos:
+            # Events before it were deleted, or it was moved: flag it, and still compare the content.
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点大小 {size} 不合理（上一个检查点大小 {prev_size}）"))
+            if not prev_size < size <= tree.size:
+                continue
+        if len(kept) % DIGEST or len(kept) > DIGEST * size:
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录的叶子摘要数量不对"))
+            continue
+        covers = size - len(kept) // DIGEST  # the previous checkpoint's size when this one was signed
+        if covers != prev_size:
+            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点之前缺少检查点（它接在大小 {covers} 之后，"
+                                                 f"账本中上一个检查点大小为 {prev_size}）"))
+            if covers > prev_size:  # digests of (prev_size, covers] were in the missing checkpoint
+                holes.append((prev_size, covers))
+                digests += bytes(DIGEST * (covers - prev_size))
+            else:
+                kept = kept[DIGEST * (prev_size - covers):]
+                covers = prev_size
+        digests += kept
+        timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
+        report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
+        if tree.root(size) != cp.root:
+            flaws.append(_locate(tree, bytes(digests), good, size, f"与位置 {pos} 的检查点（大小 {size}）不符", holes))
+        else:
+            if prev_size and good == prev_size:
+                try:
+                    verify_consistency(prev_size, size, tree.consistency_proof(prev_size, size), prev_root, cp.root)
+                except ProofError as exc:  # pragma: no cover - both roots were recomputed from the same leaves
+                    flaws.append(Flaw(pos, "consistency", f"检查点之间不一致：{exc}"))
+            if leaf_digests(tree, covers, size) != kept:
+                flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
+            good = size  # a matching signed root proves every leaf up to its size
+        prev_size, prev_root = size, cp.root
+    if report.key is None and trusted is not None and key is not None and key == trusted:
+        report.key = trusted
+    if external_note is not None:
+        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good)
+    return report
+
+
+def _check_external(report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int) -> dict[str, Any]:
+    """Prove the ledger still extends a checkpoint kept outside the database."""
+    if key is None:
+        raise NotAllowed("账本中没有签名公钥，无法核对外部检查点（可用 --public-key 指定公钥）")
+    try:
+        ext = open_checkpoint(note, key)
+    except NoteError as exc:
+        raise InvalidInput(f"外部检查点不能用公钥（编号 {key.key_id_hex}）验证：{exc}") from None
+    tree = report.tree
+    out: dict[str, Any] = {"size": ext.size, "root": ext.root_b64, "extends": False}
+    context = f"与外部检查点（大小 {ext.size}）不符"
+    if ext.size > tree.size:
+        start = good if good <= ext.size else 0
+        also = f"（若中间也有删除，最早可能从位置 {start + 1} 起）" if start < tree.size else ""
+        report.flaws.append(Flaw(tree.size + 1, "truncated",
+                                 f"外部检查点记录了 {ext.size} 个事件，账本现在只有 {tree.size} 个：位置 {tree.size + 1} 起的事件被删除{also}",
+                                 earliest=start + 1))
+    elif tree.root(ext.size) != ext.root:
+        start = good if good <= ext.size else 0
+        report.flaws.append(_locate(tree, digests, start, ext.size, context))
+    else:
+        proof = tree.consistency_proof(ext.size, tree.size)
+        verify_consistency(ext.size, tree.size, proof, ext.root, tree.root())
+        out.update(extends=True, proof=[b64(p) for p in proof])
+    return out

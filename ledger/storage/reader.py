@@ -1,0 +1,164 @@
+"""A SQLite ledger read with the stdlib alone, for the questions (report, explain, audit, year).
+
+Opening the full `Ledger` imports eventsourcing and the event classes (~40 ms of a ~230 ms `kaoping report`);
+answering a question needs only stored rows, the center's pinned catalogue and the projection's own table.
+`open_reader` gives a `LedgerReader` for a SQLite file that already holds kaoping's tables, and None whenever
+anything is unusual (PostgreSQL, a missing, foreign or non-WAL file, tables not yet created): the caller then
+opens the full `Ledger`, which makes the same refusals and creates what is missing exactly as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote
+
+from ledger.errors import LedgerUnreadable, not_initialised
+from ledger.storage.location import Location, lock_timeout_seconds, parse_url
+from ledger.storage.rows import EVENTS_TABLE, Row, decode_raw, paged, select_rows
+from ledger.topics import CENTER_TOPIC
+
+if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
+
+REQUIRED_TABLES = frozenset({EVENTS_TABLE, "tracking", "kaoping_projection_blobs"})
+"""What the first opening of the full ledger and of its projection create (ledger/app.py, projections/engine/storage.py)."""
+LEGACY_TABLES = frozenset({"kaoping_projection"})
+"""A table the full ledger drops when its projection opens: its presence means that has not happened yet."""
+MIGRATION_ROW = "__migration__"
+"""eventsourcing's marker row in a single-row `tracking` table (written when it creates or migrates the table)."""
+
+
+class ReadableLedger(Protocol):
+    """What the projections need of a ledger: its place, rules, stored rows in ledger order, and facts' first events.
+
+    Both the full `ledger.app.Ledger` and `LedgerReader` provide it.
+    """
+
+    location: Location
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The rules catalogue the center adopted (checked against the hash pinned at init)."""
+
+    def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
+        """Stored rows after a notification id, a non-empty page of at most `batch` rows at a time."""
+
+    def max_notification_id(self) -> int:
+        """The highest notification id stored now (0 for an empty ledger)."""
+
+    def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
+        """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
+
+    def close(self) -> None:
+        """Release the database connections."""
+
+
+def date_of(fields: dict[str, Any] | None) -> str | None:
+    """The ISO date in a fact's stored fields (None when there is none)."""
+    day = fields.get("date") if fields is not None else None
+    if day is None:
+        return None
+    return day["_data_"] if type(day) is dict else str(day)
+
+
+def _connect(location: Location) -> sqlite3.Connection:
+    """A connection like eventsourcing's SQLite datastore makes (autocommit, same busy timeout), that
+    never creates the file (mode=rw)."""
+    assert location.sqlite_path is not None
+    uri = f"file:{quote(str(location.sqlite_path.absolute()))}?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=lock_timeout_seconds(), isolation_level=None,
+                           check_same_thread=False)
+
+
+def open_reader(url: str | None) -> LedgerReader | None:
+    """A light reader of the SQLite ledger at a `--db` URL, or None when the full ledger must open it."""
+    location = parse_url(url)
+    path = location.sqlite_path
+    if location.backend != "sqlite" or path is None or not path.is_file():
+        return None
+    try:
+        conn = _connect(location)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            raise LookupError("eventsourcing switches the file to WAL when it opens it")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not REQUIRED_TABLES <= tables or tables & LEGACY_TABLES:
+            raise LookupError("the full ledger has not yet created (or migrated) its tables")
+        if conn.execute("SELECT 1 FROM tracking WHERE application_name = ?", (MIGRATION_ROW,)).fetchone() is None:
+            raise LookupError("eventsourcing has not yet made tracking single-row")
+    except (sqlite3.Error, LookupError):
+        conn.close()
+        return None
+    return LedgerReader(location, conn)
+
+
+class LedgerReader:
+    """Reads a SQLite ledger through the stdlib `sqlite3`: stored rows, facts' first events, the center's catalogue."""
+
+    def __init__(self, location: Location, connection: sqlite3.Connection) -> None:
+        self.location = location
+        self._conn = connection
+        self._others: list[sqlite3.Connection] = []
+        self._catalogue: Catalogue | None = None
+
+    def connect(self) -> sqlite3.Connection:
+        """Another connection to the same file (the projection's storage writes through its own)."""
+        conn = _connect(self.location)
+        self._others.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection."""
+        for conn in (self._conn, *self._others):
+            conn.close()
+        self._others = []
+
+    def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
+        """The rows of `Ledger.pages`: (notification id, originator hex, version, topic, state), ledger order."""
+        return paged(lambda start, limit: select_rows(self._conn.cursor(), start, limit), after_id, batch)
+
+    def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
+        """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
+        row = self._conn.execute(
+            f"SELECT state FROM {EVENTS_TABLE} WHERE originator_id = ? AND originator_version <= 1 "
+            "ORDER BY originator_version LIMIT 1",
+            (fact_id,),
+        ).fetchone()
+        return None if row is None else decode_raw(row[0])
+
+    def max_notification_id(self) -> int:
+        """The highest rowid stored now (0 for an empty ledger)."""
+        last: int | None = self._conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0]
+        return last or 0
+
+    def _center(self) -> dict[str, object]:
+        """The stored state of the center's initialisation, or the refusal `Ledger.center()` gives."""
+        from ledger.ids import center_id
+
+        rows = self._conn.execute(
+            f"SELECT rowid, topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? ORDER BY originator_version",
+            (center_id().hex,),
+        ).fetchall()
+        for rowid, topic, state in rows:
+            if topic == CENTER_TOPIC:
+                try:
+                    return decode_raw(state)  # type: ignore[no-any-return]
+                except ValueError as exc:
+                    position = self._conn.execute(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE rowid <= ?",
+                                                  (rowid,)).fetchone()[0]
+                    raise LedgerUnreadable(position, exc) from exc
+        raise not_initialised()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The rules catalogue the center adopted, checked against the hash pinned at init (as `Ledger.catalogue`)."""
+        if self._catalogue is None:
+            from ledger.catalogue import adopted
+
+            center = self._center()
+            self._catalogue = adopted(str(center["rules"]), str(center["rules_sha256"]))
+        return self._catalogue

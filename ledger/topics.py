@@ -1,0 +1,35 @@
+"""The topic each stored event carries, `ledger.events:ClassName`: fixed forever, whatever module defines the class.
+
+A topic is part of every stored row and of every Merkle leaf, so it must never change when a class moves: each
+event class declares its topic from this table (ledger/events/base.py), and folds and readers that never import
+the event classes (or eventsourcing) name the topics through it.
+"""
+
+from __future__ import annotations
+
+NAMESPACE = "ledger.events"
+
+
+def topic(name: str) -> str:
+    """The stored topic of the event class with this name."""
+    return f"{NAMESPACE}:{name}"
+
+
+REGISTRY = ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
+FACTS = (
+    "FindingRecorded", "FindingRetracted",
+    "BonusClaimed", "BonusVerified", "BonusRejected",
+    "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
+)
+QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
+INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY
+"""Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
+
+KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
+REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
+INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
+CENTER_TOPIC = topic("CenterInitialised")
+FINDING_TOPIC = topic("FindingRecorded")
+KEY_TOPIC = topic("SigningKeyRecorded")
+CHECKPOINT_TOPIC = topic("CheckpointRecorded")

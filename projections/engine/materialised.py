@@ -1,0 +1,274 @@
+"""The materialised quarter projection: fold state kept in storage, caught up from its tracked position.
+
+A query loads the tracked position, folds only the events recorded since then, and stores what they
+added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
+never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
+up). `rebuild()` drops everything and folds the whole ledger again, flushing as it goes so memory stays
+bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`projections/engine/parallel.py`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import orjson
+
+from ledger.runtime.gcpause import collector_paused
+from ledger.storage.reader import date_of
+from projections.engine.parallel import PARALLEL_AT, can_fork, fold_in_two, fold_pages, last_id, ledger_pages
+from projections.engine.storage import ProjectionStorage, storage_for
+from projections.fold.handlers import TOPIC_HANDLERS, fold
+from projections.fold.state import F_W, FOLD_VERSION, QuarterState, RegistryState, State, quarter_of_iso
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from ledger.app import Ledger
+    from ledger.storage.reader import ReadableLedger
+
+META = "meta"
+REGISTRY = "registry"
+QUARTER_PREFIX = "q:"
+COMPACT_AFTER = 16
+PARTITION_AT = 2_000
+"""A quarter whose catch-up chunks hold more entries than this is stored split by window on its next full
+load, so that re-deriving a few windows and people reads only their part (projections/engine/standings_cache.py)."""
+
+
+class QuarterProjection:
+    """The quarter fold state of one ledger, materialised in its database."""
+
+    def __init__(self, ledger: ReadableLedger, storage: ProjectionStorage | None = None,
+                 index_limit: int = 200_000, parallel_at: int = PARALLEL_AT) -> None:
+        self.ledger = ledger
+        self.storage = storage or storage_for(ledger)
+        self.index_limit = index_limit
+        self.parallel_at = parallel_at
+        self.state: State | None = None
+        self._full: dict[str, QuarterState | None] = {}
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
+
+    # --- storage --------------------------------------------------------------------------------
+
+    def _fact_quarter(self, fact_id: str) -> str | None:  # fact_id: 32 hex digits
+        """The quarter of a fact not in the recent index: the date of its first event in the ledger."""
+        day = date_of(self.ledger.fact_fields(fact_id))
+        return quarter_of_iso(day) if day is not None else None
+
+    def load(self) -> State:
+        """The stored registry and tracked position, with no quarter loaded (empty when missing)."""
+        st = State({}, {}, RegistryState(), lookup=self._fact_quarter)
+        meta_blob = self.storage.load(META)
+        if meta_blob is None:
+            return st
+        meta = orjson.loads(meta_blob)
+        if meta.get("fold") != FOLD_VERSION:
+            self.storage.clear()
+            return State({}, {}, RegistryState(), lookup=self._fact_quarter)
+        reg = self.storage.load(REGISTRY)
+        if reg is not None:
+            st.registry = RegistryState.from_json(orjson.loads(reg))
+        st.position = meta["position"]
+        st.notification_id = meta["notification_id"]
+        return st
+
+    def _spill(self, st: State, at_least: int) -> None:
+        """Write out quarters whose unsaved part has grown large, so a long catch-up keeps memory bounded.
+
+        Spilled chunks are not tracked: until the final flush records the position, a crash leaves them
+        beside an older tracked position, and folding those events again only re-adds identical entries.
+        """
+        index = st.fact_quarter
+        if len(index) > self.index_limit:
+            # Keep the newer half: follow-ups name recent facts; an older one's quarter is looked up in the ledger.
+            recent = list(index.items())[len(index) - self.index_limit // 2:]
+            index.clear()
+            index.update(recent)
+        big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
+        if not big:
+            return
+        blobs = {chunk_key(k, st.notification_id): orjson.dumps(q.to_json()) for k, q in big.items()}
+        for k in big:
+            del st.quarters[k]
+        # Written by a second thread while the fold goes on (the database releases the GIL), one batch at a time.
+        self._written()
+        if self._writer is None:
+            from concurrent.futures import ThreadPoolExecutor  # only a long catch-up spills (and it imports logging)
+
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="kaoping-spill")
+        self._writing = self._writer.submit(self.storage.put, blobs)
+
+    def _written(self) -> None:
+        """Wait for the spill being written (raising what it raised)."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.result()
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            try:
+                self._written()
+            finally:
+                self._writer.shutdown()
+                self._writer = None
+
+    def _flush(self, st: State, chunk_id: int | None = None) -> bool:
+        """Store what the fold added since the last flush, the registry and the position, atomically.
+
+        `chunk_id` keys the chunks when they hold only the rows up to it (a fold in two processes).
+        """
+        self._written()
+        blobs: dict[str, bytes] = {}
+        nid = st.notification_id if chunk_id is None else chunk_id
+        for quarter, part in sorted(st.quarters.items()):
+            if not part.empty:
+                blobs[chunk_key(quarter, nid)] = orjson.dumps(part.to_json())
+        if st.registry_touched:
+            blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
+        blobs[META] = orjson.dumps(
+            {"fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id}
+        )
+        ok = self.storage.save(blobs, st.notification_id)
+        st.quarters.clear()
+        st.registry_touched = False
+        self._full.clear()
+        return ok
+
+    # --- catching up ------------------------------------------------------------------------------
+
+    def catch_up(self, spill_at: int = 20_000) -> State:
+        """Fold every event recorded since the tracked position and store what it added."""
+        # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
+        with collector_paused():
+            try:
+                return self._catch_up(spill_at)
+            finally:
+                self._stop_writer()
+
+    def _catch_up(self, spill_at: int) -> State:
+        check = max(1, min(20_000, spill_at))
+        for _ in range(5):
+            st = self.load()
+            if st.position == 0:
+                self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
+            start = st.position
+            chunk_id = None
+            if self._in_two(st):
+                chunk_id = fold_in_two(self, st, spill_at)
+            else:
+                fold_pages(st, ledger_pages(self.ledger, st.notification_id, check), TOPIC_HANDLERS,
+                           lambda s: self._spill(s, spill_at))
+            if st.position == start:
+                self.state = st
+                return st
+            if self._flush(st, chunk_id):
+                self.state = st
+                return st
+            # another process stored a later position first: start again from what it stored
+        self.state = self.load()
+        return self.state
+
+    def _in_two(self, st: State) -> bool:
+        """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
+        return (self.ledger.location.backend == "sqlite" and can_fork()
+                and last_id(self) - st.notification_id >= self.parallel_at)
+
+    def rebuild(self) -> State:
+        """Drop the stored state and fold the whole ledger again."""
+        self.storage.clear()
+        self._full.clear()
+        return self.catch_up()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def quarter(self, quarter: str) -> QuarterState | None:
+        """A quarter's whole state: its stored chunks merged (split by window when the mixed ones pile up)."""
+        if quarter in self._full:
+            return self._full[quarter]
+        items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
+        merged, split_due = _merge_chunks(items)
+        if merged is not None and split_due:
+            nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
+            parts = {_part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
+            self.storage.replace([k for k, _ in items], parts)
+        self._full[quarter] = merged
+        return merged
+
+    def quarter_part(self, quarter: str, windows: set[str]) -> QuarterState:
+        """The part of a quarter's state a subset of windows needs: their facts (and their staff's facts
+        recorded there), the quarter's own steps, and every chunk not yet split by window."""
+        if quarter in self._full:
+            return self._full[quarter] or QuarterState(quarter)
+        items = []
+        for key in self.storage.keys(f"{QUARTER_PREFIX}{quarter}:"):
+            fields = key.split(":", 4)
+            if len(fields) == 5 and fields[4] not in windows:
+                continue
+            blob = self.storage.load(key)
+            if blob is not None:
+                items.append((key, blob))
+        merged, split_due = _merge_chunks(items)
+        if split_due:  # time to split it (this once, load it all)
+            return self.quarter(quarter) or QuarterState(quarter)
+        return merged or QuarterState(quarter)
+
+    def quarters(self) -> list[str]:
+        """Every quarter that has facts or decisions."""
+        return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
+
+
+def chunk_key(quarter: str, notification_id: int) -> str:
+    """The key of a catch-up's chunk of a quarter: what the fold added up to a notification id."""
+    return f"{QUARTER_PREFIX}{quarter}:{notification_id:012d}"
+
+
+def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
+    """Stored chunks merged in key order (first entry wins), and whether the quarter is due to be split by
+    window: its catch-up chunks (every window, not one window's part) pile up in number or size."""
+    merged: QuarterState | None = None
+    mixed = mixed_entries = 0
+    for key, blob in items:
+        part = QuarterState.from_json(orjson.loads(blob))
+        if key.count(":") == 2:
+            mixed += 1
+            mixed_entries += part.size
+        merged = part if merged is None else merged.merge(part)
+    return merged, mixed > 0 and (mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT)
+
+
+def _part_key(quarter: str, nid: str, window: str) -> str:
+    return f"{QUARTER_PREFIX}{quarter}:{nid}:_" if window == "" else f"{QUARTER_PREFIX}{quarter}:{nid}:w:{window}"
+
+
+def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
+    """A quarter's state split by the window each fact was recorded against; the quarter's own steps
+    (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
+    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
+                                                       published=q.published)}
+
+    def part(window: str) -> QuarterState:
+        p = parts.get(window)
+        if p is None:
+            p = parts[window] = QuarterState(q.quarter)
+        return p
+
+    for fid, f in q.findings.items():
+        part(f[F_W]).findings[fid] = f
+    for fid, c in q.claims.items():
+        part(c["w"]).claims[fid] = c
+    for fid, c in q.complaints.items():
+        part(c["w"]).complaints[fid] = c
+    for fid, x in q.retractions.items():
+        f = q.findings.get(fid)
+        part(f[F_W] if f is not None else "").retractions[fid] = x
+    for name, facts in (("claim_outcomes", q.claims), ("complaint_outcomes", q.complaints)):
+        for fid, x in getattr(q, name).items():
+            c = facts.get(fid)
+            getattr(part(c["w"] if c is not None else ""), name)[fid] = x
+    return parts
+
+
+def replay(ledger: Ledger, upto: int | None = None, only: str | None = None) -> State:
+    """A fold of the ledger from scratch in memory through the full decoder (for checks and tests)."""
+    return fold(ledger.read(upto=upto), only=only)

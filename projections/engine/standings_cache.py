@@ -1,0 +1,136 @@
+"""Each quarter's current standings, stored beside the fold state, so a report after a few more events
+re-derives only the windows and people those events touched instead of all of them.
+
+The cache of a quarter records the ledger position it was derived at. When the projection has moved on,
+the events since then are read (a handful, usually) and sorted: a new fact or a follow-up of this
+quarter marks its window and person; a shortlist, decision or publication changes no standing; any
+registry event (a window or person registered or moved) or a long backlog derives the quarter again.
+The subjects marked are derived from the quarter's facts exactly as a full derivation would (the same
+`standings_of`), and a property test holds the cached report equal to the full one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from ledger.catalogue import Catalogue
+from ledger.storage.reader import date_of
+from ledger.storage.rows import decode_raw
+from projections.engine.materialised import QuarterProjection
+from projections.fold.handlers import REGISTRY_TOPICS
+from projections.fold.state import FOLD_VERSION, State, quarter_of_iso
+from projections.scoring.standings import Standing, Standings, quarter_standings, standings_of
+
+PREFIX = "s:"
+PUBLISHED_PREFIX = "p:"
+VERSION = 1
+MAX_DELTA = 2_000
+"""More new events than this since the cache was written: derive the whole quarter again (as fast)."""
+
+
+def _topics(*names: str) -> frozenset[str]:
+    return frozenset(f"ledger.events:{n}" for n in names)
+
+
+NEW_FACTS = _topics("FindingRecorded", "BonusClaimed", "ComplaintReceived")
+FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "ComplaintVerified",
+                     "ComplaintDismissed")
+
+
+class StandingsCache:
+    """Current standings of each quarter, caught up from the position they were derived at."""
+
+    def __init__(self, projection: QuarterProjection, catalogue: Catalogue) -> None:
+        self.projection = projection
+        self.catalogue = catalogue
+
+    def standings(self, quarter: str, st: State) -> Standings:
+        """The quarter's standings as the (caught-up) projection state `st` stands."""
+        storage = self.projection.storage
+        blob = storage.load(PREFIX + quarter)
+        cached = orjson.loads(blob) if blob is not None else None
+        if (cached is None or cached.get("v") != VERSION or cached.get("fold") != FOLD_VERSION
+                or cached["position"] > st.position):
+            return self._derive_all(quarter, st, store=cached is None or cached["position"] <= st.position)
+        ws = {k: Standing.from_json(k, v) for k, v in cached["windows"].items()}
+        ss = {k: Standing.from_json(k, v) for k, v in cached["staff"].items()}
+        if cached["position"] == st.position:
+            return Standings(quarter, st.position, cached["status"], ws, ss, cached["shortlist"],
+                             cached["decision"], cached["published"])
+        touched = self._touched(quarter, cached["notification_id"], st)
+        if touched is None:
+            return self._derive_all(quarter, st)
+        windows, people = touched
+        needed = set(windows)
+        for pid in people:  # a person's facts are filed under the windows they were recorded against
+            person = st.registry.people.get(pid)
+            if person is not None:
+                needed.update(a[1] for a in person["assignments"])
+        q = self.projection.quarter_part(quarter, needed)
+        if windows or people:
+            fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
+            ws.update(fresh_w)
+            ss.update(fresh_s)
+        out = quarter_standings(q, quarter, st.position, ws, ss)
+        self._store(out, st)
+        return out
+
+    def _touched(self, quarter: str, after_id: int, st: State) -> tuple[set[str], set[str]] | None:
+        """Windows and people whose standing the events since `after_id` may change; None: derive all."""
+        windows: set[str] = set()
+        people: set[str] = set()
+        # one page of at most MAX_DELTA + 1 rows: more than MAX_DELTA events to sort means deriving all anyway
+        rows = next(iter(self.projection.ledger.pages(after_id, MAX_DELTA + 1)), [])
+        for seen, (nid, originator_id, _, topic, state) in enumerate(rows, 1):
+            if nid > st.notification_id:
+                break
+            if seen > MAX_DELTA or topic in REGISTRY_TOPICS:
+                return None
+            if topic in NEW_FACTS:
+                fact: dict[str, Any] | None = decode_raw(state)
+            elif topic in FOLLOW_UPS:
+                fact = self.projection.ledger.fact_fields(originator_id if type(originator_id) is str
+                                                          else originator_id.hex)
+            else:
+                continue
+            day = date_of(fact)
+            if fact is not None and day is not None and quarter_of_iso(day) == quarter:
+                windows.add(fact["window"])
+                if fact.get("staff") is not None:
+                    people.add(fact["staff"])
+        return windows, people
+
+    def _derive_all(self, quarter: str, st: State, store: bool = True) -> Standings:
+        q = self.projection.quarter(quarter)
+        ws, ss = standings_of(q, st.registry, self.catalogue, quarter, detail=False)
+        out = quarter_standings(q, quarter, st.position, ws, ss)
+        if store:
+            self._store(out, st)
+        return out
+
+    def _store(self, s: Standings, st: State) -> None:
+        doc: dict[str, Any] = {
+            "v": VERSION, "fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id,
+            "status": s.status, "shortlist": s.shortlist, "decision": s.decision, "published": s.published,
+            "windows": {k: w.to_json() for k, w in s.windows.items()},
+            "staff": {k: p.to_json() for k, p in s.staff.items()},
+        }
+        self.projection.storage.put({PREFIX + s.quarter: orjson.dumps(doc)})
+
+    def published_rows(self, quarter: str, position: int, derive_rows: Callable[[], dict[str, Any]]
+                       ) -> dict[str, Any]:
+        """The report rows as the ledger stood at a publication's results position: they never change
+        (later events cannot alter a prefix of the ledger), so they are derived once and kept."""
+        key = f"{PUBLISHED_PREFIX}{quarter}:{position}"
+        blob = self.projection.storage.load(key)
+        if blob is not None:
+            cached = orjson.loads(blob)
+            if cached.get("v") == VERSION and cached.get("fold") == FOLD_VERSION:
+                return cached["rows"]  # type: ignore[no-any-return]
+        rows = derive_rows()
+        self.projection.storage.put({key: orjson.dumps({"v": VERSION, "fold": FOLD_VERSION, "rows": rows})})
+        return rows
+

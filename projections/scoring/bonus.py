@@ -1,0 +1,90 @@
+"""The bonus tables (附表二, S5): verified claims (D5) and what each is worth for a window or a person (D4, D6, D7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from projections.fold.state import QuarterState, display_id
+from projections.scoring.results import BonusLine
+from projections.scoring.tables import Rules, upto
+
+
+@dataclass(slots=True)
+class Claim:
+    fact_id: str
+    position: int
+    claimed_at: int
+    date: str
+    kind: str
+    window: str
+    staff: str | None
+    level: str | None
+    place: int | None
+    ref: str | None
+    actor: str
+    verifier: str
+
+
+def verified_claims(q: QuarterState, as_of: int | None) -> list[Claim]:
+    """Bonus claims verified as of a position (D5), in the order they were verified."""
+    out = []
+    for fid, ok in q.claim_outcomes.items():
+        c = q.claims.get(fid)
+        if c is None or ok["st"] != "verified" or not upto(ok["p"], as_of):
+            continue
+        out.append(Claim(fid, ok["p"], c["p"], c["d"], c["kind"], c["w"], c["s"], c["level"], c["place"],
+                          c["ref"], c["a"], ok["a"]))
+    out.sort(key=lambda c: (c.position, c.fact_id))
+    return out
+
+
+def bonus_lines(r: Rules, claims: list[Claim], subject: str, published_at: int | None) -> list[BonusLine]:
+    """Bonus lines for a window ('window') or a person ('staff'): B1–B6 / S5.1–S5.4 with D6/D7 counting."""
+    lines: list[BonusLine] = []
+    best: dict[tuple[str, Any], tuple[int, int]] = {}  # group -> (points, index of the counted line)
+    for c in claims:
+        bk = r.cat.bonus_kind(c.kind)
+        item = bk.window_item if subject == "window" else bk.staff_item
+        if item is None:
+            continue
+        pts = bk.points(subject, c.level, c.place)
+        note = ""
+        group: tuple[str, Any] | None = None
+        if bk.counting == "once-per-ref-highest":
+            group = ("ref", c.ref or c.fact_id)
+        elif bk.counting == "holder-highest-per-quarter":
+            group = ("holder", c.staff)
+        elif bk.counting == "once-per-quarter":
+            group = ("quarter", c.kind)
+        line_pts = pts
+        if group is not None:
+            prev = best.get(group)
+            if prev is None:
+                best[group] = (pts, len(lines))
+            elif pts > prev[0]:
+                old = lines[prev[1]]
+                lines[prev[1]] = _replace_points(old, 0, _superseded_note(bk.counting))
+                best[group] = (pts, len(lines))
+            else:
+                line_pts = 0
+                note = _superseded_note(bk.counting)
+        lines.append(BonusLine(
+            fact_id=display_id(c.fact_id), position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
+            item=item, level=c.level, place=c.place, ref=c.ref, holder=c.staff, actor=c.actor,
+            verifier=c.verifier, points=line_pts, note=note,
+            amendment=published_at is not None and c.position > published_at,
+        ))
+    return lines
+
+
+def _superseded_note(counting: str) -> str:
+    return {
+        "once-per-ref-highest": "同一稿件只按最高级计一次",
+        "holder-highest-per-quarter": "同一获奖者本季度只按最高级计一次",
+        "once-per-quarter": "每季度只计一次",
+    }.get(counting, "")
+
+
+def _replace_points(line: BonusLine, points: int, note: str) -> BonusLine:
+    return BonusLine(**{**line.__dict__, "points": points, "note": note})

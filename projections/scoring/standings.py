@@ -1,0 +1,236 @@
+"""Each window's and person's standing from its own facts, then their placements: ranks, shortlist, decision, stars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.calendar import quarter_bounds
+from ledger.catalogue import Catalogue
+from ledger.quarter_status import status
+from projections.fold.state import F_DQ, F_ITEM, F_P, F_S, F_W, QuarterState, RegistryState, display_id
+from projections.scoring.bonus import Claim, bonus_lines, verified_claims
+from projections.scoring.results import QUARTER_RED_FLAG, QUARTER_STAR, BonusLine, CategoryScore, Disqualification
+from projections.scoring.stars import ranks, stars_for
+from projections.scoring.tables import rules_of, score_table, upto, violations
+
+
+def status_of(q: QuarterState | None, as_of: int | None) -> str:
+    """open → shortlisted → decided → published, as of a position."""
+    if q is None:
+        return "open"
+    return status(as_of_part(q.shortlist, as_of) is not None, as_of_part(q.decision, as_of) is not None,
+                  as_of_part(q.published, as_of) is not None)
+
+
+def as_of_part(part: dict[str, Any] | None, as_of: int | None) -> dict[str, Any] | None:
+    return part if part is not None and upto(part["p"], as_of) else None
+
+
+@dataclass(slots=True)
+class Standing:
+    """What one subject's own facts give it, before ranking and the 党组's decision (what a report caches).
+
+    `detail` holds (categories, bonus_raw, bonus lines, disqualifications) when derived here; a standing
+    read back from a cache has none, which is all a report needs.
+    """
+
+    key: str
+    name: str
+    score: int
+    bonus: int
+    deductions: int
+    eligible: bool
+    window: str | None = None  # a person's window on the quarter's last day (None for a window)
+    window_name: str | None = None
+    detail: tuple[tuple[CategoryScore, ...], int, tuple[BonusLine, ...], tuple[Disqualification, ...]] | None = None
+
+    def to_json(self) -> list[Any]:
+        """The cacheable part as a JSON-able list."""
+        return [self.name, self.score, self.bonus, self.deductions, self.eligible, self.window, self.window_name]
+
+    @classmethod
+    def from_json(cls, key: str, data: list[Any]) -> Standing:
+        """A standing from what `to_json` produced."""
+        return cls(key, *data)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a subject ends up once all are ranked and the shortlist and decision are applied."""
+
+    rank: int
+    shortlisted: bool
+    picked: bool  # a window picked as 红旗窗口, a person picked for five or four stars
+    decided: int | None = None  # stars the decision gives a person (None: no decision yet)
+    base: int = 0
+    minus: int = 0
+    reduction: str = ""
+    stars: int = 0
+    reward_yuan: int = 0
+
+
+@dataclass(frozen=True)
+class Standings:
+    """Every subject's standing in a quarter, with the quarter-level parts a report needs beside them."""
+
+    quarter: str
+    position: int
+    status: str
+    windows: dict[str, Standing]
+    staff: dict[str, Standing]
+    shortlist: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    published: dict[str, Any] | None
+
+
+def _subjects(
+    registry: RegistryState, quarter: str, as_of: int | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, dict[str, Any]]]]:
+    """Windows registered and people assigned to a window on the quarter's last day, as of a position."""
+    last_day = quarter_bounds(quarter)[1].isoformat()
+    windows = {c: w for c, w in registry.windows.items() if upto(w["p"], as_of)}
+    people: dict[str, tuple[str, dict[str, Any]]] = {}
+    for pid, p in registry.people.items():
+        if not upto(p["p"], as_of):
+            continue
+        at = registry.window_at(pid, last_day, as_of)
+        if at is not None:
+            people[pid] = (at, p)
+    return windows, people
+
+
+def standings_of(
+    q: QuarterState | None,
+    registry: RegistryState,
+    cat: Catalogue,
+    quarter: str,
+    as_of: int | None = None,
+    detail: bool = True,
+    only: tuple[set[str], set[str]] | None = None,
+) -> tuple[dict[str, Standing], dict[str, Standing]]:
+    """Phase one: each window's and person's standing from its own facts (RULES.md §2–§7).
+
+    `only` = (window codes, staff ids) limits the work to those subjects (a cache refreshing what changed).
+    """
+    r = rules_of(cat)
+    q = q or QuarterState(quarter)
+    published = as_of_part(q.published, as_of)
+    published_at = published["position"] if published else None
+    year = int(quarter[:4])
+    windows, people = _subjects(registry, quarter, as_of)
+    names = {c: w["name"] for c, w in windows.items()}
+    if only is not None:
+        windows = {c: w for c, w in windows.items() if c in only[0]}
+        people = {pid: v for pid, v in people.items() if pid in only[1]}
+
+    w_hits: dict[str, list[Any]] = defaultdict(list)
+    s_hits: dict[str, list[Any]] = defaultdict(list)
+    dq_w: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    dq_s: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    counterparts = r.counterparts
+    for fid, origin, v in violations(q, as_of, ordered=detail):
+        item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
+        if only is not None and window not in windows and staff not in people:
+            continue
+        counterpart = counterparts.get(item) if staff is not None else None
+        if detail:
+            (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, item))
+            if counterpart is not None:
+                w_hits[window].append((fid, origin, v, counterpart))
+        else:
+            (w_hits[window] if staff is None else s_hits[staff]).append(item)
+            if counterpart is not None:
+                w_hits[window].append(counterpart)
+        if not dq:
+            continue
+        if staff is None:
+            dq_w[(window, dq)].append((fid, v[F_P]))
+        else:
+            dq_s[(staff, dq)].append((fid, v[F_P]))
+            if r.dq[dq].reaches_window:
+                dq_w[(window, dq)].append((fid, v[F_P]))
+    dq_by_window: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
+    dq_by_person: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
+    for (who, kind), facts in sorted(dq_w.items()):
+        dq_by_window[who].append((kind, facts))
+    for (who, kind), facts in sorted(dq_s.items()):
+        dq_by_person[who].append((kind, facts))
+
+    def disq(subject_type: str, subject: str, name: str,
+             kinds: list[tuple[str, list[tuple[str, int]]]]) -> tuple[Disqualification, ...]:
+        out = []
+        for kind, facts in kinds:
+            dk = r.dq[kind]
+            scopes = dk.window_scopes if subject_type == "window" else dk.person_scopes
+            facts = sorted(facts, key=lambda f: (f[1], f[0]))
+            out.append(Disqualification(subject_type, subject, name, kind, tuple(scopes), quarter, year,
+                                        tuple(display_id(f) for f, _ in facts), tuple(p for _, p in facts)))
+        return tuple(out)
+
+    claims_by_window: dict[str, list[Claim]] = defaultdict(list)
+    claims_by_person: dict[str, list[Claim]] = defaultdict(list)
+    for c in verified_claims(q, as_of):
+        claims_by_window[c.window].append(c)  # D7: a person's achievement also counts for their window
+        if c.staff is not None:
+            claims_by_person[c.staff].append(c)
+
+    ws: dict[str, Standing] = {}
+    for code, w in windows.items():
+        cats, raw = score_table(r, cat.window_categories, w_hits.get(code, []), published_at, detail)
+        blines = bonus_lines(r, claims_by_window.get(code, []), "window", published_at)
+        bonus = sum(b.points for b in blines)  # D4: no cap
+        dqs = disq("window", code, w["name"], dq_by_window.get(code, []))
+        eligible = not any(QUARTER_RED_FLAG in d.scopes for d in dqs)
+        ws[code] = Standing(code, w["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                            detail=(cats, bonus, tuple(blines), dqs))
+    cap = cat.staff_bonus_cap
+    ss: dict[str, Standing] = {}
+    for pid, (at, p) in people.items():
+        cats, raw = score_table(r, cat.staff_categories, s_hits.get(pid, []), published_at, detail)
+        blines = bonus_lines(r, claims_by_person.get(pid, []), "staff", published_at)
+        bonus_raw = sum(b.points for b in blines)
+        bonus = min(cap, bonus_raw)
+        dqs = disq("staff", pid, p["name"], dq_by_person.get(pid, []))
+        eligible = not any(QUARTER_STAR in d.scopes for d in dqs)
+        ss[pid] = Standing(pid, p["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                           window=at, window_name=names.get(at, at),
+                           detail=(cats, bonus_raw, tuple(blines), dqs))
+    return ws, ss
+
+
+def placements(
+    cat: Catalogue,
+    windows: dict[str, Standing],
+    staff: dict[str, Standing],
+    shortlist: dict[str, Any] | None,
+    decision: dict[str, Any] | None,
+) -> tuple[dict[str, Placement], dict[str, Placement]]:
+    """Phase two: ranks (D12), the frozen shortlist, the 党组 decision and stars (§8, D15–D17)."""
+    w_ranks = ranks([s.score for s in windows.values()])
+    sl_w = set(shortlist["windows"]) if shortlist else set()
+    picked_w = set(decision["red_flag"]) if decision else set()
+    wp = {code: Placement(rank, code in sl_w, code in picked_w)
+          for code, rank in zip(windows, w_ranks, strict=True)}
+    five = set(decision["five"]) if decision else set()
+    four = set(decision["four"]) if decision else set()
+    sl_s = set(shortlist["staff"]) if shortlist else set()
+    st = cat.stars
+    sp = {}
+    for (pid, s), rank in zip(staff.items(), ranks([s.score for s in staff.values()]), strict=True):
+        decided: int | None = None
+        if decision is not None:
+            decided = st["five"] if pid in five else st["four"] if pid in four else st["default"]
+        base, minus, final, reason = stars_for(cat, decided, s.deductions, not s.eligible)
+        sp[pid] = Placement(rank, pid in sl_s, pid in five or pid in four, decided, base, minus, reason, final,
+                            cat.rewards_yuan.get(final, 0))
+    return wp, sp
+
+
+def quarter_standings(
+    q: QuarterState | None, quarter: str, position: int, windows: dict[str, Standing], staff: dict[str, Standing],
+) -> Standings:
+    """Current standings with the quarter's status, shortlist, decision and publication beside them."""
+    q = q or QuarterState(quarter)
+    return Standings(quarter, position, status_of(q, None), windows, staff, q.shortlist, q.decision, q.published)
