@@ -51,7 +51,12 @@ def test_without_fork_the_work_runs_here_only_when_its_result_is_asked_for(monke
     monkeypatch.delattr(os, "fork")
     assert not fork.can_fork()
     ran: list[int] = []
-    second = fork.start(lambda: ran.append(os.getpid()) or "答案")
+
+    def work() -> str:
+        ran.append(os.getpid())
+        return "答案"
+
+    second = fork.start(work)
     assert ran == []
     assert second.result() == "答案"
     assert ran == [os.getpid()]
