@@ -11,9 +11,7 @@ its result is asked for: slower, never different.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
-import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -53,6 +51,8 @@ class Forked(Generic[T]):
             try:
                 return work()
             except Exception as exc:
+                import traceback
+
                 raise ChildFailed(traceback.format_exc()) from exc
         with os.fdopen(self._pipe, "rb") as pipe:
             self._pipe = -1
@@ -61,6 +61,8 @@ class Forked(Generic[T]):
         self._pid = 0
         if not data:
             raise ChildLost("the second process ended without an answer")
+        import pickle
+
         ok, value = pickle.loads(data)  # our own child's answer, never data read from the ledger
         if not ok:
             raise ChildFailed(value)
@@ -85,6 +87,10 @@ def start(work: Callable[[], T]) -> Forked[T]:
     """Run `work` in a forked child (in this process, when its result is asked for, where there is no fork)."""
     if not can_fork():
         return Forked(work)
+    # imported here, not with the module: `kaoping report` imports this module and never forks (~2 ms)
+    import pickle
+    import traceback
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns

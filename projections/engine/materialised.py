@@ -18,7 +18,7 @@ from ledger.runtime import fork
 from ledger.runtime.gcpause import collector_paused
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key, part_key, split_by_window
 from projections.engine.parallel import PARALLEL_AT, fold_in_two, last_id
-from projections.engine.rows import fold_pages, quarter_lookup
+from projections.engine.rows import fold_pages, ledger_pages, quarter_lookup
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
 from projections.fold.handlers import TOPIC_HANDLERS, fold
@@ -116,7 +116,7 @@ class QuarterProjection:
             if self._in_two(st):
                 chunk_id = fold_in_two(self, st, spill_at)
             else:
-                fold_pages(st, self.ledger.pages(st.notification_id, check), TOPIC_HANDLERS,
+                fold_pages(st, ledger_pages(self.ledger, st.notification_id, check), TOPIC_HANDLERS,
                            lambda s: self.spiller.spill(s, spill_at))
             if st.position == start:
                 self.state = st

@@ -22,10 +22,10 @@ from ledger.errors import LedgerUnreadable
 from ledger.registry import Registry
 from ledger.runtime import fork
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key
-from projections.engine.rows import PAGE, Handler, fold_pages, quarter_lookup, sqlite_range
+from projections.engine.rows import WINDOW, fold_pages, quarter_lookup, sqlite_range
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
-from projections.fold.handlers import REGISTRY_TOPICS, TOPIC_HANDLERS
+from projections.fold.handlers import REGISTRY_TOPICS, TOPIC_HANDLERS, Handler
 from projections.fold.state import State
 
 if TYPE_CHECKING:
@@ -72,15 +72,15 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
     after, end = st.notification_id, last_id(projection)
     split = after + int((end - after) * FIRST_SHARE) if split_id is None else max(after, min(split_id, end))
     start = st.position
-    page = min(PAGE, spill_at)
+    window = min(WINDOW, spill_at)
     spiller = projection.spiller
     spiller.stop()  # fork with no other thread running (a retried catch-up may have left one)
     # Positions are ordinals. Counting the first part's rows would cost ~0.1 s; SQLite ids have no gaps unless
     # rows were deleted outside kaoping, and this process, having counted them, checks.
     second = fork.start(lambda: _second_part(ledger.location.url, projection.index_limit, path, split, end,
-                                             start + split - after, page, spill_at))
+                                             start + split - after, window, spill_at))
     try:
-        with closing(sqlite_range(path, after, split, page)) as pages:
+        with closing(sqlite_range(path, after, split, window)) as pages:
             mine = fold_pages(st, pages, TOPIC_HANDLERS, lambda s: spiller.spill(s, spill_at))
         spiller.spill(st, 1)  # write this part's quarters while the second finishes (keyed at or before the split)
         answer = second.result()
@@ -91,21 +91,21 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
         # the wrong position. Drop what it wrote and fold its part here.
         stale = [k for k in projection.storage.keys(QUARTER_PREFIX) if int(k.split(":")[2]) > split]
         projection.storage.replace(stale, {})
-        with closing(sqlite_range(path, split, end, page)) as pages:
+        with closing(sqlite_range(path, split, end, window)) as pages:
             fold_pages(st, pages, TOPIC_HANDLERS, lambda s: spiller.spill(s, spill_at))
         return st.notification_id
     if "unreadable" in answer:
         position, cause, text = answer["unreadable"]
         # the same refusal as in one process: its message names the cause's type
         raise LedgerUnreadable(position, type(cause, (ValueError,), {})(text))
-    for position, event_topic, data in answer["registry"]:
-        TOPIC_HANDLERS[event_topic](st, position, data)
+    for position, event_topic, data, fid in answer["registry"]:
+        TOPIC_HANDLERS[event_topic](st, position, data, fid)
     st.position = start + mine + answer["rows"]
     st.notification_id = max(split, answer["last_id"])
     return split
 
 
-def _second_part(url: str | None, index_limit: int, path: str, split: int, end: int, first: int, page: int,
+def _second_part(url: str | None, index_limit: int, path: str, split: int, end: int, first: int, window: int,
                  spill_at: int) -> dict[str, Any]:
     """Fold rows split < id <= end (the first at position `first`) and store them; the registry events and
     counts for the first process to apply (`fold_in_two`)."""
@@ -120,13 +120,13 @@ def _second_part(url: str | None, index_limit: int, path: str, split: int, end: 
     try:
         storage = storage_for(ledger)
         spiller = Spiller(storage, index_limit)
-        registry: list[tuple[int, str, dict[str, Any]]] = []
+        registry: list[tuple[int, str, dict[str, Any], str]] = []
         handlers: dict[str, Handler] = dict(TOPIC_HANDLERS)
         for registry_topic in REGISTRY_TOPICS:
-            handlers[registry_topic] = (lambda t: lambda s, p, e: registry.append((p, t, e)))(registry_topic)
+            handlers[registry_topic] = (lambda t: lambda s, p, e, fid: registry.append((p, t, e, fid)))(registry_topic)
         st = State({}, {}, Registry(), position=first, notification_id=split, lookup=quarter_lookup(ledger))
         try:
-            with closing(sqlite_range(path, split, end, page)) as pages:
+            with closing(sqlite_range(path, split, end, window)) as pages:
                 rows = fold_pages(st, pages, handlers, lambda s: spiller.spill(s, spill_at))
         except LedgerUnreadable as exc:
             cause = exc.__cause__

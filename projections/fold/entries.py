@@ -4,7 +4,8 @@ Every entry is a plain JSON object (a TypedDict) so a stored projection reads ba
 no positional fields. Keys are short because findings are most of the ledger and every stored chunk repeats
 them: `p` the ledger position of the event, `d` the fact's day (ISO text), `w` the window, `s` the person
 (None for a window's own fact), `a` who recorded the event. Fact ids are keyed as 32 lowercase hex digits
-(`fact_key`), days as ISO text (`ledger.calendar.iso_day`), both once, where a stored row enters the fold.
+(`fact_key`), days as ISO text (`ledger.calendar.iso_day`), both once, where a stored row enters the fold
+(projections/engine/rows.fold_pages, projections/fold/handlers.fold) and its handler reads the day.
 """
 
 from __future__ import annotations
@@ -115,9 +116,10 @@ class PublishedEntry(TypedDict):
 
 
 def fact_key(value: Any) -> str:
-    """A fact id as the fold keys it (32 lowercase hex digits): from a UUID, a stored id, or what a user typed."""
+    """A fact id as the fold keys it, 32 hex digits: a UUID's (PostgreSQL rows, event objects), SQLite's stored
+    text as it is (so a lookup by the key finds the row), or a displayed or typed id without dashes, lowercased."""
     if type(value) is str:
-        return (value if len(value) == 32 else value.strip().replace("-", "")).lower()
+        return value if len(value) == 32 else value.strip().replace("-", "").lower()
     return value.hex
 
 

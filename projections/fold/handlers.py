@@ -14,89 +14,83 @@ from typing import Any
 from ledger import topics
 from ledger.calendar import iso_day
 from ledger.topics import topic
-from projections.fold.entries import QUARTER_OF_MONTH, quarter_of_iso
+from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
 
+Handler = Callable[[State, int, Data, str], None]
+"""A handler: (state, ledger position, the event's fields, the key of its stream as `fact_key` gives it)."""
 
-def _on_registry(event_topic: str) -> Callable[[State, int, Data], None]:
-    def handler(s: State, p: int, e: Data) -> None:
+
+def _on_registry(event_topic: str) -> Handler:
+    def handler(s: State, p: int, e: Data, fid: str) -> None:
         if s.registry.apply(event_topic, e, p):
             s.registry_touched = True
     return handler
 
 
-def _new_fact(s: State, e: Data) -> tuple[str, str, QuarterState] | None:
-    """(fact key, ISO day, quarter state) of a fact's first event, None when the fold does not keep its quarter."""
-    day = iso_day(e["date"])
+def _filed(s: State, fid: str, day: str) -> QuarterState | None:
+    """The state of the quarter a new fact's day files it in (None: a quarter this fold does not keep)."""
     quarter = QUARTER_OF_MONTH.get(day[:7]) or quarter_of_iso(day)
     if s.only is not None and quarter != s.only:
         return None
-    fid: str = e["originator_id"]
     s.fact_quarter[fid] = quarter
-    return fid, day, s.quarters.get(quarter) or s.quarter(quarter)
+    return s.quarters.get(quarter) or s.quarter(quarter)
 
 
-def _on_finding(s: State, p: int, e: Data) -> None:
-    got = _new_fact(s, e)
-    if got is not None:
-        fid, day, q = got
+def _on_finding(s: State, p: int, e: Data, fid: str) -> None:
+    day = iso_day(e["date"])
+    q = _filed(s, fid, day)
+    if q is not None:
         q.findings[fid] = {"p": p, "d": day, "item": e["item"], "w": e["window"], "s": e["staff"],
                            "src": e["source"], "dq": e["dq"], "a": e["actor"], "note": e["note"]}
 
 
-def _follow_up(s: State, e: Data) -> tuple[str, QuarterState] | None:
-    fid: str = e["originator_id"]
+def _on_retracted(s: State, p: int, e: Data, fid: str) -> None:
     q = s.fact_of(fid)
-    return None if q is None else (fid, q)
+    if q is not None:
+        q.retractions.setdefault(fid, {"p": p, "a": e["actor"], "reason": e["reason"]})
 
 
-def _on_retracted(s: State, p: int, e: Data) -> None:
-    got = _follow_up(s, e)
-    if got is not None:
-        got[1].retractions.setdefault(got[0], {"p": p, "a": e["actor"], "reason": e["reason"]})
-
-
-def _on_claim(s: State, p: int, e: Data) -> None:
-    got = _new_fact(s, e)
-    if got is not None:
-        fid, day, q = got
+def _on_claim(s: State, p: int, e: Data, fid: str) -> None:
+    day = iso_day(e["date"])
+    q = _filed(s, fid, day)
+    if q is not None:
         q.claims[fid] = {"p": p, "d": day, "kind": e["kind"], "w": e["window"], "s": e["staff"],
                          "level": e["level"], "place": e["place"], "ref": e["ref"], "a": e["actor"]}
 
 
-def _claim_outcome(status: str) -> Callable[[State, int, Data], None]:
-    def handler(s: State, p: int, e: Data) -> None:
-        got = _follow_up(s, e)
-        if got is not None:
-            got[1].claim_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": status,
-                                                      "reason": e.get("reason", "")})
+def _claim_outcome(status: str) -> Handler:
+    def handler(s: State, p: int, e: Data, fid: str) -> None:
+        q = s.fact_of(fid)
+        if q is not None:
+            q.claim_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": status, "reason": e.get("reason", "")})
     return handler
 
 
-def _on_complaint(s: State, p: int, e: Data) -> None:
-    got = _new_fact(s, e)
-    if got is not None:
-        fid, day, q = got
+def _on_complaint(s: State, p: int, e: Data, fid: str) -> None:
+    day = iso_day(e["date"])
+    q = _filed(s, fid, day)
+    if q is not None:
         q.complaints[fid] = {"p": p, "d": day, "w": e["window"], "s": e["staff"], "ch": e["channel"],
                              "text": e["text"], "a": e["actor"]}
 
 
-def _on_complaint_verified(s: State, p: int, e: Data) -> None:
-    got = _follow_up(s, e)
-    if got is not None:
-        got[1].complaint_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": "verified", "item": e["item"],
-                                                      "dq": e["dq"], "reason": ""})
+def _on_complaint_verified(s: State, p: int, e: Data, fid: str) -> None:
+    q = s.fact_of(fid)
+    if q is not None:
+        q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "verified", "item": e["item"],
+                                              "dq": e["dq"], "reason": ""})
 
 
-def _on_complaint_dismissed(s: State, p: int, e: Data) -> None:
-    got = _follow_up(s, e)
-    if got is not None:
-        got[1].complaint_outcomes.setdefault(got[0], {"p": p, "a": e["actor"], "st": "dismissed", "item": None,
-                                                      "dq": None, "reason": e["reason"]})
+def _on_complaint_dismissed(s: State, p: int, e: Data, fid: str) -> None:
+    q = s.fact_of(fid)
+    if q is not None:
+        q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "dismissed", "item": None, "dq": None,
+                                              "reason": e["reason"]})
 
 
-def _quarter_step(name: str, fields: tuple[str, ...]) -> Callable[[State, int, Data], None]:
-    def handler(s: State, p: int, e: Data) -> None:
+def _quarter_step(name: str, fields: tuple[str, ...]) -> Handler:
+    def handler(s: State, p: int, e: Data, fid: str) -> None:
         quarter = e["quarter"]
         if not s.wants(quarter):
             return
@@ -104,9 +98,6 @@ def _quarter_step(name: str, fields: tuple[str, ...]) -> Callable[[State, int, D
         if getattr(q, name) is None:
             setattr(q, name, {"p": p, "a": e["actor"], **{f: e[f] for f in fields}})
     return handler
-
-
-Handler = Callable[[State, int, Data], None]
 
 
 TOPIC_HANDLERS: dict[str, Handler] = {
@@ -146,18 +137,11 @@ def handlers_by_class() -> dict[type, Handler]:
     return table
 
 
-def event_data(event: Any) -> Data:
-    """An event object's fields as handlers read them: a copy, its originator id keyed as the fold keys facts."""
-    data = dict(event.__dict__)
-    data["originator_id"] = event.originator_id.hex
-    return data
-
-
 def apply(state: State, recorded: RecordedLike) -> State:
     """Fold one recorded event into the state (events must come in ledger order)."""
     handler = handlers_by_class().get(type(recorded.event))
     if handler is not None:
-        handler(state, recorded.position, event_data(recorded.event))
+        handler(state, recorded.position, recorded.event.__dict__, fact_key(recorded.event.originator_id))
     state.position = recorded.position
     state.notification_id = recorded.notification_id
     return state
@@ -170,7 +154,7 @@ def fold(records: Any, state: State | None = None, *, only: str | None = None) -
     for r in records:
         handler = get(type(r.event))
         if handler is not None:
-            handler(st, r.position, event_data(r.event))
+            handler(st, r.position, r.event.__dict__, fact_key(r.event.originator_id))
         st.position = r.position
         st.notification_id = r.notification_id
     return st

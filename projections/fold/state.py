@@ -167,4 +167,4 @@ class State:
 
 
 Data = dict[str, Any]
-"""An event's fields as handlers read them: the stored JSON (or `vars(event)`), its `originator_id` a fact key."""
+"""An event's fields as handlers read them: the stored JSON (dates tagged), or `vars(event)` (dates as `date`)."""
