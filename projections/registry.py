@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger import events as ev
-from ledger.commands.streams import window_on
+from ledger.registry import Registry as Assignments
 
 REGISTRY_EVENTS: tuple[type[ev.Fact], ...] = (
     ev.CenterInitialised,
@@ -35,8 +35,10 @@ class PersonInfo:
     assignments: list[tuple[date, str]] = field(default_factory=list)
 
     def window_on(self, day: date) -> str | None:
-        """The window the person was assigned to on `day` (D2)."""
-        return window_on(self.assignments, day)
+        """The window the person was assigned to on `day` (D2, asked of the one rule: ledger.registry)."""
+        since = [{"since": d.isoformat(), "window": w, "p": 0} for d, w in self.assignments]
+        one = Assignments(people={self.staff_id: {"name": self.name, "p": 0, "assignments": since}})  # type: ignore[typeddict-item]
+        return one.window_on(self.staff_id, day.isoformat())
 
 
 @dataclass
