@@ -11,21 +11,13 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import (
-    IntegrityError,
-    Notification,
-    OperationalError,
-    PersistenceError,
-    StoredEvent,
-    Transcoder,
-)
+from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
 from ledger import catalogue as rules
 from ledger import events as ev
@@ -36,13 +28,14 @@ from ledger.commands.facts import FactStream, stream_of
 from ledger.commands.registry import PersonStream
 from ledger.commands.sheet_rows import SheetChecker, check_sheet
 from ledger.commands.stamp import Stamp
-from ledger.errors import Conflict, InvalidInput, LedgerBusy, LedgerUnreadable, NotAllowed, not_initialised
+from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, not_initialised
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.findings import SheetRow
 from ledger.sheets.storing import new_findings
 from ledger.storage import evidence
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
+from ledger.storage.refusals import storage_refusals
 from ledger.storage.row_events import row_decoder
 from ledger.storage.rows import Row, decode_raw, iter_notifications, paged, position_of, registry_from
 from ledger.storage.transcoder import OrjsonTranscoder
@@ -199,30 +192,16 @@ class Ledger(Application[UUID]):
         """This ledger's actor, the time now, and today's date: what a decision stamps its event with."""
         return Stamp(self.actor, datetime.now(UTC), date.today())
 
-    @contextmanager
-    def _storage_refusals(self) -> Iterator[None]:
-        """Translate storage failures during an append into domain refusals."""
-        try:
-            yield
-        except IntegrityError as exc:
-            raise Conflict("记录冲突：该记录已存在或刚被他人修改，请重试") from exc
-        except OperationalError as exc:
-            if "locked" in str(exc).lower() or "timeout" in str(exc).lower():
-                raise LedgerBusy("数据库被其他写入者长时间锁定，请稍后重试") from exc
-            raise
-        except sqlite3.OperationalError as exc:  # pragma: no cover - defensive
-            raise LedgerBusy(f"数据库错误：{exc}") from exc
-
     def append(self, *events: ev.Fact) -> list[int]:
         """Append events atomically, returning their notification ids; a storage failure becomes a refusal
         (another writer's event at the same stream version: `Conflict`)."""
-        with self._storage_refusals():
+        with storage_refusals():
             recordings = self.save(*events)
         return [r.notification.id for r in recordings]
 
     def append_stored(self, stored: Sequence[StoredEvent]) -> None:
         """Append rows already encoded (a sheet's findings, `ledger.sheets.encoding`) atomically, as `append`."""
-        with self._storage_refusals():
+        with storage_refusals():
             self.recorder.insert_events(stored)
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
