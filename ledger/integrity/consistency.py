@@ -20,9 +20,9 @@ from typing import Any
 
 from ledger.errors import KaopingError, NotAllowed
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint
-from ledger.integrity.keys import key_path, recorded_key, trusted_key
+from ledger.integrity.keys import key_path, recorded_key
 from ledger.integrity.merkle import ProofError, verify_consistency
-from ledger.integrity.note import NoteError, VerifierKey
+from ledger.integrity.note import NoteError, VerifierKey, read_key_file
 from ledger.integrity.signing import make_checkpoint
 from ledger.integrity.tlog_proof import ProofFormatError, decimal, hash_line
 from ledger.integrity.verification import check
@@ -87,7 +87,8 @@ def prove(ledger: Any, old_note: str, new_note: str | None = None, key_file: str
     Without `new_note`: the newest checkpoint stored in the ledger when only its own record came after it,
     else a checkpoint of the ledger as it stands, signed now (which needs the key file; refused without it).
     """
-    key, source = trusted_key(ledger.location, key_file)
+    path = key_path(ledger.location, key_file)
+    key, source = (read_key_file(path, private=False).verifier, "key-file") if path.exists() else (None, "ledger")
     key = key or recorded_key(ledger)
     if key is None:
         raise NotAllowed("账本还没有签名公钥，也就没有检查点可以证明")
@@ -101,7 +102,6 @@ def prove(ledger: Any, old_note: str, new_note: str | None = None, key_file: str
         if report.checkpoints and report.newer_than_checkpoint <= 1:
             new_note = report.checkpoints[-1].note
         else:
-            path = key_path(ledger.location, key_file)
             if not path.exists():
                 raise NotAllowed(f"最近的检查点之后账本又有新事件，需要签发新检查点，但签名密钥文件 {path} 不存在；"
                                  "请给出新检查点文件（NEW_CHECKPOINT），或用 --key 指定密钥文件")
