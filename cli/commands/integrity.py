@@ -161,6 +161,10 @@ def _read_exact(path: str, what: str) -> str:
     """A checkpoint, proof or receipt file exactly as stored: UTF-8, no newline translation on any platform."""
     try:
         data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{what}不存在：{path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{what}是一个目录：{path}") from None
     except OSError as exc:
         raise InvalidInput(f"无法读取{what} {path}：{exc.strerror or exc}") from None
     try:
@@ -290,7 +294,7 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
 
 @click.command("prove")
 @click.argument("old_file", metavar="OLD_CHECKPOINT")
-@click.argument("new_file", metavar="NEW_CHECKPOINT", required=False)
+@click.argument("new_file", metavar="[NEW_CHECKPOINT]", required=False)
 @click.option("--out", "out", required=True, metavar="FILE", help="一致性证明写入的文件")
 @click.option("--new-out", "new_out", default=None, metavar="FILE",
               help="未给出 NEW_CHECKPOINT 时，把所用的新检查点写入此文件")
