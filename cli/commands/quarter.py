@@ -9,7 +9,7 @@ from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
 from ledger.errors import NotAllowed
-from ledger.integrity import signing
+from ledger.integrity import keys, signing
 from projections.scoring import publication
 from projections.views import Views
 
@@ -89,14 +89,17 @@ def publish_cmd(session: Session, quarter: str, as_json: bool) -> None:
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
+    key = keys.recorded_key(ledger)  # the key that just signed the checkpoint (make_checkpoint checked it)
+    public_key = key.text() if key is not None else None
     if as_json:
         emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
-                   "checkpoint": checkpoint})
+                   "checkpoint": checkpoint, "public_key": public_key})
         return
     click.echo(str(pid))
     click.echo(f"{quarter_label(quarter)}结果已公布：截至账本位置 {res.position}，摘要 {digest}")
     click.echo("签名检查点（请随通报一并保存在数据库之外）：")
     click.echo(checkpoint, nl=False)
+    click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
 
 
 def register(cli: click.Group) -> None:
