@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from cli.files import out as files
+from cli.files.out import OUT
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
 from ledger.errors import KaopingError
@@ -13,9 +15,11 @@ from projections.log import summary, type_name
 @click.command("log")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="只显示最后 N 条")
+@OUT
 @pass_session
-def log_cmd(session: Session, as_json: bool, limit: int | None) -> None:
+def log_cmd(session: Session, as_json: bool, limit: int | None, out: str | None) -> None:
     """按账本顺序列出全部事件：位置、时间、操作人、类型、摘要。"""
+    path = files.target(out)
     ledger = session.ledger()
     try:
         cat = ledger.catalogue
@@ -36,6 +40,13 @@ def log_cmd(session: Session, as_json: bool, limit: int | None) -> None:
     ]
     if limit is not None:
         entries = entries[-limit:]
+    if path is not None:
+        from cli.files import answers
+
+        files.save(path, answers.log({"events": entries}))
+        if not as_json:
+            files.written(path)
+            return
     if as_json:
         emit_json({"events": entries})
         return
