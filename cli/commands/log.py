@@ -17,9 +17,9 @@ from projections.log import summary, type_name
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="只显示最后 N 条")
 @OUT
 @pass_session
-def log_cmd(session: Session, as_json: bool, limit: int | None, out: str | None) -> None:
+def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | None) -> None:
     """按账本顺序列出全部事件：位置、时间、操作人、类型、摘要。"""
-    path = files.target(out)
+    path = files.target(out_file)
     ledger = session.ledger()
     try:
         cat = ledger.catalogue

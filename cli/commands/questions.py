@@ -177,15 +177,15 @@ def audit_group() -> None:
 @OUT
 @pass_session
 def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool,
-                            out: str | None) -> None:
+                            out_file: str | None) -> None:
     """全部取消评比资格的认定，及每一项背后的事件链（吃拿卡要审计）。"""
-    _checked_out(out)
+    _checked_out(out_file)
     ledger = session.reading()
     if year is not None:
         lq.check_year(ledger, year)
     views = Views(ledger)
     items = views.disqualifications(year, kind)
-    if _to_file(out, "disqualifications", {"disqualifications": items}, as_json):
+    if _to_file(out_file, "disqualifications", {"disqualifications": items}, as_json):
         return
     if as_json:
         emit_json({"disqualifications": items})
@@ -228,14 +228,14 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 @JSON
 @OUT
 @pass_session
-def year_cmd(session: Session, year: int, as_json: bool, out: str | None) -> None:
+def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -> None:
     """年度汇总：各窗口获红旗窗口的季度，以及影响年度评比（年度红旗窗口、先进集体、先进个人）的取消资格。"""
-    _checked_out(out)
+    _checked_out(out_file)
     ledger = session.reading()
     lq.check_year(ledger, year)
     views = Views(ledger)
     doc = views.year(year)
-    if _to_file(out, "year", doc, as_json):
+    if _to_file(out_file, "year", doc, as_json):
         return
     if as_json:
         emit_json(doc)

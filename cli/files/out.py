@@ -13,7 +13,7 @@ from ledger.errors import InvalidInput
 ANSWER_FORMATS = (".csv", ".xlsx", ".html", ".pdf")
 FORMAT_NAMES = {".csv": "CSV", ".xlsx": "Excel 工作簿", ".html": "网页", ".pdf": "PDF", ".docx": "Word 文档"}
 
-OUT = click.option("--out", "out", default=None, metavar="FILE",
+OUT = click.option("--out", "out_file", default=None, metavar="FILE",
                    help="把结果写入文件，扩展名决定格式：.csv（Excel 可直接打开）、.xlsx、.html、.pdf")
 
 

@@ -24,7 +24,7 @@ def new_pdf(font: FontFile | None = None, created: datetime | None = None, lands
 
     font = font or find_cjk_font()
 
-    class Paged(FPDF):  # type: ignore[misc]
+    class Paged(FPDF):
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FAMILY, size=9)
@@ -42,14 +42,14 @@ def new_pdf(font: FontFile | None = None, created: datetime | None = None, lands
 def heading(pdf: Any, title: str, size: float = 16) -> None:
     """A centred title."""
     pdf.set_font(FAMILY, size=size)
-    pdf.multi_cell(0, size * 0.55, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.55, title, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
     pdf.ln(2)
 
 
 def paragraph(pdf: Any, line: str, size: float = 10) -> None:
     """A line of text that wraps at the margin."""
     pdf.set_font(FAMILY, size=size)
-    pdf.multi_cell(0, size * 0.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, line, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
 
 
 def fit_widths(natural: list[float], floor: float, room: float) -> list[float] | None:
@@ -91,12 +91,12 @@ def pdf_table(pdf: Any, t: Table, size: float = 8) -> None:
     if widths is None:
         for r in t.rows:
             line = "；".join(f"{h}：{text(c)}" for h, c in zip(t.headers, r, strict=True) if c not in (None, ""))
-            pdf.multi_cell(0, size * 0.5, line, border="B", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, size * 0.5, line, border="B", new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
         return
     aligns = ["RIGHT" if any(isinstance(r[n], int | float) for r in t.rows) else "LEFT" for n in range(len(t.headers))]
     with pdf.table(col_widths=widths, width=sum(widths), text_align=aligns,
                    headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235)),
-                   line_height=size * 0.5, repeat_headings=1, align="LEFT") as tbl:
+                   line_height=size * 0.5, repeat_headings=1, align="LEFT", wrapmode="CHAR") as tbl:
         tbl.row(t.headers)
         for r in t.rows:
             tbl.row([text(c) for c in r])

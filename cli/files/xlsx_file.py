@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from typing import Any
 
 from cli.files.document import Document, Table
 
@@ -30,11 +31,11 @@ def sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def add_table(book: object, t: Table, taken: set[str], heading: object, wrap: object) -> None:
+def add_table(book: Any, t: Table, taken: set[str], heading: Any, wrap: Any) -> None:
     """One table as a sheet with frozen headers, a filter and columns wide enough to read."""
     from cli.render import width
 
-    ws = book.add_worksheet(sheet_name(t.title, taken))  # type: ignore[attr-defined]
+    ws = book.add_worksheet(sheet_name(t.title, taken))
     ws.write_row(0, 0, t.headers, heading)
     for r, row in enumerate(t.rows, start=1):
         for c, value in enumerate(row):
