@@ -13,7 +13,7 @@ LIST_SEPARATOR = "、"
 
 
 def cell(value: Any) -> Cell:
-    """The cell that shows a JSON value: yes/no in Chinese, a list joined with 、, nothing for null."""
+    """The cell that shows a JSON value: yes/no in Chinese, a list joined with 、, nothing for null or []."""
     if value is None:
         return None
     if value is True:
@@ -23,7 +23,7 @@ def cell(value: Any) -> Cell:
     if isinstance(value, int | float | str):
         return value
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(cell(v)) for v in value if v is not None)
+        return LIST_SEPARATOR.join(str(cell(v)) for v in value if v is not None) or None
     raise TypeError(f"not a cell value: {value!r}")
 
 

@@ -67,8 +67,8 @@ def results(doc: dict[str, Any], res: QuarterResult, lines: tuple[str, ...]) -> 
     ))
 
 
-REWARD_COLUMNS = (("seq", "序号"), ("id", "编号"), ("name", "姓名"), ("window", "窗口代码"),
-                  ("window_name", "窗口"), ("stars", "星级"), ("reward_yuan", "奖励（元）"), ("signature", "领取人签字"))
+REWARD_COLUMNS = (("seq", "序号"), ("id", "编号"), ("name", "姓名"), ("window", "窗口代码"), ("window_name", "窗口"),
+                  ("stars", "星级"), ("reward_yuan", "奖励（元）"), ("signature", "领取人签字"))
 
 
 def rewards(doc: dict[str, Any], lines: tuple[str, ...]) -> Document:
