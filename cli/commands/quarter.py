@@ -114,6 +114,14 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         raise InvalidInput("--number 只在写出公布材料（--out DIR）时使用")
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
+    if target is not None and lq.quarter_stream(ledger, quarter).status == "published":
+        # the bundle of a publication already recorded (again, or after writing it failed): nothing new is recorded
+        _write_bundle(ledger, quarter, number, target)
+        if as_json:
+            emit_json({"quarter": quarter, "out": str(target)})
+        else:
+            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {target}")
+        return
     lq.require_status(ledger, quarter, "decided", "公布结果")
     res = Views(ledger).result(quarter)
     digest = publication.digest(res)
