@@ -38,7 +38,8 @@ def test_the_bundle_holds_the_published_results(demo: Demo) -> None:
     doc = demo.json("report", "2008Q3", "--as-of", str(pub["position"]))
     folder = demo.folder / "公布"
     sheets = xlsx_sheets(folder / "考评结果.xlsx")
-    assert {"附表一 红旗窗口考评", "附表二 红旗窗口加分", "附表三 服务明星考评", "红旗窗口排名", "服务明星排名"} <= set(sheets)
+    assert {"附表一 红旗窗口考评", "附表二 红旗窗口加分", "附表三 服务明星考评", "红旗窗口排名",
+            "服务明星排名"} <= set(sheets)
     ranking = sheets["服务明星排名"]
     assert [r[:5] for r in ranking[1:]] == [[p["rank"], p["id"], p["name"], p["window"], p["score"]]
                                             for p in doc["staff"]]
