@@ -149,7 +149,8 @@ def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path
     try:
         bundle.write(target, bundle.build(ledger, quarter, number))
     except KaopingError as exc:
-        raise NotAllowed(f"结果已公布，但公布材料未能写出：{exc}") from None
+        raise NotAllowed(f"结果已公布，但公布材料未能写出：{exc}（可再次运行 kaoping publish {quarter} --out {target} "
+                         "写出公布材料，不会重复公布）") from None
 
 
 def _check_bundle(session: Session, folder: str, as_json: bool) -> None:

@@ -19,7 +19,7 @@ EPOCH = datetime(2008, 5, 1, tzinfo=UTC)
 
 
 def new_pdf(font: FontFile | None = None, created: datetime | None = None, landscape: bool = False) -> Any:
-    """An empty A4 document with the CJK font registered (plain and bold both map to it) and a page number footer."""
+    """An empty A4 document with the CJK font registered and a page number footer."""
     from fpdf import FPDF
 
     font = font or find_cjk_font()
@@ -31,8 +31,8 @@ def new_pdf(font: FontFile | None = None, created: datetime | None = None, lands
             self.cell(0, 6, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
 
     pdf = Paged(orientation="L" if landscape else "P", unit="mm", format="A4")
-    for style in ("", "B"):
-        pdf.add_font(FAMILY, style=style, fname=str(font.path), collection_font_number=font.index)
+    # one style only: a CJK collection takes a second to parse, and nothing here is set in bold
+    pdf.add_font(FAMILY, fname=str(font.path), collection_font_number=font.index)
     pdf.set_creation_date(created or EPOCH)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_margins(15, 15, 15)

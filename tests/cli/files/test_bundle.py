@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import orjson
+import pytest
 
 from tests.cli.files.conftest import Demo, pdf_text, xlsx_sheets
 
@@ -14,14 +16,26 @@ FILES = {"网站公布.html", "通报.docx", "通报.pdf", "考评结果.xlsx", 
          "清单.json"}
 
 
-def _publish(demo: Demo, *more: str) -> dict:
-    r = demo("publish", "2008Q3", "--out", "公布", "--number", "长行服〔2008〕12号", "--json", *more)
+@pytest.fixture(scope="module")
+def published_built(demo_built: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The demo quarter published once with its bundle in 公布/ (making a bundle takes seconds)."""
+    folder = tmp_path_factory.mktemp("published") / "center"
+    shutil.copytree(demo_built, folder)
+    r = Demo(folder)("publish", "2008Q3", "--out", "公布", "--number", "长行服〔2008〕12号", "--json")
     assert r.exit_code == 0, r.stderr
-    return orjson.loads(r.stdout)
+    return folder, orjson.loads(r.stdout)
 
 
-def test_publishing_with_out_writes_every_file_of_the_bundle(demo: Demo) -> None:
-    pub = _publish(demo)
+@pytest.fixture
+def published(published_built: tuple[Path, dict], tmp_path: Path) -> tuple[Demo, dict]:
+    """A fresh copy of the published demo ledger and its bundle, for one test to change."""
+    folder = tmp_path / "center"
+    shutil.copytree(published_built[0], folder)
+    return Demo(folder), published_built[1]
+
+
+def test_publishing_with_out_writes_every_file_of_the_bundle(published: tuple[Demo, dict]) -> None:
+    demo, pub = published
     folder = demo.folder / "公布"
     assert {p.name for p in folder.iterdir()} == FILES
     assert (folder / "签名检查点.txt").read_text(encoding="utf-8") == pub["checkpoint"]
@@ -33,8 +47,8 @@ def test_publishing_with_out_writes_every_file_of_the_bundle(demo: Demo) -> None
     assert manifest["number"] == "长行服〔2008〕12号"
 
 
-def test_the_bundle_holds_the_published_results(demo: Demo) -> None:
-    pub = _publish(demo)
+def test_the_bundle_holds_the_published_results(published: tuple[Demo, dict]) -> None:
+    demo, pub = published
     doc = demo.json("report", "2008Q3", "--as-of", str(pub["position"]))
     folder = demo.folder / "公布"
     sheets = xlsx_sheets(folder / "考评结果.xlsx")
@@ -70,8 +84,8 @@ def test_the_bundle_holds_the_published_results(demo: Demo) -> None:
     assert all(r[4] == names[r[3]] for r in roll[1:-1])
 
 
-def test_the_notice_of_the_bundle_prints_on_a4_with_its_number_and_names(demo: Demo) -> None:
-    _publish(demo)
+def test_the_notice_of_the_bundle_prints_on_a4_with_its_number_and_names(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
     folder = demo.folder / "公布"
     text = "".join(pdf_text(folder / "通报.pdf").split())
     assert "长兴县行政服务中心文件" in text and "长行服〔2008〕12号" in text
@@ -83,15 +97,15 @@ def test_the_notice_of_the_bundle_prints_on_a4_with_its_number_and_names(demo: D
     assert paragraphs[:2] == ["长兴县行政服务中心文件", "长行服〔2008〕12号"]
 
 
-def test_check_proves_an_untouched_bundle(demo: Demo) -> None:
-    _publish(demo)
+def test_check_proves_an_untouched_bundle(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
     r = demo("publish", "--check", "公布")
     assert r.exit_code == 0, r.stderr
     assert "完全一致" in r.stdout
 
 
-def test_check_names_the_first_file_that_differs(demo: Demo) -> None:
-    _publish(demo)
+def test_check_names_the_first_file_that_differs(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
     folder = demo.folder / "公布"
     page = folder / "网站公布.html"
     page.write_bytes(page.read_bytes().replace("文广窗口".encode(), "某某窗口".encode(), 1))
@@ -104,17 +118,30 @@ def test_check_names_the_first_file_that_differs(demo: Demo) -> None:
                                       "reason": "内容与账本公布的不一致"}
 
 
-def test_check_names_a_missing_file_and_an_extra_one(demo: Demo) -> None:
-    _publish(demo)
-    folder = demo.folder / "公布"
-    (folder / "奖励发放表.xlsx").unlink()
+def test_check_names_a_missing_file(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
+    (demo.folder / "公布" / "奖励发放表.xlsx").unlink()
     r = demo("publish", "--check", "公布")
     assert r.exit_code == 1 and "奖励发放表.xlsx" in r.stderr and "缺少" in r.stderr
-    _copy = demo.folder / "公布2"
-    assert demo("publish", "2008Q3", "--out", "公布2").exit_code == 0  # writes the bundle of the recorded publication
-    (_copy / "说明.txt").write_text("多出来的", encoding="utf-8")
-    r = demo("publish", "--check", "公布2")
+
+
+def test_check_names_a_file_that_is_no_part_of_the_bundle(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
+    (demo.folder / "公布" / "说明.txt").write_text("多出来的", encoding="utf-8")
+    r = demo("publish", "--check", "公布")
     assert r.exit_code == 1 and "说明.txt" in r.stderr
+
+
+def test_out_on_a_published_quarter_writes_its_bundle_again_and_records_nothing(published: tuple[Demo, dict]
+                                                                              ) -> None:
+    demo, _ = published
+    before = len(demo.json("log")["events"])
+    r = demo("publish", "2008Q3", "--out", "再次", "--number", "长行服〔2008〕12号")
+    assert r.exit_code == 0, r.stderr
+    assert "已经公布" in r.stdout
+    assert len(demo.json("log")["events"]) == before
+    for name in FILES:
+        assert (demo.folder / "再次" / name).read_bytes() == (demo.folder / "公布" / name).read_bytes(), name
 
 
 def test_a_bundle_into_a_folder_that_is_not_empty_is_refused_before_publishing(demo: Demo) -> None:
@@ -149,3 +176,24 @@ def test_the_bundle_is_made_and_checked_on_every_backend(kp, tmp_path: Path) -> 
     assert {p.name for p in (tmp_path / "公布").iterdir()} == FILES
     r = kp("publish", "--check", "公布")
     assert r.exit_code == 0, r.stderr
+
+
+def test_a_bundle_that_cannot_be_made_leaves_no_folder_and_says_how_to_make_it_later(
+        demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli.files import bundle
+    from ledger.errors import InvalidInput
+
+    def broken(*args: object) -> dict[str, bytes]:
+        raise InvalidInput("磁盘已满")
+
+    monkeypatch.setattr(bundle, "build", broken)
+    r = demo("publish", "2008Q3", "--out", "公布")
+    assert r.exit_code == 2
+    assert "结果已公布，但公布材料未能写出：磁盘已满" in r.stderr and "--out 公布" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in demo.folder.iterdir() if "公布" in p.name or p.name.startswith(".kaoping")) == []
+    assert demo.json("report", "2008Q3")["status"] == "published"
+    monkeypatch.undo()
+    r = demo("publish", "2008Q3", "--out", "公布")
+    assert r.exit_code == 0 and "已经公布" in r.stdout
+    assert demo("publish", "--check", "公布").exit_code == 0
