@@ -61,9 +61,10 @@ def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str
     """The statement's PDF bytes."""
     pdf = new_pdf()
     pdf.add_page()
-    s = doc["subject"]
-    kind = "服务明星" if s["type"] == "staff" else "红旗窗口"
-    heading(pdf, f"{center}\n{answers.explain_title(doc).replace(f'{kind}考评说明', f'{kind}考评个人说明')}", 15)
+    title = answers.explain_title(doc)
+    if doc["subject"]["type"] == "staff":
+        title = title.replace("服务明星考评说明", "服务明星考评个人说明")
+    heading(pdf, f"{center}\n{title}", 15)
     paragraph(pdf, "本说明由考评账本逐条推算生成：每条计分记录的说明、日期、来源、记录人和分值，各类扣分封顶、"
                    "加分上限、取消评比资格、入围名单、党组决定、减星和最终星级。所附收据可离线核验每条记录确在签名的账本中。")
     pdf.ln(2)
