@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cli.files import out as files
@@ -25,7 +27,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
         cat = ledger.catalogue
     except KaopingError:  # an uninitialised ledger (or a changed catalogue) still shows its raw events
         cat = None
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "position": r.position,
             "time": r.event.timestamp.isoformat(timespec="seconds"),
@@ -50,7 +52,8 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
     if as_json:
         emit_json({"events": entries})
         return
-    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]] for e in entries]
+    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]]
+            for e in entries]
     click.echo(table(["位置", "时间（UTC）", "操作人", "类型", "摘要"], rows, align=">"))
 
 
