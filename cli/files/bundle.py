@@ -31,6 +31,9 @@ WORKBOOK, REWARDS, CHECKPOINT, PUBLIC_KEY = "考评结果.xlsx", "奖励发放�
 FILES = (BULLETIN, NOTICE_DOCX, NOTICE_PDF, WORKBOOK, REWARDS, CHECKPOINT, PUBLIC_KEY)
 """The bundle's files in the order `--check` compares them (the manifest last)."""
 MAKERS = ("kaoping", "XlsxWriter", "python-docx", "fpdf2")
+LAYOUT = 1
+"""The revision of the bundle's layout: bump it with any change to how a file of the bundle is rendered, so that
+`--check` of a bundle an earlier layout made says why its bytes cannot be made again."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class Mismatch:
 
 
 def versions() -> dict[str, str]:
-    """The versions of what makes the files (a newer fpdf2 may lay a PDF out differently)."""
-    out = {}
+    """The layout revision and the versions of what makes the files (a newer fpdf2 may lay a PDF out differently)."""
+    out = {"layout": str(LAYOUT)}
     for name in MAKERS:
         try:
             out[name] = metadata.version(name)

@@ -197,3 +197,14 @@ def test_a_bundle_that_cannot_be_made_leaves_no_folder_and_says_how_to_make_it_l
     r = demo("publish", "2008Q3", "--out", "公布")
     assert r.exit_code == 0 and "已经公布" in r.stdout
     assert demo("publish", "--check", "公布").exit_code == 0
+
+
+def test_check_of_a_bundle_another_layout_made_says_so(published: tuple[Demo, dict]) -> None:
+    demo, _ = published
+    path = demo.folder / "公布" / "清单.json"
+    manifest = orjson.loads(path.read_bytes())
+    manifest["made_with"]["layout"] = "0"
+    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
+    r = demo("publish", "--check", "公布")
+    assert r.exit_code == 1
+    assert "清单.json" in r.stderr and "软件版本" in r.stderr
