@@ -17,6 +17,9 @@ from cli.files import answers
 from cli.files.out import target, write_new, written
 from cli.files.pdf_file import FAMILY, heading, new_pdf, paragraph, pdf_table
 from cli.render import dumps
+from ledger.integrity.keys import recorded_key
+from ledger.integrity.merkle import leaf_hash
+from ledger.integrity.tlog_proof import parse_proof
 
 if TYPE_CHECKING:
     from cli.main import Session
@@ -41,9 +44,22 @@ def receipt_lines(receipt: dict[str, Any]) -> list[str]:
     out = [f"记录 {receipt['fact']}（附件 收据-{short}.json，sha256 "
            f"{hashlib.sha256(receipt_text(receipt)).hexdigest()}）"]
     for e in receipt["events"]:
-        out.append(f"    位置 {e['position']} 第 {e['originator_version']} 个事件 叶子哈希 {e['leaf_hash']} "
-                   f"包含证明 {len(e['inclusion_proof'])} 个哈希")
+        proof = parse_proof(e["tlog_proof"])
+        out.append(f"    位置 {e['position']} 第 {e['originator_version']} 个事件 叶子哈希 "
+                   f"{base64.b64encode(event_leaf(e)).decode()} 包含证明 {len(proof.proof)} 个哈希")
     return out
+
+
+def event_leaf(event: dict[str, Any]) -> bytes:
+    """The leaf hash of one receipt event: its tlog-proof's extra line is the leaf's data."""
+    extra = parse_proof(event["tlog_proof"]).extra
+    assert extra is not None  # kaoping's receipts always carry the leaf data
+    return leaf_hash(extra)
+
+
+def checkpoint_of(receipt: dict[str, Any]) -> str:
+    """The signed checkpoint a receipt's events lead to (the same for every event of one receipt)."""
+    return parse_proof(receipt["events"][0]["tlog_proof"]).checkpoint
 
 
 def qr_png(textual: str) -> bytes:
@@ -57,7 +73,8 @@ def qr_png(textual: str) -> bytes:
     return buf.getvalue()
 
 
-def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str, center: str) -> bytes:
+def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str, center: str,
+           public_key: str) -> bytes:
     """The statement's PDF bytes."""
     pdf = new_pdf()
     pdf.add_page()
@@ -81,9 +98,10 @@ def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str
         paragraph(pdf, f"签名检查点（账本 {first['origin']}，事件数 {first['size']}，根哈希 {first['root']}，"
                        f"密钥编号 {first['key_id']}）：", 9)
         pdf.set_font(FAMILY, size=8)
-        pdf.multi_cell(0, 4, first["checkpoint"], border=1, new_x="LMARGIN", new_y="NEXT")
-        pdf.image(qr_png(first["checkpoint"]), w=35)
-        paragraph(pdf, f"公钥：{first['public_key']}", 8)
+        note = checkpoint_of(first)
+        pdf.multi_cell(0, 4, note, border=1, new_x="LMARGIN", new_y="NEXT")
+        pdf.image(qr_png(note), w=35)
+        paragraph(pdf, f"公钥：{public_key}", 8)
         pdf.ln(2)
         for r in receipts:
             for line in receipt_lines(r):
@@ -110,11 +128,12 @@ def save(session: Session, doc: dict[str, Any], out: str) -> None:
     find_cjk_font()  # refuse before a receipt signs a checkpoint
     got = [lr.receipt(ledger, fid, session.key) for fid in key_facts(doc)]
     text = render_explain(ledger.catalogue, doc)
-    data = render(doc, got, text, ledger.center().center)
+    key = recorded_key(ledger)
+    data = render(doc, got, text, ledger.center().center, key.text() if key is not None else "")
     write_new(path, data)
     written(path)
 
 
 def leaf_of(receipt: dict[str, Any]) -> bytes:
     """The first event's leaf hash of a receipt, as bytes (for tests and checks)."""
-    return base64.b64decode(receipt["events"][0]["leaf_hash"])
+    return event_leaf(receipt["events"][0])
