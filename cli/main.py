@@ -217,7 +217,7 @@ COMMAND_MODULES: dict[str, str] = {
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
-    "public-key": "integrity",
+    "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
     "migrate": "move", "backup": "move",
     "demo": "demo",
 }

@@ -10,6 +10,7 @@ from ledger.errors import InvalidInput, NotFound
 from ledger.runtime.gcpause import collector_paused
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
+from projections.fact_notes import add_notes
 from projections.fold.entries import fact_key
 from projections.fold.state import QuarterState, State
 from projections.scoring import publication
@@ -128,14 +129,14 @@ class Views:
             w = res.window(window)
             if w is None:
                 raise NotFound(f"未登记的窗口：{window}")
-            return explain_window(self.catalogue, res, w, q, as_of)
+            return add_notes(explain_window(self.catalogue, res, w, q, as_of), self.ledger.fact_fields)
         assert staff is not None
         p = res.person(staff)
         if p is None:
             if staff in self.state.registry.people:
                 raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}末尚未分配到窗口，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
-        return explain_staff(self.catalogue, res, p, q, as_of)
+        return add_notes(explain_staff(self.catalogue, res, p, q, as_of), self.ledger.fact_fields)
 
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""

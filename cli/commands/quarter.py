@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
-from ledger.errors import NotAllowed
-from ledger.integrity import signing
+from ledger.errors import InvalidInput, KaopingError, NotAllowed
+from ledger.integrity import keys, signing
 from projections.scoring import publication
 from projections.views import Views
+
+if TYPE_CHECKING:
+    from ledger.app import Ledger
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -77,26 +84,93 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
 
 
 @click.command("publish")
-@click.argument("quarter")
+@click.argument("quarter", required=False)
+@click.option("--out", "out", default=None, metavar="DIR",
+              help="同时把公布材料写入新目录 DIR：网站公布页、通报（DOCX、PDF）、考评结果工作簿、奖励发放表、"
+                   "签名检查点和公钥")
+@click.option("--number", default=None, metavar="文号", help="通报的文号，如 长行服〔2008〕12号")
+@click.option("--check", "check_dir", default=None, metavar="DIR",
+              help="核对目录 DIR 中的公布材料与账本公布的是否完全一致（不一致退出码 1，并指出第一个不同的文件）")
 @JSON
 @pass_session
-def publish_cmd(session: Session, quarter: str, as_json: bool) -> None:
-    """公布 QUARTER 的考评结果，并记录所公布结果的 sha256 摘要。"""
+def publish_cmd(session: Session, quarter: str | None, out: str | None, number: str | None, check_dir: str | None,
+                as_json: bool) -> None:
+    """公布 QUARTER 的考评结果，并记录所公布结果的 sha256 摘要；--out 同时写出公布材料。"""
+    if check_dir is not None:
+        if quarter is not None or out is not None or number is not None:
+            raise InvalidInput("--check 只需要公布材料目录，不能同时给出季度、--out 或 --number")
+        _check_bundle(session, check_dir, as_json)
+        return
+    if quarter is None:
+        raise InvalidInput("缺少参数 QUARTER（运行 kaoping publish --help 查看用法）")
+    target = None
+    if out is not None:
+        from cli.files import bundle
+        from cli.files.fonts import find_cjk_font
+
+        target = bundle.claim_dir(out)
+        find_cjk_font()  # the 通报's PDF needs one: refuse before anything is recorded
+    elif number is not None:
+        raise InvalidInput("--number 只在写出公布材料（--out DIR）时使用")
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
+    if target is not None and lq.quarter_stream(ledger, quarter).status == "published":
+        # the bundle of a publication already recorded (again, or after writing it failed): nothing new is recorded
+        _write_bundle(ledger, quarter, number, target)
+        if as_json:
+            emit_json({"quarter": quarter, "out": str(target)})
+        else:
+            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {target}")
+        return
     lq.require_status(ledger, quarter, "decided", "公布结果")
     res = Views(ledger).result(quarter)
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
+    key = keys.recorded_key(ledger)  # the key that just signed the checkpoint (make_checkpoint checked it)
+    public_key = key.text() if key is not None else None
+    if target is not None:
+        session.keep()  # the publication is recorded; a bundle that cannot be written does not undo it
+        _write_bundle(ledger, quarter, number, target)
     if as_json:
         emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
-                   "checkpoint": checkpoint})
+                   "checkpoint": checkpoint, "public_key": public_key,
+                   **({"out": str(target)} if target is not None else {})})
         return
     click.echo(str(pid))
     click.echo(f"{quarter_label(quarter)}结果已公布：截至账本位置 {res.position}，摘要 {digest}")
     click.echo("签名检查点（请随通报一并保存在数据库之外）：")
     click.echo(checkpoint, nl=False)
+    click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
+    if target is not None:
+        click.echo(f"公布材料已写入 {target}（可用 kaoping publish --check {target} 核对）")
+
+
+def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:
+    """Write the bundle of a recorded publication; if that fails, say how to write it again."""
+    from cli.files import bundle
+
+    try:
+        bundle.write(target, bundle.build(ledger, quarter, number))
+    except KaopingError as exc:
+        raise NotAllowed(f"结果已公布，但公布材料未能写出：{exc}（可再次运行 kaoping publish {quarter} --out {target} "
+                         "写出公布材料，不会重复公布）") from None
+
+
+def _check_bundle(session: Session, folder: str, as_json: bool) -> None:
+    from cli.files import bundle
+
+    manifest, bad = bundle.check(session.ledger(), Path(folder))
+    if as_json:
+        emit_json({"quarter": manifest["quarter"], "valid": bad is None,
+                   "file": bad.name if bad else None, "reason": bad.why if bad else None})
+    if bad is not None:
+        if not as_json:
+            click.echo(f"公布材料与账本不一致：{bad.name} {bad.why}", err=True)
+        sys.exit(1)
+    if not as_json:
+        click.echo(f"公布材料与账本公布的完全一致：{quarter_label(manifest['quarter'])}，"
+                   f"{len(bundle.FILES) + 1} 个文件（摘要 {manifest['publication']['digest'][:16]}…）")
 
 
 def register(cli: click.Group) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from cli.files.out import OUT
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
 from ledger.calendar import quarter_label
@@ -76,17 +77,56 @@ def render_report(doc: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _to_file(out: str | None, kind: str, doc: dict[str, Any], as_json: bool) -> bool:
+    """Write the answer to --out when asked (and print its JSON too with --json); False when not asked."""
+    if out is None:
+        return False
+    from cli.files import answers
+    from cli.files import out as files
+
+    path = files.target(out)
+    assert path is not None
+    files.save(path, answers.BUILDERS[kind](doc))
+    if as_json:
+        emit_json(doc)
+    else:
+        files.written(path)
+    return True
+
+
+def _checked_out(out: str | None, formats: tuple[str, ...] | None = None) -> None:
+    """Refuse a bad --out before anything is read."""
+    if out is not None:
+        from cli.files import out as files
+
+        files.target(out, formats or files.ANSWER_FORMATS)
+
+
 @click.command("report")
 @click.argument("quarter")
 @AS_OF
 @JSON
+@click.option("--out", "out", default=None, metavar="FILE",
+              help="把结果写入文件，扩展名决定格式：.csv（Excel 可直接打开）、.xlsx、.html、.pdf；.docx 为通报")
+@click.option("--number", default=None, metavar="文号", help="通报的文号（--out FILE.docx 时），如 长行服〔2008〕12号")
 @pass_session
-def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool) -> None:
+def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool, out: str | None,
+               number: str | None) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
+    _checked_out(out, (".csv", ".xlsx", ".html", ".pdf", ".docx"))
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
     views = Views(ledger)
     doc = views.report(quarter, as_of)
+    if out is not None and out.lower().endswith(".docx"):
+        from cli.files import notice
+
+        notice.save_docx(views, doc, out, number)
+        if as_json:
+            emit_json(doc)
+        return
+    if _to_file(out, "report", doc, as_json):
+        return
     if as_json:
         emit_json(doc)
         return
@@ -99,14 +139,26 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool)
 @click.argument("quarter")
 @AS_OF
 @JSON
+@click.option("--out", "out", default=None, metavar="FILE",
+              help="把说明写入文件：.csv、.xlsx、.html，或 .pdf（个人考评说明，附记录的收据，可带回核对）")
 @pass_session
 def explain_cmd(session: Session, window: str | None, staff: str | None, quarter: str, as_of: int | None,
-                as_json: bool) -> None:
+                as_json: bool, out: str | None) -> None:
     """逐条说明一个窗口或一名人员在 QUARTER 的得分、加分、取消资格、入围、决定和星级从何而来。"""
+    _checked_out(out)
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
     views = Views(ledger)
     doc = views.explain(quarter, window, staff, as_of)
+    if out is not None and out.lower().endswith(".pdf"):
+        from cli.files import statement
+
+        statement.save(session, doc, out)
+        if as_json:
+            emit_json(doc)
+        return
+    if _to_file(out, "explain", doc, as_json):
+        return
     if as_json:
         emit_json(doc)
         return
@@ -122,14 +174,19 @@ def audit_group() -> None:
 @click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
 @click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
 @JSON
+@OUT
 @pass_session
-def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool) -> None:
+def audit_disqualifications(session: Session, year: int | None, kind: str | None, as_json: bool,
+                            out_file: str | None) -> None:
     """全部取消评比资格的认定，及每一项背后的事件链（吃拿卡要审计）。"""
+    _checked_out(out_file)
     ledger = session.reading()
     if year is not None:
         lq.check_year(ledger, year)
     views = Views(ledger)
     items = views.disqualifications(year, kind)
+    if _to_file(out_file, "disqualifications", {"disqualifications": items}, as_json):
+        return
     if as_json:
         emit_json({"disqualifications": items})
         return
@@ -169,13 +226,17 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 @click.command("year")
 @click.argument("year", type=int)
 @JSON
+@OUT
 @pass_session
-def year_cmd(session: Session, year: int, as_json: bool) -> None:
+def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -> None:
     """年度汇总：各窗口获红旗窗口的季度，以及影响年度评比（年度红旗窗口、先进集体、先进个人）的取消资格。"""
+    _checked_out(out_file)
     ledger = session.reading()
     lq.check_year(ledger, year)
     views = Views(ledger)
     doc = views.year(year)
+    if _to_file(out_file, "year", doc, as_json):
+        return
     if as_json:
         emit_json(doc)
         return

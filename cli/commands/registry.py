@@ -10,8 +10,6 @@ from ledger import catalogue as rules
 from ledger.errors import KaopingError
 from ledger.integrity import keys
 from ledger.storage.location import parse_url
-from projections import registry as reg_view
-from projections.registry import REGISTRY_EVENTS
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -53,11 +51,12 @@ def window_add(session: Session, code: str, name: str, department: str, as_json:
 @pass_session
 def window_list(session: Session, as_json: bool) -> None:
     """列出已登记的窗口。"""
-    reg = _registry(session)
+    windows = session.reading().registry().windows
     if as_json:
-        emit_json({"windows": [{"code": w.code, "name": w.name, "department": w.department} for w in reg.windows.values()]})
+        emit_json({"windows": [{"code": code, "name": w["name"], "department": w["department"]}
+                               for code, w in windows.items()]})
         return
-    click.echo(table(["代码", "窗口", "部门"], [[w.code, w.name, w.department] for w in reg.windows.values()]))
+    click.echo(table(["代码", "窗口", "部门"], [[code, w["name"], w["department"]] for code, w in windows.items()]))
 
 
 @click.group("staff")
@@ -93,38 +92,17 @@ def staff_move(session: Session, staff_id: str, window: str, since: str, as_json
 @pass_session
 def staff_list(session: Session, as_json: bool) -> None:
     """列出已登记的人员及其窗口。"""
-    reg = _registry(session)
+    people = session.reading().registry().people
     if as_json:
-        emit_json(
-            {
-                "staff": [
-                    {
-                        "id": p.staff_id,
-                        "name": p.name,
-                        "assignments": [{"window": w, "from": d.isoformat()} for d, w in p.assignments],
-                    }
-                    for p in reg.people.values()
-                ]
-            }
-        )
+        emit_json({"staff": [
+            {"id": pid, "name": p["name"],
+             "assignments": [{"window": a["window"], "from": a["since"]} for a in p["assignments"]]}
+            for pid, p in people.items()
+        ]})
         return
-    rows = [[p.staff_id, p.name, " → ".join(f"{w}（{d}起）" for d, w in p.assignments)] for p in reg.people.values()]
+    rows = [[pid, p["name"], " → ".join(f"{a['window']}（{a['since']}起）" for a in p["assignments"])]
+            for pid, p in people.items()]
     click.echo(table(["编号", "姓名", "所在窗口"], rows))
-
-
-def _registry(session: Session) -> reg_view.Registry:
-    ledger = session.ledger()
-    ledger.center()
-    topics = [t.TOPIC for t in REGISTRY_EVENTS]
-    events = []
-    start = 0
-    while True:
-        page = ledger.recorder.select_notifications(start=start, limit=5000, topics=topics, inclusive_of_start=False)
-        events.extend(ledger.mapper.to_domain_event(n) for n in page)
-        if len(page) < 5000:
-            break
-        start = page[-1].id
-    return reg_view.build(events)  # type: ignore[arg-type]
 
 
 @click.group("rules")
@@ -183,7 +161,8 @@ def render_catalogue(cat: rules.Catalogue) -> str:
     red = "；".join(f"应扣分≥{r.at_least} 减{r.minus}星" for r in cat.reductions)
     out += [
         "",
-        f"星级：五星 {st['five']}、四星 {st['four']}、未入围 {st['default']}；{red}；取消资格 {st['disqualified']}星；最低 {st['minimum']}星",
+        f"星级：五星 {st['five']}、四星 {st['four']}、未入围 {st['default']}；{red}；"
+        f"取消资格 {st['disqualified']}星；最低 {st['minimum']}星",
         "奖励：" + "，".join(f"{k}星 {v}元" for k, v in sorted(cat.rewards_yuan.items(), reverse=True)),
         f"入围名单默认：窗口 {cat.shortlist_windows} 个，人员 {cat.shortlist_staff} 名",
         "来源：" + "，".join(f"{k} {v}" for k, v in cat.sources.items()),
@@ -201,6 +180,7 @@ def register(cli: click.Group) -> None:
 def _points(cat: rules.Catalogue, points: int | dict[str, int] | None) -> str:
     """A bonus kind's points in Chinese: one figure, or one per level (本中心1分、县级2分…) or place (第1名3分…)."""
     if isinstance(points, dict):
-        return "、".join(f"{cat.levels.get(k) or (f'第{k}名' if str(k).isdigit() else k)}{v}分" for k, v in points.items())
+        return "、".join(f"{cat.levels.get(k) or (f'第{k}名' if str(k).isdigit() else k)}{v}分"
+                        for k, v in points.items())
     return f"{points}分" if points is not None else "—"
 

@@ -2,6 +2,9 @@
 
 The ranking itself is computed above (projections) and handed down as frozen lists; here the ledger
 checks the order of the steps and that the 党组 picks only from the frozen shortlist (D13, D14, D18).
+The decisions (`shortlist`, `decision`, `publication`) are pure: the quarter's stream, the arguments and
+the stamp in, the event out; `freeze_shortlist`, `record_decision` and `publish_quarter` read the stream,
+decide and append through the ledger's public `append`.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from ledger.quarter_status import STATUS_NAMES, status
 if TYPE_CHECKING:
     from ledger import events as ev
     from ledger.app import Ledger
+    from ledger.catalogue import Catalogue
+    from ledger.commands.stamp import Stamp
     from ledger.storage.reader import ReadableLedger
 
 # The event classes (and eventsourcing) are imported where a quarter's stream is read or written, not here:
 # `kaoping report` checks its quarter argument through this module without opening the full ledger.
 
 MAX_SHORTLIST = 100000  # far above any center's size; keeps the count a storable integer
-
 
 
 @dataclass(frozen=True)
@@ -45,39 +49,10 @@ class QuarterStream:
         return status(self.shortlist is not None, self.decision is not None, self.published is not None)
 
 
-def check_quarter(ledger: ReadableLedger, text: str) -> str:
-    """A quarter the rules were in force for and that has begun, or a refusal."""
-    quarter = parse_quarter(text)
-    first, last = quarter_bounds(quarter)
-    if last < ledger.catalogue.effective:
-        raise InvalidInput(f"{quarter_label(quarter)}早于考评办法施行日期 {ledger.catalogue.effective}")
-    if first > date.today():
-        raise InvalidInput(f"{quarter_label(quarter)}尚未开始")
-    return quarter
-
-
-def check_ended(quarter: str) -> None:
-    """Refuse a shortlist before the quarter is over: it is 依据当季工作 — the whole quarter's scores."""
-    last = quarter_bounds(quarter)[1]
-    if last >= date.today():
-        raise NotAllowed(f"{quarter_label(quarter)}尚未结束（{last} 结束），入围名单应在季度结束后按全季得分确定")
-
-
-def check_year(ledger: ReadableLedger, year: int) -> int:
-    """A calendar year the rules were in force for and that has begun, or a refusal."""
-    first = ledger.catalogue.effective.year
-    if year < first:
-        raise InvalidInput(f"{year}年早于考评办法施行日期 {ledger.catalogue.effective}")
-    if year > date.today().year:
-        raise InvalidInput(f"{year}年尚未开始")
-    return year
-
-
-def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:
-    """The quarter's stream folded into its status."""
+def fold_quarter(quarter: str, events: Sequence[ev.Fact]) -> QuarterStream:
+    """The quarter's stream folded into its steps."""
     from ledger import events as ev
 
-    events = ledger.stream(ids.quarter_id(quarter))
     pick = lambda cls: next((e for e in events if isinstance(e, cls)), None)  # noqa: E731
     return QuarterStream(
         quarter=quarter,
@@ -88,43 +63,48 @@ def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:
     )
 
 
-def _require(qs: QuarterStream, wanted: str, doing: str) -> None:
+# --- pure checks and decisions ---------------------------------------------------------------------
+
+
+def quarter_in_force(cat: Catalogue, today: date, text: str) -> str:
+    """A quarter the rules were in force for and that has begun (normalised, e.g. 2008Q2), or a refusal."""
+    quarter = parse_quarter(text)
+    first, last = quarter_bounds(quarter)
+    if last < cat.effective:
+        raise InvalidInput(f"{quarter_label(quarter)}早于考评办法施行日期 {cat.effective}")
+    if first > today:
+        raise InvalidInput(f"{quarter_label(quarter)}尚未开始")
+    return quarter
+
+
+def year_in_force(cat: Catalogue, today: date, year: int) -> int:
+    """A calendar year the rules were in force for and that has begun, or a refusal."""
+    if year < cat.effective.year:
+        raise InvalidInput(f"{year}年早于考评办法施行日期 {cat.effective}")
+    if year > today.year:
+        raise InvalidInput(f"{year}年尚未开始")
+    return year
+
+
+def check_ended(quarter: str, today: date | None = None) -> None:
+    """Refuse a shortlist before the quarter is over: it is 依据当季工作 — the whole quarter's scores."""
+    last = quarter_bounds(quarter)[1]
+    if last >= (today or date.today()):
+        raise NotAllowed(f"{quarter_label(quarter)}尚未结束（{last} 结束），入围名单应在季度结束后按全季得分确定")
+
+
+def require(qs: QuarterStream, wanted: str, doing: str) -> QuarterStream:
+    """The quarter's stream when it is in the wanted state, else a refusal naming both states."""
     if qs.status != wanted:
         raise NotAllowed(
             f"{quarter_label(qs.quarter)}当前状态为「{STATUS_NAMES[qs.status]}」，不能{doing}"
             f"（需要「{STATUS_NAMES[wanted]}」）"
         )
-
-
-def require_status(ledger: Ledger, quarter: str, wanted: str, doing: str) -> QuarterStream:
-    """The quarter's stream when it is in the wanted state, else a refusal naming both states."""
-    qs = quarter_stream(ledger, quarter)
-    _require(qs, wanted, doing)
     return qs
 
 
-def freeze_shortlist(
-    ledger: Ledger, quarter: str, windows_n: int, staff_m: int, windows: Sequence[str], staff: Sequence[str]
-) -> UUID:
-    """Record the 入围名单 computed from the scores: the quarter moves from open to shortlisted."""
-    ledger.center()
-    quarter = check_quarter(ledger, quarter)
-    check_ended(quarter)
-    if not (1 <= windows_n <= MAX_SHORTLIST and 1 <= staff_m <= MAX_SHORTLIST):
-        raise InvalidInput(f"入围名额必须是 1 到 {MAX_SHORTLIST} 之间的整数")
-    qs = quarter_stream(ledger, quarter)
-    _require(qs, "open", "确定入围名单")
-    from ledger import events as ev
-
-    stream = ids.quarter_id(quarter)
-    ledger._save(ledger._event(
-        ev.ShortlistFrozen, stream, qs.version + 1, quarter=quarter, windows_n=windows_n, staff_m=staff_m,
-        windows=list(windows), staff=list(staff),
-    ))
-    return stream
-
-
-def _split(values: Sequence[str]) -> list[str]:
+def split(values: Sequence[str]) -> list[str]:
+    """Picks as typed (repeated options, comma-separated, full-width commas too) as one list."""
     out: list[str] = []
     for v in values:
         for part in v.replace("，", ",").split(","):
@@ -134,17 +114,24 @@ def _split(values: Sequence[str]) -> list[str]:
     return out
 
 
-def check_decision(
-    ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
-) -> QuarterStream:
-    """The quarter's stream when a decision with these picks may be recorded, else a refusal (D14)."""
-    ledger.center()
-    quarter = check_quarter(ledger, quarter)
-    red_flag, five, four = _split(red_flag), _split(five), _split(four)
-    qs = quarter_stream(ledger, quarter)
-    _require(qs, "shortlisted", "记录党组决定")
+def shortlist(qs: QuarterStream, stamp: Stamp, windows_n: int, staff_m: int, windows: Sequence[str],
+              staff: Sequence[str]) -> ev.ShortlistFrozen:
+    """The 入围名单 computed from the scores, frozen once the quarter is over: open → shortlisted."""
+    from ledger import events as ev
+
+    check_ended(qs.quarter, stamp.today)
+    if not (1 <= windows_n <= MAX_SHORTLIST and 1 <= staff_m <= MAX_SHORTLIST):
+        raise InvalidInput(f"入围名额必须是 1 到 {MAX_SHORTLIST} 之间的整数")
+    require(qs, "open", "确定入围名单")
+    return stamp.event(ev.ShortlistFrozen, ids.quarter_id(qs.quarter), qs.version + 1, quarter=qs.quarter,
+                       windows_n=windows_n, staff_m=staff_m, windows=list(windows), staff=list(staff))
+
+
+def check_picks(qs: QuarterStream, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]) -> None:
+    """Refuse picks that repeat, a person given two stars, or anyone not on the frozen shortlist (D14)."""
+    require(qs, "shortlisted", "记录党组决定")
     assert qs.shortlist is not None
-    label = quarter_label(quarter)
+    label = quarter_label(qs.quarter)
     for name, picks in (("红旗窗口", red_flag), ("五星", five), ("四星", four)):
         dup = sorted({p for p in picks if picks.count(p) > 1})
         if dup:
@@ -155,9 +142,75 @@ def check_decision(
     outside = [c for c in red_flag if c not in qs.shortlist.windows]
     if outside:
         raise NotAllowed(f"{','.join(outside)} 不在{label}红旗窗口入围名单中，党组只能从入围窗口中确定")
-    outside = [p for p in five + four if p not in qs.shortlist.staff]
+    outside = [p for p in [*five, *four] if p not in qs.shortlist.staff]
     if outside:
         raise NotAllowed(f"{','.join(outside)} 不在{label}服务明星入围名单中，党组只能从入围人员中确定")
+
+
+def decision(qs: QuarterStream, stamp: Stamp, red_flag: Sequence[str], five: Sequence[str],
+             four: Sequence[str]) -> ev.DecisionRecorded:
+    """The 党组 decision, every pick from the frozen shortlist: shortlisted → decided."""
+    from ledger import events as ev
+
+    red_flag, five, four = split(red_flag), split(five), split(four)
+    check_picks(qs, red_flag, five, four)
+    return stamp.event(ev.DecisionRecorded, ids.quarter_id(qs.quarter), qs.version + 1, quarter=qs.quarter,
+                       red_flag=red_flag, five=five, four=four)
+
+
+def publication(qs: QuarterStream, stamp: Stamp, position: int, digest: str,
+                checkpoint: str | None = None) -> ev.QuarterPublished:
+    """The results as of `position`, pinned by their digest, published: decided → published (D18)."""
+    from ledger import events as ev
+
+    require(qs, "decided", "公布结果")
+    if len(digest) != 64:
+        raise InvalidInput("摘要应为 64 位 sha256 十六进制串")
+    return stamp.event(ev.QuarterPublished, ids.quarter_id(qs.quarter), qs.version + 1, quarter=qs.quarter,
+                       position=position, digest=digest, checkpoint=checkpoint)
+
+
+# --- the steps, through a ledger ---------------------------------------------------------------------
+
+
+def check_quarter(ledger: ReadableLedger, text: str) -> str:
+    """A quarter the ledger's rules were in force for and that has begun, or a refusal."""
+    return quarter_in_force(ledger.catalogue, date.today(), text)
+
+
+def check_year(ledger: ReadableLedger, year: int) -> int:
+    """A calendar year the ledger's rules were in force for and that has begun, or a refusal."""
+    return year_in_force(ledger.catalogue, date.today(), year)
+
+
+def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:
+    """The quarter's stream folded into its status."""
+    return fold_quarter(quarter, ledger.stream(ids.quarter_id(quarter)))
+
+
+def require_status(ledger: Ledger, quarter: str, wanted: str, doing: str) -> QuarterStream:
+    """The quarter's stream when it is in the wanted state, else a refusal naming both states."""
+    return require(quarter_stream(ledger, quarter), wanted, doing)
+
+
+def freeze_shortlist(
+    ledger: Ledger, quarter: str, windows_n: int, staff_m: int, windows: Sequence[str], staff: Sequence[str]
+) -> UUID:
+    """Record the 入围名单 computed from the scores: the quarter moves from open to shortlisted."""
+    ledger.center()
+    quarter = check_quarter(ledger, quarter)
+    ledger.append(shortlist(quarter_stream(ledger, quarter), ledger.stamp(), windows_n, staff_m, windows, staff))
+    return ids.quarter_id(quarter)
+
+
+def check_decision(
+    ledger: Ledger, quarter: str, red_flag: Sequence[str], five: Sequence[str], four: Sequence[str]
+) -> QuarterStream:
+    """The quarter's stream when a decision with these picks may be recorded, else a refusal (D14)."""
+    ledger.center()
+    quarter = check_quarter(ledger, quarter)
+    qs = quarter_stream(ledger, quarter)
+    check_picks(qs, split(red_flag), split(five), split(four))
     return qs
 
 
@@ -166,30 +219,14 @@ def record_decision(
 ) -> UUID:
     """Record the 党组 decision; every pick must be on the frozen shortlist (D14)."""
     quarter = check_quarter(ledger, quarter)
-    red_flag, five, four = _split(red_flag), _split(five), _split(four)
     qs = check_decision(ledger, quarter, red_flag, five, four)
-    from ledger import events as ev
-
-    stream = ids.quarter_id(quarter)
-    ledger._save(ledger._event(
-        ev.DecisionRecorded, stream, qs.version + 1, quarter=quarter, red_flag=red_flag, five=five, four=four,
-    ))
-    return stream
+    ledger.append(decision(qs, ledger.stamp(), red_flag, five, four))
+    return ids.quarter_id(qs.quarter)
 
 
 def publish_quarter(ledger: Ledger, quarter: str, position: int, digest: str, checkpoint: str | None = None) -> UUID:
     """Record that the quarter's results as of `position` were published, pinned by their digest (D18)."""
     ledger.center()
     quarter = check_quarter(ledger, quarter)
-    qs = quarter_stream(ledger, quarter)
-    _require(qs, "decided", "公布结果")
-    if len(digest) != 64:
-        raise InvalidInput("摘要应为 64 位 sha256 十六进制串")
-    from ledger import events as ev
-
-    stream = ids.quarter_id(quarter)
-    ledger._save(ledger._event(
-        ev.QuarterPublished, stream, qs.version + 1, quarter=quarter, position=position, digest=digest,
-        checkpoint=checkpoint,
-    ))
-    return stream
+    ledger.append(publication(quarter_stream(ledger, quarter), ledger.stamp(), position, digest, checkpoint))
+    return ids.quarter_id(quarter)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -55,7 +55,7 @@ def key_event(actor: str, signer: SignerKey) -> ev.SigningKeyRecorded:
     return ev.SigningKeyRecorded(  # type: ignore[call-arg]
         originator_id=INTEGRITY_STREAM,
         originator_version=1,
-        timestamp=datetime.now(timezone.utc),
+        timestamp=datetime.now(UTC),
         actor=actor,
         origin=v.name,
         key_id=v.key_id_hex,
@@ -85,12 +85,13 @@ def ensure_signer(ledger: Any, path: Path) -> SignerKey:
         raise NotAllowed("账本的完整性事件流异常（缺少签名公钥记录），请运行 kaoping verify")
     ledger.center()
     staged = stage_key(path)
-    ledger._save(key_event(ledger.actor, staged.signer))
+    ledger.append(key_event(ledger.actor, staged.signer))
     staged.commit()
     return staged.signer
 
 
-def trusted_key(location: Location, key_file: str | None = None, public_key: str | None = None) -> tuple[VerifierKey | None, str]:
+def trusted_key(location: Location, key_file: str | None = None,
+                public_key: str | None = None) -> tuple[VerifierKey | None, str]:
     """The public key to trust, and where it came from: --public-key, else the key file, else none."""
     if public_key:
         if "+" not in public_key and not Path(public_key).exists():

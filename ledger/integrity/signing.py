@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ledger import events as ev
@@ -37,7 +37,7 @@ def make_checkpoint(ledger: Any, key_file: str | os.PathLike[str] | None = None)
         event = ev.CheckpointRecorded(  # type: ignore[call-arg]
             originator_id=INTEGRITY_STREAM,
             originator_version=report.integrity_version + 1,
-            timestamp=datetime.now(timezone.utc),
+            timestamp=datetime.now(UTC),
             actor=ledger.actor,
             size=tree.size,
             root=b64(tree.root()),
@@ -45,7 +45,7 @@ def make_checkpoint(ledger: Any, key_file: str | os.PathLike[str] | None = None)
             leaf_digests=b64(kept),
         )
         try:
-            ledger._save(event)
+            ledger.append(event)
         except Conflict:
             if attempt == RETRIES - 1:
                 raise

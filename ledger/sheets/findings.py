@@ -61,7 +61,8 @@ def parse_findings_csv(data: bytes, name: str = "CSV") -> list[SheetRow]:
             n = seen.get(content, 0)
             seen[content] = n + 1
             key = hashlib.sha256(f"{content}\x1e{n}".encode()).hexdigest()
-            rows.append(SheetRow(line, *cells, key=key))
+            day, window, staff, item, source, dq, note = cells
+            rows.append(SheetRow(line, day, window, staff, item, source, dq, note, key))
     except csv.Error as exc:
         raise InvalidInput(f"{name} 第{reader.line_num}行：CSV 格式错误（{exc}）") from None
     if not rows:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,3 +74,26 @@ def abandon(staged: StagedEvidence | None) -> None:
             except OSError:
                 break
 
+
+
+@contextmanager
+def staging(store: Path, source: str | None) -> Iterator[Callable[[], dict[str, Any]] | None]:
+    """A command's evidence file, staged only when its decision calls the yielded function (after every rule
+    passed; None without a file): put in place when the command succeeds, removed when it fails."""
+    if not source:
+        yield None
+        return
+    staged: list[StagedEvidence] = []
+
+    def stage_now() -> dict[str, Any]:
+        staged.append(stage(store, source))
+        return staged[-1].meta
+
+    try:
+        yield stage_now
+    except BaseException:
+        for s in staged:
+            abandon(s)
+        raise
+    for s in staged:
+        commit(s)

@@ -19,6 +19,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from ledger.storage.location import busy
+from ledger.storage.rows import paged
 
 CONNECTION_RETRIES = 3
 LOOKUP_CHUNK = 5000
@@ -27,7 +28,8 @@ INSERT_CHUNK = 2000
 
 def probe(datastore: PostgresDatastore) -> None:
     """Connect once, directly, so a wrong host, password or database name fails fast and clearly."""
-    kwargs = dict(datastore.pool.kwargs or {})
+    given = datastore.pool.kwargs
+    kwargs: dict[str, Any] = dict((given() if callable(given) else given) or {})
     kwargs.pop("row_factory", None)
     timeout = max(1, int(datastore.pool.timeout))
     where = f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('dbname')}"
@@ -150,5 +152,5 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             with conn.cursor(name="kaoping_raw_rows", row_factory=tuple_row) as curs:
                 curs.itersize = batch
                 curs.execute(self._raw_statement)
-                while rows := curs.fetchmany(batch):
-                    yield rows
+                # the cursor keeps its place: each page is its next batch, whatever the ids
+                yield from paged(lambda _after, limit: curs.fetchmany(limit), 0, batch)

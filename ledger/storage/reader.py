@@ -10,20 +10,22 @@ opens the full `Ledger`, which makes the same refusals and creates what is missi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from ledger.errors import LedgerUnreadable, not_initialised
 from ledger.storage.location import Location, lock_timeout_seconds, parse_url
-from ledger.storage.rows import EVENTS_TABLE, Row, decode_raw, paged, select_rows
-from ledger.topics import CENTER_TOPIC
+from ledger.storage.rows import EVENTS_TABLE, Row, decode_raw, paged, registry_from, select_rows
+from ledger.topics import CENTER_TOPIC, REGISTRY_TOPICS
 
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
+    from ledger.registry import Registry
 
 REQUIRED_TABLES = frozenset({EVENTS_TABLE, "tracking", "kaoping_projection_blobs"})
-"""What the first opening of the full ledger and of its projection create (ledger/app.py, projections/engine/storage.py)."""
+"""What the first opening of the full ledger and of its projection create (ledger/app.py,
+projections/engine/storage.py)."""
 LEGACY_TABLES = frozenset({"kaoping_projection"})
 """A table the full ledger drops when its projection opens: its presence means that has not happened yet."""
 MIGRATION_ROW = "__migration__"
@@ -42,8 +44,13 @@ class ReadableLedger(Protocol):
     def catalogue(self) -> Catalogue:
         """The rules catalogue the center adopted (checked against the hash pinned at init)."""
 
-    def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
-        """Stored rows after a notification id, a non-empty page of at most `batch` rows at a time."""
+    def pages(self, after_id: int = 0, batch: int = 20_000, *,
+              topics: Collection[str] | None = None) -> Iterator[list[Row]]:
+        """Stored rows after a notification id (only `topics`' when given), a non-empty page of at most `batch`
+        rows at a time."""
+
+    def registry(self) -> Registry:
+        """The registry as it stands: the center, its windows and its people (refused before `init`)."""
 
     def max_notification_id(self) -> int:
         """The highest notification id stored now (0 for an empty ledger)."""
@@ -117,9 +124,22 @@ class LedgerReader:
             conn.close()
         self._others = []
 
-    def pages(self, after_id: int = 0, batch: int = 20_000) -> Iterator[list[Row]]:
+    def pages(self, after_id: int = 0, batch: int = 20_000, *,
+              topics: Collection[str] | None = None) -> Iterator[list[Row]]:
         """The rows of `Ledger.pages`: (notification id, originator hex, version, topic, state), ledger order."""
-        return paged(lambda start, limit: select_rows(self._conn.cursor(), start, limit), after_id, batch)
+        return paged(lambda start, limit: select_rows(self._conn.cursor(), start, limit, topics=topics),
+                     after_id, batch)
+
+    def registry(self) -> Registry:
+        """The registry as it stands, as `Ledger.registry` folds it."""
+        registry = registry_from(self.pages(topics=REGISTRY_TOPICS), self._position)
+        if registry.center is None:
+            raise not_initialised()
+        return registry
+
+    def _position(self, rowid: int) -> int:
+        """The ledger position of a stored row (for a refusal naming it)."""
+        return int(self._conn.execute(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE rowid <= ?", (rowid,)).fetchone()[0])
 
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
@@ -146,11 +166,9 @@ class LedgerReader:
         for rowid, topic, state in rows:
             if topic == CENTER_TOPIC:
                 try:
-                    return decode_raw(state)  # type: ignore[no-any-return]
+                    return decode_raw(state)
                 except ValueError as exc:
-                    position = self._conn.execute(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE rowid <= ?",
-                                                  (rowid,)).fetchone()[0]
-                    raise LedgerUnreadable(position, exc) from exc
+                    raise LedgerUnreadable(self._position(rowid), exc) from exc
         raise not_initialised()
 
     @property

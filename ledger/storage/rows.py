@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import orjson
+
+from ledger.errors import LedgerUnreadable
+from ledger.registry import Registry
 
 Row = tuple[int, Any, int, str, bytes]
 """A stored event as folds read it: (notification id, originator id, version, topic, state)."""
 
+P = TypeVar("P", bound=Sequence[Any])
 
 EVENTS_TABLE = "stored_events"
 
@@ -23,37 +27,73 @@ saves a call per event). Use `OrjsonTranscoder.decode` for events.
 """
 
 
-def select_rows(cursor: Any, after_id: int, limit: int, table: str = EVENTS_TABLE) -> list[Row]:
-    """SQLite: stored events after a notification id, in ledger order (the recorder and the light reader share it)."""
+def select_rows(cursor: Any, after_id: int, limit: int, table: str = EVENTS_TABLE,
+                topics: Collection[str] | None = None) -> list[Row]:
+    """SQLite: stored events after a notification id, in ledger order (the recorder and the light reader share it),
+    only those of `topics` when given."""
+    only = f"AND topic IN ({','.join('?' * len(topics))}) " if topics else ""
     cursor.execute(
         f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
-        "WHERE rowid > ? ORDER BY rowid LIMIT ?",
-        (after_id, limit),
+        f"WHERE rowid > ? {only}ORDER BY rowid LIMIT ?",
+        (after_id, *sorted(topics or ()), limit),
     )
-    return cursor.fetchall()  # type: ignore[no-any-return]
+    return cursor.fetchall()
 
 
-def paged(fetch: Callable[[int, int], list[Row]], after_id: int, batch: int) -> Iterator[list[Row]]:
-    """Non-empty pages of at most `batch` rows after a notification id, by `fetch(after_id, limit)`."""
+def _row_id(item: Any) -> int:
+    return item[0]
+
+
+def paged(fetch: Callable[[int, int], P], after_id: int, batch: int,
+          id_of: Callable[[Any], int] = _row_id) -> Iterator[P]:
+    """Non-empty pages of at most `batch` items after a notification id, by `fetch(after_id, limit)`.
+
+    The one paging loop of the ledger side: stored rows, eventsourcing's notifications (`id_of` their `.id`)
+    and a cursor's batches (a `fetch` that ignores the id) all page through it.
+    """
     start = after_id
     while True:
         page = fetch(start, batch)
         if not page:
             return
         yield page
-        start = page[-1][0]
         if len(page) < batch:
             return
+        start = id_of(page[-1])
 
 
 def iter_notifications(recorder: Any, after_id: int = 0, batch: int = 2000) -> Iterator[Any]:
     """Every stored row after a notification id, in ledger order (ids may have gaps)."""
-    start = after_id
-    while True:
-        page = recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
-        if not page:
-            return
+    def fetch(start: int, limit: int) -> list[Any]:
+        return list(recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False))
+
+    for page in paged(fetch, after_id, batch, lambda n: n.id):
         yield from page
-        start = page[-1].id
-        if len(page) < batch:
-            return
+
+
+def position_of(pages: Iterable[Sequence[Row]], notification_id: int) -> int:
+    """The ledger position (1-based ordinal) of the row with this notification id, counted from `pages` of every row."""
+    position = 0
+    for page in pages:
+        for row in page:
+            if row[0] > notification_id:
+                return position
+            position += 1
+    return position
+
+
+def registry_from(pages: Iterable[Sequence[Row]], position: Callable[[int], int]) -> Registry:
+    """The registry as it stands, folded from the stored rows of its topics with `Registry.apply`.
+
+    Trusts no row on its word: one that does not decode into registry fields is refused, naming its ledger
+    position (`position` of its notification id). Entries carry no positions (`p` is 0): a topic-filtered
+    read does not count the rows between, so ask the quarter fold's registry for anything `as_of`.
+    """
+    registry = Registry()
+    for page in pages:
+        for nid, _, _, topic, state in page:
+            try:
+                registry.apply(topic, decode_raw(state))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise LedgerUnreadable(position(nid), exc) from exc
+    return registry

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -62,12 +62,13 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
         return list(range(first, first + len(stored_events)))
 
-    def select_rows(self, after_id: int, limit: int) -> list[Row]:
-        """Stored events after a notification id as plain tuples (id, originator hex, version, topic, state)."""
+    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None) -> list[Row]:
+        """Stored events after a notification id as plain tuples (id, originator hex, version, topic, state),
+        only those of `topics` when given."""
         with self.datastore.transaction(commit=False) as c:
             cur = c.sqlite_cursor
             cur.row_factory = None
-            return select_rows(cur, after_id, limit, self.events_table_name)
+            return select_rows(cur, after_id, limit, self.events_table_name, topics)
 
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""

@@ -165,8 +165,10 @@ def _fact_line(f: dict[str, Any]) -> str:
     late = "【公布后补录】" if f["amendment"] else ""
     dq = f" 认定取消资格：{f['dq_name']}" if f["dq"] else ""
     pts = f"{f['points']}分" if f["points"] else "0分（本类已扣完）"
-    return (f"    {late}位置{f['position']} {f['date']} {f['counted_item']}{via}{who} {kind}·{f['source_name']} "
-            f"{who_recorded} {pts}{dq}  编号 {f['id']}")
+    note = f"（{f['note']}）" if f.get("note") else ""
+    files = f" 证据 {'、'.join(f['evidence'])}" if f.get("evidence") else ""
+    return (f"    {late}位置{f['position']} {f['date']} {f['counted_item']}{via}{who} {kind}·{f['source_name']}{note} "
+            f"{who_recorded} {pts}{dq}{files}  编号 {f['id']}")
 
 
 def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
@@ -205,6 +207,7 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
             f" 获得者 {x['holder']}" if x["holder"] and not staff else "",
         ])
         note = f"（{x['note']}）" if x["note"] else ""
+        note += f" 证明材料 {'、'.join(x['evidence'])}" if x.get("evidence") else ""
         late = "【公布后补录】" if x["amendment"] else ""
         lines.append(f"    {late}位置{x['position']} {x['date']} {x['item']} {x['kind_name']}{detail} "
                      f"+{x['points']}分{note} 申报人 {x['recorder']} 核实人 {x['verifier']}  编号 {x['id']}")

@@ -1,0 +1,68 @@
+"""The web bulletin of a publication (六、奖励办法 2: 网站公布): one self-contained HTML page.
+
+The 红旗窗口, the five- and four-star 服务明星, the star reductions, charts of the quarter as inline SVG, the full
+results, and the signed checkpoint with the full public key so anyone can check the ledger they came from.
+No script, no font or image from the internet: the page shows the same offline.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from cli.files import answers, charts
+from cli.files.html_file import page, table_html
+from cli.files.notice import Notice
+
+STYLE = """
+header { text-align: center; border-bottom: 3px solid #c00; padding-bottom: .6em; }
+header .issuer { color: #c00; font-size: 2em; font-weight: bold; letter-spacing: .1em; }
+ul.names { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4em 1.2em; }
+ul.names li { border: 1px solid #ccc; border-radius: .3em; padding: .3em .7em; }
+ul.names li.flag { border-color: #c00; color: #c00; font-weight: bold; }
+.stars { color: #c90; letter-spacing: .05em; }
+figure { margin: 1em 0; overflow-x: auto; }
+section.verify pre { font-family: monospace; font-size: .9em; }
+"""
+
+
+def _names(rows: list[tuple[str, str]], cls: str = "") -> str:
+    items = "".join(f'<li class="{cls}">{escape(a)}<small>{escape(b)}</small></li>' for a, b in rows)
+    return f'<ul class="names">{items}</ul>' if rows else "<p>无</p>"
+
+
+def render(doc: dict[str, Any], notice: Notice, pub: dict[str, Any], checkpoint: str, public_key: str) -> bytes:
+    """The bulletin's bytes: results as `report --json` gives them at the published position."""
+    names = {w["code"]: w["name"] for w in doc["windows"]}
+    flags = [(w["name"], f" {w['score']}分") for w in doc["windows"] if w["red_flag"]]
+
+    def people(stars: int) -> list[tuple[str, str]]:
+        return [(p["name"], f" {names.get(p['window'], p['window'])} {p['score']}分")
+                for p in doc["staff"] if p["stars"] == stars]
+
+    body = [
+        f'<header><div class="issuer">{escape(notice.signer)}</div><h1>{escape(notice.title)}</h1>'
+        f"<p>{escape(notice.number)} {escape(notice.day)}</p></header>",
+        f'<section id="red-flag"><h2>红旗窗口（{len(flags)}个）</h2>{_names(flags, "flag")}</section>',
+        f'<section id="five"><h2><span class="stars">★★★★★</span> 五星级服务明星（{len(people(5))}名）</h2>'
+        f"{_names(people(5))}</section>",
+        f'<section id="four"><h2><span class="stars">★★★★</span> 四星级服务明星（{len(people(4))}名）</h2>'
+        f"{_names(people(4))}</section>",
+    ]
+    for lead, text in notice.paragraphs[4:6]:
+        body.append(f"<p><b>{escape(lead)}</b>{escape(text)}</p>")
+    body.append(table_html(notice.attachments[2]))
+    body.append('<section id="charts"><h2>本季度图表</h2>'
+                + "".join(f"<figure>{svg}</figure>" for svg in charts.quarter_charts(doc)) + "</section>")
+    body.append('<section id="results">' + "".join(table_html(t) for t in answers.report(doc).tables) + "</section>")
+    body.append(
+        '<section class="verify" id="verify"><h2>核验</h2>'
+        f"<p>本页结果依据考评账本截至位置 {pub['results_position']} 的记录，于账本位置 {pub['position']} 公布；"
+        f"所公布结果的摘要（sha256）：<code>{escape(pub['digest'])}</code></p>"
+        f"<h3>签名检查点</h3><pre>{escape(checkpoint)}</pre>"
+        f"<h3>公钥</h3><pre>{escape(public_key)}</pre>"
+        "<p>核验方法：把签名检查点和公钥分别存为文件，对中心的账本运行 "
+        "<code>kaoping verify --checkpoint 签名检查点.txt --public-key 公钥.txt</code>；"
+        "收到的收据用 <code>kaoping verify-receipt 收据.json --public-key 公钥.txt</code> 离线核验。</p></section>"
+    )
+    return page(notice.title, "\n".join(body), STYLE).encode("utf-8")
