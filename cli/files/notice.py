@@ -122,8 +122,8 @@ def build(doc: dict[str, Any], cat: Catalogue, center: str, number: str | None, 
 
 def center_name(views: Views) -> str:
     """The center's name as `init` recorded it."""
-    center = views.state.registry.center or {}
-    return str(center.get("center") or "")
+    center = views.state.registry.center
+    return str(center["center"] or "") if center is not None else ""
 
 
 def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -> None:
