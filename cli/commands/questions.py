@@ -119,9 +119,9 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     views = Views(ledger)
     doc = views.report(quarter, as_of)
     if out is not None and out.lower().endswith(".docx"):
-        from cli.files import notice
+        from cli.files import notice_docx
 
-        notice.save_docx(views, doc, out, number)
+        notice_docx.save_docx(views, doc, out, number)
         if as_json:
             emit_json(doc)
         return
