@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import Kaoping, kaoping_script
+from tests.helpers import Kaoping, kaoping_script
 
 
 def _setup(kp) -> str:  # type: ignore[no-untyped-def]
@@ -115,7 +115,8 @@ def _edit_state(db: str, position: int, old: bytes, new: bytes) -> None:
 
     with psycopg.connect(db, autocommit=True) as conn:
         nid, state = conn.execute(
-            "SELECT notification_id, state FROM kaoping_events ORDER BY notification_id LIMIT 1 OFFSET %s", (position - 1,)
+            "SELECT notification_id, state FROM kaoping_events ORDER BY notification_id LIMIT 1 OFFSET %s",
+            (position - 1,),
         ).fetchone()
         conn.execute("UPDATE kaoping_events SET state=%s WHERE notification_id=%s", (state.replace(old, new), nid))
 
