@@ -39,7 +39,8 @@ def _read(path: str, what: str) -> str:
 
 
 def _claim_out(out: str | None) -> Path | None:
-    """Create the --out file before anything is recorded; an existing file is never overwritten (old checkpoints are evidence)."""
+    """Create the --out file before anything is recorded; an existing file is never overwritten (old checkpoints
+    are evidence)."""
     if out is None:
         return None
     if not out.strip():
@@ -144,7 +145,8 @@ def _render(doc: dict) -> str:
         lines.append(f"签名密钥：{doc['origin']}（编号 {doc['key_id']}，核对依据：{source}）")
     cps = doc["checkpoints"]
     if cps:
-        lines.append(f"账本内检查点：{len(cps)} 个，最近一个在位置 {cps[-1]['position']}，覆盖前 {cps[-1]['size']} 个事件")
+        lines.append(f"账本内检查点：{len(cps)} 个，最近一个在位置 {cps[-1]['position']}，"
+                     f"覆盖前 {cps[-1]['size']} 个事件")
     else:
         lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
     lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
@@ -170,13 +172,15 @@ def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) 
     if as_json or out is None:
         click.echo(text, nl=False)
     else:
-        click.echo(f"收据已写入 {out}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，检查点大小 {doc['size']}，密钥编号 {doc['key_id']}")
+        click.echo(f"收据已写入 {out}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，"
+                   f"检查点大小 {doc['size']}，密钥编号 {doc['key_id']}")
 
 
 @click.command("verify-receipt")
 @click.argument("file", metavar="FILE")
 @click.option("--public-key", "public_key", default=None, metavar="FILE", help="受信任的公钥文件（或公钥文本）")
-@click.option("--key-id", "key_id", default=None, metavar="HEX", help="通报上公布的 8 位密钥编号，用于核对收据自带的公钥")
+@click.option("--key-id", "key_id", default=None, metavar="HEX",
+              help="通报上公布的 8 位密钥编号，用于核对收据自带的公钥")
 @JSON
 def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as_json: bool) -> None:
     """离线核验收据：只需要收据文件和公钥，不需要数据库。"""
@@ -201,7 +205,9 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
         else:
             click.echo(f"收据无效：{exc}", err=True)
         sys.exit(1)
-    pinned = "指定的公钥" if trusted else ("收据自带的公钥，编号已与指定编号核对" if key_id else "收据自带的公钥（请与通报上公布的密钥编号核对）")
+    pinned = "指定的公钥" if trusted else (
+        "收据自带的公钥，编号已与指定编号核对" if key_id else "收据自带的公钥（请与通报上公布的密钥编号核对）"
+    )
     if as_json:
         emit_json({
             "valid": True,
@@ -216,7 +222,8 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
         return
     click.echo(f"收据有效：记录 {result.fact} 的 {len(result.events)} 个事件（位置 "
                f"{'、'.join(str(e['position']) for e in result.events)}）包含在签名检查点中")
-    click.echo(f"检查点：{result.checkpoint.origin}，事件数 {result.checkpoint.size}，根哈希 {result.checkpoint.root_b64}")
+    click.echo(f"检查点：{result.checkpoint.origin}，事件数 {result.checkpoint.size}，"
+               f"根哈希 {result.checkpoint.root_b64}")
     click.echo(f"签名密钥编号：{result.key.key_id_hex}（依据：{pinned}）")
 
 
