@@ -31,7 +31,11 @@ def db_url(
     request: pytest.FixtureRequest, tmp_path: Path, ledger_seed: Seed | None, ledger_templates: LedgerTemplates
 ) -> Iterator[str]:
     """A URL of a ledger database on each backend (SQLite file, PostgreSQL database): empty, or a copy of the
-    template `ledger_seed` names, with the template's files copied into the test's folder."""
+    template `ledger_seed` names, with the template's files copied into the test's folder. A test marked
+    `sqlite_only(reason)` is skipped on PostgreSQL before any database is made."""
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None and request.param != "sqlite":
+        pytest.skip(only.args[0])
     template = ledger_templates.get(ledger_seed, request.param) if ledger_seed else None
     url = database_in(tmp_path, request.param, template)
     if request.param == "sqlite":

@@ -103,9 +103,15 @@ def one_per_command(cases: Mapping[str, tuple[Sequence[str], str]]) -> set[str]:
     return set(first.values())
 
 
-def runner_cases(every: Iterable[str], through_script: Iterable[str]) -> list[tuple[str, str]]:
-    """(case, runner) pairs for `run`: every case in-process (kp), and those named through the script too."""
-    script = set(through_script)
-    missing = script - set(every)
-    assert not missing, f"cases picked for the script that do not exist: {sorted(missing)}"
-    return [(c, "kp") for c in sorted(every)] + [(c, "kp_script") for c in sorted(script)]
+def runner_cases(
+    every: Iterable[str], through_script: Iterable[str], sqlite_only: Iterable[str] = ()
+) -> list[pytest.ParameterSet]:
+    """(case, runner) parameters for `run`: every case in-process (kp), and those named through the script too;
+    the `sqlite_only` cases are marked so (tests/conftest.py skips them on PostgreSQL)."""
+    script, only = set(through_script), set(sqlite_only)
+    missing = (script | only) - set(every)
+    assert not missing, f"cases named that do not exist: {sorted(missing)}"
+    pairs = [(c, "kp") for c in sorted(every)] + [(c, "kp_script") for c in sorted(script)]
+    return [
+        pytest.param(c, r, marks=[pytest.mark.sqlite_only("about SQLite files")] if c in only else []) for c, r in pairs
+    ]

@@ -94,9 +94,8 @@ def test_a_checkpoint_to_a_missing_folder_writes_nothing(kp: Kaoping, tmp_path: 
     assert orjson.loads(kp("log", "--json").stdout)["events"] == before
 
 
+@pytest.mark.sqlite_only("about SQLite files")
 def test_verify_of_a_missing_ledger_is_refused_without_creating_one(kp: Kaoping, tmp_path: Path) -> None:
-    if not kp.db.startswith("sqlite"):
-        pytest.skip("about SQLite files")
     r = kp("verify")
     assert r.exit_code == 2
     assert not Path(kp.db[len("sqlite:///"):]).exists()

@@ -215,11 +215,10 @@ def test_importing_a_file_that_does_not_exist_is_refused(world, run, db_url, tmp
         ["init", "--rules", "changxing-1999"],
     ],
 )
+@pytest.mark.sqlite_only("about SQLite files")
 def test_a_failed_command_on_a_fresh_folder_creates_no_database_file(  # type: ignore[no-untyped-def]
     args: list[str], kp_script, kp, db_url, tmp_path
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("about SQLite files")
     result = kp(*args)
     assert result.exit_code == 2, result.stderr
     assert not any(tmp_path.glob("kaoping.db*"))

@@ -129,12 +129,10 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text.format(**values) if "{" in text else text
 
 
-@pytest.mark.parametrize(("case", "run"), runner_cases(CASES, SCRIPT_CASES), indirect=["run"])
+@pytest.mark.parametrize(("case", "run"), runner_cases(CASES, SCRIPT_CASES, SQLITE_ONLY), indirect=["run"])
 def test_a_bad_quarter_question_integrity_or_move_command_is_refused_and_writes_nothing(
     case: str, hostile: dict[str, str], run: Callable[..., Any], db_url: str, tmp_path: Path
 ) -> None:
-    if case in SQLITE_ONLY and not db_url.startswith("sqlite"):
-        pytest.skip("about SQLite files")
     args, fragment = CASES[case]
     before = snapshot(db_url, tmp_path)
     result = run(*[_fill(a, hostile) for a in args])
@@ -221,18 +219,17 @@ def test_a_demo_whose_output_is_cut_short_keeps_its_complete_ledger(tmp_path: Pa
     assert (tmp_path / "d.key").exists() and (tmp_path / "d.evidence").is_dir()
 
 
+@pytest.mark.sqlite_only("moves a SQLite ledger")
 def test_a_migration_with_the_evidence_folder_set_as_the_readme_says_still_copies_the_evidence(  # type: ignore[no-untyped-def]
     world, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("moves a SQLite ledger")
     sqlite_url = db_url
     # README: export KAOPING_EVIDENCE_DIR=… then kaoping migrate --from sqlite:///kaoping.db --to …
     beside = [p.name for p in (tmp_path / "kaoping.evidence").rglob("*") if p.is_file()]
     assert beside
     monkeypatch.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / "shared-evidence"))
-    moved = f"sqlite:///{tmp_path / 'moved.db'}"
-    r = Kaoping(sqlite_url, tmp_path)("migrate", "--from", sqlite_url, "--to", moved, "--json")
+    target = f"sqlite:///{tmp_path / 'moved.db'}"
+    r = Kaoping(sqlite_url, tmp_path)("migrate", "--from", sqlite_url, "--to", target, "--json")
     assert r.exit_code == 0, r.stderr
     moved = [p.name for p in (tmp_path / "shared-evidence").rglob("*") if p.is_file()]
     assert sorted(moved) == sorted(beside)
