@@ -199,7 +199,8 @@ pass_session = click.make_pass_decorator(Session)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
-    for value, option, what in ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件")):
+    given = ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件"))
+    for value, option, what in given:
         if value is not None and not value.strip():
             raise InvalidInput(f"{what}不能为空（{option}）")
     session = Session(db, actor, key)

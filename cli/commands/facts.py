@@ -30,7 +30,8 @@ def subject(f):  # type: ignore[no-untyped-def]
 @subject
 @DATE
 @click.option("--source", required=True, metavar="SOURCE", help="来源：weekly 值周 / duty 值班 / patrol 督查巡查")
-@click.option("--dq", default=None, metavar="KIND", help="取消资格：gaming corruption complaint discipline consultation")
+@click.option("--dq", default=None, metavar="KIND",
+              help="取消资格：gaming corruption complaint discipline consultation")
 @click.option("--note", default="", help="说明")
 @click.option("--evidence", "evidence_file", default=None, metavar="FILE", help="证据文件")
 @JSON

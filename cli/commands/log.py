@@ -52,7 +52,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
     if as_json:
         emit_json({"events": entries})
         return
-    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]]
+    rows = [[e["position"], str(e["time"]).replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]]
             for e in entries]
     click.echo(table(["位置", "时间（UTC）", "操作人", "类型", "摘要"], rows, align=">"))
 
