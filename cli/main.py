@@ -212,7 +212,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 # tests/cli/test_lazy_commands.py checks this table against what each module registers.
 COMMAND_MODULES: dict[str, str] = {
     "init": "registry", "window": "registry", "staff": "registry", "rules": "registry",
-    "record": "facts", "import": "facts", "retract": "facts", "bonus": "facts", "complaint": "facts",
+    "record": "facts", "import": "facts", "template": "template", "retract": "facts", "bonus": "facts", "complaint": "facts",
     "log": "log",
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",

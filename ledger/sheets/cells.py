@@ -23,10 +23,7 @@ def date_text(value: object) -> str:
     m = _TYPED_DATE.fullmatch(text)
     if m is None:
         return text
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return text  # 2008/2/30: refused as typed, naming it
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"  # 2008/2/30: refused as 不存在
 
 
 def cell_text(value: object) -> str:
