@@ -24,7 +24,7 @@ from ledger import events as ev
 from ledger import ids
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
-from ledger.commands.facts import FactStream, stream_of
+from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
 from ledger.commands.sheet_duplicates import sort_new_rows
 from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, split_label
@@ -191,6 +191,12 @@ class Ledger(Application[UUID]):
         """A finding's, claim's or complaint's stream by its id as typed (empty when unknown or malformed)."""
         stream = stream_of(fact_id)
         return FactStream(str(fact_id), stream, self.stream(stream) if stream is not None else ())
+
+    def evidence_of(self, fact_id: str) -> list[dict[str, Any]]:
+        """The evidence files a fact's events recorded (name, sha256, size), oldest first; refused for an unknown id."""
+        fact = self.fact(fact_id)
+        known(fact)
+        return [e.evidence for e in fact.events if isinstance(getattr(e, "evidence", None), dict)]  # type: ignore[attr-defined]
 
     # --- writing ------------------------------------------------------------------------------
 

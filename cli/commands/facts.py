@@ -61,9 +61,6 @@ def import_findings(session: Session, file: str, sheet: str | None, as_new: bool
 
     表头为 日期,窗口,人员,条目,来源,取消资格,说明（或 date,window,staff,item,source,dq,note）；
     空白表格可用 kaoping template findings --out 检查表.xlsx 生成。
-
-    \b
-    例：kaoping import findings 第20周值周检查.xlsx
     """
     rows = read_findings(file, sheet)
     ledger = session.ledger()

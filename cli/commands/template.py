@@ -18,9 +18,6 @@ def template_group() -> None:
 @pass_session
 def template_findings(session: Session, out_file: str) -> None:
     """生成空白检查记录表：表头，窗口、人员、条目、来源、取消资格的下拉列表，编号列为文本格式。
-
-    \b
-    例：kaoping template findings --out 第21周值周检查.xlsx
     """
     path = files.target(out_file, (".xlsx",))
     if path is None:  # --out is required: click refuses its absence before this runs
