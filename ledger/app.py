@@ -27,7 +27,7 @@ from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
 from ledger.commands.sheet_duplicates import sort_new_rows
-from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, split_label
+from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, not_initialised
 from ledger.registry import Registry
@@ -292,18 +292,19 @@ class Ledger(Application[UUID]):
         self.center()
         with collector_paused():
             stamp = self.stamp()
-            registry = self.registry_of(windows={split_label(r.window)[0] for r in sheet},
-                                        people={split_label(r.staff)[0] for r in sheet})
-            if needs_whole_registry(sheet, registry):
+            windows, people = sheet_codes(sheet)
+            registry = self.registry_of(windows=windows, people=people)
+            if needs_whole_registry(windows | people, registry):
                 registry = self.registry()
             checked = check_sheet(sheet, SheetChecker(registry, self.catalogue, stamp.today), progress)
             fresh, own = unrecorded(self.recorder, checked)
             matched: list[tuple[CheckedRow, str]] = []
             if fresh and not as_new:
                 recorded = recorded_findings(self.pages(topics=FINDING_TOPICS), own)
-                keep, matched = sort_new_rows(sheet.name, [row for row, _, _ in fresh], recorded)
-                lines = {row.line for row in keep}
-                fresh = [new for new in fresh if new[0].line in lines]
+                if recorded:
+                    keep, matched = sort_new_rows(sheet.name, [row for row, _, _ in fresh], recorded)
+                    lines = {row.line for row in keep}
+                    fresh = [new for new in fresh if new[0].line in lines]
             stored = stored_findings(self.recorder, self.mapper, fresh, stamp)
             if stored:
                 self.append_stored(stored)

@@ -83,10 +83,16 @@ def lost_zeros(code: str, registered: Iterable[str]) -> str:
     return found[0] if found else code
 
 
-def needs_whole_registry(sheet: Sheet, registry: Registry) -> bool:
+def sheet_codes(sheet: Sheet) -> tuple[set[str], set[str]]:
+    """The window codes and staff ids a sheet names (the names after them left off)."""
+    windows = {split_label(cell)[0] for cell in {r.window for r in sheet}}
+    people = {split_label(cell)[0] for cell in {r.staff for r in sheet} if cell}
+    return windows, people
+
+
+def needs_whole_registry(codes: Iterable[str], registry: Registry) -> bool:
     """Whether a code of the sheet reads as a number not registered as written: then the rows are checked against
     the whole registry, to find the code that lost its leading zeros."""
-    codes = {split_label(r.window)[0] for r in sheet} | {split_label(r.staff)[0] for r in sheet if r.staff}
     return any(c.isascii() and c.isdigit() and c not in registry.windows and c not in registry.people for c in codes)
 
 
@@ -163,14 +169,20 @@ class SheetChecker:
     def __call__(self, row: SheetRow) -> CheckedRow:
         """The row as the ledger records it when it may be recorded; else a refusal saying why."""
         on_staff = bool(row.staff)
-        item = self._item(row.item, on_staff)
+        item = self.items.get((row.item, on_staff))
+        if item is None or type(item) is _Refused:
+            item = self._item(row.item, on_staff)
         d = self.dates.get(row.date)
         if d is None:
             d = self.dates[row.date] = _verdict(lambda: checks.fact_date(self.cat, self.today, row.date))
         day: date = _given(d)  # type: ignore[assignment]
-        source = self._source(row.source)
-        dq = self._dq(row.dq, item)
-        window = self._window(row.window)
+        source = self.sources.get(row.source)
+        if source is None or type(source) is _Refused:
+            source = self._source(row.source)
+        dq = self._dq(row.dq, item) if row.dq else None  # type: ignore[arg-type]
+        window = self.windows.get(row.window)
+        if window is None or type(window) is _Refused:
+            window = self._window(row.window)
         person = None
         if on_staff:
             person = self._person(row.staff)
@@ -182,7 +194,7 @@ class SheetChecker:
                 where = f"窗口 {at}" if at else "任何窗口"
                 name = self.registry.people[person]["name"]
                 raise NotAllowed(f"{person}（{name}）在 {day} 属于{where}，不是窗口 {window}")
-        return CheckedRow(row.line, day, window, person, item, source, dq, row.note)
+        return CheckedRow(row.line, day, window, person, item, source, dq, row.note)  # type: ignore[arg-type]
 
 
 def check_sheet(sheet: Sheet, check: Callable[[SheetRow], CheckedRow],
@@ -203,6 +215,8 @@ def check_sheet(sheet: Sheet, check: Callable[[SheetRow], CheckedRow],
         progress(done % PROGRESS_EVERY)
     if problems:
         raise bad_rows(sheet.name, problems)
-    keys = row_keys(row_content(r.day, r.window, r.staff, r.item, r.source, r.dq, r.note) for r in checked)
+    iso: dict[date, str] = {}
+    keys = row_keys(row_content(iso.get(r.day) or iso.setdefault(r.day, r.day.isoformat()), r.window, r.staff,
+                                r.item, r.source, r.dq, r.note) for r in checked)
     return [CheckedRow(r.line, r.day, r.window, r.staff, r.item, r.source, r.dq, r.note, key)
             for r, key in zip(checked, keys, strict=True)]

@@ -96,23 +96,32 @@ def check_header(name: str, cells: Sequence[object]) -> None:
                        f"实际为 {','.join(header)}")
 
 
-def sheet_rows(name: str, records: Iterable[tuple[int, Sequence[object]]]) -> tuple[list[SheetRow],
-                                                                                    list[tuple[int, str]]]:
-    """Rows from (line, cells) records after the header: blank rows skipped, a row of the wrong width remembered."""
+def sheet_rows(name: str, records: Iterable[tuple[int, Sequence[object]]], *, text: bool = False
+               ) -> tuple[list[SheetRow], list[tuple[int, str]]]:
+    """Rows from (line, cells) records after the header: blank rows skipped, a row of the wrong width remembered.
+
+    `text`: every cell is already text (CSV), only stripped. A sheet repeats its dates row after row, so each
+    distinct date cell is read once.
+    """
     rows: list[SheetRow] = []
     problems: list[tuple[int, str]] = []
     width = len(HEADER)
+    to_text = str.strip if text else cell_text
+    dates: dict[object, str] = {}
     for line, cells in records:
-        if not any(cell_text(c) for c in cells):
+        values = [to_text(c) for c in cells]  # type: ignore[arg-type]
+        if not any(values):
             continue
-        if len(cells) > width and not any(cell_text(c) for c in cells[width:]):
-            cells = cells[:width]
-        if len(cells) != width:
-            problems.append((line, f"应有 {width} 列，实际 {len(cells)} 列"))
+        if len(values) > width and not any(values[width:]):
+            values = values[:width]
+        if len(values) != width:
+            problems.append((line, f"应有 {width} 列，实际 {len(values)} 列"))
             continue
-        day, window, staff, item, source, dq, note = cells
-        rows.append(SheetRow(line, date_text(day), cell_text(window), cell_text(staff), cell_text(item),
-                             cell_text(source), cell_text(dq), cell_text(note)))
+        raw = cells[0]
+        day = dates.get(raw)
+        if day is None:
+            day = dates[raw] = date_text(raw)
+        rows.append(SheetRow(line, day, values[1], values[2], values[3], values[4], values[5], values[6]))
     return rows, problems
 
 
@@ -152,7 +161,7 @@ def parse_findings_csv(data: bytes, name: str = "CSV") -> Sheet:
             records.append((reader.line_num, record))
     except csv.Error as exc:
         raise InvalidInput(f"{name} 第{reader.line_num}行：CSV 格式错误（{exc}）") from None
-    rows, problems = sheet_rows(name, records)
+    rows, problems = sheet_rows(name, records, text=True)
     if not rows and not problems:
         raise InvalidInput(f"{name} 只有表头，没有记录")
     return Sheet(name, encoding, tuple(rows), tuple(problems))

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
 
 FIELD, OCCURRENCE = "\x1f", "\x1e"
 
 
-def row_content(day: date, window: str, staff: str | None, item: str, source: str, dq: str | None,
+def row_content(day: str, window: str, staff: str | None, item: str, source: str, dq: str | None,
                 note: str) -> str:
-    """A row's normalised values as the one text its key is made from."""
-    return FIELD.join((day.isoformat(), window, staff or "", item, source, dq or "", note))
+    """A row's normalised values as the one text its key is made from (the day as ISO text, `date.isoformat`)."""
+    return FIELD.join((day, window, staff or "", item, source, dq or "", note))
 
 
 def row_keys(contents: Iterable[str]) -> list[str]:
