@@ -113,12 +113,12 @@ class OrjsonTranscoder(JSONTranscoder):
                 self._last_dt = (obj, tag)
             return tag
         if t is date:
-            tag = self._dates.get(obj)
-            if tag is None:
+            known = self._dates.get(obj)
+            if known is None:
                 if len(self._dates) > 4096:
                     self._dates.clear()
-                tag = self._dates[obj] = {"_type_": "date_iso", "_data_": obj.isoformat()}
-            return tag
+                known = self._dates[obj] = {"_type_": "date_iso", "_data_": obj.isoformat()}
+            return known
         if t is Decimal:
             return {"_type_": self._names[t], "_data_": str(obj)}
         raise _NotPlain
