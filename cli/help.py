@@ -25,7 +25,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
     ("季度流程", ("shortlist", "decide", "publish")),
     ("查询", ("report", "explain", "audit", "year", "log")),
-    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key")),
+    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
+                "witness")),
     ("账本维护", ("backup", "migrate", "rebuild", "demo")),
 )
 
@@ -75,6 +76,11 @@ EXAMPLES: dict[str, str] = {
     "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
                           "--public-key 公钥.txt",
     "public-key": "kaoping public-key --out 公钥.txt",
+    "witness": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json --out 副署.txt",
+    "witness new": "kaoping witness new jw.changxing.gov.cn/witness --key-out 县纪委.key",
+    "witness cosign": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json "
+                      "--out 副署.txt",
+    "witness record": "kaoping witness record 副署.txt --witness 县纪委公钥.txt",
     "backup": "kaoping backup 备份/kaoping-2008Q3.db",
     "migrate": "kaoping migrate --from sqlite:///kaoping.db --to postgresql://kaoping:密码@127.0.0.1:5432/kaoping",
     "rebuild": "kaoping rebuild",

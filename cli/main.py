@@ -237,6 +237,7 @@ COMMAND_MODULES: dict[str, str] = {
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
+    "witness": "witness",
     "migrate": "move", "backup": "move",
     "demo": "demo",
 }

@@ -23,13 +23,18 @@ FACTS = (
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY
+WITNESS = ("CosignatureRecorded",)
+PRIVACY = ("ComplainantErased",)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + WITNESS + PRIVACY
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
 REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
 INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
+WITNESS_TOPICS = frozenset(topic(n) for n in WITNESS)
+PRIVACY_TOPICS = frozenset(topic(n) for n in PRIVACY)
 CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+COSIGNATURE_TOPIC = topic("CosignatureRecorded")

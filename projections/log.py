@@ -23,6 +23,8 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.QuarterPublished: "公布结果",
     ev.SigningKeyRecorded: "签名公钥",
     ev.CheckpointRecorded: "签名检查点",
+    ev.CosignatureRecorded: "见证副署",
+    ev.ComplainantErased: "删除投诉人信息",
 }
 
 
@@ -99,4 +101,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
+    if isinstance(e, ev.CosignatureRecorded):
+        return f"见证方 {e.witness}（编号 {e.key_id}）副署检查点：前 {e.size} 个事件"
+    if isinstance(e, ev.ComplainantErased):
+        return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{e.reason}"
     return type(e).__name__

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from cli.commands import witness as witness_cli
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
-from ledger.integrity import consistency, keys, receipts, signing, verification
+from ledger.integrity import consistency, keys, receipts, signing, verification, witness
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
 from ledger.storage.location import parse_url
@@ -108,15 +109,25 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
 @click.option("--checkpoint", "checkpoint_file", default=None, metavar="FILE", help="数据库之外保存的签名检查点")
 @click.option("--public-key", "public_key", default=None, metavar="FILE",
               help="受信任的公钥（kaoping public-key 的输出）；默认用签名密钥文件，没有时用账本记录的公钥")
+@click.option("--witness", "witness_keys", multiple=True, metavar="KEYFILE",
+              help="要求该见证方（其公钥文件或公钥文本）对最近的检查点有有效副署；可重复")
 @JSON
 @pass_session
-def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, as_json: bool) -> None:
+def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, witness_keys: tuple[str, ...],
+               as_json: bool) -> None:
     """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。"""
     note = _read(checkpoint_file, "检查点文件") if checkpoint_file else None
     trusted, source = keys.trusted_key(parse_url(session.db), session.key, public_key)
+    witnesses = [witness_cli.witness_key(w) for w in witness_keys]
     ledger = session.ledger()
     report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note)
     doc = report.to_json()
+    missing = []
+    if witnesses:
+        latest = (report.checkpoints[-1].size, report.checkpoints[-1].root) if report.checkpoints else None
+        checks = witness.check_witnesses(ledger, report.key.name if report.key else None, latest, witnesses, note)
+        doc["witnesses"] = [c.to_json() for c in checks]
+        missing = [c for c in checks if not c.ok]
     if as_json:
         emit_json(doc)
     else:
@@ -125,6 +136,10 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
         b = doc["broken"]
         if not as_json:
             click.echo(f"错误：账本校验失败，位置 {b['position']}：{b['message']}", err=True)
+        sys.exit(1)
+    if missing:
+        if not as_json:
+            click.echo(f"错误：见证方副署核验未通过：{missing[0].message}", err=True)
         sys.exit(1)
 
 
@@ -154,6 +169,8 @@ def _render(doc: dict) -> str:
     if ext:
         verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"
         lines.append(f"外部检查点：大小 {ext['size']}，{verdict}")
+    for w in doc.get("witnesses", ()):
+        lines.append(("见证副署：" if w["ok"] else "见证副署缺失：") + w["message"])
     return "\n".join(lines)
 
 

@@ -18,8 +18,10 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -39,6 +41,8 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    CosignatureRecorded,
+    ComplainantErased,
 )
 
 __all__ = [
@@ -47,5 +51,5 @@ __all__ = [
     "FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
-    "SigningKeyRecorded", "CheckpointRecorded",
+    "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
 ]

@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -106,12 +107,14 @@ class SignerKey:
     def generate(cls, name: str) -> SignerKey:
         """A fresh random key."""
         private = Ed25519PrivateKey.generate()
-        return cls(_check_name(name), private.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()))
+        seed = private.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        return cls(_check_name(name), seed)
 
     @property
     def verifier(self) -> VerifierKey:
         """The matching public key."""
-        public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+        public_key = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
+        public = public_key.public_bytes(_RAW, serialization.PublicFormat.Raw)
         return VerifierKey(self.name, public)
 
     def text(self) -> str:
@@ -187,7 +190,15 @@ def open_note(note: str, trusted: VerifierKey) -> str:
     return text
 
 
-def write_key_file(path: Path, signer: SignerKey) -> None:
+class KeyText(Protocol):
+    """A private key that writes itself as one line of text (a SignerKey, a witness key)."""
+
+    def text(self) -> str:
+        """The key's text."""
+        ...
+
+
+def write_key_file(path: Path, signer: KeyText) -> None:
     """Create the key file readable by its owner only (0600); never overwrite one."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -199,16 +210,23 @@ def write_key_file(path: Path, signer: SignerKey) -> None:
 
 def read_key_file(path: Path, *, private: bool = True) -> SignerKey:
     """Read a signer key file, refusing one that others can read (like ssh does)."""
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"签名密钥文件不存在：{path}（可用 --key 或 KAOPING_KEY 指定）") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取签名密钥文件 {path}：{exc}") from None
-    if private and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InvalidInput(f"签名密钥文件 {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
+    text = read_private_text(path, private=private)
     try:
         return SignerKey.parse(text)
     except NoteError as exc:
         raise InvalidInput(f"签名密钥文件 {path} 无效：{exc}") from None
+
+
+def read_private_text(path: Path, *, private: bool = True, what: str = "签名密钥文件",
+                      hint: str = "（可用 --key 或 KAOPING_KEY 指定）") -> str:
+    """A private key file's text, refusing a missing file or one that others can read (like ssh does)."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{what}不存在：{path}{hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
+    if private and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise InvalidInput(f"{what} {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
+    return text

@@ -123,8 +123,9 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
 
-NOT_FOLDED = topics.INTEGRITY_TOPICS
-"""Event types that say nothing about a quarter's results (the integrity stream): deliberately skipped."""
+NOT_FOLDED = topics.INTEGRITY_TOPICS | topics.WITNESS_TOPICS | topics.PRIVACY_TOPICS
+"""Event types that say nothing about a quarter's results (the integrity stream, witnesses' cosignatures, a
+complainant's erasure): deliberately skipped."""
 
 
 @lru_cache(maxsize=1)
