@@ -57,6 +57,8 @@ EXAMPLES: dict[str, str] = {
                         "--text 态度冷漠",
     "complaint verify": "kaoping complaint verify 编号 --item S2.4 --dq complaint",
     "complaint dismiss": "kaoping complaint dismiss 编号 --reason 经查当时在岗",
+    "complaint show": "kaoping complaint show 编号",
+    "complaint erase-contact": "kaoping complaint erase-contact 编号 --reason 投诉人要求删除",
     "evidence": "kaoping evidence get 编号 --out 证据",
     "evidence get": "kaoping evidence get 编号 --out 证据",
     "shortlist": "kaoping shortlist 2008Q3",
