@@ -27,7 +27,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("查询", ("report", "explain", "audit", "year", "log")),
     ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
                 "witness")),
-    ("账本维护", ("backup", "migrate", "rebuild", "demo")),
+    ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
 EXAMPLES: dict[str, str] = {
@@ -86,6 +86,7 @@ EXAMPLES: dict[str, str] = {
     "backup": "kaoping backup 备份/kaoping-2008Q3.db",
     "migrate": "kaoping migrate --from sqlite:///kaoping.db --to postgresql://kaoping:密码@127.0.0.1:5432/kaoping",
     "rebuild": "kaoping rebuild",
+    "pg-setup": "kaoping --db postgresql://kaoping_owner@127.0.0.1:5432/kaoping pg-setup --app-role kaoping_app",
     "demo": "kaoping demo --db sqlite:///kaoping-demo.db",
 }
 """One example per command (by its path after `kaoping`): shown in the top-level list and in the command's help."""

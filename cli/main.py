@@ -238,7 +238,7 @@ COMMAND_MODULES: dict[str, str] = {
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
     "witness": "witness",
-    "migrate": "move", "backup": "move",
+    "migrate": "move", "backup": "move", "pg-setup": "pg_setup",
     "demo": "demo",
 }
 
