@@ -149,7 +149,7 @@ def _consistent(old: Checkpoint, new: Checkpoint, old_note: str, new_note: str, 
         try:
             hashes, basis = tuple(ledger_proof(old_note, new_note)), "ledger"
         except KaopingError as exc:
-            raise WitnessRefusal(f"账本不能证明此检查点延续本见证方上次副署的检查点（大小 {old.size}）："
+            raise WitnessRefusal(f"拒绝副署：账本不能证明此检查点延续本见证方上次副署的检查点（大小 {old.size}）："
                                  f"{exc}") from None
     else:
         raise InvalidInput(f"需要从大小 {old.size} 到 {new.size} 的一致性证明：请用 --proof 给出 kaoping prove "
