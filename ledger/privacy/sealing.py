@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import orjson
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from ledger.errors import NotAllowed
 
@@ -35,6 +33,8 @@ def _aad(complaint: UUID) -> bytes:
 
 def seal(complaint: UUID, person: Complainant) -> tuple[bytes, str]:
     """A fresh data key and the sealed text of `person` for this complaint."""
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305  # only when a complainant is given
+
     key = ChaCha20Poly1305.generate_key()
     nonce = os.urandom(12)
     plain = orjson.dumps({"name": person.name, "contact": person.contact})
@@ -43,6 +43,9 @@ def seal(complaint: UUID, person: Complainant) -> tuple[bytes, str]:
 
 def unseal(complaint: UUID, key: bytes, sealed: str) -> Complainant:
     """The name and contact, or a refusal when the key or the sealed text is not this complaint's."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     try:
         raw = base64.b64decode(sealed, validate=True)
         plain = ChaCha20Poly1305(key).decrypt(raw[:12], raw[12:], _aad(complaint))
