@@ -11,6 +11,7 @@ from cli.files.out import OUT
 from cli.main import Session, pass_session
 from cli.render import emit_json, table
 from ledger.errors import KaopingError
+from ledger.short_ids import short_forms
 from projections.log import summary, type_name
 
 
@@ -40,6 +41,8 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
         }
         for r in ledger.read()
     ]
+    # the table names each stream by its shortest unique prefix among all the ledger's streams; JSON by its full id
+    short = short_forms(e["id"] for e in entries)
     if limit is not None:
         entries = entries[-limit:]
     if path is not None:
@@ -52,8 +55,8 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
     if as_json:
         emit_json({"events": entries})
         return
-    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]]
-            for e in entries]
+    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"],
+             e["summary"].replace(e["id"], short[e["id"]])] for e in entries]
     click.echo(table(["位置", "时间（UTC）", "操作人", "类型", "摘要"], rows, align=">"))
 
 
