@@ -4,9 +4,10 @@ center's quarter is scored under.
 Files are `ledger/catalogues/NAME@REV.json`; the first release's `changxing-2008.json` (revision 1) keeps its name
 and its bytes, because every ledger it initialised pins its sha256. A center adopts a revision with `init` and,
 from a quarter on, with `rules adopt NAME@REV --from QUARTER` (the RulesAdopted event of the center's stream); a
-quarter is scored under the revision in force on its first day: the last adoption recorded whose first quarter is
-not after it. A revision may change numbers, wording and procedure, never the codes facts are recorded with
-(`vocabulary_changes`), so every recorded fact means the same under every revision a ledger uses.
+quarter is scored under the revision in force on its first day: of the adoptions from that quarter or earlier, the
+one from the latest quarter (a later record from the same quarter replaces an earlier one). A revision may change
+numbers, wording and procedure, never the codes facts are recorded with (`vocabulary_changes`), so every recorded
+fact means the same under every revision a ledger uses.
 """
 
 from __future__ import annotations
@@ -167,11 +168,14 @@ class RulesInForce:
         return cls(tuple(out), position_of)
 
     def adoption_for(self, quarter: str, as_of: int | None = None) -> Adoption:
-        """The adoption in force on a quarter's first day (as recorded by position `as_of`): the last recorded whose
-        first quarter is not after it, else the init's."""
+        """The adoption in force on a quarter's first day (as recorded by position `as_of`): of those from that
+        quarter or earlier, the one from the latest quarter (the last recorded of them when several are from the
+        same quarter); the init's when there is none."""
         chosen = self.adoptions[0]
         for a in self.adoptions[1:]:
-            if a.quarter is not None and a.quarter <= quarter and (as_of is None or self.position_of(a.nid) <= as_of):
+            later = chosen.quarter is None or (a.quarter is not None and a.quarter >= chosen.quarter)
+            if (a.quarter is not None and a.quarter <= quarter and later
+                    and (as_of is None or self.position_of(a.nid) <= as_of)):
                 chosen = a
         return chosen
 
