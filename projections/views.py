@@ -18,6 +18,7 @@ from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
 from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
 from projections.scoring.rows import report_rows
+from projections.scoring.standings import recorded_by
 from projections.scoring.stars import select_shortlist
 
 if TYPE_CHECKING:
@@ -137,6 +138,9 @@ class Views:
             and publication.digest(pinned, version) == published["digest"],
             "differences": publication.differences(pub_rows, rows),
             "amendments": list(amendments_of(q, as_of, pub_at)),
+            # a decision amended after publication is an amendment too (D25, D19): its reason, beside the facts
+            "amended_decisions": [{"position": d["p"], "recorder": d["a"], "reason": d["reason"]}
+                                  for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
         }
 
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None

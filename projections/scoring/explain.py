@@ -168,7 +168,7 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
     lines: list[str] = []
     head = (f"服务明星考评 {s['id']} {s['name']}（季末所在窗口 {s['window']} {s['window_name']}）" if staff
             else f"红旗窗口考评 {s['code']} {s['name']}")
-    rules = f" · 考评规则 {doc['rules']['id']} 第{doc['rules']['revision']}版" if doc.get("rules") else ""
+    rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
     lines.append(f"{head} · {quarter_label(doc['quarter'])} · 截至账本位置 {doc['position']} · "
                  f"{STATUS_NAMES[doc['status']]}{rules}")
     lines.append("")

@@ -85,5 +85,7 @@ def render_steps(doc: dict[str, Any], staff: bool) -> list[str]:
             picked = de.get("picked", doc["picked"] if last else None)
             named = "" if picked is None else "确定为红旗窗口" if picked else "未确定为红旗窗口"
         replaced = "" if last else "（已被修正决定取代）"
-        lines.append(f"    位置{de['position']} {de['recorder']} {verb}{meeting}{minutes}：{named}{replaced}")
+        pub = doc.get("published")
+        late = "（公布后的修正，作为更正）" if n and pub and de["position"] > pub["position"] else ""
+        lines.append(f"    位置{de['position']} {de['recorder']} {verb}{meeting}{minutes}：{named}{replaced}{late}")
     return lines
