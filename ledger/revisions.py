@@ -21,7 +21,8 @@ from typing import Any
 
 import orjson
 
-from ledger.catalogue import CATALOGUES, Catalogue, parse
+from ledger import catalogue
+from ledger.catalogue import Catalogue, parse
 from ledger.errors import CatalogueError, InvalidInput
 from ledger.topics import CENTER_TOPIC, RULES_ADOPTED_TOPIC
 
@@ -42,11 +43,16 @@ def parse_spec(text: str) -> tuple[str, int | None]:
     return m.group(1), int(m.group(2)) if m.group(2) else None
 
 
-@cache
 def _files() -> dict[tuple[str, int], Path]:
-    """Every packaged revision file by (rules name, revision): NAME@REV.json, and NAME.json for the one it holds."""
+    """Every packaged revision file by (rules name, revision), from the catalogue folder as it is named now."""
+    return _files_in(catalogue.CATALOGUES)
+
+
+@cache
+def _files_in(folder: Path) -> dict[tuple[str, int], Path]:
+    """Every revision file of a folder by (rules name, revision): NAME@REV.json, and NAME.json for the one it holds."""
     found: dict[tuple[str, int], Path] = {}
-    for path in sorted(CATALOGUES.glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         name, sep, rev = path.stem.partition(SEPARATOR)
         if sep:
             if rev.isascii() and rev.isdigit():
@@ -71,7 +77,6 @@ def available() -> list[tuple[str, int]]:
     return sorted(_files())
 
 
-@cache
 def load_revision(name: str, revision: int) -> Catalogue:
     """One packaged revision, validated as every catalogue is; a refusal when there is no such file, and a
     CatalogueError when the file does not say it is that revision or fails validation."""
@@ -80,6 +85,12 @@ def load_revision(name: str, revision: int) -> Catalogue:
         known = "、".join(str(r) for r in revisions_of(name))
         hint = f"（{name} 现有版次：{known}）" if known else ""
         raise InvalidInput(f"未知的规则版本：{spec(name, revision)}{hint}")
+    return _load(path, name, revision)
+
+
+@cache
+def _load(path: Path, name: str, revision: int) -> Catalogue:
+    """A revision file parsed and validated once (files never change: a change is a new revision)."""
     try:
         data = path.read_bytes()
     except OSError:

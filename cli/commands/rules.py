@@ -31,8 +31,6 @@ def rules_group() -> None:
 @pass_session
 def rules_adopt(session: Session, spec: str, quarter: str, as_json: bool) -> None:
     """自 QUARTER 起采用规则版本 NAME@REV（如 changxing-2008@2）；已确定入围名单的季度不受影响，也不能再改。
-
-    示例：kaoping rules adopt changxing-2008@2 --from 2009Q1
     """
     ledger = session.ledger()
     name = adopt_rules(ledger, spec, quarter)
@@ -51,8 +49,6 @@ def rules_adopt(session: Session, spec: str, quarter: str, as_json: bool) -> Non
 def rules_show(session: Session, spec: str | None, rules_id: str | None, as_json: bool) -> None:
     """打印规则版本 NAME@REV 的规则目录（默认：本账本当前施行的版本），供督查科与原文逐条核对；
     有账本时还列出本中心采用各版本的记录。
-
-    示例：kaoping rules show changxing-2008@2
     """
     in_force = _in_force(session)
     adoptions = _adoptions(in_force)
