@@ -3,6 +3,11 @@
 
 Revision 2 of changxing-2008 is the first to carry it; a catalogue without a `procedure` section (revision 1, the
 first release's file, which never changes) takes revision 2's values (D36), read from that file.
+
+Use: `ledger.catalogue_for(quarter).procedure` (the revision a quarter is scored under; `Views.catalogue_for` on the
+read side), e.g. `.announce_working_days` (公示, D28), `.rectify_working_days` (整改, D30),
+`.appeal_late_working_days` (a late fact's appeal, D29), `.rating_levels` / `.rating_channels` /
+`.rating_counts_as` / `.rating_channel` (好差评, D31). Working days themselves (holidays, 调休) are not here.
 """
 
 from __future__ import annotations
