@@ -97,7 +97,9 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
     if isinstance(e, ev.DecisionRecorded | ev.DecisionAmended):
         return _decision(e)
     if isinstance(e, ev.QuarterPublished):
-        return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…，第{e.digest_version}版摘要）"
+        # the first release's publications (digest version 1) read as they always did
+        version = f"，第{e.digest_version}版摘要" if e.digest_version != 1 else ""
+        return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…{version}）"
     if isinstance(e, ev.RulesAdopted):
         return f"自 {e.quarter} 起采用考评规则 {e.rules}（第{e.revision}版，sha256 {e.sha256[:12]}…）"
     if isinstance(e, ev.SigningKeyRecorded):
