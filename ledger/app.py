@@ -21,7 +21,7 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, text
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, stream_of
@@ -80,7 +80,7 @@ class Ledger(Application[UUID]):
 
     def __init__(self, location: Location, actor: str | None = None) -> None:
         self.location = location
-        self.actor = (actor or "").strip() or default_actor()
+        self.actor = text.line((actor or "").strip() or default_actor(), "操作人姓名")
         self._catalogue: rules.Catalogue | None = None
         self.created_file = False  # True when opening made a new SQLite file
         super().__init__(env=location.env)

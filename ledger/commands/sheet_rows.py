@@ -9,6 +9,7 @@ from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
+from ledger.text import line
 from ledger.sheets.findings import SheetRow
 
 ROW_REFUSALS = (InvalidInput, NotFound, NotAllowed)
@@ -53,6 +54,8 @@ class SheetChecker:
             raise InvalidInput(str(d))
         if row.source not in cat.sources:
             cat.source_name(row.source)
+        if row.note:
+            line(row.note, "说明")  # one line, no control characters (D27)
         if row.dq:
             dkey = (row.dq, row.item)
             if dkey not in self.dqs:
