@@ -21,7 +21,7 @@ from ledger.errors import InvalidInput, NotAllowed
 from ledger.integrity.keys import key_path
 from ledger.integrity.note import read_key_file, write_key_file
 from ledger.integrity.verification import check
-from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
+from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite, sqlite_uri
 from ledger.storage.rows import iter_notifications
 
 HEX = set("0123456789abcdef")
@@ -198,7 +198,7 @@ def backup_sqlite(source_url: str, file: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial")
     os.close(fd)
     try:
-        src = sqlite3.connect(f"file:{loc.sqlite_path}?mode=ro", uri=True, timeout=60)
+        src = sqlite3.connect(sqlite_uri(loc.sqlite_path, mode="ro"), uri=True, timeout=60)
         try:
             out = sqlite3.connect(tmp)
             try:
