@@ -26,7 +26,7 @@ from projections.scoring.standings import Standing, Standings, quarter_standings
 
 PREFIX = "s:"
 PUBLISHED_PREFIX = "p:"
-VERSION = 1
+VERSION = 2  # 2: refs grouped after NFKC without spaces (D27) — standings cached before are derived again
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
 
