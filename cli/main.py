@@ -12,6 +12,7 @@ import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 
 from ledger.errors import InvalidInput, KaopingError
+from ledger.text import is_utf8, shown
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
@@ -24,7 +25,8 @@ class Refusal(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"错误：{self.message}", err=True)
+        # one line, whatever the message quotes: a control character in the input is shown, never acted on
+        click.echo(f"错误：{shown(self.message)}", err=True)
 
 
 def usage_line(exc: click.UsageError) -> str:
@@ -85,6 +87,9 @@ class KaopingGroup(click.Group):
         return super().list_commands(ctx)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        given = args[1] if len(args) > 1 else kwargs.get("args", [])
+        if any(not is_utf8(a) for a in given):
+            raise Refusal("参数中有不是 UTF-8 编码的文字（请检查终端或文件名的编码）")
         try:
             return super().make_context(*args, **kwargs)
         except NoArgsIsHelpError as exc:
@@ -199,9 +204,12 @@ pass_session = click.make_pass_decorator(Session)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
-    for value, option, what in ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件")):
+    given = ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件"))
+    for value, option, what in given:
         if value is not None and not value.strip():
             raise InvalidInput(f"{what}不能为空（{option}）")
+        if value is not None and not is_utf8(value):
+            raise InvalidInput(f"{what}不是有效的 UTF-8 文本（{option}）")
     session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -33,7 +34,7 @@ from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.findings import SheetRow
 from ledger.sheets.storing import new_findings
-from ledger.storage import evidence
+from ledger.storage import evidence, files
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 from ledger.storage.refusals import storage_refusals
 from ledger.storage.row_events import row_decoder
@@ -346,14 +347,31 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
         raise NotAllowed(f"账本不存在：{location.sqlite_path}（请先运行 kaoping init，或用 --db 指定账本）")
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
-    existed = location.exists
+    made = False
     if location.sqlite_path is not None:
         refuse_foreign_sqlite(location.sqlite_path)
+        if create and not location.exists:
+            made = _claim_file(location.sqlite_path)
     try:
         app = Ledger(location, actor)
-    except PersistenceError as exc:
-        raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
-    except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
-    app.created_file = not existed
+    except BaseException as exc:
+        if made:
+            assert location.sqlite_path is not None
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{location.sqlite_path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, PersistenceError):
+            raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
+        raise
+    app.created_file = made
     return app
+
+
+def _claim_file(path: Path) -> bool:
+    """Make a new ledger file readable by its owner only (SQLite gives its -wal and -shm the same mode); True when
+    this call made it, so only its maker ever removes it."""
+    try:
+        return files.claim_new(path)
+    except OSError as exc:
+        raise InvalidInput(f"无法建立账本文件 {path}：{exc.strerror or exc}") from None

@@ -18,7 +18,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.errors import Conflict, InvalidInput, KaopingError
 from ledger.integrity import keys
 from ledger.storage import files
-from ledger.storage.location import Location, parse_url
+from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -28,6 +28,10 @@ def initialise(url: str | None, actor: str | None, center: str, rules_id: str = 
     """Set up the center at `url` with its rules and signing key; a failed set-up leaves nothing of its own behind."""
     rules.load(rules_id)  # an unknown rules id is refused before any file is made
     location = parse_url(url)
+    if location.sqlite_path is not None:  # refusals that need no key: before the key file is written
+        if not location.sqlite_path.parent.is_dir():
+            raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
+        refuse_foreign_sqlite(location.sqlite_path)
     staged = keys.stage_key(keys.key_path(location, key_file))
     try:
         if location.sqlite_path is not None and not location.exists:
@@ -52,8 +56,6 @@ def _new_file(location: Location, actor: str | None, center: str, rules_id: str,
     """Initialise a new SQLite file beside its place (0600), then put it there unless another process did first."""
     path = location.sqlite_path
     assert path is not None
-    if not path.parent.is_dir():
-        raise InvalidInput(f"数据库所在目录不存在：{path.parent}")
     temp = path.with_name(f".{path.name}.{uuid4().hex[:12]}.init")
     try:
         if not files.claim_new(temp):

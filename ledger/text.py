@@ -24,6 +24,16 @@ bidi), surrogates and line or paragraph separators."""
 ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def is_utf8(value: str) -> bool:
+    """False for text holding surrogates: what Python makes of bytes that were not UTF-8 (an argument, a file
+    name); no event, file or terminal can take them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _named(ch: str) -> str:
     """A character named so a reader can see it: U+200B（ZERO WIDTH SPACE）."""
     return f"U+{ord(ch):04X}（{unicodedata.name(ch, '控制字符')}）"

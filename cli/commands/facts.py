@@ -7,6 +7,7 @@ import sys
 import click
 
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_id, emit_json
 from ledger.sheets.findings import read_findings_csv
 
@@ -30,7 +31,8 @@ def subject(f):  # type: ignore[no-untyped-def]
 @subject
 @DATE
 @click.option("--source", required=True, metavar="SOURCE", help="来源：weekly 值周 / duty 值班 / patrol 督查巡查")
-@click.option("--dq", default=None, metavar="KIND", help="取消资格：gaming corruption complaint discipline consultation")
+@click.option("--dq", default=None, metavar="KIND",
+              help="取消资格：gaming corruption complaint discipline consultation")
 @click.option("--note", default="", help="说明")
 @click.option("--evidence", "evidence_file", default=None, metavar="FILE", help="证据文件")
 @JSON
@@ -90,7 +92,7 @@ def bonus_group() -> None:
 @DATE
 @click.option("--evidence", "evidence_file", required=True, metavar="FILE", help="证明材料（出版物、荣誉证书、文件等）")
 @click.option("--level", default=None, metavar="LEVEL", help="级别：center county city province national")
-@click.option("--place", default=None, type=int, metavar="N", help="竞赛名次 1-3")
+@click.option("--place", default=None, type=AsciiInt(), metavar="N", help="竞赛名次 1-3")
 @click.option("--ref", default=None, metavar="TEXT", help="稿件或荣誉名称（同一稿件/荣誉只计一次）")
 @JSON
 @pass_session

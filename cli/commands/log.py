@@ -9,6 +9,7 @@ import click
 from cli.files import out as files
 from cli.files.out import OUT
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json, table
 from ledger.errors import KaopingError
 from projections.log import summary, type_name
@@ -16,7 +17,7 @@ from projections.log import summary, type_name
 
 @click.command("log")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-@click.option("--limit", default=None, type=click.IntRange(min=1), help="只显示最后 N 条")
+@click.option("--limit", default=None, type=AsciiInt(1), help="只显示最后 N 条")
 @OUT
 @pass_session
 def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | None) -> None:

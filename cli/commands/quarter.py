@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
+from ledger.text import shown
 from projections.scoring import publication
 from projections.views import Views
 
@@ -25,9 +27,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
 @click.command("shortlist")
 @click.argument("quarter")
-@click.option("--windows", "windows_n", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="N",
+@click.option("--windows", "windows_n", type=AsciiInt(1, lq.MAX_SHORTLIST), default=None, metavar="N",
               help="红旗窗口入围个数（默认取规则目录，8）")
-@click.option("--staff", "staff_m", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="M",
+@click.option("--staff", "staff_m", type=AsciiInt(1, lq.MAX_SHORTLIST), default=None, metavar="M",
               help="服务明星入围人数（默认取规则目录，20）")
 @JSON
 @pass_session
@@ -46,8 +48,8 @@ def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m
         emit_json({"id": str(sid), "quarter": quarter, "windows": windows, "staff": staff})
         return
     click.echo(str(sid))
-    click.echo(f"{quarter_label(quarter)}入围红旗窗口 {len(windows)} 个：{','.join(windows) or '无'}")
-    click.echo(f"{quarter_label(quarter)}入围服务明星 {len(staff)} 名：{','.join(staff) or '无'}")
+    click.echo(f"{quarter_label(quarter)}入围红旗窗口 {len(windows)} 个：{shown(','.join(windows)) or '无'}")
+    click.echo(f"{quarter_label(quarter)}入围服务明星 {len(staff)} 名：{shown(','.join(staff)) or '无'}")
 
 
 def _csv(values: tuple[str, ...]) -> list[str]:
@@ -120,7 +122,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         if as_json:
             emit_json({"quarter": quarter, "out": str(target)})
         else:
-            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {target}")
+            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {shown(str(target))}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
     res = Views(ledger).result(quarter)
@@ -143,7 +145,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     click.echo(checkpoint, nl=False)
     click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
     if target is not None:
-        click.echo(f"公布材料已写入 {target}（可用 kaoping publish --check {target} 核对）")
+        click.echo(f"公布材料已写入 {shown(str(target))}（可用 kaoping publish --check {shown(str(target))} 核对）")
 
 
 def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:
@@ -166,7 +168,7 @@ def _check_bundle(session: Session, folder: str, as_json: bool) -> None:
                    "file": bad.name if bad else None, "reason": bad.why if bad else None})
     if bad is not None:
         if not as_json:
-            click.echo(f"公布材料与账本不一致：{bad.name} {bad.why}", err=True)
+            click.echo(f"公布材料与账本不一致：{shown(bad.name)} {shown(bad.why)}", err=True)
         sys.exit(1)
     if not as_json:
         click.echo(f"公布材料与账本公布的完全一致：{quarter_label(manifest['quarter'])}，"

@@ -8,16 +8,18 @@ import click
 
 from cli.files.out import OUT
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json, table
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.quarter_status import STATUS_NAMES
+from ledger.text import shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-AS_OF = click.option("--as-of", "as_of", type=int, default=None, metavar="N",
+AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
                      help="按账本位置 N 当时的状态回答（位置即事件序号，见 kaoping log）")
 
 FIELD_NAMES = {
@@ -52,7 +54,8 @@ def render_report(doc: dict[str, Any]) -> str:
     ))
     out += ["", "服务明星考评"]
     out.append(table(
-        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级", "奖励（元）"],
+        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级",
+         "奖励（元）"],
         [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
           _yes(p["shortlisted"]), _yes(p["disqualified"]),
           "" if p["decided_stars"] is None else f"{p['decided_stars']}星", f"{p['stars']}星", p["reward_yuan"]]
@@ -61,8 +64,9 @@ def render_report(doc: dict[str, Any]) -> str:
     ))
     pub = doc.get("published")
     if pub:
+        agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
-                    f"摘要 {pub['digest'][:16]}…{'，与账本重算一致' if pub['digest_matches'] else '，与账本重算不一致！'}）"]
+                    f"摘要 {pub['digest'][:16]}…{agrees}）"]
         if pub["differences"]:
             out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
             out.append(table(
@@ -130,7 +134,7 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_report(doc))
+    click.echo(render_report(shown_all(doc)))
 
 
 @click.command("explain")
@@ -162,7 +166,7 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_explain(views.catalogue, doc))
+    click.echo(render_explain(views.catalogue, shown_all(doc)))
 
 
 @click.group("audit")
@@ -171,7 +175,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("disqualifications")
-@click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
+@click.option("--year", type=AsciiInt(), default=None, metavar="YYYY", help="年度")
 @click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
 @JSON
 @OUT
@@ -191,7 +195,7 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
         emit_json({"disqualifications": items})
         return
     cat = ledger.catalogue
-    click.echo(render_disqualifications(items, cat))
+    click.echo(render_disqualifications(shown_all(items), cat))
 
 
 def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
@@ -224,7 +228,7 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 
 
 @click.command("year")
-@click.argument("year", type=int)
+@click.argument("year", type=AsciiInt())
 @JSON
 @OUT
 @pass_session
@@ -241,6 +245,7 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
         emit_json(doc)
         return
     cat = ledger.catalogue
+    doc = shown_all(doc)  # every stored text on one line, as a terminal may print it
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]
@@ -250,7 +255,8 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
         out.append("无")
     for d in doc["disqualifications"]:
         who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
-        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
+        scopes = "、".join(d["year_scope_names"])
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{scopes}评比资格"
                    f"（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
             out.extend(_chain_line(e, cat) for e in c["events"])

@@ -22,8 +22,11 @@ def key_path(location: Location, given: str | os.PathLike[str] | None = None) ->
     """Where the signing key lives: --key, else KAOPING_KEY, else beside the SQLite file (kaoping.key) — on Windows,
     where no mode bits protect a file, in the user's profile instead (ledger/storage/files.py)."""
     text = given or os.environ.get("KAOPING_KEY", "").strip()
-    if text:
-        return Path(text)
+    return Path(text) if text else default_key_path(location)
+
+
+def default_key_path(location: Location) -> Path:
+    """Where a ledger's key lives when no --key or KAOPING_KEY names it."""
     if not files.POSIX:
         return profile_key_path(location)
     if location.sqlite_path is not None:

@@ -75,4 +75,8 @@ def read_findings_csv(path: str) -> list[SheetRow]:
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(f"文件不存在：{path}")
-    return parse_findings_csv(p.read_bytes(), p.name)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"无法读取 {path}：{exc.strerror or exc}") from None
+    return parse_findings_csv(data, p.name)
