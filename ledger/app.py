@@ -18,18 +18,19 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids, text
+from ledger import ids, shapes, text
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, stream_of
 from ledger.commands.registry import PersonStream
 from ledger.commands.sheet_rows import SheetChecker, check_sheet
 from ledger.commands.stamp import Stamp
-from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, not_initialised
+from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.findings import SheetRow
@@ -92,8 +93,15 @@ class Ledger(Application[UUID]):
     # --- reading ------------------------------------------------------------------------------
 
     def stream(self, originator_id: UUID) -> list[ev.Fact]:
-        """All events of one stream, oldest first."""
-        return list(self.events.get(originator_id))  # type: ignore[arg-type]
+        """All events of one stream, oldest first; one that does not decode, or whose fields have the wrong types
+        (ledger/shapes.py), is refused, naming the stream."""
+        try:
+            events: list[ev.Fact] = list(self.events.get(originator_id))  # type: ignore[arg-type]
+            for e in events:
+                shapes.check(e.TOPIC, vars(e))
+        except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
+            raise StreamUnreadable(originator_id, exc) from exc
+        return events
 
     def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
         """Every stored event after a notification id, in ledger order (ids may have gaps)."""

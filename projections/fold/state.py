@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ledger.calendar import quarter_of
+from ledger.shapes import stream_hex
 
 if TYPE_CHECKING:
     from ledger import events as ev
@@ -198,15 +199,16 @@ def iso_day(d: Any) -> str:
     """ISO text of a date, also when a raw-decoded event still holds it tagged or as text."""
     t = type(d)
     if t is str:
-        return d  # type: ignore[no-any-return]
+        return d
     if t is dict:
-        return d["_data_"]  # type: ignore[no-any-return]
-    return d.isoformat()  # type: ignore[no-any-return]
+        return d["_data_"]
+    return d.isoformat()
 
 
 def hex_id(v: Any) -> str:
-    """A stream id as the state keys it: 32 hex digits (SQLite stores it so; UUIDs give .hex)."""
-    return v if type(v) is str else v.hex  # type: ignore[no-any-return]
+    """A stream id as the state keys it: 32 hex digits (SQLite stores it so; UUIDs give .hex); ValueError for
+    anything else a tampered row may hold."""
+    return v if type(v) is str and len(v) == 32 else stream_hex(v)
 
 
 def display_id(fact_id: str) -> str:

@@ -1,0 +1,66 @@
+"""The stored shapes of ledger/shapes.py are the event classes' own fields, and a row of the wrong type is refused."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+
+import pytest
+
+from ledger import events as ev
+from ledger import shapes
+
+KINDS = {str: shapes.STR, str | None: shapes.OPT_STR, int: shapes.INT, int | None: shapes.OPT_INT,
+         date: shapes.DAY, list[str]: shapes.STRS, dict[str, typing.Any]: shapes.EVIDENCE,
+         dict[str, typing.Any] | None: shapes.OPT_EVIDENCE}
+BASE = set(typing.get_type_hints(ev.Fact)) - {"actor"}
+
+
+@pytest.mark.parametrize("cls", ev.EVENT_TYPES, ids=lambda c: c.__name__)
+def test_each_topics_fields_are_the_event_class_annotations(cls: type[ev.Fact]) -> None:
+    hints = {name: KINDS[hint] for name, hint in typing.get_type_hints(cls).items()
+             if name not in BASE and name != "TOPIC"}
+    assert shapes.FIELDS[cls.TOPIC] == hints
+
+
+def test_every_event_class_has_a_shape() -> None:
+    assert set(shapes.FIELDS) == {cls.TOPIC for cls in ev.EVENT_TYPES}
+
+
+WINDOW = ev.WindowRegistered.TOPIC
+FINE = {"actor": "科长", "code": "A", "name": "甲窗口", "department": "县局"}
+
+
+def test_a_stored_row_of_the_right_shape_passes() -> None:
+    shapes.check(WINDOW, FINE)
+    shapes.check(ev.StaffMoved.TOPIC, {"actor": "x", "staff_id": "1", "window": "A",
+                                       "since": {"_type_": "date_iso", "_data_": "2008-07-01"}})
+
+
+@pytest.mark.parametrize("field, value", [("code", 7), ("name", None), ("department", ["县局"]), ("actor", 1.5)])
+def test_a_field_of_the_wrong_type_is_refused_naming_it(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=field):
+        shapes.check(WINDOW, {**FINE, field: value})
+
+
+def test_a_missing_field_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="department"):
+        shapes.check(WINDOW, {k: v for k, v in FINE.items() if k != "department"})
+
+
+def test_a_bool_is_not_a_number_and_a_tagged_date_must_hold_text() -> None:
+    data = {"actor": "x", "quarter": "2008Q3", "position": True, "digest": "d", "checkpoint": None}
+    with pytest.raises(ValueError, match="position"):
+        shapes.check(ev.QuarterPublished.TOPIC, data)
+    with pytest.raises(ValueError, match="since"):
+        shapes.check(ev.StaffMoved.TOPIC, {"actor": "x", "staff_id": "1", "window": "A", "since": {"_data_": 3}})
+
+
+def test_a_topic_this_release_does_not_know_is_left_to_its_callers() -> None:
+    shapes.check("ledger.events:SomethingLater", {"anything": 1})
+
+
+@pytest.mark.parametrize("value", ["0" * 31, 32, None, b"0" * 32])
+def test_a_stream_id_that_is_neither_32_hex_digits_nor_a_uuid_is_refused(value: object) -> None:
+    with pytest.raises(ValueError):
+        shapes.stream_hex(value)
