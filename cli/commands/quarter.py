@@ -15,7 +15,7 @@ from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
-from ledger.text import shown
+from ledger.text import line, shown
 from projections.scoring import publication
 from projections.views import Views
 
@@ -105,6 +105,8 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         return
     if quarter is None:
         raise InvalidInput("缺少参数 QUARTER（运行 kaoping publish --help 查看用法）")
+    if number is not None:
+        number = line(number, "文号")  # printed in the 通报: one line (D27), checked before anything is recorded
     target = None
     if out is not None:
         from cli.files import bundle

@@ -14,7 +14,7 @@ from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.quarter_status import STATUS_NAMES
-from ledger.text import shown_all
+from ledger.text import line, shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
 
@@ -118,6 +118,8 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
                number: str | None) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
     _checked_out(out, (".csv", ".xlsx", ".html", ".pdf", ".docx"))
+    if number is not None:
+        number = line(number, "文号")
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
     views = Views(ledger)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.files.document import Table, table
 from ledger.calendar import quarter_label
+from ledger.text import shown, shown_all
 
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
@@ -133,6 +134,6 @@ def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -
 
     path = target(out, (".docx",))
     assert path is not None
-    notice = build(doc, views.catalogue, center_name(views), number, datetime.now(CHINA).date())
+    notice = build(shown_all(doc), views.catalogue, shown(center_name(views)), number, datetime.now(CHINA).date())
     write_new(path, notice_docx.render(notice))
     written(path)
