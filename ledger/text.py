@@ -1,9 +1,9 @@
 """What the ledger accepts as text (D27), and how stored text is shown: one module for every check and printer.
 
 Quarters, dates and numbers take ASCII digits only (a `２００８Q3` must not become a second quarter); codes and ids
-are printable, without spaces, separators, zero-width or bidi characters, and in one spelling only (no fullwidth
-twin of a code); names, notes and reasons refuse control characters, line breaks and bidi controls. Text already in
-a ledger (a first release accepted anything) is shown through `shown`, never as it is.
+are printable, without spaces, separators, zero-width or bidi characters, their digits ASCII, and in one spelling
+only (no fullwidth twin of a code); names, notes and reasons refuse control characters, line breaks and bidi
+controls. Text already in a ledger (a first release accepted anything) is shown through `shown`, never as it is.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def code(text: str | None, what: str) -> str:
             raise InvalidInput(f"{what}不能含分隔符 {ch}：{value!r}")
         if not ch.isprintable():
             raise InvalidInput(f"{what}含有不可见或控制字符 {_named(ch)}：{value!r}")
+        if ch.isdecimal() and not ch.isascii():
+            raise InvalidInput(f"{what}中的数字应为半角数字（0-9），不能用 {_named(ch)}：{value!r}")
     normal = unicodedata.normalize("NFKC", value)
     if normal != value:
         raise InvalidInput(f"{what}含有全角或兼容字符（请写作 {normal!r}）：{value!r}")
