@@ -9,7 +9,7 @@ import orjson
 
 from ledger.errors import LedgerUnreadable
 from ledger.registry import Registry
-from ledger.shapes import check
+from ledger.shapes import check_types
 
 Row = tuple[int, Any, int, str, bytes]
 """A stored event as folds read it: (notification id, originator id, version, topic, state)."""
@@ -95,7 +95,7 @@ def registry_from(pages: Iterable[Sequence[Row]], position: Callable[[int], int]
         for nid, _, _, topic, state in page:
             try:
                 data = decode_raw(state)
-                check(topic, data)
+                check_types(topic, data)
                 registry.apply(topic, data)
             except (ValueError, KeyError, TypeError) as exc:
                 raise LedgerUnreadable(position(nid), exc) from exc

@@ -64,3 +64,19 @@ def test_a_topic_this_release_does_not_know_is_left_to_its_callers() -> None:
 def test_a_stream_id_that_is_neither_32_hex_digits_nor_a_uuid_is_refused(value: object) -> None:
     with pytest.raises(ValueError):
         shapes.stream_hex(value)
+
+
+def test_checking_types_only_leaves_a_missing_field_to_its_reader_but_refuses_a_wrong_one() -> None:
+    shapes.check_types(WINDOW, {"code": "A"})
+    with pytest.raises(ValueError, match="code"):
+        shapes.check_types(WINDOW, {"code": ["A"]})
+
+
+def test_an_evidence_record_is_an_object_whose_known_fields_have_their_types() -> None:
+    claim = {"actor": "x", "kind": "measure", "window": "A", "staff": None, "date": "2008-07-01", "level": None,
+             "place": None, "ref": None}
+    shapes.check(ev.BonusClaimed.TOPIC, {**claim, "evidence": {"name": "证书.pdf", "sha256": "0" * 64, "size": 9}})
+    shapes.check(ev.BonusClaimed.TOPIC, {**claim, "evidence": {}})
+    for wrong in ("证书.pdf", {"name": 3}, {"size": "9"}, None):
+        with pytest.raises(ValueError, match="evidence"):
+            shapes.check(ev.BonusClaimed.TOPIC, {**claim, "evidence": wrong})
