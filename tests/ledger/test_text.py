@@ -28,7 +28,7 @@ def test_a_number_in_ascii_digits_is_read_trimmed() -> None:
 @pytest.mark.parametrize("value, fragment", [
     ("A\u200bB", "U+200B"), ("A\u202eB", "U+202E"), ("A\x1bB", "U+001B"), ("A\u00adB", "U+00AD"),
     ("A B", "空格"), ("A,B", "逗号"), ("A、B", "分隔符"), ("A；B", "分隔符"), ("A\u3000B", "空格"),
-    ("ＤＳ", "全角"), ("０１０１", "全角"), ("", "不能为空"), ("A\nB", "空格"),
+    ("ＤＳ", "全角"), ("０１０１", "半角数字"), ("٠١٠١", "半角数字"), ("", "不能为空"), ("A\nB", "空格"),
 ])
 def test_a_code_with_an_invisible_separator_or_twin_character_is_refused(value: str, fragment: str) -> None:
     with pytest.raises(InvalidInput, match=re.escape(fragment)):
