@@ -90,12 +90,3 @@ def check_types(topic: str, data: Mapping[str, Any]) -> None:
         if name in data and not fits(kind, data[name]):
             raise ValueError(f"字段 {name} 的类型不对（应为 {kind}）")
 
-
-def stream_hex(value: Any) -> str:
-    """A stored stream id as 32 hex digits (SQLite stores it as text, PostgreSQL as a UUID); ValueError otherwise."""
-    if type(value) is str:
-        if len(value) == 32:
-            return value
-    elif hasattr(value, "hex") and type(value).__name__ == "UUID":
-        return str(value.hex)
-    raise ValueError(f"事件流编号格式不对：{value!r}"[:80])

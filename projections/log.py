@@ -91,7 +91,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
     if isinstance(e, ev.ShortlistFrozen):
         return f"{e.quarter} 入围窗口 {len(e.windows)} 个、人员 {len(e.staff)} 名"
     if isinstance(e, ev.DecisionRecorded):
-        return f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；四星 {','.join(e.four) or '无'}"
+        return (f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；"
+                f"四星 {','.join(e.four) or '无'}")
     if isinstance(e, ev.QuarterPublished):
         return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…）"
     if isinstance(e, ev.SigningKeyRecorded):

@@ -11,12 +11,13 @@ from ledger.runtime.gcpause import collector_paused
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
-from projections.fold.state import F_A, F_D, F_DQ, F_ITEM, F_NOTE, F_P, F_S, F_SRC, F_W, QuarterState, State, state_id
+from projections.fold.entries import fact_key
+from projections.fold.state import QuarterState, State
 from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
-from projections.scoring.results import QuarterResult
-from projections.scoring.rows import report_rows, rows_of
+from projections.scoring.results import QuarterResult, StaffResult, WindowResult
+from projections.scoring.rows import report_rows
 from projections.scoring.stars import select_shortlist
 
 if TYPE_CHECKING:
@@ -95,22 +96,23 @@ class Views:
             cache = StandingsCache(self.projection, self.catalogue)
             if as_of is None:
                 s = cache.standings(quarter, self.state)
-                status, position, published, rows = s.status, s.position, s.published, rows_of(self.catalogue, s)
+                status, position, published, rows = s.status, s.position, s.published, report_rows(self.catalogue, s)
             else:
                 res = self.result(quarter, as_of, detail=False)
-                status, position, published, rows = res.status, res.position, res.published, report_rows(res)
+                status, position, published, rows = res.status, res.position, res.published, res.rows
             doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
             if published is not None:
                 pub_at = published["position"]
                 pub_rows = cache.published_rows(
-                    quarter, pub_at, lambda: report_rows(self.result(quarter, pub_at, detail=False))
+                    quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
                 ) if pub_at >= 1 else rows
                 q = self.quarter_state(quarter) or QuarterState(quarter)
                 doc["published"] = {
                     "position": published["p"],
                     "results_position": pub_at,
                     "digest": published["digest"],
-                    "digest_matches": publication.rows_digest(quarter, pub_at, pub_rows) == published["digest"],
+                    "digest_matches": publication.digest(publication.RowsAt(quarter, pub_at, pub_rows))
+                    == published["digest"],
                     "differences": publication.differences(pub_rows, rows),
                     "amendments": list(amendments_of(q, as_of, pub_at)),
                 }
@@ -147,7 +149,7 @@ class Views:
                 continue
             res = self.result(quarter)
             q = self.quarter_state(quarter)
-            subjects = [*res.windows, *res.staff]
+            subjects: list[WindowResult | StaffResult] = [*res.windows, *res.staff]
             for s in subjects:
                 for d in s.disqualifications:
                     if kind is not None and d.kind != kind:
@@ -161,12 +163,12 @@ class Views:
         """The events of one fact's stream, as the audit shows them."""
         events = []
         kind = "finding"
-        key = state_id(fact_id)
+        key = fact_key(fact_id)
         if q is not None and key in q.findings:
             f = q.findings[key]
-            events.append({"position": f[F_P], "type": "FindingRecorded", "actor": f[F_A], "date": f[F_D],
-                           "item": f[F_ITEM], "window": f[F_W], "staff": f[F_S], "source": f[F_SRC],
-                           "dq": f[F_DQ], "note": f[F_NOTE]})
+            events.append({"position": f["p"], "type": "FindingRecorded", "actor": f["a"], "date": f["d"],
+                           "item": f["item"], "window": f["w"], "staff": f["s"], "source": f["src"],
+                           "dq": f["dq"], "note": f["note"]})
             x = q.retractions.get(key)
             if x is not None:
                 events.append({"position": x["p"], "type": "FindingRetracted", "actor": x["a"],

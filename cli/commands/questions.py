@@ -125,9 +125,9 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     views = Views(ledger)
     doc = views.report(quarter, as_of)
     if out is not None and out.lower().endswith(".docx"):
-        from cli.files import notice
+        from cli.files import notice_docx
 
-        notice.save_docx(views, doc, out, number)
+        notice_docx.save_docx(views, doc, out, number)
         if as_json:
             emit_json(doc)
         return
@@ -256,10 +256,9 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
     if not doc["disqualifications"]:
         out.append("无")
     for d in doc["disqualifications"]:
-        who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
-        scopes = "、".join(d["year_scope_names"])
-        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{scopes}评比资格"
-                   f"（依据 {'、'.join(d['caused_by'])}）")
+        who = f"{'人员' if d['subject_type'] == 'staff' else '窗口'} {d['subject']} {d['name']}"
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，"
+                   f"取消{'、'.join(d['year_scope_names'])}评比资格（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
             out.extend(_chain_line(e, cat) for e in c["events"])
     click.echo("\n".join(out))

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from cli.files.document import Table, table
 from ledger.calendar import quarter_label
-from ledger.text import shown, shown_all
 
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
@@ -123,17 +122,5 @@ def build(doc: dict[str, Any], cat: Catalogue, center: str, number: str | None, 
 
 def center_name(views: Views) -> str:
     """The center's name as `init` recorded it."""
-    center = views.state.registry.center or {}
-    return str(center.get("center") or "")
-
-
-def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -> None:
-    """`report --out FILE.docx`: the 通报 of the report as it stands, dated today."""
-    from cli.files import notice_docx
-    from cli.files.out import target, write_new, written
-
-    path = target(out, (".docx",))
-    assert path is not None
-    notice = build(shown_all(doc), views.catalogue, shown(center_name(views)), number, datetime.now(CHINA).date())
-    write_new(path, notice_docx.render(notice))
-    written(path)
+    center = views.state.registry.center
+    return str(center["center"] or "") if center is not None else ""

@@ -11,9 +11,13 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cli.files.notice import Notice
+if TYPE_CHECKING:
+    from projections.views import Views
+
+from cli.files.notice import CHINA, Notice, build, center_name
+from ledger.text import shown, shown_all
 
 RED = "FF0000"
 BODY, TITLE, HEITI = "仿宋", "宋体", "黑体"
@@ -156,3 +160,15 @@ def render(notice: Notice, created: datetime | None = None) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return fixed_zip(buf.getvalue())
+
+
+def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -> None:
+    """`report --out FILE.docx`: the 通报 of the report as it stands, dated today."""
+    from cli.files.out import target, write_new, written
+
+    path = target(out, (".docx",))
+    assert path is not None
+    # every stored text as `shown` prints it: a control character from the ledger never reaches the file
+    notice = build(shown_all(doc), views.catalogue, shown(center_name(views)), number, datetime.now(CHINA).date())
+    write_new(path, render(notice))
+    written(path)

@@ -7,11 +7,8 @@ stored bytes). Leaf index = position − 1 in ledger order (notification ids can
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -22,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.integrity.merkle import MerkleTree, lower_levels
+from ledger.runtime import fork
 from ledger.storage.location import sqlite_uri
 
 # One raw row: (notification id, originator id as stored, version, topic, state).
@@ -154,7 +152,8 @@ def scan_rows(
 
 def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
     what = "重复或倒退" if version < expected else "跳号"
-    return Flaw(position, "version", f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
+    return Flaw(position, "version",
+                f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
 
 
 def _sqlite_rows(
@@ -176,7 +175,7 @@ def _scan_tail(
     path: Path, table: str, from_rowid: int, start: int, known: frozenset[str], stream: bytes,
     topics: frozenset[str], track: bytes | None, height: int,
 ) -> Segment:
-    """The second half of a parallel scan, run in a worker process: leaves and lower tree levels."""
+    """The second half of a parallel scan, run in the second process: leaves and lower tree levels."""
     seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ?", (from_rowid,)), known, stream, topics, track,
                     start, keep_last=False)
     seg.levels = lower_levels(seg.leaves, height)
@@ -191,7 +190,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """Every stored row in ledger order, as stored, a batch at a time.
 
     SQLite is read directly (every rowid, even ≤ 0); PostgreSQL through its recorder's `raw_rows`
-    (every notification id, gaps and all, nothing converted); other backends through `select_notifications`.
+    (every notification id, gaps and all, nothing converted); other backends through the ledger's pages.
     """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
@@ -201,13 +200,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     if raw is not None:
         yield from raw(batch)
         return
-    start: int | None = None
-    while True:
-        page = ledger.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=start is None)
-        yield [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
-        if len(page) < batch:
-            return
-        start = page[-1].id
+    yield from ledger.pages(0, batch)
 
 
 def scan(
@@ -234,7 +227,7 @@ def scan(
     if split:
         try:
             two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
-        except (OSError, BrokenProcessPool):  # no second process here: one will do
+        except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
             two = None
         if two is not None:
             return two
@@ -244,13 +237,20 @@ def scan(
     return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
 
 
-def _scan_two(path: Path, table: str, from_rowid: int, split: int, args: tuple[Any, ...]) -> Scan | None:
-    """Rows before `from_rowid` here, the rest in a worker; None if the rows moved meanwhile."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
-        tail_future = pool.submit(_scan_tail, path, table, from_rowid, split + 1, *args, CHUNK_HEIGHT)
+def _scan_two(
+    path: Path, table: str, from_rowid: int, split: int,
+    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None],
+) -> Scan | None:
+    """Rows before `from_rowid` here, the rest in a second process; None if the rows moved meanwhile."""
+    known, stream, topics, track = args
+    second = fork.start(lambda: _scan_tail(path, table, from_rowid, split + 1, known, stream, topics, track,
+                                           CHUNK_HEIGHT))
+    try:
         head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
         head_levels = lower_levels(head.leaves, CHUNK_HEIGHT)
-        tail = tail_future.result()
+        tail = second.result()
+    finally:
+        second.stop()
     if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
         return None
     flaws = head.flaws + tail.flaws
@@ -261,14 +261,7 @@ def _scan_two(path: Path, table: str, from_rowid: int, split: int, args: tuple[A
         expected = head.last.get(o, 0) + 1
         if version != expected:
             flaws.append(_version_flaw(o, version, position, expected))
-    levels = [a + b for a, b in zip(head_levels, tail.levels)]
+    # a short tail has fewer levels: join those both have, the tree computes the rest
+    levels = [a + b for a, b in zip(head_levels, tail.levels, strict=False)]
     tree = MerkleTree.from_levels(levels) if tail.leaves else MerkleTree(head.leaves)
     return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)
-
-
-def _context() -> Any:
-    """Fork where the platform has it (no re-import), else spawn."""
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return multiprocessing.get_context("spawn")

@@ -13,22 +13,24 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from ledger.registry import Registry
+from ledger.runtime import fork
 from ledger.runtime.gcpause import collector_paused
-from ledger.storage.reader import date_of
-from projections.engine.parallel import PARALLEL_AT, can_fork, fold_in_two, fold_pages, last_id, ledger_pages
-from projections.engine.storage import ProjectionStorage, storage_for
+from projections.engine.chunks import QUARTER_PREFIX, chunk_key, part_key, split_by_window
+from projections.engine.parallel import PARALLEL_AT, fold_in_two, last_id
+from projections.engine.rows import fold_pages, ledger_pages, quarter_lookup
+from projections.engine.spill import Spiller
+from projections.engine.stores import storage_for
 from projections.fold.handlers import TOPIC_HANDLERS, fold
-from projections.fold.state import F_W, FOLD_VERSION, QuarterState, RegistryState, State, quarter_of_iso
+from projections.fold.state import FOLD_VERSION, QuarterState, State
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from ledger.app import Ledger
     from ledger.storage.reader import ReadableLedger
+    from projections.engine.storage import ProjectionStorage
 
 META = "meta"
 REGISTRY = "registry"
-QUARTER_PREFIX = "q:"
 COMPACT_AFTER = 16
 PARTITION_AT = 2_000
 """A quarter whose catch-up chunks hold more entries than this is stored split by window on its next full
@@ -44,81 +46,38 @@ class QuarterProjection:
         self.storage = storage or storage_for(ledger)
         self.index_limit = index_limit
         self.parallel_at = parallel_at
+        self.spiller = Spiller(self.storage, index_limit)
         self.state: State | None = None
         self._full: dict[str, QuarterState | None] = {}
-        self._writer: ThreadPoolExecutor | None = None
-        self._writing: Future[None] | None = None
 
     # --- storage --------------------------------------------------------------------------------
 
-    def _fact_quarter(self, fact_id: str) -> str | None:  # fact_id: 32 hex digits
-        """The quarter of a fact not in the recent index: the date of its first event in the ledger."""
-        day = date_of(self.ledger.fact_fields(fact_id))
-        return quarter_of_iso(day) if day is not None else None
+    def _empty(self) -> State:
+        return State({}, {}, Registry(), lookup=quarter_lookup(self.ledger))
 
     def load(self) -> State:
         """The stored registry and tracked position, with no quarter loaded (empty when missing)."""
-        st = State({}, {}, RegistryState(), lookup=self._fact_quarter)
+        st = self._empty()
         meta_blob = self.storage.load(META)
         if meta_blob is None:
             return st
         meta = orjson.loads(meta_blob)
         if meta.get("fold") != FOLD_VERSION:
             self.storage.clear()
-            return State({}, {}, RegistryState(), lookup=self._fact_quarter)
+            return self._empty()
         reg = self.storage.load(REGISTRY)
         if reg is not None:
-            st.registry = RegistryState.from_json(orjson.loads(reg))
+            st.registry = Registry.from_json(orjson.loads(reg))
         st.position = meta["position"]
         st.notification_id = meta["notification_id"]
         return st
 
-    def _spill(self, st: State, at_least: int) -> None:
-        """Write out quarters whose unsaved part has grown large, so a long catch-up keeps memory bounded.
-
-        Spilled chunks are not tracked: until the final flush records the position, a crash leaves them
-        beside an older tracked position, and folding those events again only re-adds identical entries.
-        """
-        index = st.fact_quarter
-        if len(index) > self.index_limit:
-            # Keep the newer half: follow-ups name recent facts; an older one's quarter is looked up in the ledger.
-            recent = list(index.items())[len(index) - self.index_limit // 2:]
-            index.clear()
-            index.update(recent)
-        big = {k: q for k, q in st.quarters.items() if q.size >= at_least}
-        if not big:
-            return
-        blobs = {chunk_key(k, st.notification_id): orjson.dumps(q.to_json()) for k, q in big.items()}
-        for k in big:
-            del st.quarters[k]
-        # Written by a second thread while the fold goes on (the database releases the GIL), one batch at a time.
-        self._written()
-        if self._writer is None:
-            from concurrent.futures import ThreadPoolExecutor  # only a long catch-up spills (and it imports logging)
-
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="kaoping-spill")
-        self._writing = self._writer.submit(self.storage.put, blobs)
-
-    def _written(self) -> None:
-        """Wait for the spill being written (raising what it raised)."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            writing.result()
-
-    def _stop_writer(self) -> None:
-        if self._writer is not None:
-            try:
-                self._written()
-            finally:
-                self._writer.shutdown()
-                self._writer = None
-
-    def _flush(self, st: State, chunk_id: int | None = None) -> bool:
+    def flush(self, st: State, chunk_id: int | None = None) -> bool:
         """Store what the fold added since the last flush, the registry and the position, atomically.
 
         `chunk_id` keys the chunks when they hold only the rows up to it (a fold in two processes).
         """
-        self._written()
+        self.spiller.written()
         blobs: dict[str, bytes] = {}
         nid = st.notification_id if chunk_id is None else chunk_id
         for quarter, part in sorted(st.quarters.items()):
@@ -144,7 +103,7 @@ class QuarterProjection:
             try:
                 return self._catch_up(spill_at)
             finally:
-                self._stop_writer()
+                self.spiller.stop()
 
     def _catch_up(self, spill_at: int) -> State:
         check = max(1, min(20_000, spill_at))
@@ -158,11 +117,11 @@ class QuarterProjection:
                 chunk_id = fold_in_two(self, st, spill_at)
             else:
                 fold_pages(st, ledger_pages(self.ledger, st.notification_id, check), TOPIC_HANDLERS,
-                           lambda s: self._spill(s, spill_at))
+                           lambda s: self.spiller.spill(s, spill_at))
             if st.position == start:
                 self.state = st
                 return st
-            if self._flush(st, chunk_id):
+            if self.flush(st, chunk_id):
                 self.state = st
                 return st
             # another process stored a later position first: start again from what it stored
@@ -171,7 +130,7 @@ class QuarterProjection:
 
     def _in_two(self, st: State) -> bool:
         """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
-        return (self.ledger.location.backend == "sqlite" and can_fork()
+        return (self.ledger.location.backend == "sqlite" and fork.can_fork()
                 and last_id(self) - st.notification_id >= self.parallel_at)
 
     def rebuild(self) -> State:
@@ -190,7 +149,7 @@ class QuarterProjection:
         merged, split_due = _merge_chunks(items)
         if merged is not None and split_due:
             nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
-            parts = {_part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
+            parts = {part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
             self.storage.replace([k for k, _ in items], parts)
         self._full[quarter] = merged
         return merged
@@ -218,11 +177,6 @@ class QuarterProjection:
         return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
 
 
-def chunk_key(quarter: str, notification_id: int) -> str:
-    """The key of a catch-up's chunk of a quarter: what the fold added up to a notification id."""
-    return f"{QUARTER_PREFIX}{quarter}:{notification_id:012d}"
-
-
 def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
     """Stored chunks merged in key order (first entry wins), and whether the quarter is due to be split by
     window: its catch-up chunks (every window, not one window's part) pile up in number or size."""
@@ -235,38 +189,6 @@ def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, 
             mixed_entries += part.size
         merged = part if merged is None else merged.merge(part)
     return merged, mixed > 0 and (mixed > COMPACT_AFTER or mixed_entries >= PARTITION_AT)
-
-
-def _part_key(quarter: str, nid: str, window: str) -> str:
-    return f"{QUARTER_PREFIX}{quarter}:{nid}:_" if window == "" else f"{QUARTER_PREFIX}{quarter}:{nid}:w:{window}"
-
-
-def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
-    """A quarter's state split by the window each fact was recorded against; the quarter's own steps
-    (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
-    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
-                                                       published=q.published)}
-
-    def part(window: str) -> QuarterState:
-        p = parts.get(window)
-        if p is None:
-            p = parts[window] = QuarterState(q.quarter)
-        return p
-
-    for fid, f in q.findings.items():
-        part(f[F_W]).findings[fid] = f
-    for fid, c in q.claims.items():
-        part(c["w"]).claims[fid] = c
-    for fid, c in q.complaints.items():
-        part(c["w"]).complaints[fid] = c
-    for fid, x in q.retractions.items():
-        f = q.findings.get(fid)
-        part(f[F_W] if f is not None else "").retractions[fid] = x
-    for name, facts in (("claim_outcomes", q.claims), ("complaint_outcomes", q.complaints)):
-        for fid, x in getattr(q, name).items():
-            c = facts.get(fid)
-            getattr(part(c["w"] if c is not None else ""), name)[fid] = x
-    return parts
 
 
 def replay(ledger: Ledger, upto: int | None = None, only: str | None = None) -> State:

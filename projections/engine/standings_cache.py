@@ -16,23 +16,28 @@ from typing import Any
 
 import orjson
 
+from ledger.calendar import iso_day
 from ledger.catalogue import Catalogue
-from ledger.storage.reader import date_of
 from ledger.storage.rows import decode_raw
+from ledger.topics import topic
 from projections.engine.materialised import QuarterProjection
+from projections.fold.entries import fact_key, quarter_of_iso
 from projections.fold.handlers import REGISTRY_TOPICS
-from projections.fold.state import FOLD_VERSION, State, quarter_of_iso
+from projections.fold.state import FOLD_VERSION, State
+from projections.scoring.results import ReportRows
 from projections.scoring.standings import Standing, Standings, quarter_standings, standings_of
 
 PREFIX = "s:"
 PUBLISHED_PREFIX = "p:"
-VERSION = 2  # 2: refs grouped after NFKC without spaces (D27) — standings cached before are derived again
+VERSION = 3
+"""2: standings stored as named entries (projections/scoring/standings.StandingEntry); 3: refs grouped after NFKC
+without spaces (D27), so standings cached before are derived again."""
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
 
 
 def _topics(*names: str) -> frozenset[str]:
-    return frozenset(f"ledger.events:{n}" for n in names)
+    return frozenset(topic(n) for n in names)
 
 
 NEW_FACTS = _topics("FindingRecorded", "BonusClaimed", "ComplaintReceived")
@@ -68,7 +73,7 @@ class StandingsCache:
         for pid in people:  # a person's facts are filed under the windows they were recorded against
             person = st.registry.people.get(pid)
             if person is not None:
-                needed.update(a[1] for a in person["assignments"])
+                needed.update(a["window"] for a in person["assignments"])
         q = self.projection.quarter_part(quarter, needed)
         if windows or people:
             fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
@@ -84,20 +89,19 @@ class StandingsCache:
         people: set[str] = set()
         # one page of at most MAX_DELTA + 1 rows: more than MAX_DELTA events to sort means deriving all anyway
         rows = next(iter(self.projection.ledger.pages(after_id, MAX_DELTA + 1)), [])
-        for seen, (nid, originator_id, _, topic, state) in enumerate(rows, 1):
+        for seen, (nid, originator_id, _, row_topic, state) in enumerate(rows, 1):
             if nid > st.notification_id:
                 break
-            if seen > MAX_DELTA or topic in REGISTRY_TOPICS:
+            if seen > MAX_DELTA or row_topic in REGISTRY_TOPICS:
                 return None
-            if topic in NEW_FACTS:
+            if row_topic in NEW_FACTS:
                 fact: dict[str, Any] | None = decode_raw(state)
-            elif topic in FOLLOW_UPS:
-                fact = self.projection.ledger.fact_fields(originator_id if type(originator_id) is str
-                                                          else originator_id.hex)
+            elif row_topic in FOLLOW_UPS:
+                fact = self.projection.ledger.fact_fields(fact_key(originator_id))
             else:
                 continue
-            day = date_of(fact)
-            if fact is not None and day is not None and quarter_of_iso(day) == quarter:
+            day = fact.get("date") if fact is not None else None
+            if fact is not None and day is not None and quarter_of_iso(iso_day(day)) == quarter:
                 windows.add(fact["window"])
                 if fact.get("staff") is not None:
                     people.add(fact["staff"])
@@ -120,8 +124,7 @@ class StandingsCache:
         }
         self.projection.storage.put({PREFIX + s.quarter: orjson.dumps(doc)})
 
-    def published_rows(self, quarter: str, position: int, derive_rows: Callable[[], dict[str, Any]]
-                       ) -> dict[str, Any]:
+    def published_rows(self, quarter: str, position: int, derive_rows: Callable[[], ReportRows]) -> ReportRows:
         """The report rows as the ledger stood at a publication's results position: they never change
         (later events cannot alter a prefix of the ledger), so they are derived once and kept."""
         key = f"{PUBLISHED_PREFIX}{quarter}:{position}"
@@ -129,7 +132,7 @@ class StandingsCache:
         if blob is not None:
             cached = orjson.loads(blob)
             if cached.get("v") == VERSION and cached.get("fold") == FOLD_VERSION:
-                return cached["rows"]  # type: ignore[no-any-return]
+                return cached["rows"]
         rows = derive_rows()
         self.projection.storage.put({key: orjson.dumps({"v": VERSION, "fold": FOLD_VERSION, "rows": rows})})
         return rows

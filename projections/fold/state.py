@@ -10,18 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ledger.calendar import quarter_of
-from ledger.shapes import stream_hex
+from ledger.registry import Registry
+from projections.fold.entries import (
+    ClaimEntry,
+    ClaimOutcomeEntry,
+    ComplaintEntry,
+    ComplaintOutcomeEntry,
+    DecisionEntry,
+    FindingEntry,
+    PublishedEntry,
+    RetractionEntry,
+    ShortlistEntry,
+)
 
 if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 2
-"""Bump when the shape of the state changes: a stored projection of another version is rebuilt."""
+FOLD_VERSION = 3
+"""Bump when the shape of the state changes: a stored projection of another version is rebuilt.
+3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's."""
 
 
 class RecordedLike(Protocol):  # noqa: D101
@@ -32,34 +42,26 @@ class RecordedLike(Protocol):  # noqa: D101
     event: ev.Fact
 
 
-F_P, F_D, F_ITEM, F_W, F_S, F_SRC, F_DQ, F_A, F_NOTE = range(9)
-"""Fields of a stored finding: position, date, item, window, staff, source, dq kind, recorder, note."""
-
-
 @dataclass
 class QuarterState:
     """Every fact dated in one quarter (and the quarter's own decisions), with ledger positions.
 
     Append-only: an event only ever adds an entry (a follow-up is its own entry keyed by the fact it
     names), so a state can be kept as a series of partial states and `merge`d, first entry winning.
-    Values are plain JSON-able dicts so a stored projection round-trips exactly:
-    - findings[id] = [p, d, item, w, s, src, dq, a, note] (a list: findings are most of the ledger; see F_*)
-    - retractions[id] = {p, a, reason}
-    - claims[id] = {p, d, kind, w, s, level, place, ref, a};  claim_outcomes[id] = {p, a, st, reason}
-    - complaints[id] = {p, d, w, s, ch, text, a};  complaint_outcomes[id] = {p, a, st, item, dq, reason}
-    - shortlist / decision / published: None or the event's fields with {p, a}.
+    Entries are the plain JSON objects of projections/fold/entries.py, keyed by fact id, so a stored
+    projection round-trips exactly; shortlist / decision / published are None until recorded.
     """
 
     quarter: str
-    findings: dict[str, list[Any]] = field(default_factory=dict)
-    retractions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
-    claim_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    complaints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    complaint_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    shortlist: dict[str, Any] | None = None
-    decision: dict[str, Any] | None = None
-    published: dict[str, Any] | None = None
+    findings: dict[str, FindingEntry] = field(default_factory=dict)
+    retractions: dict[str, RetractionEntry] = field(default_factory=dict)
+    claims: dict[str, ClaimEntry] = field(default_factory=dict)
+    claim_outcomes: dict[str, ClaimOutcomeEntry] = field(default_factory=dict)
+    complaints: dict[str, ComplaintEntry] = field(default_factory=dict)
+    complaint_outcomes: dict[str, ComplaintOutcomeEntry] = field(default_factory=dict)
+    shortlist: ShortlistEntry | None = None
+    decision: DecisionEntry | None = None
+    published: PublishedEntry | None = None
 
     MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes")
     ONCE = ("shortlist", "decision", "published")
@@ -109,45 +111,12 @@ class QuarterState:
         return not any(getattr(self, n) for n in self.MAPS + self.ONCE)
 
 
-@dataclass
-class RegistryState:
-    """Windows and people with the positions that registered or moved them (for as-of answers)."""
-
-    center: dict[str, Any] = field(default_factory=dict)
-    windows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    people: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """The registry as a JSON-able dict."""
-        return {"center": self.center, "windows": self.windows, "people": self.people}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RegistryState:
-        """A registry from what `to_json` produced."""
-        return cls(**data)
-
-    def window_at(self, person: str, day: str, as_of: int | None = None) -> str | None:
-        """The window a person was assigned to on an ISO day, counting moves recorded by `as_of` (D2)."""
-        p = self.people.get(person)
-        if p is None:
-            return None
-        current = None
-        for since, window, pos in p["assignments"]:
-            if as_of is not None and pos > as_of:
-                continue
-            if since <= day:
-                current = window
-            else:
-                break
-        return current
-
-
 def _no_lookup(fact_id: str) -> str | None:
     return None
 
 
 class State:
-    """The whole fold state: registry, one QuarterState per quarter, and where each fact lives.
+    """The whole fold state: the registry, one QuarterState per quarter, and where each fact lives.
 
     `quarters` and `fact_quarter` may be any mutable mappings; `lookup` answers for a fact id the
     fact-quarter index does not hold (a storage-backed projection passes one). `only` restricts the
@@ -159,7 +128,7 @@ class State:
         self,
         quarters: MutableMapping[str, QuarterState] | None = None,
         fact_quarter: MutableMapping[str, str] | None = None,
-        registry: RegistryState | None = None,
+        registry: Registry | None = None,
         *,
         position: int = 0,
         notification_id: int = 0,
@@ -168,7 +137,7 @@ class State:
     ) -> None:
         self.quarters: MutableMapping[str, QuarterState] = {} if quarters is None else quarters
         self.fact_quarter: MutableMapping[str, str] = {} if fact_quarter is None else fact_quarter
-        self.registry = registry or RegistryState()
+        self.registry = Registry() if registry is None else registry
         self.position = position
         self.notification_id = notification_id
         self.only = only
@@ -183,57 +152,19 @@ class State:
             self.quarters[quarter] = q
         return q
 
-    def fact_of(self, fact_id: str) -> tuple[str, QuarterState] | None:
+    def fact_of(self, fact_id: str) -> QuarterState | None:
+        """The state of the quarter a fact belongs to (None: unknown, or outside the quarter folded)."""
         quarter = self.fact_quarter.get(fact_id)
         if quarter is None:
             quarter = self.lookup(fact_id)
         if quarter is None or (self.only is not None and quarter != self.only):
             return None
-        return quarter, self.quarter(quarter)
+        return self.quarter(quarter)
 
     def wants(self, quarter: str) -> bool:
+        """Whether this fold keeps the quarter (all of them unless restricted by `only`)."""
         return self.only is None or quarter == self.only
 
 
-def iso_day(d: Any) -> str:
-    """ISO text of a date, also when a raw-decoded event still holds it tagged or as text."""
-    t = type(d)
-    if t is str:
-        return d
-    if t is dict:
-        return d["_data_"]
-    return d.isoformat()
-
-
-def hex_id(v: Any) -> str:
-    """A stream id as the state keys it: 32 hex digits (SQLite stores it so; UUIDs give .hex); ValueError for
-    anything else a tampered row may hold."""
-    return v if type(v) is str and len(v) == 32 else stream_hex(v)
-
-
-def display_id(fact_id: str) -> str:
-    """A fact id as users see and type it (8-4-4-4-12)."""
-    h = fact_id
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" if len(h) == 32 else h
-
-
-def state_id(fact_id: str) -> str:
-    """A fact id as the state keys it, from what a user typed."""
-    return fact_id.replace("-", "").lower()
-
-
-QUARTER_OF_MONTH: dict[str, str] = {}
-
-
-def quarter_of_iso(day: str) -> str:
-    """The quarter of an ISO date text (D1), e.g. '2008-05-10' → '2008Q2'."""
-    month = day[:7]
-    q = QUARTER_OF_MONTH.get(month)
-    if q is None:
-        q = quarter_of(date.fromisoformat(day))
-        QUARTER_OF_MONTH[month] = q
-    return q
-
-
-# Handlers read the event's attributes as a dict (`vars(event)`, or the stored JSON itself on the fast path).
 Data = dict[str, Any]
+"""An event's fields as handlers read them: the stored JSON (dates tagged), or `vars(event)` (dates as `date`)."""

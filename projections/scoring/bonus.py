@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.text import ref_key
-from projections.fold.state import QuarterState, display_id
+from projections.fold.entries import display_id
+from projections.fold.state import QuarterState
 from projections.scoring.results import BonusLine
 from projections.scoring.tables import Rules, upto
 
 
 @dataclass(slots=True)
 class Claim:
+    """A verified bonus claim as the bonus tables count it (its claim and its verification joined)."""
+
     fact_id: str
     position: int
     claimed_at: int

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from ledger.catalogue import Catalogue
-from projections.fold.state import F_P, QuarterState, RegistryState, display_id
+from ledger.registry import Registry
+from projections.fold.entries import display_id
+from projections.fold.state import QuarterState
 from projections.scoring.bonus import verified_claims
 from projections.scoring.results import QuarterResult, StaffResult, WindowResult
-from projections.scoring.standings import as_of_part, placements, standings_of, status_of
+from projections.scoring.rows import report_rows
+from projections.scoring.standings import placements, quarter_standings, standings_of
 from projections.scoring.tables import violations
 
 
 def derive(
     q: QuarterState | None,
-    registry: RegistryState,
+    registry: Registry,
     cat: Catalogue,
     quarter: str,
     as_of: int | None = None,
@@ -24,50 +27,47 @@ def derive(
     Without `detail`, categories carry no per-fact occurrences (what a report needs, faster).
     """
     q = q or QuarterState(quarter)
-    shortlist = as_of_part(q.shortlist, as_of)
-    decision = as_of_part(q.decision, as_of)
-    published = as_of_part(q.published, as_of)
-    published_at = published["position"] if published else None
     ws, ss = standings_of(q, registry, cat, quarter, as_of, detail)
-    wp, sp = placements(cat, ws, ss, shortlist, decision)
+    pos = as_of if as_of is not None else position if position is not None else 0
+    s = quarter_standings(q, quarter, pos, ws, ss, as_of)
+    published_at = s.published["position"] if s.published else None
+    wp, sp = placements(cat, ws, ss, s.shortlist, s.decision)
     window_results = []
-    for code, s in ws.items():
+    for code, w in ws.items():
         pl = wp[code]
-        cats, _, blines, dqs = s.detail  # type: ignore[misc]
-        w = registry.windows[code]
+        cats, _, blines, dqs = w.detail  # type: ignore[misc]
         window_results.append(WindowResult(
-            code=code, name=s.name, department=w["department"], categories=cats, deductions=s.deductions,
-            bonus=s.bonus, bonus_lines=blines, score=s.score, rank=pl.rank, eligible=s.eligible,
-            disqualifications=dqs, shortlisted=pl.shortlisted, picked=pl.picked, red_flag=pl.picked and s.eligible,
-            voided=pl.picked and not s.eligible,
+            code=code, name=w.name, department=registry.windows[code]["department"], categories=cats,
+            deductions=w.deductions, bonus=w.bonus, bonus_lines=blines, score=w.score, rank=pl.rank,
+            eligible=w.eligible, disqualifications=dqs, shortlisted=pl.shortlisted, picked=pl.picked,
+            red_flag=pl.picked and w.eligible, voided=pl.picked and not w.eligible,
         ))
     window_results.sort(key=lambda x: (x.rank, x.code))
     cap = cat.staff_bonus_cap
     staff_results = []
-    for pid, s in ss.items():
+    for pid, p in ss.items():
         pl = sp[pid]
-        cats, bonus_raw, blines, dqs = s.detail  # type: ignore[misc]
+        cats, bonus_raw, blines, dqs = p.detail  # type: ignore[misc]
         staff_results.append(StaffResult(
-            id=pid, name=s.name, window=s.window or "", window_name=s.window_name or "",
-            categories=cats, deductions=s.deductions, bonus_raw=bonus_raw, bonus=s.bonus, bonus_cap=cap,
-            bonus_lines=blines, score=s.score, rank=pl.rank, eligible=s.eligible, disqualifications=dqs,
+            id=pid, name=p.name, window=p.window or "", window_name=p.window_name or "",
+            categories=cats, deductions=p.deductions, bonus_raw=bonus_raw, bonus=p.bonus, bonus_cap=cap,
+            bonus_lines=blines, score=p.score, rank=pl.rank, eligible=p.eligible, disqualifications=dqs,
             shortlisted=pl.shortlisted, decided_stars=pl.decided, base_stars=pl.base, minus=pl.minus,
             reduction=pl.reduction, stars=pl.stars, reward_yuan=pl.reward_yuan,
-            voided=(not s.eligible) and pl.picked,
+            voided=(not p.eligible) and pl.picked,
         ))
     staff_results.sort(key=lambda x: (x.rank, x.id))
 
     amendments = amendments_of(q, as_of, published_at) if published_at is not None else ()
-    pos = as_of if as_of is not None else position if position is not None else 0
     return QuarterResult(
-        quarter=quarter, position=pos, status=status_of(q, as_of), windows=tuple(window_results),
-        staff=tuple(staff_results), shortlist=shortlist, decision=decision, published=published,
+        quarter=quarter, position=pos, status=s.status, windows=tuple(window_results), staff=tuple(staff_results),
+        shortlist=s.shortlist, decision=s.decision, published=s.published, rows=report_rows(cat, s),
         amendments=amendments,
     )
 
 
 def amendments_of(q: QuarterState, as_of: int | None, published_at: int) -> tuple[str, ...]:
     """Facts counted as of a position that began to count after publication (D19), in ledger order."""
-    late = [fid for fid, _, v in violations(q, as_of) if v[F_P] > published_at]
+    late = [fid for fid, _, v, _ in violations(q, as_of) if v["p"] > published_at]
     late += [c.fact_id for c in verified_claims(q, as_of) if c.position > published_at]
     return tuple(display_id(f) for f in dict.fromkeys(late))

@@ -11,7 +11,8 @@ from typing import Any
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.quarter_status import STATUS_NAMES
-from projections.fold.state import F_D, F_ITEM, F_P, F_S, F_W, QuarterState, display_id
+from projections.fold.entries import display_id
+from projections.fold.state import QuarterState
 from projections.scoring.results import (
     BonusLine,
     CategoryScore,
@@ -74,29 +75,29 @@ def _not_counted(q: QuarterState | None, as_of: int | None, window: str | None, 
     def mine(w: str, s: str | None) -> bool:
         return (s == staff) if staff is not None else (w == window and s is None)
 
-    out = []
+    out: list[dict[str, Any]] = []
     for fid, f in q.findings.items():
         x = q.retractions.get(fid)
-        if upto(f[F_P]) and mine(f[F_W], f[F_S]) and x is not None and upto(x["p"]):
-            out.append({"id": display_id(fid), "type": "finding", "position": f[F_P], "date": f[F_D],
-                        "item": f[F_ITEM],
-                        "status": "retracted", "by": x["a"], "at": x["p"], "reason": x["reason"]})
+        if upto(f["p"]) and mine(f["w"], f["s"]) and x is not None and upto(x["p"]):
+            out.append({"id": display_id(fid), "type": "finding", "position": f["p"], "date": f["d"],
+                        "item": f["item"], "status": "retracted", "by": x["a"], "at": x["p"], "reason": x["reason"]})
     for fid, c in q.claims.items():
         if upto(c["p"]) and mine(c["w"], c["s"]):
             ok = q.claim_outcomes.get(fid)
             ok = ok if ok is not None and upto(ok["p"]) else None
             if ok is None or ok["st"] != "verified":
-                out.append({"id": display_id(fid), "type": "claim", "position": c["p"], "date": c["d"], "item": c["kind"],
-                            "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
+                out.append({"id": display_id(fid), "type": "claim", "position": c["p"], "date": c["d"],
+                            "item": c["kind"], "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
                             "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else ""})
-    for fid, c in q.complaints.items():
-        if upto(c["p"]) and mine(c["w"], c["s"]):
-            ok = q.complaint_outcomes.get(fid)
-            ok = ok if ok is not None and upto(ok["p"]) else None
-            if ok is None or ok["st"] != "verified":
-                out.append({"id": display_id(fid), "type": "complaint", "position": c["p"], "date": c["d"], "item": c["ch"],
-                            "status": ok["st"] if ok else "pending", "by": ok["a"] if ok else None,
-                            "at": ok["p"] if ok else None, "reason": ok["reason"] if ok else c["text"]})
+    for fid, m in q.complaints.items():
+        if upto(m["p"]) and mine(m["w"], m["s"]):
+            done = q.complaint_outcomes.get(fid)
+            done = done if done is not None and upto(done["p"]) else None
+            if done is None or done["st"] != "verified":
+                out.append({"id": display_id(fid), "type": "complaint", "position": m["p"], "date": m["d"],
+                            "item": m["ch"], "status": done["st"] if done else "pending",
+                            "by": done["a"] if done else None, "at": done["p"] if done else None,
+                            "reason": done["reason"] if done else m["text"]})
     out.sort(key=lambda x: x["position"])
     return out
 
@@ -177,7 +178,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
     lines: list[str] = []
     head = (f"服务明星考评 {s['id']} {s['name']}（季末所在窗口 {s['window']} {s['window_name']}）" if staff
             else f"红旗窗口考评 {s['code']} {s['name']}")
-    lines.append(f"{head} · {quarter_label(doc['quarter'])} · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}")
+    lines.append(f"{head} · {quarter_label(doc['quarter'])} · 截至账本位置 {doc['position']} · "
+                 f"{STATUS_NAMES[doc['status']]}")
     lines.append("")
     lines.append("一、考评标准扣分（每违反一项按类别扣分，扣完该类分值为止）")
     for c in doc["categories"]:
@@ -245,7 +247,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         lines.append("    该决定因取消评比资格而作废")
     pub = doc["published"]
     if pub is not None:
-        lines.append(f"    位置{pub['position']} 公布结果（截至位置 {pub['results_position']}，摘要 {pub['digest'][:16]}…）")
+        lines.append(f"    位置{pub['position']} 公布结果（截至位置 {pub['results_position']}，"
+                     f"摘要 {pub['digest'][:16]}…）")
     lines.append("")
     if staff:
         st = doc["stars"]
@@ -272,6 +275,6 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         for x in doc["not_counted"]:
             why = f"，{x['reason']}" if x["reason"] else ""
             by = f"（{x['by']}，位置{x['at']}）" if x["by"] else ""
-            lines.append(f"    位置{x['position']} {x['date']} {kinds[x['type']]} {x['item']} {names[x['status']]}{by}{why}"
-                         f"  编号 {x['id']}")
+            lines.append(f"    位置{x['position']} {x['date']} {kinds[x['type']]} {x['item']} {names[x['status']]}"
+                         f"{by}{why}  编号 {x['id']}")
     return "\n".join(lines)

@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import orjson
 
-from projections.scoring.results import QuarterResult
-from projections.scoring.rows import report_rows
+from projections.scoring.results import ReportRows
 
 WINDOW_FIELDS = ("score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag")
 STAFF_FIELDS = ("window", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified",
                 "decided_stars", "stars", "reward_yuan")
 
 
-def rows_document(quarter: str, position: int, rows: dict[str, Any]) -> dict[str, Any]:
+class Publishable(Protocol):
+    """Report rows as of a ledger position: a derived `QuarterResult`, or `RowsAt` (rows kept or cached)."""
+
+    @property
+    def quarter(self) -> str: ...  # noqa: D102
+
+    @property
+    def position(self) -> int: ...  # noqa: D102
+
+    @property
+    def rows(self) -> ReportRows: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class RowsAt:
+    """A quarter's report rows as the ledger stood at `position`, kept without the result they came from."""
+
+    quarter: str
+    position: int
+    rows: ReportRows
+
+
+def document(r: Publishable) -> dict[str, Any]:
     """The canonical published document: the quarter, the ledger position and every result row."""
-    return {"quarter": quarter, "position": position, **rows}
-
-
-def document(res: QuarterResult) -> dict[str, Any]:
-    """The canonical published document of a derived result."""
-    return rows_document(res.quarter, res.position, report_rows(res))
+    return {"quarter": r.quarter, "position": r.position, **r.rows}
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -30,30 +48,29 @@ def canonical_bytes(doc: dict[str, Any]) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 
-def digest(res: QuarterResult) -> str:
-    """sha256 of the canonical published document."""
-    return hashlib.sha256(canonical_bytes(document(res))).hexdigest()
+def digest(r: Publishable) -> str:
+    """sha256 of the canonical published document: what `publish` records and `report` checks."""
+    return hashlib.sha256(canonical_bytes(document(r))).hexdigest()
 
 
-def rows_digest(quarter: str, position: int, rows: dict[str, Any]) -> str:
-    """The same digest from report rows already made (`report_rows`, or `rows_of` from cached standings)."""
-    return hashlib.sha256(canonical_bytes(rows_document(quarter, position, rows))).hexdigest()
-
-
-def differences(pub: dict[str, Any], cur: dict[str, Any]) -> list[dict[str, Any]]:
+def differences(pub: ReportRows, cur: ReportRows) -> list[dict[str, Any]]:
     """Every field of every row where the current report rows differ from the published ones."""
+    return (_differences("window", "code", WINDOW_FIELDS, pub["windows"], cur["windows"])
+            + _differences("staff", "id", STAFF_FIELDS, pub["staff"], cur["staff"]))
+
+
+def _differences(kind: str, key: str, fields: tuple[str, ...], pub: Sequence[Mapping[str, Any]],
+                 cur: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for kind, key, fields in (("window", "code", WINDOW_FIELDS), ("staff", "id", STAFF_FIELDS)):
-        table = "windows" if kind == "window" else "staff"
-        before = {r[key]: r for r in pub[table]}
-        after = {r[key]: r for r in cur[table]}
-        for subject in sorted(set(before) | set(after)):
-            b, a = before.get(subject), after.get(subject)
-            for f in fields:
-                bv = b.get(f) if b else None
-                av = a.get(f) if a else None
-                if bv != av:
-                    name = (a or b or {}).get("name", "")
-                    out.append({"subject_type": kind, "subject": subject, "name": name, "field": f,
-                                "published": bv, "current": av})
+    before = {r[key]: r for r in pub}
+    after = {r[key]: r for r in cur}
+    for subject in sorted(set(before) | set(after)):
+        b, a = before.get(subject), after.get(subject)
+        for f in fields:
+            bv = b.get(f) if b else None
+            av = a.get(f) if a else None
+            if bv != av:
+                name = (a or b or {}).get("name", "")
+                out.append({"subject_type": kind, "subject": subject, "name": name, "field": f,
+                            "published": bv, "current": av})
     return out

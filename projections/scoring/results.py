@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
+
+from projections.fold.entries import DecisionEntry, PublishedEntry, ShortlistEntry
 
 QUARTER_STAR = "quarter-star"
 
 
 QUARTER_RED_FLAG = "quarter-red-flag"
+
+
+class WindowRow(TypedDict):
+    """A window's row of the report (CLI.md `report --json`), as published (D18)."""
+
+    code: str
+    name: str
+    score: int
+    bonus: int
+    deductions: int
+    rank: int
+    shortlisted: bool
+    disqualified: bool
+    red_flag: bool
+
+
+class StaffRow(TypedDict):
+    """A person's row of the report (CLI.md `report --json`), as published (D18)."""
+
+    id: str
+    name: str
+    window: str | None
+    score: int
+    bonus: int
+    deductions: int
+    rank: int
+    shortlisted: bool
+    disqualified: bool
+    decided_stars: int | None
+    stars: int
+    reward_yuan: int
+
+
+class ReportRows(TypedDict):
+    """The report's rows, windows then staff, each in rank order (projections/scoring/rows.py builds them)."""
+
+    windows: list[WindowRow]
+    staff: list[StaffRow]
 
 
 @dataclass(frozen=True)
@@ -150,9 +190,11 @@ class QuarterResult:
     status: str
     windows: tuple[WindowResult, ...]
     staff: tuple[StaffResult, ...]
-    shortlist: dict[str, Any] | None
-    decision: dict[str, Any] | None
-    published: dict[str, Any] | None
+    shortlist: ShortlistEntry | None
+    decision: DecisionEntry | None
+    published: PublishedEntry | None
+    rows: ReportRows = field(compare=False, repr=False)
+    """The report rows of the same standings (what `report --json` shows and publishing pins): derived data."""
     amendments: tuple[str, ...] = field(default=())
 
     def window(self, code: str) -> WindowResult | None:

@@ -1,16 +1,15 @@
-"""The report rows of CLI.md (`report --json`'s windows and staff), from standings or from a derived result."""
+"""The report rows of CLI.md (`report --json`'s windows and staff): one builder, from a quarter's standings."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ledger.catalogue import Catalogue
-from projections.scoring.results import QuarterResult
+from projections.scoring.results import ReportRows
 from projections.scoring.standings import Standings, placements
 
 
-def rows_of(cat: Catalogue, s: Standings) -> dict[str, Any]:
-    """The CLI.md report rows from standings: the same document `report_rows` makes from a full result."""
+def report_rows(cat: Catalogue, s: Standings) -> ReportRows:
+    """Every window's and person's row, in rank order: from cached standings (a report) or from the standings a
+    derivation used (`QuarterResult.rows`), so a report and a published digest can never disagree on a row."""
     wp, sp = placements(cat, s.windows, s.staff, s.shortlist, s.decision)
     wins = sorted(s.windows.values(), key=lambda x: (wp[x.key].rank, x.key))
     people = sorted(s.staff.values(), key=lambda x: (sp[x.key].rank, x.key))
@@ -31,28 +30,5 @@ def rows_of(cat: Catalogue, s: Standings) -> dict[str, Any]:
                 "reward_yuan": sp[p.key].reward_yuan,
             }
             for p in people
-        ],
-    }
-
-
-def report_rows(res: QuarterResult) -> dict[str, Any]:
-    """The CLI.md report document's windows and staff (integers for scores and points)."""
-    return {
-        "windows": [
-            {
-                "code": w.code, "name": w.name, "score": w.score, "bonus": w.bonus,
-                "deductions": w.deductions, "rank": w.rank, "shortlisted": w.shortlisted,
-                "disqualified": w.disqualified, "red_flag": w.red_flag,
-            }
-            for w in res.windows
-        ],
-        "staff": [
-            {
-                "id": p.id, "name": p.name, "window": p.window, "score": p.score, "bonus": p.bonus,
-                "deductions": p.deductions, "rank": p.rank, "shortlisted": p.shortlisted,
-                "disqualified": p.disqualified, "decided_stars": p.decided_stars, "stars": p.stars,
-                "reward_yuan": p.reward_yuan,
-            }
-            for p in res.staff
         ],
     }

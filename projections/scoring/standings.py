@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue
 from ledger.quarter_status import status
-from projections.fold.state import F_DQ, F_ITEM, F_P, F_S, F_W, QuarterState, RegistryState, display_id
+from ledger.registry import PersonEntry, Registry, WindowEntry
+from projections.fold.entries import DecisionEntry, PublishedEntry, ShortlistEntry, display_id
+from projections.fold.state import QuarterState
 from projections.scoring.bonus import Claim, bonus_lines, verified_claims
 from projections.scoring.results import QUARTER_RED_FLAG, QUARTER_STAR, BonusLine, CategoryScore, Disqualification
 from projections.scoring.stars import ranks, stars_for
@@ -24,8 +26,24 @@ def status_of(q: QuarterState | None, as_of: int | None) -> str:
                   as_of_part(q.published, as_of) is not None)
 
 
-def as_of_part(part: dict[str, Any] | None, as_of: int | None) -> dict[str, Any] | None:
+Step = TypeVar("Step", ShortlistEntry, DecisionEntry, PublishedEntry)
+
+
+def as_of_part(part: Step | None, as_of: int | None) -> Step | None:
+    """A quarter's step (shortlist, decision, publication) if it was recorded by `as_of`."""
     return part if part is not None and upto(part["p"], as_of) else None
+
+
+class StandingEntry(TypedDict):
+    """A standing as the standings cache stores it (everything but the key and the detail)."""
+
+    name: str
+    score: int
+    bonus: int
+    deductions: int
+    eligible: bool
+    window: str | None
+    window_name: str | None
 
 
 @dataclass(slots=True)
@@ -46,14 +64,16 @@ class Standing:
     window_name: str | None = None
     detail: tuple[tuple[CategoryScore, ...], int, tuple[BonusLine, ...], tuple[Disqualification, ...]] | None = None
 
-    def to_json(self) -> list[Any]:
-        """The cacheable part as a JSON-able list."""
-        return [self.name, self.score, self.bonus, self.deductions, self.eligible, self.window, self.window_name]
+    def to_json(self) -> StandingEntry:
+        """The cacheable part as a JSON-able entry."""
+        return {"name": self.name, "score": self.score, "bonus": self.bonus, "deductions": self.deductions,
+                "eligible": self.eligible, "window": self.window, "window_name": self.window_name}
 
     @classmethod
-    def from_json(cls, key: str, data: list[Any]) -> Standing:
+    def from_json(cls, key: str, data: StandingEntry) -> Standing:
         """A standing from what `to_json` produced."""
-        return cls(key, *data)
+        return cls(key, data["name"], data["score"], data["bonus"], data["deductions"], data["eligible"],
+                   data["window"], data["window_name"])
 
 
 @dataclass(frozen=True)
@@ -80,22 +100,22 @@ class Standings:
     status: str
     windows: dict[str, Standing]
     staff: dict[str, Standing]
-    shortlist: dict[str, Any] | None
-    decision: dict[str, Any] | None
-    published: dict[str, Any] | None
+    shortlist: ShortlistEntry | None
+    decision: DecisionEntry | None
+    published: PublishedEntry | None
 
 
 def _subjects(
-    registry: RegistryState, quarter: str, as_of: int | None
-) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, dict[str, Any]]]]:
+    registry: Registry, quarter: str, as_of: int | None
+) -> tuple[dict[str, WindowEntry], dict[str, tuple[str, PersonEntry]]]:
     """Windows registered and people assigned to a window on the quarter's last day, as of a position."""
     last_day = quarter_bounds(quarter)[1].isoformat()
     windows = {c: w for c, w in registry.windows.items() if upto(w["p"], as_of)}
-    people: dict[str, tuple[str, dict[str, Any]]] = {}
+    people: dict[str, tuple[str, PersonEntry]] = {}
     for pid, p in registry.people.items():
         if not upto(p["p"], as_of):
             continue
-        at = registry.window_at(pid, last_day, as_of)
+        at = registry.window_on(pid, last_day, as_of)
         if at is not None:
             people[pid] = (at, p)
     return windows, people
@@ -103,7 +123,7 @@ def _subjects(
 
 def standings_of(
     q: QuarterState | None,
-    registry: RegistryState,
+    registry: Registry,
     cat: Catalogue,
     quarter: str,
     as_of: int | None = None,
@@ -130,15 +150,15 @@ def standings_of(
     dq_w: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     dq_s: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     counterparts = r.counterparts
-    for fid, origin, v in violations(q, as_of, ordered=detail):
-        item, window, staff, dq = v[F_ITEM], v[F_W], v[F_S], v[F_DQ]
+    for fid, origin, v, recorded_at in violations(q, as_of, ordered=detail):
+        item, window, staff, dq = v["item"], v["w"], v["s"], v["dq"]
         if only is not None and window not in windows and staff not in people:
             continue
         counterpart = counterparts.get(item) if staff is not None else None
         if detail:
-            (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, item))
+            (w_hits[window] if staff is None else s_hits[staff]).append((fid, origin, v, recorded_at, item))
             if counterpart is not None:
-                w_hits[window].append((fid, origin, v, counterpart))
+                w_hits[window].append((fid, origin, v, recorded_at, counterpart))
         else:
             (w_hits[window] if staff is None else s_hits[staff]).append(item)
             if counterpart is not None:
@@ -146,11 +166,11 @@ def standings_of(
         if not dq:
             continue
         if staff is None:
-            dq_w[(window, dq)].append((fid, v[F_P]))
+            dq_w[(window, dq)].append((fid, v["p"]))
         else:
-            dq_s[(staff, dq)].append((fid, v[F_P]))
+            dq_s[(staff, dq)].append((fid, v["p"]))
             if r.dq[dq].reaches_window:
-                dq_w[(window, dq)].append((fid, v[F_P]))
+                dq_w[(window, dq)].append((fid, v["p"]))
     dq_by_window: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
     dq_by_person: dict[str, list[tuple[str, list[tuple[str, int]]]]] = defaultdict(list)
     for (who, kind), facts in sorted(dq_w.items()):
@@ -204,8 +224,8 @@ def placements(
     cat: Catalogue,
     windows: dict[str, Standing],
     staff: dict[str, Standing],
-    shortlist: dict[str, Any] | None,
-    decision: dict[str, Any] | None,
+    shortlist: ShortlistEntry | None,
+    decision: DecisionEntry | None,
 ) -> tuple[dict[str, Placement], dict[str, Placement]]:
     """Phase two: ranks (D12), the frozen shortlist, the 党组 decision and stars (§8, D15–D17)."""
     w_ranks = ranks([s.score for s in windows.values()])
@@ -230,7 +250,9 @@ def placements(
 
 def quarter_standings(
     q: QuarterState | None, quarter: str, position: int, windows: dict[str, Standing], staff: dict[str, Standing],
+    as_of: int | None = None,
 ) -> Standings:
-    """Current standings with the quarter's status, shortlist, decision and publication beside them."""
+    """Standings with the quarter's status, shortlist, decision and publication beside them, as of a position."""
     q = q or QuarterState(quarter)
-    return Standings(quarter, position, status_of(q, None), windows, staff, q.shortlist, q.decision, q.published)
+    return Standings(quarter, position, status_of(q, as_of), windows, staff, as_of_part(q.shortlist, as_of),
+                     as_of_part(q.decision, as_of), as_of_part(q.published, as_of))

@@ -1,4 +1,4 @@
-"""The violation tables (附表一, 附表三): counted violations and per-category deductions capped at the category's points (D3, D8, D9)."""
+"""The violation tables (附表一, 附表三): counted violations, deductions capped per category (D3, D8, D9)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from ledger.catalogue import Catalogue, Category, DisqualificationKind
-from projections.fold.state import F_A, F_D, F_DQ, F_ITEM, F_P, F_S, F_SRC, F_W, QuarterState, display_id
+from projections.fold.entries import FindingEntry, display_id
+from projections.fold.state import QuarterState
 from projections.scoring.results import CategoryScore, Occurrence
 
 
@@ -38,40 +39,42 @@ def upto(p: int, as_of: int | None) -> bool:
     return as_of is None or p <= as_of
 
 
-F_ORIGIN_AT = 9
-"""A violation row is finding-shaped (F_* fields), plus where its fact was first recorded."""
+Violation = tuple[str, str, FindingEntry, int]
+"""A counted violation: (fact id, origin 'finding' or 'complaint', its finding-shaped entry, where its fact was
+first recorded). A finding is its own stored entry; a verified complaint acts as one (D9): verified at, its day,
+the item found, its window and person, its channel as source, the dq kind, the verifier."""
 
 
-def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list[tuple[str, str, list[Any]]]:
-    """Findings not retracted and verified complaints (D9) counted as of a position: (id, origin, row).
+def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list[Violation]:
+    """Findings not retracted and verified complaints (D9) counted as of a position.
 
-    A row has the F_* fields of a finding (for a complaint: verified at, its date, the item found, its
-    window and person, its channel as source, the dq kind, the verifier) and the position it was first
-    recorded at. `ordered` sorts them by the position they began to count.
+    `ordered` sorts them by the position they began to count.
     """
-    out: list[tuple[str, str, list[Any]]] = []
+    out: list[Violation] = []
     retracted = q.retractions
     for fid, f in q.findings.items():
-        if as_of is not None and f[F_P] > as_of:
+        p = f["p"]
+        if as_of is not None and p > as_of:
             continue
         if retracted:
             x = retracted.get(fid)
             if x is not None and (as_of is None or x["p"] <= as_of):
                 continue
-        out.append((fid, "finding", f))
+        out.append((fid, "finding", f, p))
     for fid, ok in q.complaint_outcomes.items():
         c = q.complaints.get(fid)
         if c is None or ok["st"] != "verified" or not upto(ok["p"], as_of):
             continue
-        out.append((fid, "complaint", [ok["p"], c["d"], ok["item"], c["w"], c["s"], c["ch"], ok["dq"], ok["a"], "",
-                                       c["p"]]))
+        acting: FindingEntry = {"p": ok["p"], "d": c["d"], "item": ok["item"] or "", "w": c["w"], "s": c["s"],
+                                "src": c["ch"], "dq": ok["dq"], "a": ok["a"], "note": ""}
+        out.append((fid, "complaint", acting, c["p"]))
     if ordered:
-        out.sort(key=lambda v: (v[2][F_P], v[0]))
+        out.sort(key=lambda v: (v[2]["p"], v[0]))
     return out
 
 
-Hit = tuple[str, str, list[Any], str]
-"""(fact id, origin, violation row, the item it counts under for the subject)."""
+Hit = tuple[str, str, FindingEntry, int, str]
+"""A violation (`Violation`) and the item it counts under for the subject."""
 
 
 def score_table(
@@ -87,7 +90,7 @@ def score_table(
     item_category = r.item_category
     if detail:
         for hit in hits:
-            by_cat[item_category[hit[3]]].append(hit)
+            by_cat[item_category[hit[4]]].append(hit)
     else:
         for item in hits:
             counts[item_category[item]] += 1
@@ -101,15 +104,14 @@ def score_table(
         occ: list[Occurrence] = []
         if detail:
             remaining = c.points
-            for fid, origin, v, counted in mine:
+            for fid, origin, v, recorded_at, counted in mine:
                 pts = min(c.per_violation, remaining)
                 remaining -= pts
                 occ.append(Occurrence(
-                    fact_id=display_id(fid), origin=origin, position=v[F_P],
-                    recorded_at=v[F_ORIGIN_AT] if origin == "complaint" else v[F_P], date=v[F_D],
-                    source=v[F_SRC], actor=v[F_A], item=v[F_ITEM], counted_item=counted, window=v[F_W],
-                    staff=v[F_S], dq=v[F_DQ], points=pts, per_violation=c.per_violation,
-                    amendment=published_at is not None and v[F_P] > published_at,
+                    fact_id=display_id(fid), origin=origin, position=v["p"], recorded_at=recorded_at, date=v["d"],
+                    source=v["src"], actor=v["a"], item=v["item"], counted_item=counted, window=v["w"],
+                    staff=v["s"], dq=v["dq"], points=pts, per_violation=c.per_violation,
+                    amendment=published_at is not None and v["p"] > published_at,
                 ))
         out.append(CategoryScore(c.code, c.name, c.points, c.per_violation, tuple(occ), raw, deducted,
                                  c.points - deducted))

@@ -60,11 +60,6 @@ def test_a_topic_this_release_does_not_know_is_left_to_its_callers() -> None:
     shapes.check("ledger.events:SomethingLater", {"anything": 1})
 
 
-@pytest.mark.parametrize("value", ["0" * 31, 32, None, b"0" * 32])
-def test_a_stream_id_that_is_neither_32_hex_digits_nor_a_uuid_is_refused(value: object) -> None:
-    with pytest.raises(ValueError):
-        shapes.stream_hex(value)
-
 
 def test_checking_types_only_leaves_a_missing_field_to_its_reader_but_refuses_a_wrong_one() -> None:
     shapes.check_types(WINDOW, {"code": "A"})

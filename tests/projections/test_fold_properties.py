@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from ledger import catalogue, ids
 from ledger import events as ev
+from ledger.registry import Registry
 from projections.fold.handlers import fold
-from projections.fold.state import QuarterState, RegistryState, State
+from projections.fold.state import QuarterState, State
 from projections.scoring.derive import derive
-from projections.scoring.rows import report_rows
 
 CAT = catalogue.load()
 QUARTERS = ("2008Q2", "2008Q3")
@@ -25,7 +25,7 @@ PEOPLE = {"P1": "W1", "P2": "W1", "P3": "W2", "P4": "W3"}
 ITEMS = ("W1.1", "W2.3", "W3.7", "W5.2", "S1.1", "S2.3", "S3.5", "S4.1", "S4.2", "S4.4")
 DQ_FOR = {"W2.3": "gaming", "S4.2": "gaming", "W3.7": "corruption", "S4.4": "corruption", "S3.5": "complaint",
           "W5.2": "complaint", "S4.1": "discipline"}
-NOW = datetime(2009, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2009, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -126,13 +126,13 @@ def results(state: State, as_of: int | None = None) -> dict[str, Any]:
 
 
 def rows(state: State) -> dict[str, Any]:
-    return {q: report_rows(r) for q, r in results(state).items()}
+    return {q: r.rows for q, r in results(state).items()}
 
 
 def roundtrip(state: State) -> State:
     """A state written out and read back as the materialised projection stores it."""
     quarters = {k: QuarterState.from_json(orjson.loads(orjson.dumps(v.to_json()))) for k, v in state.quarters.items()}
-    reg = RegistryState.from_json(orjson.loads(orjson.dumps(state.registry.to_json())))
+    reg = Registry.from_json(orjson.loads(orjson.dumps(state.registry.to_json())))
     return State(quarters, dict(state.fact_quarter), reg, position=state.position,
                  notification_id=state.notification_id)
 
@@ -198,7 +198,7 @@ def test_partial_states_folded_chunk_by_chunk_merge_into_the_whole(ops: Any, dat
     cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=6)))
     merged: dict[str, QuarterState] = {}
     index: dict[str, str] = {}
-    registry = RegistryState()
+    registry = Registry()
     start = 0
     for cut in [*cuts, len(events)]:
         part = fold(events[start:cut], State({}, index, registry))
@@ -216,4 +216,4 @@ def test_the_fast_report_derivation_gives_the_same_rows_as_the_detailed_one(ops:
     state = fold(recorded(registry_events() + ops[0] + ops[1]))
     for q in QUARTERS:
         args = (state.quarters.get(q), state.registry, CAT, q)
-        assert report_rows(derive(*args, detail=False)) == report_rows(derive(*args, detail=True))
+        assert derive(*args, detail=False).rows == derive(*args, detail=True).rows

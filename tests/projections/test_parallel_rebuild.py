@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -16,8 +17,7 @@ from ledger.errors import LedgerUnreadable
 from projections.engine import materialised, parallel
 from projections.engine.materialised import QuarterProjection, replay
 from projections.fold.state import QuarterState
-from tests.projections.conftest import Center
-from tests.projections.test_materialised import OPS, QUARTERS, all_results, run_ops, small_center
+from tests.projections.conftest import OPS, QUARTERS, Center, all_results, run_ops, small_center
 
 
 def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> None:
@@ -58,7 +58,7 @@ def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split
         again.storage.clear()
         state = again.load()
         chunk_id = parallel.fold_in_two(again, state, spill_at, split_id=split)
-        assert again._flush(state, chunk_id)
+        assert again.flush(state, chunk_id)
         same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
         assert state.position == replay(ledger).position
 
@@ -78,6 +78,26 @@ def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledge
     state = projection.rebuild()
     assert splits and 0 < splits[0] < state.notification_id
     same_state(ledger, projection, state)
+
+
+def test_where_there_is_no_fork_a_rebuild_folds_in_one_process_and_folding_in_two_parts_still_equals_a_replay(
+        busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger, _ = busy_center
+    monkeypatch.delattr(os, "fork")
+
+    def refuse(*args: Any, **kwargs: Any) -> int:
+        raise AssertionError("folded in two where nothing can fork")
+
+    with monkeypatch.context() as m:
+        m.setattr("projections.engine.materialised.fold_in_two", refuse)
+        projection = QuarterProjection(ledger, parallel_at=1)
+        same_state(ledger, projection, projection.rebuild())
+    # the two parts one after the other in this process (ledger/runtime/fork.py's fallback) give the same state
+    again = QuarterProjection(ledger, parallel_at=1)
+    again.storage.clear()
+    state = again.load()
+    assert again.flush(state, parallel.fold_in_two(again, state, 3))
+    same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
 
 
 def test_a_short_catch_up_stays_in_one_process(busy_center: tuple[Ledger, Center],
@@ -102,14 +122,15 @@ def test_a_crash_before_the_final_flush_tracks_nothing_and_the_next_catch_up_sta
     def crash(*args: Any, **kwargs: Any) -> bool:
         raise OSError("power cut")
 
-    monkeypatch.setattr(crashing, "_flush", crash)
+    monkeypatch.setattr(crashing, "flush", crash)
     with pytest.raises(OSError):
         crashing.rebuild()
     left = crashing.storage.keys("q:")
     assert left  # the child's chunks were written …
     assert QuarterProjection(ledger).load().position == 0  # … but no position was tracked
     # a leftover that no fold of this ledger would write: the next catch-up must drop it, not merge it
-    bogus = QuarterState("2008Q2", findings={"f" * 32: [1, "2008-05-10", "W1.1", "W1", None, "weekly", None, "x", ""]})
+    bogus = QuarterState("2008Q2", findings={"f" * 32: {"p": 1, "d": "2008-05-10", "item": "W1.1", "w": "W1", "s": None,
+                                                      "src": "weekly", "dq": None, "a": "x", "note": ""}})
     crashing.storage.put({"q:2008Q2:000000000000": orjson.dumps(bogus.to_json())})
     projection = QuarterProjection(ledger)
     same_state(ledger, projection, projection.catch_up())

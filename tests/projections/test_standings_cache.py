@@ -9,13 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projections.engine import materialised
-from projections.engine.materialised import QuarterProjection, replay, split_by_window
+from projections.engine.chunks import split_by_window
+from projections.engine.materialised import QuarterProjection, replay
 from projections.engine.standings_cache import PREFIX
 from projections.scoring.derive import derive
-from projections.scoring.rows import report_rows
 from projections.views import Views
-from tests.projections.conftest import Center
-from tests.projections.test_materialised import OPS, QUARTERS, run_ops, small_center
+from tests.projections.conftest import OPS, QUARTERS, Center, run_ops, small_center
 
 
 def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
@@ -23,7 +22,7 @@ def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
     state = replay(ledger)
     res = derive(state.quarters.get(quarter), state.registry, ledger.catalogue, quarter, position=state.position,
                  detail=False)
-    return {"quarter": quarter, "status": res.status, "position": res.position, **report_rows(res)}
+    return {"quarter": quarter, "status": res.status, "position": res.position, **res.rows}
 
 
 def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:

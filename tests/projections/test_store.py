@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from projections.engine.storage import TRACKING_UPSERT
+from projections.engine.sqlite_store import TRACKING_UPSERT
 
 
 def test_the_shared_tracking_statement_is_eventsourcings_single_row_insert_word_for_word() -> None:

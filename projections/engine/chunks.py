@@ -1,0 +1,54 @@
+"""How a quarter's fold state is stored: chunks keyed by quarter and notification id, split by window.
+
+A catch-up stores what it added to a quarter as one chunk, `q:QUARTER:<notification id>` (fixed width, so
+key order is ledger order); a quarter's state is its chunks merged in key order, first entry winning. Once
+they pile up, a quarter is stored split by the window each fact was recorded against
+(`q:QUARTER:<id>:w:WINDOW`, and `q:QUARTER:<id>:_` for the quarter's own steps), so that re-deriving a few
+windows reads only their part.
+"""
+
+from __future__ import annotations
+
+from projections.fold.state import QuarterState
+
+QUARTER_PREFIX = "q:"
+
+
+def chunk_key(quarter: str, notification_id: int) -> str:
+    """The key of a catch-up's chunk of a quarter: what the fold added up to a notification id."""
+    return f"{QUARTER_PREFIX}{quarter}:{notification_id:012d}"
+
+
+def part_key(quarter: str, nid: str, window: str) -> str:
+    """The key of one window's part of a quarter split at a chunk's notification id ('' : the quarter's own)."""
+    return f"{QUARTER_PREFIX}{quarter}:{nid}:_" if window == "" else f"{QUARTER_PREFIX}{quarter}:{nid}:w:{window}"
+
+
+def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
+    """A quarter's state split by the window each fact was recorded against; the quarter's own steps
+    (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
+    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
+                                                       published=q.published)}
+
+    def part(window: str) -> QuarterState:
+        p = parts.get(window)
+        if p is None:
+            p = parts[window] = QuarterState(q.quarter)
+        return p
+
+    for fid, f in q.findings.items():
+        part(f["w"]).findings[fid] = f
+    for fid, c in q.claims.items():
+        part(c["w"]).claims[fid] = c
+    for fid, m in q.complaints.items():
+        part(m["w"]).complaints[fid] = m
+    for fid, x in q.retractions.items():
+        finding = q.findings.get(fid)
+        part(finding["w"] if finding is not None else "").retractions[fid] = x
+    for fid, ok in q.claim_outcomes.items():
+        claim = q.claims.get(fid)
+        part(claim["w"] if claim is not None else "").claim_outcomes[fid] = ok
+    for fid, done in q.complaint_outcomes.items():
+        complaint = q.complaints.get(fid)
+        part(complaint["w"] if complaint is not None else "").complaint_outcomes[fid] = done
+    return parts

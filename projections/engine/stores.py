@@ -1,0 +1,31 @@
+"""Which store a ledger's quarter projection lives in: beside its events, in the same database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ledger.storage.reader import LedgerReader
+from projections.engine.sqlite_store import SQLiteProjectionStorage
+
+if TYPE_CHECKING:
+    from ledger.storage.reader import ReadableLedger
+    from projections.engine.storage import ProjectionStorage
+
+
+def storage_for(ledger: ReadableLedger) -> ProjectionStorage:
+    """The projection storage beside this ledger's events (creating its tables when the full ledger opens it)."""
+    if isinstance(ledger, LedgerReader):
+        return SQLiteProjectionStorage.on_connection(ledger.connect())
+    factory: Any = ledger.factory  # type: ignore[attr-defined]
+    if ledger.location.backend == "sqlite":
+        from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+        # eventsourcing creates (or migrates) `tracking`; the store runs in its datastore's transactions
+        recorder = factory.tracking_recorder(SQLiteTrackingRecorder)
+        store = SQLiteProjectionStorage(recorder.datastore.transaction)
+        if factory.env_create_table():
+            store.create()
+        return store
+    from projections.engine.postgres_store import PostgresProjectionRecorder
+
+    return factory.tracking_recorder(PostgresProjectionRecorder)
