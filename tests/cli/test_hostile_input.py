@@ -121,6 +121,9 @@ CASES: dict[str, tuple[list[str], str, str]] = {
     "audit --kind": (["audit", "disqualifications", "--kind", "{H}"], "gaming", "code"),
     "year YEAR": (["year", "{H}"], "2008", "number"),
     "log --limit": (["log", "--limit", "{H}"], "3", "number"),
+    "log --from": (["log", "--from", "{H}"], "2008-06-01", "date"),
+    "log --to": (["log", "--to", "{H}"], "2008-06-30", "date"),
+    "log --quarter": (["log", "--quarter", "{H}"], "2008Q2", "quarter"),
     "receipt ID": (["receipt", "{H}"], "{finding}", "code"),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,7 +46,12 @@ def stored(db_url: str, tmp_path: Path) -> dict[str, str]:
         app.append(s.event(ev.FindingRecorded, finding, 1, item="S4.2", window=CODE, staff=PERSON,
                            date=date(2008, 6, 2), source="weekly", dq="gaming", note=HOSTILE, evidence=None,
                            row_key=None))
-        evidence = {"name": HOSTILE, "sha256": "0" * 64, "size": 3}
+        data = b"%PDF-1.4 certificate"
+        digest = hashlib.sha256(data).hexdigest()
+        stored = app.location.evidence_dir / digest[:2] / digest
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(data)
+        evidence = {"name": HOSTILE + ".pdf", "sha256": digest, "size": len(data)}
         app.append(s.event(ev.BonusClaimed, claim, 1, kind="article", window=CODE, staff=None,
                            date=date(2008, 6, 3), evidence=evidence, level="city", place=None, ref=HOSTILE))
         app.append(s.event(ev.BonusRejected, claim, 2, reason=HOSTILE))
@@ -63,16 +69,18 @@ QUESTIONS = [
     ("explain", "--window", CODE, "2008Q2"), ("explain", "--staff", PERSON, "2008Q2"),
     ("explain", "--staff", PERSON, "2008Q2", "--json"), ("audit", "disqualifications"),
     ("audit", "disqualifications", "--json"), ("year", "2008"), ("year", "2008", "--json"), ("verify",),
-    ("receipt", "{finding}"),
+    ("receipt", "{finding}"), ("log", "--subject", CODE), ("evidence", "get", "{claim}", "--out", "copies"),
 ]
 
 
 @pytest.mark.parametrize("args", QUESTIONS, ids=" ".join)
 def test_every_printer_shows_stored_control_characters_escaped_and_forges_no_line(
-    args: tuple[str, ...], stored: dict[str, str], kp: Kaoping
+    args: tuple[str, ...], stored: dict[str, str], kp: Kaoping, tmp_path: Path
 ) -> None:
     result = kp(*[a.format(**stored) for a in args])
     assert result.exit_code == 0, result.stderr
+    if args[0] == "evidence":  # the file copied out is named as `shown` prints its stored name
+        assert [unsafe(p.name) for p in (tmp_path / "copies").iterdir()] == [[]]
     out = result.stdout + result.stderr
     assert unsafe(out) == [], (args, unsafe(out))
     assert not any(line.startswith("99") for line in out.splitlines()), out
