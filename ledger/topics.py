@@ -21,16 +21,19 @@ FACTS = (
     "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
-QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
+QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
 WITNESS = ("CosignatureRecorded",)
 PRIVACY = ("ComplainantErased",)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + WITNESS + PRIVACY
+RULES = ("RulesAdopted",)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + WITNESS + PRIVACY
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
 REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
 INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
+RULES_TOPICS = frozenset(topic(n) for n in RULES)
+RULES_ADOPTED_TOPIC = topic("RulesAdopted")
 WITNESS_TOPICS = frozenset(topic(n) for n in WITNESS)
 PRIVACY_TOPICS = frozenset(topic(n) for n in PRIVACY)
 CENTER_TOPIC = topic("CenterInitialised")

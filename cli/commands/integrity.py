@@ -15,6 +15,7 @@ from ledger.integrity import consistency, keys, receipts, signing, verification,
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
 from ledger.storage.location import parse_url
+from ledger.text import shown, shown_all
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -102,7 +103,7 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
     elif out is None:
         click.echo(note, nl=False)
     else:
-        click.echo(f"检查点已写入 {out}（事件数 {note.split(chr(10))[1]}）")
+        click.echo(f"检查点已写入 {shown(str(out))}（事件数 {note.split(chr(10))[1]}）")
 
 
 @click.command("verify")
@@ -131,11 +132,11 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
     if as_json:
         emit_json(doc)
     else:
-        click.echo(_render(doc))
+        click.echo(_render(shown_all(doc)))
     if not report.ok:
         b = doc["broken"]
         if not as_json:
-            click.echo(f"错误：账本校验失败，位置 {b['position']}：{b['message']}", err=True)
+            click.echo(f"错误：账本校验失败，位置 {b['position']}：{shown(str(b['message']))}", err=True)
         sys.exit(1)
     if missing:
         if not as_json:
@@ -224,7 +225,7 @@ def _invalid(as_json: bool, what: str, reason: str) -> None:
     if as_json:
         emit_json({"valid": False, "reason": reason})
     else:
-        click.echo(f"{what}无效：{reason}", err=True)
+        click.echo(f"{what}无效：{shown(reason)}", err=True)
     sys.exit(1)
 
 
@@ -250,7 +251,7 @@ def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) 
             emit_json({"form": receipts.TLOG_PROOF, "fact": str(c.fact), "position": position, "index": position - 1,
                        "size": c.checkpoint.size, "file": out})
         else:
-            click.echo(f"证明已写入 {out}：记录 {c.fact} 的登记事件（位置 {position}，index {position - 1}），"
+            click.echo(f"证明已写入 {shown(out)}：记录 {c.fact} 的登记事件（位置 {position}，index {position - 1}），"
                        f"检查点大小 {c.checkpoint.size}")
         return
     with _Out(out) as path:
@@ -261,7 +262,7 @@ def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) 
     if as_json or out is None:
         click.echo(text, nl=False)
     else:
-        click.echo(f"收据已写入 {out}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，"
+        click.echo(f"收据已写入 {shown(str(out))}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，"
                    f"检查点大小 {doc['size']}，密钥编号 {doc['key_id']}")
 
 
@@ -304,7 +305,7 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
         return
     click.echo(f"收据有效：记录 {result.fact} 的 {len(positions)} 个事件（位置 "
                f"{'、'.join(str(p) for p in positions)}）包含在签名检查点中")
-    click.echo(f"检查点：{cp.origin}，事件数 {cp.size}，根哈希 {cp.root_b64}")
+    click.echo(f"检查点：{shown(cp.origin)}，事件数 {cp.size}，根哈希 {cp.root_b64}")
     click.echo(f"签名密钥编号：{result.key.key_id_hex}（依据：指定的公钥）")
     click.echo(COMPLETENESS[result.form])
 
@@ -340,10 +341,10 @@ def prove_cmd(
         emit_json({"origin": p.origin, "old": p.old, "new": p.new, "proof": [b64(h) for h in p.hashes], "file": out,
                    "new_checkpoint": proven.new_note, "signed_now": proven.signed_now})
         return
-    click.echo(f"一致性证明已写入 {out}：检查点大小 {p.old} → {p.new}（{p.origin}，{len(p.hashes)} 个哈希）")
+    click.echo(f"一致性证明已写入 {shown(out)}：检查点大小 {p.old} → {p.new}（{p.origin}，{len(p.hashes)} 个哈希）")
     if new_file is None:
         click.echo(f"新检查点（{'刚签发' if proven.signed_now else '账本中最近的检查点'}）"
-                   + (f"已写入 {new_out}" if new_out else "：") )
+                   + (f"已写入 {shown(new_out)}" if new_out else "："))
         if new_out is None:
             click.echo(proven.new_note, nl=False)
 
@@ -374,7 +375,7 @@ def verify_consistency_cmd(
         emit_json({"valid": True, "origin": old.origin, "old": old.size, "new": new.size,
                    "old_root": old.root_b64, "new_root": new.root_b64, "key_id": trusted.key_id_hex})
         return
-    click.echo(f"一致性证明有效：大小 {new.size} 的检查点延续大小 {old.size} 的检查点（同一账本 {old.origin}，"
+    click.echo(f"一致性证明有效：大小 {new.size} 的检查点延续大小 {old.size} 的检查点（同一账本 {shown(old.origin)}，"
                f"前 {old.size} 个事件未被改动）")
     click.echo(f"签名密钥编号：{trusted.key_id_hex}（依据：指定的公钥）")
 
@@ -391,7 +392,7 @@ def public_key_cmd(session: Session, out: str | None) -> None:
         with _Out(out) as path:
             assert path is not None
             _write(path, key.text() + "\n")
-        click.echo(f"公钥已写入 {out}（密钥编号 {key.key_id_hex}）")
+        click.echo(f"公钥已写入 {shown(out)}（密钥编号 {key.key_id_hex}）")
     else:
         click.echo(key.text())
 

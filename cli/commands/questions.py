@@ -8,16 +8,18 @@ import click
 
 from cli.files.out import OUT
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json, table
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.quarter_status import STATUS_NAMES
+from ledger.text import line, shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-AS_OF = click.option("--as-of", "as_of", type=int, default=None, metavar="N",
+AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
                      help="按账本位置 N 当时的状态回答（位置即事件序号，见 kaoping log）")
 
 FIELD_NAMES = {
@@ -42,7 +44,8 @@ def _show(v: Any) -> str:
 def render_report(doc: dict[str, Any]) -> str:
     """The report as CJK-aligned Chinese tables."""
     q = doc["quarter"]
-    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}", "",
+    rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
+    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}{rules}", "",
            "红旗窗口考评"]
     out.append(table(
         ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"],
@@ -65,8 +68,11 @@ def render_report(doc: dict[str, Any]) -> str:
         agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
                     f"摘要 {pub['digest'][:16]}…{agrees}）"]
+        for d in pub.get("amended_decisions", []):
+            out.append(f"公布后党组于账本位置 {d['position']} 修正了决定（理由：{d['reason']}），以修正后的决定为准")
         if pub["differences"]:
-            out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
+            late = f"公布后有补录记录 {len(pub['amendments'])} 条，" if pub["amendments"] else ""
+            out.append(f"{late}当前结果与公布结果不同之处：")
             out.append(table(
                 ["对象", "名称", "项目", "公布时", "当前"],
                 [[d["subject"], d["name"], FIELD_NAMES.get(d["field"], d["field"]), _show(d["published"]),
@@ -116,6 +122,8 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
                number: str | None) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
     _checked_out(out, (".csv", ".xlsx", ".html", ".pdf", ".docx"))
+    if number is not None:
+        number = line(number, "文号")
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
     views = Views(ledger)
@@ -132,7 +140,7 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_report(doc))
+    click.echo(render_report(shown_all(doc)))
 
 
 @click.command("explain")
@@ -164,7 +172,7 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_explain(views.catalogue, doc))
+    click.echo(render_explain(views.catalogue, shown_all(doc)))
 
 
 @click.group("audit")
@@ -173,7 +181,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("disqualifications")
-@click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
+@click.option("--year", type=AsciiInt(), default=None, metavar="YYYY", help="年度")
 @click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
 @JSON
 @OUT
@@ -193,7 +201,7 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
         emit_json({"disqualifications": items})
         return
     cat = ledger.catalogue
-    click.echo(render_disqualifications(items, cat))
+    click.echo(render_disqualifications(shown_all(items), cat))
 
 
 def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
@@ -226,7 +234,7 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 
 
 @click.command("year")
-@click.argument("year", type=int)
+@click.argument("year", type=AsciiInt())
 @JSON
 @OUT
 @pass_session
@@ -243,6 +251,7 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
         emit_json(doc)
         return
     cat = ledger.catalogue
+    doc = shown_all(doc)  # every stored text on one line, as a terminal may print it
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]

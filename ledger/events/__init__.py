@@ -19,8 +19,15 @@ from ledger.events.facts import (
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
 from ledger.events.privacy import ComplainantErased
-from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
+from ledger.events.quarter import (
+    DecisionAmended,
+    DecisionRecorded,
+    QuarterPublished,
+    ShortlistAmended,
+    ShortlistFrozen,
+)
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.rules import RulesAdopted
 from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
@@ -41,6 +48,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    ShortlistAmended,
+    DecisionAmended,
+    RulesAdopted,
     CosignatureRecorded,
     ComplainantErased,
 )
@@ -52,4 +62,5 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
+    "ShortlistAmended", "DecisionAmended", "RulesAdopted",
 ]

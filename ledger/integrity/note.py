@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import stat
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -22,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ledger.errors import InvalidInput, KaopingError
+from ledger.storage import files
 
 ED25519 = 0x01
 MAX_SIGNATURES = 100
@@ -199,17 +198,13 @@ class KeyText(Protocol):
 
 
 def write_key_file(path: Path, signer: KeyText) -> None:
-    """Create the key file readable by its owner only (0600); never overwrite one."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (signer.text() + "\n").encode())
-    finally:
-        os.close(fd)
+    """Create the key file, readable by its owner only (0600 where POSIX; on Windows its folder's ACL, see
+    ledger/storage/files.py), written whole before it appears; never overwrite one (FileExistsError)."""
+    files.write_whole(path, (signer.text() + "\n").encode(), files.PRIVATE_FILE)
 
 
 def read_key_file(path: Path, *, private: bool = True) -> SignerKey:
-    """Read a signer key file, refusing one that others can read (like ssh does)."""
+    """Read a signer key file, refusing one that others can read (like ssh does, where POSIX permissions exist)."""
     text = read_private_text(path, private=private)
     try:
         return SignerKey.parse(text)
@@ -221,12 +216,12 @@ def read_private_text(path: Path, *, private: bool = True, what: str = "签名�
                       hint: str = "（可用 --key 或 KAOPING_KEY 指定）") -> str:
     """A private key file's text, refusing a missing file or one that others can read (like ssh does)."""
     try:
-        mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
+        shared = private and not files.owner_only(path)
     except FileNotFoundError:
         raise InvalidInput(f"{what}不存在：{path}{hint}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
-    if private and mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if shared:
         raise InvalidInput(f"{what} {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
     return text

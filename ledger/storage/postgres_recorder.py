@@ -9,16 +9,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 from uuid import UUID
 
 import psycopg
 import psycopg.errors
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.utils import Environment
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.storage.location import busy
+from ledger.storage.location import CONNECT_OPTIONS, busy
 from ledger.storage.rows import paged
 
 CONNECTION_RETRIES = 3
@@ -31,15 +33,29 @@ def probe(datastore: PostgresDatastore) -> None:
     given = datastore.pool.kwargs
     kwargs: dict[str, Any] = dict((given() if callable(given) else given) or {})
     kwargs.pop("row_factory", None)
-    timeout = max(1, int(datastore.pool.timeout))
+    kwargs.setdefault("connect_timeout", max(1, int(datastore.pool.timeout)))
     where = f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('dbname')}"
     try:
-        with psycopg.connect(connect_timeout=timeout, **kwargs):
+        with psycopg.connect(**kwargs):
             pass
     except psycopg.Error as exc:
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         detail = lines[0] if lines else type(exc).__name__
         raise OperationalError(f"无法连接 PostgreSQL（{where}）：{detail}") from None
+
+
+class KaopingPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL factory, with the `--db` URL's query parameters (sslmode=require, sslrootcert,
+    application_name…) on every connection its pool makes: eventsourcing itself takes only host, port, database,
+    user and password."""
+
+    def __init__(self, env: Environment) -> None:
+        super().__init__(env)
+        options = dict(parse_qsl(self.env.get(CONNECT_OPTIONS) or "", keep_blank_values=True))
+        if options:
+            kwargs = self.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)
+            kwargs.update(options)
 
 
 def is_lock_timeout(exc: BaseException) -> bool:
@@ -65,6 +81,17 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self._existing_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._between_statement = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id BETWEEN %s AND %s "
+            "ORDER BY originator_id LIMIT %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._stream_statement = SQL(
+            "SELECT notification_id, topic, state FROM {schema}.{table} WHERE originator_id = %s "
+            "ORDER BY originator_version"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._count_statement = SQL(
+            "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._raw_statement = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {schema}.{table} "
@@ -139,6 +166,26 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
                     UUID(str(row["originator_id"])) for row in curs.fetchall()
                 )
         return found
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix): a range on
+        the primary key (uuid order is byte order, so a prefix's ids lie between its two bounds)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._between_statement, (low, high, limit))
+            return [UUID(str(row["originator_id"])) for row in curs.fetchall()]
+
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One stream's stored events as (notification id, topic, state), oldest first (the center's adoptions)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._stream_statement, (originator_id,))
+            return [(row["notification_id"], row["topic"], bytes(row["state"])) for row in curs.fetchall()]
+
+    def position_of(self, notification_id: int) -> int:
+        """The ledger position (1-based ordinal) of the row with this notification id (ids may have gaps)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._count_statement, (notification_id,))
+            row = curs.fetchone()
+            return int(row["n"]) if row is not None else 0
 
     def raw_rows(self, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         """Every stored row exactly as stored, in notification-id order (any id, gaps and all), a batch

@@ -79,7 +79,6 @@ def _build_base(backend: str, folder: Path) -> Base:
     app = open_ledger(url, "督查科", create=True)
     staged = keys.stage_key(folder / "kaoping.key")
     app.init("长兴县行政服务中心", also=[keys.key_event(app.actor, staged.signer)])
-    staged.commit()
     for w in range(3):
         app.add_window(f"W{w}", f"窗口{w}")
         app.add_staff(f"P{w}", f"人员{w}", f"W{w}", "2024-01-01")

@@ -136,3 +136,9 @@ def test_the_registry_of_a_ledger_not_yet_initialised_is_refused(db_url: str) ->
             app.registry()
     finally:
         app.close()
+
+
+def test_a_registry_row_whose_field_has_the_wrong_type_is_refused_naming_its_position() -> None:
+    wrong = rows((6, WINDOW_REGISTERED, {"code": 7, "name": "工商窗口", "department": "县局"}))
+    with pytest.raises(LedgerUnreadable, match="^账本位置 4 的事件无法解读（ValueError）"):
+        registry_from([wrong], lambda nid: 4)
