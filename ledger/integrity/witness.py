@@ -2,13 +2,12 @@
 cosignatures the ledger keeps (CosignatureRecorded events, checked again whenever they are used).
 
 The state file (JSON, `kaoping-witness-state/1`) holds the witness's public key, the log's public key and the last
-checkpoint the witness cosigned, verbatim; it is replaced atomically, and only after the cosignature was made.
+checkpoint the witness cosigned, verbatim; it is replaced whole (ledger/storage/files.py), and only after the
+cosignature was made.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from ledger.integrity.cosignature import WitnessSigner, WitnessVerifier, add_lin
 from ledger.integrity.keys import recorded_key
 from ledger.integrity.merkle import ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
+from ledger.storage import files
 from ledger.storage.rows import decode_raw
 from ledger.topics import COSIGNATURE_TOPIC
 
@@ -68,16 +68,10 @@ def read_state(path: Path) -> WitnessState | None:
 
 
 def write_state(path: Path, state: WitnessState) -> None:
-    """Replace the state file atomically (a crash leaves the old state or the new, never half of one)."""
-    folder = path.absolute().parent
-    fd, tmp = tempfile.mkstemp(prefix=".kaoping-witness-", dir=folder)
+    """Replace the state file whole (a crash leaves the old state or the new, never half of one)."""
     try:
-        os.write(fd, state.to_json())
-        os.fsync(fd)
-        os.close(fd)
-        os.replace(tmp, path)
+        files.replace_whole(path, state.to_json(), files.PRIVATE_FILE)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise InvalidInput(f"无法写入见证方状态文件 {path}：{exc.strerror or exc}") from None
 
 
