@@ -16,6 +16,7 @@ from ledger.integrity.keys import key_path
 from ledger.privacy import complainants, keystore
 from ledger.privacy.detect import personal_numbers
 from ledger.storage.location import parse_url
+from ledger.text import shown
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -39,20 +40,20 @@ def warn_personal(text: str) -> None:
 @pass_session
 def complaint_show(session: Session, complaint_id: str, as_json: bool) -> None:
     """显示投诉人的姓名和联系方式（解密；需要投诉人信息密钥文件）。"""
-    shown = complainants.show(session.ledger(), complaint_id, contact_store(session))
-    person = shown.complainant
+    found = complainants.show(session.ledger(), complaint_id, contact_store(session))
+    person = found.complainant
     if as_json:
-        emit_json({"id": shown.complaint, "state": shown.state,
+        emit_json({"id": found.complaint, "state": found.state,
                    "complainant": person.name if person else None, "contact": person.contact if person else None})
         return
-    if shown.state == "none":
-        click.echo(f"投诉 {shown.complaint} 没有登记投诉人信息")
-    elif shown.state == "erased":
-        click.echo(f"投诉 {shown.complaint} 的投诉人信息已删除（密钥已销毁，无法恢复）")
+    if found.state == "none":
+        click.echo(f"投诉 {found.complaint} 没有登记投诉人信息")
+    elif found.state == "erased":
+        click.echo(f"投诉 {found.complaint} 的投诉人信息已删除（密钥已销毁，无法恢复）")
     else:
         assert person is not None
-        click.echo(f"投诉人：{person.name or '（未填）'}")
-        click.echo(f"联系方式：{person.contact or '（未填）'}")
+        click.echo(f"投诉人：{shown(person.name) or '（未填）'}")
+        click.echo(f"联系方式：{shown(person.contact) or '（未填）'}")
 
 
 @click.command("erase-contact")
@@ -64,12 +65,12 @@ def complaint_erase_contact(session: Session, complaint_id: str, reason: str, as
     """删除投诉人的姓名和联系方式：销毁其加密密钥（之后永远无法解密），并在账本中记录删除；账本仍可校验。"""
     ledger = session.ledger()
     ledger.center()
-    key_id, recorded = complainants.erase(ledger, complaint_id, reason, contact_store(session))
+    erased = complainants.erase(ledger, complaint_id, reason, contact_store(session))
     if as_json:
-        emit_json({"id": complaint_id, "key_id": key_id, "recorded": recorded})
+        emit_json({"id": erased.complaint, "key_id": erased.key_id, "recorded": erased.recorded})
         return
-    click.echo(f"投诉 {complaint_id} 的投诉人信息已删除（密钥 {key_id} 已销毁）"
-               + ("" if recorded else "；删除事件此前已记录，本次补完密钥销毁"))
+    click.echo(f"投诉 {erased.complaint} 的投诉人信息已删除（密钥 {erased.key_id} 已销毁）"
+               + ("" if erased.recorded else "；删除事件此前已记录，本次补完密钥销毁"))
 
 
 COMMANDS = (complaint_show, complaint_erase_contact)

@@ -23,8 +23,10 @@ def pg_setup_cmd(session: Session, app_role: str, as_json: bool) -> None:
     import psycopg
 
     from ledger.storage import pg_privileges
+    from ledger.text import code
     from projections.engine.stores import storage_for
 
+    app_role = code(app_role, "应用角色（--app-role）")  # a PostgreSQL role name, printed back: one plain spelling
     ledger = session.ledger(create=True)
     if ledger.location.backend != "postgres":
         raise InvalidInput("pg-setup 只用于 PostgreSQL 账本（--db postgresql://所有者@主机/库名）")
@@ -35,7 +37,7 @@ def pg_setup_cmd(session: Session, app_role: str, as_json: bool) -> None:
         with psycopg.connect(host=env["POSTGRES_HOST"], port=int(env["POSTGRES_PORT"]), dbname=env["POSTGRES_DBNAME"],
                              user=env["POSTGRES_USER"] or None, password=env["POSTGRES_PASSWORD"] or None,
                              autocommit=True) as conn:
-            derived = pg_privileges.apply(conn, "public", events, app_role.strip())
+            derived = pg_privileges.apply(conn, "public", events, app_role)
     except psycopg.Error as exc:
         raise InvalidInput(f"PostgreSQL 设置失败：{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") \
             from None

@@ -34,6 +34,9 @@ def read_text(path: str, what: str) -> str:
         raise InvalidInput(f"{what} {path} 不是 UTF-8 文本") from None
     if "\r\n" in text:
         raise InvalidInput(f"{what} {path} 的换行被改成了 Windows 换行（\\r\\n），不是签发时的原样文件；请用原始文件")
+    if not all(line.isprintable() for line in text.split("\n")):
+        # no checkpoint, proof or key holds one; a note's unchecked lines are printed again (cosign), so never raw
+        raise InvalidInput(f"{what} {path} 含有控制字符或不可见字符，不是 kaoping 或见证方出具的原样文件")
     return text
 
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ledger.errors import InvalidInput
 from ledger.integrity.note import NoteError
+from ledger.text import code
 
 COSIGNATURE_V1 = 0x04
 HEADER = "cosignature/v1"
@@ -38,8 +39,10 @@ def signed_message(body: str, timestamp: int) -> bytes:
 
 
 def _name(name: str) -> str:
-    if not name or any(c.isspace() or c == "+" for c in name):
-        raise InvalidInput(f"见证方名称不能为空，且不能含空白或加号：{name!r}")
+    """A witness's key name: a code (D27: printable, no space, zero-width or bidi character, one spelling), since it
+    is printed in bulletins and signature lines, and without '+' (the signed-note key name rule)."""
+    if code(name, "见证方名称") != name or "+" in name:
+        raise InvalidInput(f"见证方名称不能含首尾空白或加号：{name!r}")
     return name
 
 

@@ -213,17 +213,31 @@ def cosignatures_of(ledger: Any, checkpoint: Checkpoint) -> list[KnownCosignatur
     found: dict[str, KnownCosignature] = {}
     for page in ledger.pages(topics={COSIGNATURE_TOPIC}):
         for _, _, _, _, state in page:
-            e = decode_raw(state)
-            if e.get("size") != checkpoint.size or e.get("root") != checkpoint.root_b64:
-                continue
             try:
+                e = decode_raw(state)
+                if e.get("size") != checkpoint.size or e.get("root") != checkpoint.root_b64:
+                    continue
                 witness = WitnessVerifier.parse(e["witness_key"])
                 stamp = witness.check(body, e["line"])
-            except (NoteError, KeyError, TypeError):
-                continue
+            except (KaopingError, KeyError, TypeError, AttributeError, ValueError):
+                continue  # a stored key or line that no longer reads (or names a witness hostilely) counts for nothing
             if stamp is not None and witness.text() not in found:
                 found[witness.text()] = KnownCosignature(witness, e["line"], stamp)
     return sorted(found.values(), key=lambda c: (c.witness.name, c.witness.key_id))
+
+
+def recorded_witnesses(ledger: Any) -> list[WitnessVerifier]:
+    """The witness keys of every cosignature the ledger recorded (any checkpoint), each once: keys this center
+    already took a witness's cosignature with, so a cosigned checkpoint added to a bundle later can be checked."""
+    found: dict[str, WitnessVerifier] = {}
+    for page in ledger.pages(topics={COSIGNATURE_TOPIC}):
+        for _, _, _, _, state in page:
+            try:
+                w = WitnessVerifier.parse(decode_raw(state)["witness_key"])
+            except (KaopingError, KeyError, TypeError, AttributeError, ValueError):
+                continue
+            found.setdefault(w.text(), w)
+    return sorted(found.values(), key=lambda w: (w.name, w.key_id))
 
 
 @dataclass(frozen=True)

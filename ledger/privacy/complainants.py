@@ -14,6 +14,7 @@ from ledger.commands.facts import known
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.privacy import keystore
 from ledger.privacy.sealing import Complainant, seal, unseal
+from ledger.text import line
 
 MAX_LENGTH = 200
 
@@ -33,12 +34,12 @@ class Sealed:
 
 def sealed_for(complaint: UUID, name: str | None, contact: str | None) -> Sealed | None:
     """The complainant given on the command line, sealed for this complaint (None when neither was given)."""
-    name, contact = (name or "").strip(), (contact or "").strip()
+    name, contact = line(name, "投诉人姓名（--complainant）"), line(contact, "投诉人联系方式（--contact）")
     if not name and not contact:
         return None
     for value, option in ((name, "--complainant"), (contact, "--contact")):
-        if len(value) > MAX_LENGTH or any(ord(c) < 0x20 for c in value):
-            raise InvalidInput(f"{option} 过长（至多 {MAX_LENGTH} 字）或含控制字符")
+        if len(value) > MAX_LENGTH:
+            raise InvalidInput(f"{option} 过长（至多 {MAX_LENGTH} 字）")
     key, text = seal(complaint, Complainant(name, contact))
     return Sealed(uuid4().hex[:16], key, text)
 
@@ -93,8 +94,18 @@ def show(ledger: Any, fact_id: str, store: Path) -> Shown:
     return Shown(str(first.originator_id), unseal(first.originator_id, key, str(field.get("sealed"))), "given")
 
 
-def erase(ledger: Any, fact_id: str, reason: str, store: Path) -> tuple[str, bool]:
-    """Record that the complainant was erased, then destroy the data key; (key id, whether an event was recorded).
+@dataclass(frozen=True)
+class Erased:
+    """What `complaint erase-contact` did: the complaint (its full id), the key destroyed, whether an event was
+    recorded now (False when an earlier run recorded it and only the key was left to destroy)."""
+
+    complaint: str
+    key_id: str
+    recorded: bool
+
+
+def erase(ledger: Any, fact_id: str, reason: str, store: Path) -> Erased:
+    """Record that the complainant was erased, then destroy the data key.
 
     The event comes first: a key destroyed without its event would be an erasure nobody can account for. When the
     event was recorded but destroying the key failed, running the command again destroys it.
@@ -109,8 +120,8 @@ def erase(ledger: Any, fact_id: str, reason: str, store: Path) -> tuple[str, boo
         if key_id not in keys:
             raise NotAllowed(f"投诉 {fact_id} 的投诉人信息已经删除（密钥已销毁）")
         keystore.destroy_key(store, key_id)
-        return key_id, False
+        return Erased(str(first.originator_id), key_id, False)
     ledger.erase_complainant(fact_id, key_id, reason)
     keystore.destroy_key(store, key_id)
-    return key_id, True
+    return Erased(str(first.originator_id), key_id, True)
 
