@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from uuid import UUID
 
 from ledger.errors import InvalidInput, NotFound
+from ledger.ids import parse_fact_id
 
 MIN_DIGITS = 8
 """The shortest prefix accepted and printed (CLI.md): 32 bits, so a prefix rarely needs more."""
@@ -48,7 +49,7 @@ def resolve(text: str, between: Between) -> UUID | None:
     refused as unknown, one that several start with is refused naming them.
     """
     try:
-        return UUID(text.strip())
+        return parse_fact_id(text)  # ASCII hex only (D27): UUID() alone reads ٤ or ４ as a digit
     except ValueError:
         pass
     span = bounds(text)
