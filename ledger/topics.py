@@ -22,7 +22,7 @@ FACTS = (
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
-INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
+INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
 NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
@@ -33,3 +33,4 @@ CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+LOSS_TOPIC = topic("SignedRangeLost")

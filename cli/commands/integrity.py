@@ -10,7 +10,7 @@ import click
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
-from ledger.integrity import consistency, keys, receipts, signing, verification
+from ledger.integrity import anchor, consistency, keys, receipts, signing, verification
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
 from ledger.storage.location import parse_url
@@ -25,7 +25,8 @@ KINDS = {
     "format": "存储格式被改动",
     "signature": "检查点签名无效",
     "checkpoint": "检查点记录被改动",
-    "key": "签名公钥被替换",
+    "key": "签名公钥被替换或删除",
+    "anchor": "账本不延续签名密钥上次签发的检查点",
     "integrity": "完整性事件流被改动",
     "consistency": "检查点之间不一致",
 }
@@ -85,14 +86,24 @@ class _Out:
 
 @click.command("checkpoint")
 @click.option("--out", "out", default=None, metavar="FILE", help="把签名检查点写入文件（请保存在数据库之外）")
+@click.option("--after-restore", "after_restore", is_flag=True,
+              help="恢复了较早的备份之后：记录丢失的已签名范围，再签发恢复后的账本")
+@click.option("--reason", default=None, metavar="TEXT", help="恢复备份的原因（与 --after-restore 一起使用）")
 @JSON
 @pass_session
-def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
-    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。"""
+def checkpoint_cmd(session: Session, out: str | None, after_restore: bool, reason: str | None, as_json: bool) -> None:
+    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。
+
+    签名密钥旁保存着它上次签发的检查点；账本不是它的延续时拒绝签发（恢复备份后用 --after-restore --reason）。
+    """
+    if after_restore and reason is None:
+        raise InvalidInput("--after-restore 需要用 --reason 说明恢复备份的原因")
+    if reason is not None and not after_restore:
+        raise InvalidInput("--reason 只与 --after-restore 一起使用")
     ledger = session.ledger()
     ledger.center()
     with _Out(out) as path:
-        note = signing.make_checkpoint(ledger, session.key)
+        note = signing.make_checkpoint(ledger, session.key, after_restore=reason)
         if path is not None:
             _write(path, note)
     if as_json:
@@ -113,9 +124,14 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
 def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, as_json: bool) -> None:
     """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。"""
     note = _read(checkpoint_file, "检查点文件") if checkpoint_file else None
-    trusted, source = keys.trusted_key(parse_url(session.db), session.key, public_key)
+    location = parse_url(session.db)
+    trusted, source = keys.trusted_key(location, session.key, public_key)
+    kept = None
+    if source == "key-file" and trusted is not None:
+        kept = anchor.read_kept(keys.key_path(location, session.key), trusted)
     ledger = session.ledger()
-    report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note)
+    report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note,
+                                kept_note=kept.note if kept is not None else None)
     doc = report.to_json()
     if as_json:
         emit_json(doc)
@@ -150,6 +166,14 @@ def _render(doc: dict) -> str:
     else:
         lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
     lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
+    kept = doc["kept_checkpoint"]
+    if kept:
+        verdict = ("账本延续它，且它记录在账本中" if kept["extends"] and kept["stored"]
+                   else "账本延续它，但账本中没有它的记录" if kept["extends"] else "账本不再延续它")
+        lines.append(f"签名密钥旁保存的最近检查点：大小 {kept['size']}，{verdict}")
+    for lost in doc["lost_ranges"]:
+        lines.append(f"恢复备份（位置 {lost['position']}）：已签名的位置 {lost['kept_size'] + 1}–{lost['signed_size']} "
+                     f"不在恢复的账本中，理由：{lost['reason']}")
     ext = doc["external"]
     if ext:
         verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"

@@ -17,7 +17,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
 from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
 
@@ -39,6 +39,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    SignedRangeLost,
 )
 
 __all__ = [
@@ -47,5 +48,5 @@ __all__ = [
     "FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
-    "SigningKeyRecorded", "CheckpointRecorded",
+    "SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost",
 ]
