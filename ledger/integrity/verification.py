@@ -251,9 +251,9 @@ def check(
     if report.key is None and trusted is not None and key is not None and key == trusted:
         report.key = trusted
     if external_note is not None:
-        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good, EXTERNAL)
+        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good, holes, EXTERNAL)
     if kept_note is not None:
-        report.kept = _check_external(report, kept_note, trusted or key, bytes(digests), good, KEPT)
+        report.kept = _check_external(report, kept_note, trusted or key, bytes(digests), good, holes, KEPT)
         stored = any(c.size == report.kept["size"] and b64(c.root) == report.kept["root"] for c in report.checkpoints)
         report.kept["stored"] = stored
         if report.kept["extends"] and not stored:
@@ -296,7 +296,8 @@ KEPT = Anchor("签名密钥旁保存的最近检查点", "anchor",
 
 
 def _check_external(
-    report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int, anchor: Anchor
+    report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int,
+    holes: Sequence[tuple[int, int]], anchor: Anchor,
 ) -> dict[str, Any]:
     """Prove the ledger still extends a checkpoint kept outside the database."""
     if key is None:
@@ -317,7 +318,7 @@ def _check_external(
                                  earliest=start + 1))
     elif tree.root(ext.size) != ext.root:
         start = good if good <= ext.size else 0
-        flaw = _locate(tree, digests, start, ext.size, context)
+        flaw = _locate(tree, digests, start, ext.size, context, holes)
         report.flaws.append(replace(flaw, kind=anchor.kind) if anchor.kind != "truncated" else flaw)
     else:
         proof = tree.consistency_proof(ext.size, tree.size)
