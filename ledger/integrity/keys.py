@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,18 +11,9 @@ from uuid import uuid4
 from ledger import events as ev
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity.key_file import key_path
 from ledger.integrity.note import NoteError, SignerKey, VerifierKey, read_key_file, write_key_file
 from ledger.storage.location import Location
-
-
-def key_path(location: Location, given: str | os.PathLike[str] | None = None) -> Path:
-    """Where the signing key lives: --key, else KAOPING_KEY, else beside the SQLite file (kaoping.key)."""
-    text = given or os.environ.get("KAOPING_KEY", "").strip()
-    if text:
-        return Path(text)
-    if location.sqlite_path is not None:
-        return location.sqlite_path.with_suffix(".key")
-    return Path("kaoping.key")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ledger.registry import Registry
 from ledger.runtime import fork
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key
 from projections.engine.rows import WINDOW, fold_pages, quarter_lookup, sqlite_range
+from projections.engine.sealed import SealedStorage
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
 from projections.fold.handlers import REGISTRY_TOPICS, TOPIC_HANDLERS, Handler
@@ -54,6 +55,9 @@ class Folding(Protocol):
     @property
     def spiller(self) -> Spiller: ...  # noqa: D102
 
+    @property
+    def seal_key(self) -> bytes | None: ...  # noqa: D102
+
 
 def last_id(projection: Folding) -> int:
     """The highest notification id stored now (SQLite: the rowid)."""
@@ -77,8 +81,10 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
     spiller.stop()  # fork with no other thread running (a retried catch-up may have left one)
     # Positions are ordinals. Counting the first part's rows would cost ~0.1 s; SQLite ids have no gaps unless
     # rows were deleted outside kaoping, and this process, having counted them, checks.
+    seal_key = projection.seal_key
+    assert seal_key is not None  # only a projection kept in the database folds in two
     second = fork.start(lambda: _second_part(ledger.location.url, projection.index_limit, path, split, end,
-                                             start + split - after, window, spill_at))
+                                             start + split - after, window, spill_at, seal_key))
     try:
         with closing(sqlite_range(path, after, split, window)) as pages:
             mine = fold_pages(st, pages, TOPIC_HANDLERS, lambda s: spiller.spill(s, spill_at))
@@ -106,7 +112,7 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
 
 
 def _second_part(url: str | None, index_limit: int, path: str, split: int, end: int, first: int, window: int,
-                 spill_at: int) -> dict[str, Any]:
+                 spill_at: int, seal_key: bytes) -> dict[str, Any]:
     """Fold rows split < id <= end (the first at position `first`) and store them; the registry events and
     counts for the first process to apply (`fold_in_two`)."""
     from ledger.storage.reader import open_reader
@@ -118,7 +124,7 @@ def _second_part(url: str | None, index_limit: int, path: str, split: int, end: 
 
         ledger = open_ledger(url)
     try:
-        storage = storage_for(ledger)
+        storage = SealedStorage(storage_for(ledger), seal_key)
         spiller = Spiller(storage, index_limit)
         registry: list[tuple[int, str, dict[str, Any], str]] = []
         handlers: dict[str, Handler] = dict(TOPIC_HANDLERS)

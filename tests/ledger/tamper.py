@@ -28,6 +28,8 @@ from tests.conftest import _postgres_url
 
 # Examples per test and backend: each PostgreSQL example copies a database, so keep this modest.
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BLOBS = "kaoping_projection_blobs"  # the projection's blobs on SQLite (PostgreSQL: kaoping_projection)
+TRACKED = "kaoping.quarters"  # the projection's row in the tracking table
 ID_GAP = 7  # sequence values a PostgreSQL base ledger loses between its batches (as rolled-back inserts do)
 
 Row = tuple[Any, int, str, bytes]  # (originator id, version, topic, state) as stored
@@ -68,7 +70,7 @@ def _lose_ids(app: Ledger) -> None:
 
         with psycopg.connect(app.location.url, autocommit=True) as conn:
             conn.execute("SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) FROM generate_series(1, %s)",
-                         (app.recorder.events_table_name, ID_GAP))
+                         (app.recorder.events_table_name, ID_GAP))  # type: ignore[attr-defined]
 
 
 def _build_base(backend: str, folder: Path) -> Base:
@@ -90,7 +92,7 @@ def _build_base(backend: str, folder: Path) -> Base:
     _record_some(app, 6, "c")
     external = signing.make_checkpoint(app, folder / "kaoping.key")
     report = verification.check(app)
-    table = app.recorder.events_table_name
+    table = app.recorder.events_table_name  # type: ignore[attr-defined]
     app.close()
     assert report.ok
     cps = tuple((c.position, c.size) for c in report.checkpoints)
@@ -126,6 +128,13 @@ class Rows(Protocol):
     def insert_first(self, row: Row) -> None: ...
     def verify(self, external: str | None = None, *, kept: bool = True) -> Report: ...
     def open(self) -> Ledger: ...
+    # the stored projection (blobs by key, and its tracking row)
+    def blob(self, key: str) -> bytes | None: ...
+    def blob_keys(self) -> list[str]: ...
+    def set_blob(self, key: str, value: bytes) -> None: ...
+    def delete_blob(self, key: str) -> None: ...
+    def tracked(self) -> int | None: ...
+    def set_tracked(self, notification_id: int) -> None: ...
     @property
     def dir(self) -> Path: ...
 
@@ -209,6 +218,26 @@ class SqliteRows:
     def open(self) -> Ledger:
         return open_ledger(self.url, "督查科")
 
+    def blob(self, key: str) -> bytes | None:
+        row = self.conn.execute(f"SELECT value FROM {BLOBS} WHERE key=?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def blob_keys(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(f"SELECT key FROM {BLOBS} ORDER BY key")]
+
+    def set_blob(self, key: str, value: bytes) -> None:
+        self.conn.execute(f"INSERT OR REPLACE INTO {BLOBS} (key, value) VALUES (?, ?)", (key, value))
+
+    def delete_blob(self, key: str) -> None:
+        self.conn.execute(f"DELETE FROM {BLOBS} WHERE key=?", (key,))
+
+    def tracked(self) -> int | None:
+        row = self.conn.execute("SELECT notification_id FROM tracking WHERE application_name=?", (TRACKED,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_tracked(self, notification_id: int) -> None:
+        self.conn.execute("UPDATE tracking SET notification_id=? WHERE application_name=?", (notification_id, TRACKED))
+
 
 class PostgresRows:
     """Direct SQL on a copy of the base ledger's PostgreSQL database, keyed by notification_id (with gaps)."""
@@ -291,6 +320,29 @@ class PostgresRows:
 
     def open(self) -> Ledger:
         return open_ledger(self.url, "督查科")
+
+    def blob(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM kaoping_projection WHERE key=%s", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def blob_keys(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT key FROM kaoping_projection ORDER BY key")]
+
+    def set_blob(self, key: str, value: bytes) -> None:
+        self.conn.execute("INSERT INTO kaoping_projection (key, value) VALUES (%s, %s) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def delete_blob(self, key: str) -> None:
+        self.conn.execute("DELETE FROM kaoping_projection WHERE key=%s", (key,))
+
+    def tracked(self) -> int | None:
+        row = self.conn.execute("SELECT notification_id FROM kaoping_tracking WHERE application_name=%s",
+                                (TRACKED,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_tracked(self, notification_id: int) -> None:
+        self.conn.execute("UPDATE kaoping_tracking SET notification_id=%s WHERE application_name=%s",
+                          (notification_id, TRACKED))
 
 
 def tampered(base: Base) -> Rows:
