@@ -10,29 +10,16 @@ import click
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
-from ledger.integrity import anchor, consistency, keys, receipts, signing, verification
+from ledger.integrity import consistency, keys, receipts, signing
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
-from ledger.storage.location import parse_url
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
-KINDS = {
-    "content": "事件内容与签名时不同",
-    "truncated": "事件被删除",
-    "version": "事件流版本号不连续",
-    "topic": "事件类型被改动",
-    "format": "存储格式被改动",
-    "signature": "检查点签名无效",
-    "checkpoint": "检查点记录被改动",
-    "key": "签名公钥被替换或删除",
-    "anchor": "账本不延续签名密钥上次签发的检查点",
-    "integrity": "完整性事件流被改动",
-    "consistency": "检查点之间不一致",
-}
 
 
-def _read(path: str, what: str) -> str:
+def read_text_file(path: str, what: str) -> str:
+    """A text file the user named (a checkpoint, a public key), or one Chinese line saying why not."""
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -115,72 +102,6 @@ def checkpoint_cmd(session: Session, out: str | None, after_restore: bool, reaso
         click.echo(f"检查点已写入 {out}（事件数 {note.split(chr(10))[1]}）")
 
 
-@click.command("verify")
-@click.option("--checkpoint", "checkpoint_file", default=None, metavar="FILE", help="数据库之外保存的签名检查点")
-@click.option("--public-key", "public_key", default=None, metavar="FILE",
-              help="受信任的公钥（kaoping public-key 的输出）；默认用签名密钥文件，没有时用账本记录的公钥")
-@JSON
-@pass_session
-def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, as_json: bool) -> None:
-    """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。"""
-    note = _read(checkpoint_file, "检查点文件") if checkpoint_file else None
-    location = parse_url(session.db)
-    trusted, source = keys.trusted_key(location, session.key, public_key)
-    kept = None
-    if source == "key-file" and trusted is not None:
-        kept = anchor.read_kept(keys.key_path(location, session.key), trusted)
-    ledger = session.ledger()
-    report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note,
-                                kept_note=kept.note if kept is not None else None)
-    doc = report.to_json()
-    if as_json:
-        emit_json(doc)
-    else:
-        click.echo(_render(doc))
-    if not report.ok:
-        b = doc["broken"]
-        if not as_json:
-            click.echo(f"错误：账本校验失败，位置 {b['position']}：{b['message']}", err=True)
-        sys.exit(1)
-
-
-def _render(doc: dict) -> str:
-    source = {"public-key": "指定的公钥", "key-file": "签名密钥文件", "ledger": "账本记录的公钥"}[doc["key_source"]]
-    lines = []
-    b = doc["broken"]
-    if b:
-        lines.append(f"校验失败：位置 {b['position']}：{b['message']}")
-        lines.append(f"问题类型：{KINDS.get(b['kind'], b['kind'])}")
-        more = len(doc["problems"]) - 1
-        if more > 0:
-            lines.append(f"另有 {more} 处问题（--json 可列出全部）")
-    else:
-        lines.append(f"校验通过：账本共 {doc['size']} 个事件，内容与签名检查点一致")
-    lines.append(f"根哈希：{doc['root']}")
-    if doc["key_id"]:
-        lines.append(f"签名密钥：{doc['origin']}（编号 {doc['key_id']}，核对依据：{source}）")
-    cps = doc["checkpoints"]
-    if cps:
-        last = cps[-1]
-        lines.append(f"账本内检查点：{len(cps)} 个，最近一个在位置 {last['position']}，覆盖前 {last['size']} 个事件")
-    else:
-        lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
-    lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
-    kept = doc["kept_checkpoint"]
-    if kept:
-        verdict = ("账本延续它，且它记录在账本中" if kept["extends"] and kept["stored"]
-                   else "账本延续它，但账本中没有它的记录" if kept["extends"] else "账本不再延续它")
-        lines.append(f"签名密钥旁保存的最近检查点：大小 {kept['size']}，{verdict}")
-    for lost in doc["lost_ranges"]:
-        lines.append(f"恢复备份（位置 {lost['position']}）：已签名的位置 {lost['kept_size'] + 1}–{lost['signed_size']} "
-                     f"不在恢复的账本中，理由：{lost['reason']}")
-    ext = doc["external"]
-    if ext:
-        verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"
-        lines.append(f"外部检查点：大小 {ext['size']}，{verdict}")
-    return "\n".join(lines)
-
-
 def _read_exact(path: str, what: str) -> str:
     """A checkpoint, proof or receipt file exactly as stored: UTF-8, no newline translation on any platform."""
     try:
@@ -216,7 +137,7 @@ def _public_key(given: str | None, key_id: str | None = None) -> VerifierKey:
                            "（kaoping public-key 的输出，或它所在的文件）；文件自带的公钥不可信")
     if "+" not in given and not Path(given).exists():
         raise InvalidInput(f"公钥文件不存在：{given}")
-    text = _read(given, "公钥文件") if Path(given).exists() else given
+    text = read_text_file(given, "公钥文件") if Path(given).exists() else given
     try:
         key = VerifierKey.parse(text)
     except NoteError as exc:
@@ -405,6 +326,8 @@ def public_key_cmd(session: Session, out: str | None) -> None:
 
 def register(cli: click.Group) -> None:
     """Attach the tamper-evidence commands to the top-level group."""
+    from cli.commands.verify import verify_cmd
+
     for cmd in (checkpoint_cmd, verify_cmd, receipt_cmd, verify_receipt_cmd, prove_cmd, verify_consistency_cmd,
                 public_key_cmd):
         cli.add_command(cmd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ import orjson
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity.checkpoint import open_checkpoint
+from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
 from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
@@ -147,14 +149,18 @@ def check(
     external_note: str | None = None,
     kept_note: str | None = None,
     track: UUID | None = None,
+    evidence_dir: Path | None = None,
 ) -> Report:
     """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it.
 
     With a trusted key the ledger must hold that key's record (a ledger stripped of it, or emptied, fails);
     `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
+    With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
     """
     s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, INTEGRITY_TOPICS, track.bytes if track else None)
     report = Report(s, trusted, key_source, flaws=list(s.flaws))
+    if evidence_dir is not None:
+        report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
     digests = bytearray()

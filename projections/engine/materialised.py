@@ -187,7 +187,7 @@ class QuarterProjection:
         if quarter in self._full:
             return self._full[quarter]
         items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
-        merged, split_due = _merge_chunks(items)
+        merged, split_due = merge_chunks(items)
         if merged is not None and split_due:
             nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
             parts = {part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
@@ -208,7 +208,7 @@ class QuarterProjection:
             blob = self.storage.load(key)
             if blob is not None:
                 items.append((key, blob))
-        merged, split_due = _merge_chunks(items)
+        merged, split_due = merge_chunks(items)
         if split_due:  # time to split it (this once, load it all)
             return self.quarter(quarter) or QuarterState(quarter)
         return merged or QuarterState(quarter)
@@ -218,7 +218,7 @@ class QuarterProjection:
         return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
 
 
-def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
+def merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
     """Stored chunks merged in key order (first entry wins), and whether the quarter is due to be split by
     window: its catch-up chunks (every window, not one window's part) pile up in number or size."""
     merged: QuarterState | None = None
