@@ -90,7 +90,6 @@ def test_each_wing_imports_only_what_its_room_may_use(wing: str) -> None:
     assert offenders == {}
 
 
-@pytest.mark.xfail(strict=True, reason="one circle left: cli.files.notice <-> cli.files.notice_docx")
 def test_no_module_imports_itself_back_through_a_circle() -> None:
     names = dict(modules())
     graph = {n: {i for i in imports_of(p) if i in names and i != n} for n, p in names.items()}

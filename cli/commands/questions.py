@@ -55,7 +55,8 @@ def render_report(doc: dict[str, Any]) -> str:
     ))
     out += ["", "服务明星考评"]
     out.append(table(
-        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级", "奖励（元）"],
+        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级",
+         "奖励（元）"],
         [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
           _yes(p["shortlisted"]), _yes(p["disqualified"]),
           "" if p["decided_stars"] is None else f"{p['decided_stars']}星", f"{p['stars']}星", p["reward_yuan"]]
@@ -64,8 +65,9 @@ def render_report(doc: dict[str, Any]) -> str:
     ))
     pub = doc.get("published")
     if pub:
+        agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
-                    f"摘要 {pub['digest'][:16]}…{'，与账本重算一致' if pub['digest_matches'] else '，与账本重算不一致！'}）"]
+                    f"摘要 {pub['digest'][:16]}…{agrees}）"]
         if pub["differences"]:
             out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
             out.append(table(
@@ -134,9 +136,9 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     doc = views.report(quarter, as_of)
     _warn(views)
     if out is not None and out.lower().endswith(".docx"):
-        from cli.files import notice
+        from cli.files import notice_docx
 
-        notice.save_docx(views, doc, out, number)
+        notice_docx.save_docx(views, doc, out, number)
         if as_json:
             emit_json(doc)
         return
@@ -267,9 +269,9 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
     if not doc["disqualifications"]:
         out.append("无")
     for d in doc["disqualifications"]:
-        who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
-        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
-                   f"（依据 {'、'.join(d['caused_by'])}）")
+        who = f"{'人员' if d['subject_type'] == 'staff' else '窗口'} {d['subject']} {d['name']}"
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，"
+                   f"取消{'、'.join(d['year_scope_names'])}评比资格（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
             out.extend(_chain_line(e, cat) for e in c["events"])
     click.echo("\n".join(out))

@@ -124,15 +124,3 @@ def center_name(views: Views) -> str:
     """The center's name as `init` recorded it."""
     center = views.state.registry.center
     return str(center["center"] or "") if center is not None else ""
-
-
-def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -> None:
-    """`report --out FILE.docx`: the 通报 of the report as it stands, dated today."""
-    from cli.files import notice_docx
-    from cli.files.out import target, write_new, written
-
-    path = target(out, (".docx",))
-    assert path is not None
-    notice = build(doc, views.catalogue, center_name(views), number, datetime.now(CHINA).date())
-    write_new(path, notice_docx.render(notice))
-    written(path)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cli.files.notice import Notice
+if TYPE_CHECKING:
+    from projections.views import Views
+
+from cli.files.notice import CHINA, Notice, build, center_name
 
 RED = "FF0000"
 BODY, TITLE, HEITI = "仿宋", "宋体", "黑体"
@@ -156,3 +159,14 @@ def render(notice: Notice, created: datetime | None = None) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return fixed_zip(buf.getvalue())
+
+
+def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -> None:
+    """`report --out FILE.docx`: the 通报 of the report as it stands, dated today."""
+    from cli.files.out import target, write_new, written
+
+    path = target(out, (".docx",))
+    assert path is not None
+    notice = build(doc, views.catalogue, center_name(views), number, datetime.now(CHINA).date())
+    write_new(path, render(notice))
+    written(path)
