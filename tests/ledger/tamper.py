@@ -1,4 +1,4 @@
-"""The tamper suite's machinery: edit the stored rows directly with SQL, bypassing kaoping (tests/ledger/test_tamper*.py).
+"""The tamper suite's machinery: edit the stored rows directly with SQL, bypassing kaoping (test_tamper*.py).
 
 Every case runs on SQLite (`SqliteRows`, keyed by rowid) and on PostgreSQL (`PostgresRows`, keyed by
 notification_id, whose base ledger has gaps in its ids on purpose). PostgreSQL cases skip locally
@@ -173,11 +173,13 @@ class SqliteRows:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def rowid(self, position: int) -> int:
-        return self.conn.execute("SELECT rowid FROM stored_events ORDER BY rowid LIMIT 1 OFFSET ?", (position - 1,)).fetchone()[0]
+        query = "SELECT rowid FROM stored_events ORDER BY rowid LIMIT 1 OFFSET ?"
+        return self.conn.execute(query, (position - 1,)).fetchone()[0]
 
     def row(self, position: int) -> Row:
         return self.conn.execute(
-            "SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?", (self.rowid(position),)
+            "SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?",
+            (self.rowid(position),)
         ).fetchone()
 
     def set(self, position: int, column: str, value: object) -> None:
@@ -195,8 +197,9 @@ class SqliteRows:
         ra, rb = self.row(p), self.row(q)
         self.conn.execute("BEGIN")
         self.conn.execute("UPDATE stored_events SET originator_id='tmp', originator_version=-1 WHERE rowid=?", (a,))
-        self.conn.execute("UPDATE stored_events SET originator_id=?, originator_version=?, topic=?, state=? WHERE rowid=?", (*ra, b))
-        self.conn.execute("UPDATE stored_events SET originator_id=?, originator_version=?, topic=?, state=? WHERE rowid=?", (*rb, a))
+        update = "UPDATE stored_events SET originator_id=?, originator_version=?, topic=?, state=? WHERE rowid=?"
+        self.conn.execute(update, (*ra, b))
+        self.conn.execute(update, (*rb, a))
         self.conn.execute("COMMIT")
 
     def insert_before(self, position: int, row: Row) -> None:
@@ -205,12 +208,14 @@ class SqliteRows:
         self.conn.execute("BEGIN")
         self.conn.execute("UPDATE stored_events SET rowid = rowid + 1000000 WHERE rowid >= ?", (r,))
         self.conn.execute("UPDATE stored_events SET rowid = rowid - 999999 WHERE rowid >= 1000000")
-        self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?,?,?,?,?)", (r, *row))
+        self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+                          "VALUES (?,?,?,?,?)", (r, *row))
         self.conn.execute("COMMIT")
 
     def insert_first(self, row: Row) -> None:
         """Insert a row under a negative rowid, which no genuine write uses: it comes first."""
-        self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (-5,?,?,?,?)", row)
+        self.conn.execute("INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+                          "VALUES (-5,?,?,?,?)", row)
 
     def verify(self, external: str | None = None, *, kept: bool = True) -> Report:
         return _verify(self.url, self.dir, external, kept)

@@ -113,7 +113,9 @@ def test_inserting_a_forged_event_is_caught_at_its_position(base: Base, data: st
 
 @SETTINGS
 @given(data=st.data())
-def test_deleting_the_newest_events_is_caught_only_against_an_external_checkpoint(base: Base, data: st.DataObject) -> None:
+def test_deleting_the_newest_events_is_caught_only_against_an_external_checkpoint(
+    base: Base, data: st.DataObject
+) -> None:
     r = tampered(base)
     try:
         total = r.count()
@@ -123,7 +125,7 @@ def test_deleting_the_newest_events_is_caught_only_against_an_external_checkpoin
         assert broken_at(r.verify()) <= total - k + 1  # the checkpoint kept beside the key is one
         report = r.verify(base.external, kept=False)
         assert broken_at(report) == total - k + 1
-        assert report.broken.kind in {"truncated", "content"}
+        assert report.broken is not None and report.broken.kind in {"truncated", "content"}
     finally:
         r.close()
 
@@ -187,11 +189,12 @@ def test_a_checkpoint_signed_with_another_key_is_refused_at_its_position(base: B
         state = orjson.loads(r.row(position)[3])
         origin = state["note"].split("\n")[0]
         impostor = SignerKey.generate(origin)  # same name, different key
-        state["note"] = sign_note(Checkpoint(origin, size, __import__("base64").b64decode(state["root"])).body(), impostor)
+        root = __import__("base64").b64decode(state["root"])
+        state["note"] = sign_note(Checkpoint(origin, size, root).body(), impostor)
         r.set(position, "state", orjson.dumps(state))
         report = r.verify()
         assert broken_at(report) == position
-        assert report.broken.kind == "signature"
+        assert report.broken is not None and report.broken.kind == "signature"
     finally:
         r.close()
 
@@ -220,7 +223,8 @@ def test_a_row_whose_state_or_topic_was_set_to_null_is_caught_at_its_position(ro
 
 
 def test_a_state_stored_as_text_instead_of_bytes_is_caught(sqlite_rows: SqliteRows) -> None:
-    sqlite_rows.conn.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?", (sqlite_rows.rowid(5),))
+    sqlite_rows.conn.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?",
+                             (sqlite_rows.rowid(5),))
     report = sqlite_rows.verify()
     assert broken_at(report) == 5
 

@@ -21,8 +21,8 @@ def _positions(r: Rows, wanted: frozenset[str]) -> list[int]:
     return [p for p in range(1, r.count() + 1) if r.row(p)[2] in wanted]
 
 
-def _kinds(r: Rows, **how: bool) -> set[str]:
-    return {f.kind for f in r.verify(**how).flaws}
+def _kinds(r: Rows, *, kept: bool = True) -> set[str]:
+    return {f.kind for f in r.verify(kept=kept).flaws}
 
 
 def test_a_ledger_stripped_of_its_key_and_checkpoint_records_fails_verify_beside_the_key_file(rows: Rows) -> None:
