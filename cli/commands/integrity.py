@@ -7,23 +7,13 @@ from pathlib import Path
 
 import click
 
+from cli.commands.verify import JSON, read_text_file, verify_cmd
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
 from ledger.integrity import consistency, keys, receipts, signing
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
-
-JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-
-
-
-def read_text_file(path: str, what: str) -> str:
-    """A text file the user named (a checkpoint, a public key), or one Chinese line saying why not."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
 
 
 def _claim_out(out: str | None) -> Path | None:
@@ -326,8 +316,6 @@ def public_key_cmd(session: Session, out: str | None) -> None:
 
 def register(cli: click.Group) -> None:
     """Attach the tamper-evidence commands to the top-level group."""
-    from cli.commands.verify import verify_cmd
-
     for cmd in (checkpoint_cmd, verify_cmd, receipt_cmd, verify_receipt_cmd, prove_cmd, verify_consistency_cmd,
                 public_key_cmd):
         cli.add_command(cmd)

@@ -4,17 +4,29 @@ and (with --projection) the stored projection against a replay; exit 1 naming th
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from cli.commands.integrity import JSON, read_text_file
 from cli.main import Session, pass_session
 from cli.render import emit_json
+from ledger.errors import InvalidInput
 from ledger.integrity import anchor, keys, verification
 from ledger.integrity.leaves import Flaw
 from ledger.integrity.seal import seal_key
 from ledger.storage import snapshot
 from ledger.storage.location import parse_url
+
+JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+
+
+def read_text_file(path: str, what: str) -> str:
+    """A text file the user named (a checkpoint, a public key), or one Chinese line saying why not."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
+
 
 KINDS = {
     "content": "事件内容与签名时不同",

@@ -31,7 +31,6 @@ from projections.fold.state import State
 
 if TYPE_CHECKING:
     from ledger.storage.reader import ReadableLedger
-    from projections.engine.storage import ProjectionStorage
 
 PARALLEL_AT = 100_000
 """A catch-up with at least this many rows to fold (a rebuild of a large ledger) folds them in two processes."""
@@ -47,7 +46,7 @@ class Folding(Protocol):
     def ledger(self) -> ReadableLedger: ...  # noqa: D102
 
     @property
-    def storage(self) -> ProjectionStorage: ...  # noqa: D102
+    def storage(self) -> SealedStorage: ...  # noqa: D102
 
     @property
     def index_limit(self) -> int: ...  # noqa: D102
@@ -95,6 +94,7 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
     if mine != split - after:
         # Ids have gaps before the split (rows deleted outside kaoping): the second part numbered its rows from
         # the wrong position. Drop what it wrote and fold its part here.
+        projection.storage.refresh()  # the seal as the second process left it (its chunks are in it)
         stale = [k for k in projection.storage.keys(QUARTER_PREFIX) if int(k.split(":")[2]) > split]
         projection.storage.replace(stale, {})
         with closing(sqlite_range(path, split, end, window)) as pages:
