@@ -17,7 +17,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
 from ledger.events.quarter import (
     DecisionAmended,
     DecisionRecorded,
@@ -49,6 +49,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     ShortlistAmended,
     DecisionAmended,
     RulesAdopted,
+    SignedRangeLost,
 )
 
 __all__ = [
@@ -59,4 +60,5 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
+    "SignedRangeLost",
 ]
