@@ -42,6 +42,8 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "DecisionAmended": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "reason": STR,
                         "meeting": OPT_DAY, "minutes": OPT_EVIDENCE},
     "RulesAdopted": {"rules": STR, "revision": INT, "sha256": STR, "quarter": STR},
+    "SignedRangeLost": {"signed_size": INT, "signed_root": STR, "signed_note": STR, "kept_size": INT,
+                        "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
     "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
 }.items()}

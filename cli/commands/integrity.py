@@ -7,37 +7,14 @@ from pathlib import Path
 
 import click
 
-from cli.commands import witness as witness_cli
+from cli.commands.verify import JSON, read_text_file, verify_cmd
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
-from ledger.integrity import consistency, keys, receipts, signing, verification, witness
+from ledger.integrity import consistency, keys, receipts, signing
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
-from ledger.storage.location import parse_url
-from ledger.text import shown, shown_all
-
-JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-
-KINDS = {
-    "content": "事件内容与签名时不同",
-    "truncated": "事件被删除",
-    "version": "事件流版本号不连续",
-    "topic": "事件类型被改动",
-    "format": "存储格式被改动",
-    "signature": "检查点签名无效",
-    "checkpoint": "检查点记录被改动",
-    "key": "签名公钥被替换",
-    "integrity": "完整性事件流被改动",
-    "consistency": "检查点之间不一致",
-}
-
-
-def _read(path: str, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
+from ledger.text import shown
 
 
 def _claim_out(out: str | None) -> Path | None:
@@ -87,14 +64,24 @@ class _Out:
 
 @click.command("checkpoint")
 @click.option("--out", "out", default=None, metavar="FILE", help="把签名检查点写入文件（请保存在数据库之外）")
+@click.option("--after-restore", "after_restore", is_flag=True,
+              help="恢复了较早的备份之后：记录丢失的已签名范围，再签发恢复后的账本")
+@click.option("--reason", default=None, metavar="TEXT", help="恢复备份的原因（与 --after-restore 一起使用）")
 @JSON
 @pass_session
-def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
-    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。"""
+def checkpoint_cmd(session: Session, out: str | None, after_restore: bool, reason: str | None, as_json: bool) -> None:
+    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。
+
+    签名密钥旁保存着它上次签发的检查点；账本不是它的延续时拒绝签发（恢复备份后用 --after-restore --reason）。
+    """
+    if after_restore and reason is None:
+        raise InvalidInput("--after-restore 需要用 --reason 说明恢复备份的原因")
+    if reason is not None and not after_restore:
+        raise InvalidInput("--reason 只与 --after-restore 一起使用")
     ledger = session.ledger()
     ledger.center()
     with _Out(out) as path:
-        note = signing.make_checkpoint(ledger, session.key)
+        note = signing.make_checkpoint(ledger, session.key, after_restore=reason)
         if path is not None:
             _write(path, note)
     if as_json:
@@ -104,75 +91,6 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
         click.echo(note, nl=False)
     else:
         click.echo(f"检查点已写入 {shown(str(out))}（事件数 {note.split(chr(10))[1]}）")
-
-
-@click.command("verify")
-@click.option("--checkpoint", "checkpoint_file", default=None, metavar="FILE", help="数据库之外保存的签名检查点")
-@click.option("--public-key", "public_key", default=None, metavar="FILE",
-              help="受信任的公钥（kaoping public-key 的输出）；默认用签名密钥文件，没有时用账本记录的公钥")
-@click.option("--witness", "witness_keys", multiple=True, metavar="KEYFILE",
-              help="要求该见证方（其公钥文件或公钥文本）对最近的检查点有有效副署；可重复")
-@JSON
-@pass_session
-def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, witness_keys: tuple[str, ...],
-               as_json: bool) -> None:
-    """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。"""
-    note = _read(checkpoint_file, "检查点文件") if checkpoint_file else None
-    trusted, source = keys.trusted_key(parse_url(session.db), session.key, public_key)
-    witnesses = [witness_cli.witness_key(w) for w in witness_keys]
-    ledger = session.ledger()
-    report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note)
-    doc = report.to_json()
-    missing = []
-    if witnesses:
-        latest = (report.checkpoints[-1].size, report.checkpoints[-1].root) if report.checkpoints else None
-        checks = witness.check_witnesses(ledger, report.key.name if report.key else None, latest, witnesses, note)
-        doc["witnesses"] = [c.to_json() for c in checks]
-        missing = [c for c in checks if not c.ok]
-    if as_json:
-        emit_json(doc)
-    else:
-        click.echo(_render(shown_all(doc)))
-    if not report.ok:
-        b = doc["broken"]
-        if not as_json:
-            click.echo(f"错误：账本校验失败，位置 {b['position']}：{shown(str(b['message']))}", err=True)
-        sys.exit(1)
-    if missing:
-        if not as_json:
-            click.echo(f"错误：见证方副署核验未通过：{missing[0].message}", err=True)
-        sys.exit(1)
-
-
-def _render(doc: dict) -> str:
-    source = {"public-key": "指定的公钥", "key-file": "签名密钥文件", "ledger": "账本记录的公钥"}[doc["key_source"]]
-    lines = []
-    b = doc["broken"]
-    if b:
-        lines.append(f"校验失败：位置 {b['position']}：{b['message']}")
-        lines.append(f"问题类型：{KINDS.get(b['kind'], b['kind'])}")
-        more = len(doc["problems"]) - 1
-        if more > 0:
-            lines.append(f"另有 {more} 处问题（--json 可列出全部）")
-    else:
-        lines.append(f"校验通过：账本共 {doc['size']} 个事件，内容与签名检查点一致")
-    lines.append(f"根哈希：{doc['root']}")
-    if doc["key_id"]:
-        lines.append(f"签名密钥：{doc['origin']}（编号 {doc['key_id']}，核对依据：{source}）")
-    cps = doc["checkpoints"]
-    if cps:
-        last = cps[-1]
-        lines.append(f"账本内检查点：{len(cps)} 个，最近一个在位置 {last['position']}，覆盖前 {last['size']} 个事件")
-    else:
-        lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
-    lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
-    ext = doc["external"]
-    if ext:
-        verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"
-        lines.append(f"外部检查点：大小 {ext['size']}，{verdict}")
-    for w in doc.get("witnesses", ()):
-        lines.append(("见证副署：" if w["ok"] else "见证副署缺失：") + w["message"])
-    return "\n".join(lines)
 
 
 def _read_exact(path: str, what: str) -> str:
@@ -210,7 +128,7 @@ def _public_key(given: str | None, key_id: str | None = None) -> VerifierKey:
                            "（kaoping public-key 的输出，或它所在的文件）；文件自带的公钥不可信")
     if "+" not in given and not Path(given).exists():
         raise InvalidInput(f"公钥文件不存在：{given}")
-    text = _read(given, "公钥文件") if Path(given).exists() else given
+    text = read_text_file(given, "公钥文件") if Path(given).exists() else given
     try:
         key = VerifierKey.parse(text)
     except NoteError as exc:

@@ -53,7 +53,7 @@ def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m
     cat = ledger.catalogue_for(quarter)
     n = windows_n or cat.shortlist_windows
     m = staff_m or cat.shortlist_staff
-    windows, staff = Views(ledger).shortlist(quarter, n, m)
+    windows, staff = Views.for_key_file(ledger, session.key).shortlist(quarter, n, m)
     sid = lq.freeze_shortlist(ledger, quarter, n, m, windows, staff, why)
     if as_json:
         emit_json({"id": str(sid), "quarter": quarter, "windows": windows, "staff": staff, "amended": why is not None,
@@ -94,7 +94,7 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     # refusals that need no scores: before the projection catches up
     lq.check_decision(ledger, quarter, rf, fv, fr, why)
     lq.meeting_day(quarter, ledger.stamp().today, meeting)
-    bad = Views(ledger).disqualified_picks(quarter, rf, fv, fr)
+    bad = Views.for_key_file(ledger, session.key).disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")
     did = lq.record_decision(ledger, quarter, rf, fv, fr, meeting=meeting, minutes_file=minutes, amend=why)
@@ -158,7 +158,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
             click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {shown(str(target))}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
-    res = Views(ledger).result(quarter)
+    res = Views(ledger).result(quarter)  # from the events themselves, never from the stored projection
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)

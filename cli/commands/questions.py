@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from ledger.quarter_status import STATUS_NAMES
 from ledger.text import line, shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
+
+if TYPE_CHECKING:
+    from ledger.storage.reader import ReadableLedger
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
@@ -110,6 +113,17 @@ def _checked_out(out: str | None, formats: tuple[str, ...] | None = None) -> Non
         files.target(out, formats or files.ANSWER_FORMATS)
 
 
+def _views(session: Session, ledger: ReadableLedger) -> Views:
+    """The question's views: the projection kept under the key file's seal, or folded from the events without it."""
+    return Views.for_key_file(ledger, session.key)
+
+
+def _warn(views: Views) -> None:
+    """Say so when the stored projection was found altered and the answer was folded from the events instead."""
+    if views.tampered:
+        click.echo(f"注意：{views.tampered}；已丢弃并根据事件重建，本次结果根据事件计算", err=True)
+
+
 @click.command("report")
 @click.argument("quarter")
 @AS_OF
@@ -126,8 +140,9 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
         number = line(number, "文号")
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.report(quarter, as_of)
+    _warn(views)
     if out is not None and out.lower().endswith(".docx"):
         from cli.files import notice_docx
 
@@ -158,8 +173,9 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     _checked_out(out)
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.explain(quarter, window, staff, as_of)
+    _warn(views)
     if out is not None and out.lower().endswith(".pdf"):
         from cli.files import statement
 
@@ -193,8 +209,9 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
     ledger = session.reading()
     if year is not None:
         lq.check_year(ledger, year)
-    views = Views(ledger)
+    views = _views(session, ledger)
     items = views.disqualifications(year, kind)
+    _warn(views)
     if _to_file(out_file, "disqualifications", {"disqualifications": items}, as_json):
         return
     if as_json:
@@ -243,8 +260,9 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
     _checked_out(out_file)
     ledger = session.reading()
     lq.check_year(ledger, year)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.year(year)
+    _warn(views)
     if _to_file(out_file, "year", doc, as_json):
         return
     if as_json:
@@ -275,10 +293,15 @@ def rebuild_cmd(session: Session, as_json: bool) -> None:
     """丢弃并重建季度结果投影（从第一个事件重新计算）。"""
     ledger = session.ledger()
     ledger.center()
-    views = Views(ledger)
+    views = _views(session, ledger)
     st = views.projection.rebuild()
     if as_json:
-        emit_json({"position": st.position, "quarters": views.projection.quarters()})
+        emit_json({"position": st.position, "quarters": views.projection.quarters(),
+                   "kept": not views.from_events})
+        return
+    if views.from_events:
+        click.echo(f"没有签名密钥文件：季度结果投影不保存在数据库中（查询直接根据事件计算）；"
+                   f"已根据事件重新计算一遍：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
         return
     click.echo(f"已重建季度结果投影：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
 

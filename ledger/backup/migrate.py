@@ -18,7 +18,8 @@ from eventsourcing.persistence import ApplicationRecorder, Notification, StoredE
 
 from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
-from ledger.integrity.keys import default_key_path, key_path, recorded_key
+from ledger.integrity.key_file import default_key_path, key_path
+from ledger.integrity.keys import recorded_key
 from ledger.integrity.note import read_key_file, write_key_file
 from ledger.integrity.verification import check
 from ledger.storage import files

@@ -17,7 +17,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
 from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import (
     DecisionAmended,
@@ -51,6 +51,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     ShortlistAmended,
     DecisionAmended,
     RulesAdopted,
+    SignedRangeLost,
     CosignatureRecorded,
     ComplainantErased,
 )
@@ -63,4 +64,5 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
+    "SignedRangeLost",
 ]

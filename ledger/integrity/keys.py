@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from hashlib import sha256
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -13,36 +11,11 @@ from uuid import uuid4
 from ledger import events as ev
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity.key_file import key_path as key_path  # where callers have always found it
+from ledger.integrity.key_file import profile_keys
 from ledger.integrity.note import NoteError, SignerKey, VerifierKey, read_key_file, write_key_file
 from ledger.storage import files
 from ledger.storage.location import Location
-
-
-def key_path(location: Location, given: str | os.PathLike[str] | None = None) -> Path:
-    """Where the signing key lives: --key, else KAOPING_KEY, else beside the SQLite file (kaoping.key) — on Windows,
-    where no mode bits protect a file, in the user's profile instead (ledger/storage/files.py)."""
-    text = given or os.environ.get("KAOPING_KEY", "").strip()
-    return Path(text) if text else default_key_path(location)
-
-
-def default_key_path(location: Location) -> Path:
-    """Where a ledger's key lives when no --key or KAOPING_KEY names it."""
-    if not files.POSIX:
-        return profile_key_path(location)
-    if location.sqlite_path is not None:
-        return location.sqlite_path.with_suffix(".key")
-    return Path("kaoping.key")
-
-
-def profile_key_path(location: Location) -> Path:
-    """A ledger's default key on Windows: %LOCALAPPDATA%\\kaoping\\keys\\NAME-HASH.key, named after the ledger (its
-    file's stem, or its PostgreSQL database) and the hash of where it is, so two ledgers never share a key."""
-    if location.sqlite_path is not None:
-        name, where = location.sqlite_path.stem, str(location.sqlite_path.absolute())
-    else:
-        name, where = location.env.get("POSTGRES_DBNAME", "kaoping"), location.display()
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:40] or "kaoping"
-    return profile_keys() / f"{safe}-{sha256(where.encode()).hexdigest()[:12]}.key"
 
 
 @dataclass(frozen=True)
@@ -78,11 +51,6 @@ def stage_key(path: Path) -> StagedKey:
         except OSError as exc:
             raise InvalidInput(f"无法写入签名密钥文件 {path}：{exc.strerror or exc}（什么也没有写入）") from None
     return StagedKey(path, read_key_file(path), False)
-
-
-def profile_keys() -> Path:
-    """The folder of the default keys on Windows (made on first use, inside the user's profile)."""
-    return files.profile_folder() / "kaoping" / "keys"
 
 
 def abandon_unless_recorded(ledger: Any, staged: StagedKey) -> None:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ledger.errors import InvalidInput, KaopingError
+from ledger.integrity.key_file import split_private
 from ledger.storage import files
 
 ED25519 = 0x01
@@ -124,14 +125,11 @@ class SignerKey:
     @classmethod
     def parse(cls, text: str) -> SignerKey:
         """Read a signer key text."""
-        parts = text.strip().split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise NoteError("私钥格式不正确")
-        name, hexid, blob = parts[2:]
-        raw = _b64decode(blob)
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("私钥不是 Ed25519 私钥")
-        key = cls(_check_name(name), raw[1:])
+        try:
+            name, hexid, seed = split_private(text)
+        except ValueError as exc:
+            raise NoteError(str(exc)) from None
+        key = cls(_check_name(name), seed)
         if hexid.lower() != key.verifier.key_id_hex:
             raise NoteError(f"私钥的密钥编号不符：{hexid}")
         return key
