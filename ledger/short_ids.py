@@ -47,6 +47,8 @@ def resolve(text: str, between: Between) -> UUID | None:
     None when the text is not an id at all (the caller refuses its format); a prefix no stream starts with is
     refused as unknown, one that several start with is refused naming them.
     """
+    if not text.strip().isascii():
+        return None  # UUID() reads ٤ and ４ as digits: an id is ASCII hex (D27)
     try:
         return UUID(text.strip())
     except ValueError:
