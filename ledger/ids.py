@@ -74,3 +74,18 @@ def sheet_row_streams(row_keys: Sequence[str]) -> tuple[list[UUID], list[str]]:
         uuids.append(u)
         hexes.append("%032x" % n)
     return uuids, hexes
+
+
+def appeal_id(fact: UUID) -> UUID:
+    """The appeal stream of a fact: one per fact (D29), so a second appeal meets the first one's stream."""
+    return uuid5(NAMESPACE, f"appeal:{fact.hex}")
+
+
+def calendar_id() -> UUID:
+    """The stream of the years a center added to the working-day calendar (D28)."""
+    return uuid5(NAMESPACE, "calendar")
+
+
+def short(stream: UUID) -> str:
+    """The first 8 hex digits of an id: how `todo` and refusals name a fact (a unique prefix is accepted back)."""
+    return stream.hex[:8]

@@ -23,7 +23,9 @@ FACTS = (
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY
+APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
+CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + APPEALS + CALENDAR
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -33,3 +35,5 @@ CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
+CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)

@@ -6,7 +6,9 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
+from ledger.events.calendar import CalendarYearAdded
 from ledger.events.facts import (
     BonusClaimed,
     BonusRejected,
@@ -39,6 +41,11 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    AppealFiled,
+    AppealUpheld,
+    AppealOverturned,
+    QuarterAnnounced,
+    CalendarYearAdded,
 )
 
 __all__ = [
@@ -48,4 +55,5 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
+    "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
 ]

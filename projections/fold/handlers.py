@@ -14,6 +14,7 @@ from typing import Any
 from ledger import topics
 from ledger.calendar import iso_day
 from ledger.topics import topic
+from projections.fold.appeal_handlers import APPEAL_HANDLERS
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
 
@@ -113,6 +114,7 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     topic("ShortlistFrozen"): _quarter_step("shortlist", ("windows_n", "staff_m", "windows", "staff")),
     topic("DecisionRecorded"): _quarter_step("decision", ("red_flag", "five", "four")),
     topic("QuarterPublished"): _quarter_step("published", ("position", "digest", "checkpoint")),
+    **APPEAL_HANDLERS,
 }
 """The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py): folding
 stored rows needs neither the event classes nor eventsourcing (tests/projections/test_fold_topics.py checks
@@ -123,8 +125,9 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
 
-NOT_FOLDED = topics.INTEGRITY_TOPICS
-"""Event types that say nothing about a quarter's results (the integrity stream): deliberately skipped."""
+NOT_FOLDED = topics.INTEGRITY_TOPICS | topics.CALENDAR_TOPICS
+"""Event types that say nothing about a quarter's results (the integrity stream, the working-day calendar's years,
+read where a deadline is counted): deliberately skipped."""
 
 
 @lru_cache(maxsize=1)
