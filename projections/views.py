@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.runtime.gcpause import collector_paused
+from ledger.storage.review_rows import work_calendar
+from ledger.workdays import WorkCalendar
+from projections import review_view as review
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
@@ -19,6 +23,7 @@ from projections.scoring.explain import disqualification_doc, explain_staff, exp
 from projections.scoring.results import QuarterResult, StaffResult, WindowResult
 from projections.scoring.rows import report_rows
 from projections.scoring.stars import select_shortlist
+from projections.todo import TodoContext, TodoItem, todo
 
 if TYPE_CHECKING:
     from ledger.storage.reader import ReadableLedger
@@ -32,6 +37,7 @@ class Views:
         self.ledger = ledger
         self.projection = QuarterProjection(ledger)
         self._state: State | None = None
+        self._calendar: WorkCalendar | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -44,6 +50,19 @@ class Views:
         if self._state is None:
             self._state = self.projection.catch_up()
         return self._state
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar: the shipped years and the center's added ones (D28)."""
+        if self._calendar is None:
+            self._calendar = work_calendar(self.ledger)
+        return self._calendar
+
+    def todo(self, today: date) -> list[TodoItem]:
+        """Everything waiting, as of today (projections/todo.py)."""
+        st = self.state
+        quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
+        return todo(TodoContext(quarters, st.registry, self.catalogue, self.calendar, today))
 
     def check_as_of(self, as_of: int | None) -> int | None:
         """A ledger position within the ledger, or a refusal."""
@@ -101,6 +120,11 @@ class Views:
                 res = self.result(quarter, as_of, detail=False)
                 status, position, published, rows = res.status, res.position, res.published, res.rows
             doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
+            q_now = self.quarter_state(quarter)
+            doc["announced"] = review.announced(q_now, self.calendar, as_of)
+            doc["appeals"] = review.appeals_of(q_now, as_of)
+            doc["before_review"] = review.before_review_doc(q_now, self.state.registry, self.catalogue, quarter,
+                                                            as_of, rows)
             if published is not None:
                 pub_at = published["position"]
                 pub_rows = cache.published_rows(

@@ -7,10 +7,9 @@ opened on the light reader (`todo`, `report`) read them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from ledger import events as ev
@@ -22,65 +21,15 @@ from ledger.commands.quarter import check_quarter, fold_quarter
 from ledger.procedure_days import announce_working_days, appeal_late_working_days
 from ledger.runtime.zone import center_zone
 from ledger.storage import evidence
-from ledger.storage.rows import decode_raw
-from ledger.topics import APPEAL_TOPICS, CALENDAR_TOPICS, topic
-from ledger.workdays import WorkCalendar, calendar_from
+from ledger.storage.review_rows import pending_appeals, work_calendar
+from ledger.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
-    from ledger.storage.reader import ReadableLedger
-
-FILED = topic("AppealFiled")
-OUTCOMES = {topic("AppealUpheld"): "upheld", topic("AppealOverturned"): "overturned"}
-
 
 def local_day(moment: datetime) -> date:
     """The day a recorded moment falls on in the center's time zone (D27)."""
     return moment.astimezone(center_zone()).date()
-
-
-def _rows(ledger: ReadableLedger, topics: Iterable[str]) -> Iterable[tuple[UUID | str, str, dict[str, Any]]]:
-    for page in ledger.pages(topics=frozenset(topics)):
-        for _, originator, _, row_topic, state in page:
-            yield originator, row_topic, decode_raw(state)
-
-
-def calendar_years(ledger: ReadableLedger) -> list[dict[str, Any]]:
-    """The years the center added to the working-day calendar, oldest first (CalendarYearAdded fields)."""
-    return [fields for _, _, fields in _rows(ledger, CALENDAR_TOPICS)]
-
-
-def work_calendar(ledger: ReadableLedger) -> WorkCalendar:
-    """The shipped calendar with the center's added years."""
-    return calendar_from(calendar_years(ledger))
-
-
-@dataclass(frozen=True)
-class AppealState:
-    """An appeal as `todo` and `publish` see it: its fields as filed, and its outcome (None: pending)."""
-
-    id: str
-    fields: Mapping[str, Any]
-    outcome: str | None
-
-
-def appeal_states(ledger: ReadableLedger) -> list[AppealState]:
-    """Every appeal in the ledger, in the order filed, with its outcome."""
-    filed: dict[str, Mapping[str, Any]] = {}
-    outcome: dict[str, str] = {}
-    for originator, row_topic, fields in _rows(ledger, APPEAL_TOPICS):
-        key = originator.hex if isinstance(originator, UUID) else str(originator).replace("-", "").lower()
-        if row_topic == FILED:
-            filed[key] = fields
-        else:
-            outcome.setdefault(key, OUTCOMES[row_topic])
-    return [AppealState(k, f, outcome.get(k)) for k, f in filed.items()]
-
-
-def pending_appeals(ledger: ReadableLedger, quarter: str) -> list[str]:
-    """Short ids of the quarter's appeals not yet decided."""
-    return [k[:8] for k, a in ((s.id, s) for s in appeal_states(ledger))
-            if a.outcome is None and a.fields["quarter"] == quarter]
 
 
 # --- 公示 ----------------------------------------------------------------------------------------------

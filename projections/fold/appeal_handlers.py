@@ -1,4 +1,4 @@
-"""The fold's handlers of 申诉, 复核 and 公示 (D28, D29), kept beside the facts' handlers (projections/fold/handlers.py).
+"""The fold's handlers of 申诉, 复核 and 公示 (D28, D29), beside the facts' handlers (projections/fold/handlers.py).
 
 An appeal is filed in the quarter of the fact it is against (its event names that quarter), so a quarter's state
 holds its facts' appeals; an outcome finds its appeal's quarter through the fact-quarter index, as any follow-up.
