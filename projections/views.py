@@ -153,14 +153,18 @@ class Views:
             w = res.window(window)
             if w is None:
                 raise NotFound(f"未登记的窗口：{window}")
-            return add_notes(explain_window(self.catalogue, res, w, q, as_of), self.ledger.fact_fields)
+            doc = add_notes(explain_window(self.catalogue, res, w, q, as_of), self.ledger.fact_fields)
+            doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
+            return doc
         assert staff is not None
         p = res.person(staff)
         if p is None:
             if staff in self.state.registry.people:
                 raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}末尚未分配到窗口，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
-        return add_notes(explain_staff(self.catalogue, res, p, q, as_of), self.ledger.fact_fields)
+        doc = add_notes(explain_staff(self.catalogue, res, p, q, as_of), self.ledger.fact_fields)
+        doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
+        return doc
 
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from cli.main import Session, pass_session
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
+from ledger.commands import review
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
 from projections.scoring import publication
@@ -123,12 +125,19 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
             click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {target}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
-    res = Views(ledger).result(quarter)
+    review.check_publishable(ledger, quarter)  # the 公示 over, no appeal pending (D28)
+    views = Views(ledger)
+    res = views.result(quarter)
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
     key = keys.recorded_key(ledger)  # the key that just signed the checkpoint (make_checkpoint checked it)
     public_key = key.text() if key is not None else None
+    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind != "publish"]
+    if waiting:
+        click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"
+                   f"{'；'.join(f'{i.id} {i.summary}' for i in waiting[:5])}{'…' if len(waiting) > 5 else ''}），"
+                   "可运行 kaoping todo 查看", err=True)
     if target is not None:
         session.keep()  # the publication is recorded; a bundle that cannot be written does not undo it
         _write_bundle(ledger, quarter, number, target)
