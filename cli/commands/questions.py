@@ -168,7 +168,8 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     for a in doc.get("appeals", ()):
         outcome = {"upheld": "维持", "overturned": "撤销"}.get(a["outcome"] or "", "待复核")
         why = f"（{a['reason']}）" if a["reason"] else ""
-        click.echo(f"申诉 {a['id'][:8]}：{a['date']} {a['by']} 对 {a['against'][:8]} 提出「{a['text']}」，复核{outcome}{why}")
+        click.echo(f"申诉 {a['id'][:8]}：{a['date']} {a['by']} 对 {a['against'][:8]} 提出「{a['text']}」，"
+                   f"复核{outcome}{why}")
 
 
 @click.group("audit")
