@@ -161,7 +161,7 @@ SHEETS: dict[str, tuple[bytes, str]] = {
 SCRIPT_CASES = one_per_command(REFUSALS) | {
     "an unknown option", "a date not in YYYY-MM-DD", "a missing evidence file on a claim", "an empty evidence file",
 }
-SHEET_SCRIPT_CASES = {"GBK bytes", "a ragged row", "an unknown item in row 3"}
+SHEET_SCRIPT_CASES = {"bytes neither UTF-8 nor GBK", "a ragged row", "an unknown item in row 3"}
 
 
 def _fill(text: str, world: dict[str, str]) -> str:
