@@ -133,14 +133,10 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
     key = keys.recorded_key(ledger)  # the key that just signed the checkpoint (make_checkpoint checked it)
     public_key = key.text() if key is not None else None
-    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind != "publish"]
-    if waiting:
-        click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"
-                   f"{'；'.join(f'{i.id} {i.summary}' for i in waiting[:5])}{'…' if len(waiting) > 5 else ''}），"
-                   "可运行 kaoping todo 查看", err=True)
     if target is not None:
         session.keep()  # the publication is recorded; a bundle that cannot be written does not undo it
         _write_bundle(ledger, quarter, number, target)
+    _warn_pending(views, quarter)
     if as_json:
         emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
                    "checkpoint": checkpoint, "public_key": public_key,
@@ -153,6 +149,16 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
     if target is not None:
         click.echo(f"公布材料已写入 {target}（可用 kaoping publish --check {target} 核对）")
+
+
+def _warn_pending(views: Views, quarter: str) -> None:
+    """After publishing: name the quarter's claims, complaints (and other facts' work) still waiting (todo)."""
+    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind not in review.QUARTER_STEPS]
+    if waiting:
+        more = "…" if len(waiting) > 5 else ""
+        click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"
+                   f"{'；'.join(f'{i.id} {i.summary}' for i in waiting[:5])}{more}），可运行 kaoping todo 查看",
+                   err=True)
 
 
 def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:

@@ -27,6 +27,10 @@ from ledger.workdays import WorkCalendar
 if TYPE_CHECKING:
     from ledger.app import Ledger
 
+QUARTER_STEPS = frozenset({"shortlist", "decide", "announce", "publish"})
+"""The `todo` kinds that are a quarter's own steps (projections/todo.quarter_steps), not a fact's work."""
+
+
 def local_day(moment: datetime) -> date:
     """The day a recorded moment falls on in the center's time zone (D27)."""
     return moment.astimezone(center_zone()).date()
