@@ -14,7 +14,7 @@ from ledger.catalogue import Catalogue
 from ledger.registry import Registry
 from ledger.workdays import WorkCalendar
 from projections.fold.state import QuarterState
-from projections.scoring.standings import status_of
+from projections.scoring.standings import in_force, status_of
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def open_complaints(ctx: TodoContext) -> Iterable[TodoItem]:
 
 def announced_span(ctx: TodoContext, q: QuarterState) -> tuple[date, date] | None:
     """The quarter's 公示 in force (the latest announcement after its decision, D25), as (first, last) day."""
-    decided_at = q.decision["p"] if q.decision else 0
+    decision = in_force(q.decisions, None)
+    decided_at = decision["p"] if decision else 0
     shown = [a for a in q.announcements.values() if a["p"] > decided_at]
     if not shown:
         return None
@@ -107,7 +108,7 @@ def quarter_steps(ctx: TodoContext) -> Iterable[TodoItem]:
             continue
         label = quarter_label(quarter)
         status = status_of(q, None)
-        age = max([0, *(e["p"] for e in (q.shortlist, q.decision) if e)])
+        age = max([0, *(e["p"] for e in (*q.shortlists, *q.decisions))])
         if status == "open":
             yield TodoItem("shortlist", quarter, quarter, f"{label}待确定入围名单", None, quarter, age)
         elif status == "shortlisted":

@@ -20,8 +20,15 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
-from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
+from ledger.events.quarter import (
+    DecisionAmended,
+    DecisionRecorded,
+    QuarterPublished,
+    ShortlistAmended,
+    ShortlistFrozen,
+)
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.rules import RulesAdopted
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -41,6 +48,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    ShortlistAmended,
+    DecisionAmended,
+    RulesAdopted,
     AppealFiled,
     AppealUpheld,
     AppealOverturned,
@@ -55,5 +65,6 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
+    "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
 ]
