@@ -84,8 +84,3 @@ def appeal_id(fact: UUID) -> UUID:
 def calendar_id() -> UUID:
     """The stream of the years a center added to the working-day calendar (D28)."""
     return uuid5(NAMESPACE, "calendar")
-
-
-def short(stream: UUID) -> str:
-    """The first 8 hex digits of an id: how `todo` and refusals name a fact (a unique prefix is accepted back)."""
-    return stream.hex[:8]

@@ -71,7 +71,8 @@ class Views:
         """Everything waiting, as of today (projections/todo.py)."""
         st = self.state
         quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
-        return todo(TodoContext(quarters, st.registry, self.catalogue, self.calendar, today))
+        ctx = TodoContext(quarters, st.registry, self.catalogue, self.calendar, today)
+        return todo(ctx, self.ledger.streams_between)
 
     def check_as_of(self, as_of: int | None) -> int | None:
         """A ledger position within the ledger, or a refusal."""
