@@ -51,6 +51,27 @@ def appeals_of(q: QuarterState | None, as_of: int | None) -> list[dict[str, Any]
     return out
 
 
+def overturned_facts(q: QuarterState) -> set[str]:
+    """The facts (by fact key) a 复核 has overturned as the ledger stands."""
+    return set(overturned(q, None))
+
+
+def appeal_events(q: QuarterState, fact: str) -> list[dict[str, Any]]:
+    """The appeal against one fact (by fact key) and its 复核, as the audit's event chain shows them (D29)."""
+    out: list[dict[str, Any]] = []
+    for aid, a in q.appeals.items():
+        if a["f"] != fact:
+            continue
+        out.append({"position": a["p"], "type": "AppealFiled", "actor": a["a"], "date": a["d"], "by": a["by"],
+                    "text": a["text"], "appeal": display_id(aid)})
+        done = q.appeal_outcomes.get(aid)
+        if done is not None:
+            out.append({"position": done["p"], "type": "AppealUpheld" if done["st"] == "upheld"
+                        else "AppealOverturned", "actor": done["a"], "reason": done["reason"],
+                        "appeal": display_id(aid)})
+    return out
+
+
 def before_review_doc(q: QuarterState | None, registry: Registry, cat: Catalogue, quarter: str, as_of: int | None,
                       rows: ReportRows) -> dict[str, Any] | None:
     """Where the results differ from what they were before 复核 (None: no appeal overturned anything)."""

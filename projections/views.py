@@ -21,6 +21,7 @@ from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
 from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
+from projections.scoring.review import before_review
 from projections.scoring.rows import report_rows
 from projections.scoring.standings import recorded_by
 from projections.scoring.stars import select_shortlist
@@ -213,6 +214,29 @@ class Views:
                     out.append(doc)
         return out
 
+    def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
+        audit shows what was found and undone, not only what stands."""
+        out = []
+        self.state  # noqa: B018 - catch up first
+        for quarter in self.projection.quarters():
+            q = self.quarter_state(quarter)
+            if (year is not None and int(quarter[:4]) != year) or q is None:
+                continue
+            undone = review.overturned_facts(q)
+            if not undone:
+                continue
+            cat = self.catalogue_for(quarter)
+            before = derive(before_review(q), self.state.registry, cat, quarter, None)
+            subjects: list[WindowResult | StaffResult] = [*before.windows, *before.staff]
+            for s in subjects:
+                for d in s.disqualifications:
+                    if (kind is None or d.kind == kind) and undone & {fact_key(f) for f in d.caused_by}:
+                        doc = disqualification_doc(cat, d)
+                        doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
+                        out.append(doc)
+        return out
+
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""
         events = []
@@ -237,6 +261,8 @@ class Views:
                 events.append({"position": ok["p"], "type": "ComplaintVerified" if ok["st"] == "verified"
                                else "ComplaintDismissed", "actor": ok["a"], "item": ok["item"], "dq": ok["dq"],
                                "reason": ok["reason"]})
+        if q is not None:
+            events += review.appeal_events(q, key)
         return {"id": fact_id, "kind": kind, "events": events}
 
     def year(self, year: int) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,7 +13,12 @@ from cli.render import emit_id, emit_json, fitted_table
 from ledger.calendar import quarter_label
 from ledger.commands import review
 
+if TYPE_CHECKING:
+    from ledger.app import Ledger
+
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+DRAFT = "网站公示稿.html"
+"""The 公示稿's file in `announce --out DIR`."""
 
 
 @click.command("announce")
@@ -19,18 +26,54 @@ JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
               help="公示开始日期（默认今天；非工作日则从下一个工作日起）")
 @click.option("--days", type=int, default=None, metavar="N", help="公示工作日数（默认取规则目录，5）")
+@click.option("--out", "out", default=None, metavar="DIR",
+              help=f"把公示稿（网站公布页，标明公示稿）写入新目录 DIR：{DRAFT}")
 @JSON
 @pass_session
-def announce_cmd(session: Session, quarter: str, day: str | None, days: int | None, as_json: bool) -> None:
+def announce_cmd(session: Session, quarter: str, day: str | None, days: int | None, out: str | None,
+                 as_json: bool) -> None:
     """党组决定后公示 QUARTER 的考评结果 N 个工作日（按国家法定节假日和调休安排计算），并显示公示截止日。"""
-    sid, span = review.announce_quarter(session.ledger(), quarter, day, days)
+    target = None
+    if out is not None:
+        from cli.files import bundle
+
+        target = bundle.claim_dir(out)  # refused before anything is recorded
+    ledger = session.ledger()
+    sid, span = review.announce_quarter(ledger, quarter, day, days)
+    quarter = quarter.strip().upper()
+    if target is not None:
+        session.keep()  # the 公示 is recorded; a draft that cannot be written does not undo it
+        _write_draft(ledger, quarter, target)
     if as_json:
-        emit_json({"id": str(sid), "quarter": quarter.strip().upper(), "from": span.first.isoformat(),
-                   "to": span.last.isoformat(), "provisional": span.provisional})
+        emit_json({"id": str(sid), "quarter": quarter, "from": span.first.isoformat(),
+                   "to": span.last.isoformat(), "provisional": span.provisional,
+                   **({"out": str(target)} if target is not None else {})})
         return
     click.echo(str(sid))
     mark = "（暂定：该年节假日安排尚未加入工作日历）" if span.provisional else ""
-    click.echo(f"{quarter_label(quarter.strip().upper())}公示：{span.first} 至 {span.last}{mark}")
+    click.echo(f"{quarter_label(quarter)}公示：{span.first} 至 {span.last}{mark}")
+    if target is not None:
+        click.echo(f"公示稿已写入 {target / DRAFT}")
+
+
+def _write_draft(ledger: Ledger, quarter: str, target: Path) -> None:
+    """The 公示稿: the publication's web page (cli/files/bulletin.py) of the results on 公示, marked as a draft."""
+    from cli.files import bulletin, bundle, notice
+    from ledger.errors import KaopingError, NotAllowed
+    from ledger.integrity import keys
+    from projections.views import Views
+
+    try:
+        doc = Views(ledger).report(quarter)
+        the_notice = notice.build(doc, ledger.catalogue_for(quarter), ledger.center().center, None,
+                                  ledger.stamp().today)
+        key = keys.recorded_key(ledger)
+        shown = doc["announced"]
+        draft = bulletin.Draft(shown["from"], shown["to"], shown["days"], doc["position"], shown["provisional"])
+        page = bulletin.render(doc, the_notice, None, "", key.text() if key else "", draft)
+        bundle.write(target, {DRAFT: page})
+    except KaopingError as exc:
+        raise NotAllowed(f"已公示，但公示稿未能写出：{exc}") from None
 
 
 @click.group("appeal")

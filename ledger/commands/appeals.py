@@ -8,15 +8,13 @@ from datetime import date
 
 from ledger import events as ev
 from ledger import ids
+from ledger.appeal_names import ORIGIN_NAMES, OUTCOME_NAMES
 from ledger.calendar import parse_date, quarter_of
 from ledger.commands.facts import FactStream, known, reason
 from ledger.commands.findings import Evidence
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.workdays import WorkCalendar
-
-OUTCOME_NAMES = {"upheld": "维持", "overturned": "撤销"}
-ORIGIN_NAMES = {"finding": "检查记录", "complaint": "投诉", "claim": "加分申报"}
 
 
 @dataclass(frozen=True)
