@@ -22,7 +22,7 @@ FACTS = (
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
-INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
+INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
 RULES = ("RulesAdopted",)
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
@@ -40,3 +40,4 @@ KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
 APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
 CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
+LOSS_TOPIC = topic("SignedRangeLost")

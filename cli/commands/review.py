@@ -160,7 +160,7 @@ def todo_cmd(session: Session, as_json: bool) -> None:
     from projections.views import Views
 
     today = date.today()
-    items = Views(session.reading()).todo(today)
+    items = Views.for_key_file(session.reading(), session.key).todo(today)
     if as_json:
         emit_json({"items": [i.to_json(today) for i in items]})
         return

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, text
 from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.commands.checks import known_person, known_window
@@ -41,13 +41,6 @@ class PersonStream:
         return [(date.fromisoformat(a["since"]), a["window"]) for a in entry["assignments"]] if entry else []
 
 
-def _code(text: str, what: str) -> str:
-    code = (text or "").strip()
-    if not code or any(c.isspace() or c == "," for c in code):
-        raise InvalidInput(f"{what}不能为空，且不能含空格或逗号：{code!r}")
-    return code
-
-
 def since_date(cat: Catalogue, today: date, text: str) -> date:
     """The first day of an assignment: a real date from the rules' start to today."""
     day = parse_date(text, "起始日期")
@@ -61,7 +54,7 @@ def since_date(cat: Catalogue, today: date, text: str) -> date:
 
 def initialise(center: Registry, cat: Catalogue, name: str, stamp: Stamp) -> ev.CenterInitialised:
     """The center adopts a catalogue, pinned by its hash; a second initialisation is refused."""
-    name = (name or "").strip()
+    name = text.line(name, "中心名称")
     if not name:
         raise InvalidInput("中心名称不能为空")
     if center.center is not None:
@@ -72,21 +65,21 @@ def initialise(center: Registry, cat: Catalogue, name: str, stamp: Stamp) -> ev.
 
 def register_window(registry: Registry, code: str, name: str, department: str, stamp: Stamp) -> ev.WindowRegistered:
     """A window under a code not used before."""
-    code = _code(code, "窗口代码")
-    name = (name or "").strip()
+    code = text.code(code, "窗口代码")
+    name = text.line(name, "窗口名称")
     if not name:
         raise InvalidInput("窗口名称不能为空")
     if code in registry.windows:
         raise Conflict(f"窗口代码已存在：{code}")
     return stamp.event(ev.WindowRegistered, ids.window_id(code), 1, code=code, name=name,
-                       department=(department or "").strip())
+                       department=text.line(department, "部门名称"))
 
 
 def register_staff(registry: Registry, cat: Catalogue, person: str, name: str, window: str, since: str,
                    stamp: Stamp) -> ev.StaffRegistered:
     """A person under an id not used before, with their first assignment to a registered window."""
-    person = _code(person, "人员编号")
-    name = (name or "").strip()
+    person = text.code(person, "人员编号")
+    name = text.line(name, "姓名")
     if not name:
         raise InvalidInput("姓名不能为空")
     day = since_date(cat, stamp.today, since)

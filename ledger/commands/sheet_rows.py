@@ -14,6 +14,7 @@ from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
 from ledger.sheets.findings import Sheet, SheetRow, bad_rows
 from ledger.sheets.identity import row_content, row_keys
+from ledger.text import line
 
 ROW_REFUSALS = (InvalidInput, NotFound, NotAllowed)
 PROGRESS_EVERY = 1000
@@ -194,6 +195,8 @@ class SheetChecker:
                 where = f"窗口 {at}" if at else "任何窗口"
                 name = self.registry.people[person]["name"]
                 raise NotAllowed(f"{person}（{name}）在 {day} 属于{where}，不是窗口 {window}")
+        if row.note and not row.note.isprintable():
+            line(row.note, "说明")  # one line, no control characters (D27); printable notes need no second look
         return CheckedRow(row.line, day, window, person, item, source, dq, row.note)  # type: ignore[arg-type]
 
 

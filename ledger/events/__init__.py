@@ -19,7 +19,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
 from ledger.events.quarter import (
     DecisionAmended,
     DecisionRecorded,
@@ -51,6 +51,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     ShortlistAmended,
     DecisionAmended,
     RulesAdopted,
+    SignedRangeLost,
     AppealFiled,
     AppealUpheld,
     AppealOverturned,
@@ -66,5 +67,6 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
+    "SignedRangeLost",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
 ]

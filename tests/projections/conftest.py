@@ -20,6 +20,7 @@ from ledger.errors import KaopingError
 from projections.scoring.derive import derive
 from projections.scoring.results import QuarterResult
 from projections.views import Views
+from tests.seal import SEAL_KEY
 
 
 class Center:
@@ -64,7 +65,7 @@ class Center:
         review.decide_appeal(self.ledger, appeal, outcome, reason)
 
     def views(self) -> Views:
-        return Views(self.ledger)
+        return Views(self.ledger, SEAL_KEY)
 
     def result(self, quarter: str = "2008Q2", as_of: int | None = None) -> QuarterResult:
         return self.views().result(quarter, as_of)
