@@ -82,6 +82,22 @@ def short_forms(ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def typeable(ids: Iterable[str], between: Between) -> dict[str, str]:
+    """Each id with the shortest prefix of at least MIN_DIGITS hex digits that `resolve` takes back to it against the
+    whole ledger (not only among these ids): what a list printed for someone to act on shows (`todo`)."""
+    out = short_forms(ids)
+    for full, shown in out.items():
+        digits = len(_digits(shown))
+        while digits < 32:
+            span = bounds(shown)
+            if span is None or len(between(span[0], span[1], 2)) < 2:
+                break
+            digits += 1
+            shown = _cut(full, digits)
+        out[full] = shown
+    return out
+
+
 def _cut(canonical: str, digits: int) -> str:
     """The canonical text up to its `digits`-th hex digit."""
     seen = 0

@@ -24,7 +24,9 @@ FACTS = (
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
 RULES = ("RulesAdopted",)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES
+APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
+CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -36,4 +38,6 @@ CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
+CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
 LOSS_TOPIC = topic("SignedRangeLost")

@@ -6,7 +6,9 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
+from ledger.events.calendar import CalendarYearAdded
 from ledger.events.facts import (
     BonusClaimed,
     BonusRejected,
@@ -50,6 +52,11 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     DecisionAmended,
     RulesAdopted,
     SignedRangeLost,
+    AppealFiled,
+    AppealUpheld,
+    AppealOverturned,
+    QuarterAnnounced,
+    CalendarYearAdded,
 )
 
 __all__ = [
@@ -61,4 +68,5 @@ __all__ = [
     "SigningKeyRecorded", "CheckpointRecorded",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
+    "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
 ]
