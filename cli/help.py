@@ -21,16 +21,27 @@ QUARTER_HELP = "季度写作 YYYYQn：年份加 Q 加第几季度，如 2008Q3 �
 
 # The work of a quarter, in order: what the top-level help lists, each command under its step.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("建账", ("init", "rules", "window", "staff")),
+    ("建账", ("init", "rules", "window", "staff", "calendar")),
     ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
-    ("季度流程", ("shortlist", "decide", "publish")),
-    ("查询", ("report", "explain", "audit", "year", "log")),
+    ("季度流程", ("shortlist", "decide", "announce", "appeal", "publish")),
+    ("查询", ("todo", "report", "explain", "audit", "year", "log")),
     ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
                 "witness")),
     ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
 EXAMPLES: dict[str, str] = {
+    "calendar": "kaoping calendar add 2027 --holidays 2027-01-01,2027-10-01..2027-10-07 --workdays 2027-10-09 "
+                "--source 国办发明电〔2026〕1号",
+    "calendar add": "kaoping calendar add 2027 --holidays 2027-01-01,2027-10-01..2027-10-07 --workdays 2027-10-09 "
+                    "--source 国办发明电〔2026〕1号",
+    "calendar show": "kaoping calendar show",
+    "announce": "kaoping announce 2008Q3 --date 2008-10-08",
+    "appeal": "kaoping appeal file --against 编号 --date 2008-10-09 --text 当日在窗口值班，并非离岗",
+    "appeal file": "kaoping appeal file --against 编号 --date 2008-10-09 --text 当日在窗口值班，并非离岗",
+    "appeal uphold": "kaoping appeal uphold 编号 --reason 经查记录属实",
+    "appeal overturn": "kaoping appeal overturn 编号 --reason 经查当日在岗",
+    "todo": "kaoping todo",
     "init": "kaoping init --center 长兴县行政服务中心",
     "rules": "kaoping rules show",
     "rules show": "kaoping rules show",

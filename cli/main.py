@@ -241,6 +241,7 @@ COMMAND_MODULES: dict[str, str] = {
     "template": "template", "evidence": "evidence",
     "log": "log",
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
+    "announce": "review", "appeal": "review", "calendar": "review", "todo": "review",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",

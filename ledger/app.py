@@ -220,7 +220,12 @@ class Ledger(Application[UUID]):
     def resolve_id(self, typed: str) -> UUID | None:
         """The stream an id as typed names: a full id, or a unique prefix of at least 8 hex digits (None: not an id;
         an unknown or ambiguous prefix is refused)."""
-        return short_ids.resolve(typed, self.recorder.streams_between)  # type: ignore[attr-defined]
+        return short_ids.resolve(typed, self.streams_between)
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ledger/short_ids.py)."""
+        found: list[UUID] = self.recorder.streams_between(low, high, limit)  # type: ignore[attr-defined]
+        return found
 
     def evidence_of(self, fact_id: str) -> list[dict[str, Any]]:
         """The evidence files a fact's events recorded (name, sha256, size), oldest first; refused for an unknown id."""

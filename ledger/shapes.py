@@ -14,8 +14,8 @@ from typing import Any
 
 from ledger import topics
 
-STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, EVIDENCE, OPT_EVIDENCE = (
-    "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "evidence", "evidence|None")
+STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, DAYS, EVIDENCE, OPT_EVIDENCE = (
+    "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "list[date]", "evidence", "evidence|None")
 
 COMMON = {"actor": STR}
 FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} for name, fields in {
@@ -46,6 +46,12 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
     "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
+    "AppealFiled": {"against": STR, "origin": STR, "quarter": STR, "window": STR, "staff": OPT_STR, "by": STR,
+                    "date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
+    "AppealUpheld": {"reason": STR},
+    "AppealOverturned": {"reason": STR},
+    "QuarterAnnounced": {"quarter": STR, "date": DAY, "days": INT},
+    "CalendarYearAdded": {"year": INT, "holidays": DAYS, "workdays": DAYS, "source": STR},
 }.items()}
 """Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
 
@@ -83,6 +89,8 @@ def fits(kind: str, value: Any) -> bool:
         return _day(value)
     if kind == STRS:
         return type(value) is list and all(type(v) is str for v in value)
+    if kind == DAYS:
+        return type(value) is list and all(_day(v) for v in value)
     return _evidence(value)
 
 

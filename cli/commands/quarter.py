@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from cli.numbers import AsciiInt
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
+from ledger.commands import review
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
 from ledger.text import line, shown
@@ -158,7 +160,9 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
             click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {shown(str(target))}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
-    res = Views(ledger).result(quarter)  # from the events themselves, never from the stored projection
+    review.check_publishable(ledger, quarter)  # the 公示 over, no appeal pending (D28)
+    views = Views(ledger)
+    res = views.result(quarter)  # from the events themselves, never from the stored projection
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
@@ -167,6 +171,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     if target is not None:
         session.keep()  # the publication is recorded; a bundle that cannot be written does not undo it
         _write_bundle(ledger, quarter, number, target)
+    _warn_pending(views, quarter)
     if as_json:
         emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
                    "checkpoint": checkpoint, "public_key": public_key,
@@ -179,6 +184,16 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
     if target is not None:
         click.echo(f"公布材料已写入 {shown(str(target))}（可用 kaoping publish --check {shown(str(target))} 核对）")
+
+
+def _warn_pending(views: Views, quarter: str) -> None:
+    """After publishing: name the quarter's claims, complaints (and other facts' work) still waiting (todo)."""
+    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind not in review.QUARTER_STEPS]
+    if waiting:
+        more = "…" if len(waiting) > 5 else ""
+        click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"
+                   f"{'；'.join(f'{i.id} {i.summary}' for i in waiting[:5])}{more}），可运行 kaoping todo 查看",
+                   err=True)
 
 
 def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:

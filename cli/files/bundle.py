@@ -103,7 +103,7 @@ def build(ledger: Ledger, quarter: str, number: str | None, witnesses: Sequence[
              f"公布结果摘要（sha256）：{pub['digest']}")
     stamp = when.replace(tzinfo=None)
     files = {
-        BULLETIN: bulletin.render(doc, the_notice, pub, checkpoint, key.text() if key else "", cosigners),
+        BULLETIN: bulletin.render(doc, the_notice, pub, checkpoint, key.text() if key else "", cosigners=cosigners),
         NOTICE_DOCX: notice_docx.render(the_notice, stamp),
         NOTICE_PDF: notice_pdf.render(the_notice, when),
         WORKBOOK: xlsx_file.render(workbook.results(doc, res, lines), stamp),

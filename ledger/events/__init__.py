@@ -6,7 +6,9 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
+from ledger.events.calendar import CalendarYearAdded
 from ledger.events.facts import (
     BonusClaimed,
     BonusRejected,
@@ -52,6 +54,11 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     DecisionAmended,
     RulesAdopted,
     SignedRangeLost,
+    AppealFiled,
+    AppealUpheld,
+    AppealOverturned,
+    QuarterAnnounced,
+    CalendarYearAdded,
     CosignatureRecorded,
     ComplainantErased,
 )
@@ -65,4 +72,5 @@ __all__ = [
     "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
+    "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
 ]
