@@ -349,10 +349,12 @@ class Ledger(Application[UUID]):
             registry, self.catalogue, self.stamp(), ids.new_id(), window=window, staff=staff, day=day,
             channel=channel, text=text))
 
-    def verify_complaint(self, fact_id: str, item: str, dq: str | None = None) -> UUID:
-        """Find a complaint true: name the item it breaches and, where allowed, a disqualification."""
+    def verify_complaint(self, fact_id: str, item: str | None, dq: str | None = None,
+                         day: str | None = None) -> UUID:
+        """Find a complaint true on a day (default today): name the item it breaches and, where allowed, a
+        disqualification; it opens a rectification (D30)."""
         return self._on_fact(fact_id, lambda st, stamp: complaints.verify_complaint(st, self.catalogue, item, dq,
-                                                                                    stamp))
+                                                                                    stamp, day))
 
     def dismiss_complaint(self, fact_id: str, reason: str) -> UUID:
         """Find a complaint untrue, with a reason."""

@@ -25,7 +25,8 @@ QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + APPEALS + CALENDAR
+VOICE = ("RatingRecorded", "RectificationRecorded", "CallbackRecorded")  # 好差评, 整改 and 回访 (D30, D31)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + APPEALS + CALENDAR + VOICE
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -37,3 +38,4 @@ KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
 APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
 CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
+RATING_TOPIC = topic("RatingRecorded")

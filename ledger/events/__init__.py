@@ -22,6 +22,7 @@ from ledger.events.facts import (
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
 from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -46,6 +47,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     AppealOverturned,
     QuarterAnnounced,
     CalendarYearAdded,
+    RatingRecorded,
+    RectificationRecorded,
+    CallbackRecorded,
 )
 
 __all__ = [
@@ -56,4 +60,5 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
+    "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
 ]

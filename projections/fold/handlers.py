@@ -17,6 +17,7 @@ from ledger.topics import topic
 from projections.fold.appeal_handlers import APPEAL_HANDLERS
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
+from projections.fold.voice_handlers import VOICE_HANDLERS, verified_day
 
 Handler = Callable[[State, int, Data, str], None]
 """A handler: (state, ledger position, the event's fields, the key of its stream as `fact_key` gives it)."""
@@ -80,14 +81,14 @@ def _on_complaint_verified(s: State, p: int, e: Data, fid: str) -> None:
     q = s.fact_of(fid)
     if q is not None:
         q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "verified", "item": e["item"],
-                                              "dq": e["dq"], "reason": ""})
+                                              "dq": e["dq"], "reason": "", "vd": verified_day(e)})
 
 
 def _on_complaint_dismissed(s: State, p: int, e: Data, fid: str) -> None:
     q = s.fact_of(fid)
     if q is not None:
         q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "dismissed", "item": None, "dq": None,
-                                              "reason": e["reason"]})
+                                              "reason": e["reason"], "vd": None})
 
 
 def _quarter_step(name: str, fields: tuple[str, ...]) -> Handler:
@@ -115,6 +116,7 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     topic("DecisionRecorded"): _quarter_step("decision", ("red_flag", "five", "four")),
     topic("QuarterPublished"): _quarter_step("published", ("position", "digest", "checkpoint")),
     **APPEAL_HANDLERS,
+    **VOICE_HANDLERS,
 }
 """The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py): folding
 stored rows needs neither the event classes nor eventsourcing (tests/projections/test_fold_topics.py checks
