@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.runtime.gcpause import collector_paused
+from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
 from ledger.workdays import WorkCalendar
 from projections import review_view as review
+from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
@@ -140,7 +142,8 @@ class Views:
                     "differences": publication.differences(pub_rows, rows),
                     "amendments": list(amendments_of(q, as_of, pub_at)),
                 }
-        return doc
+            return voice_view.annotate(doc, q_now, self.catalogue, self.calendar,
+                                      datetime.now(center_zone()).date(), as_of)
 
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:

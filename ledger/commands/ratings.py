@@ -7,18 +7,22 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.commands.sheet_rows import ROW_REFUSALS, SheetChecker
 from ledger.errors import InvalidInput, NotAllowed
+from ledger.procedure import Procedure, default_procedure
 from ledger.registry import Registry
 from ledger.sheets.findings import bad_rows
 from ledger.sheets.ratings import RatingRow, RatingSheet
 
-if TYPE_CHECKING:
-    from ledger.procedure import Procedure
+
+def procedure_for(cat: Catalogue) -> Procedure:
+    """The procedure data of D28–D31 a catalogue gives, revision 2's for one without any (D36): what
+    `Catalogue.procedure` is on main, until that lands on this branch."""
+    found = getattr(cat, "procedure", None)
+    return found if isinstance(found, Procedure) else default_procedure()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,8 @@ def normal_ref(text: str) -> str:
 
 def level_names(proc: Procedure) -> dict[str, int]:
     """Every way a level may be written: its name (非常满意) or its value (5)."""
-    return {**{lv.name: lv.value for lv in proc.rating_levels}, **{str(lv.value): lv.value for lv in proc.rating_levels}}
+    levels = proc.rating_levels
+    return {**{lv.name: lv.value for lv in levels}, **{str(lv.value): lv.value for lv in levels}}
 
 
 def channel_codes(proc: Procedure) -> dict[str, str]:
@@ -134,9 +139,7 @@ def check_ratings(sheet: RatingSheet, checker: RatingChecker,
         elif (first.day, first.window, first.staff, first.level, first.channel) != (
                 r.day, r.window, r.staff, r.level, r.channel):
             problems.append((r.line, f"办件编号 {r.ref} 与第{first.line}行相同，但评价不同"))
-    if problems:
-        raise bad_rows(sheet.name, problems)
-    before = recorded(unique)
+    before = recorded(unique)  # asked even when rows are bad already: one refusal names every bad row
     names = {lv.value: lv.name for lv in checker.proc.rating_levels}
     fresh: list[CheckedRating] = []
     for r in unique:

@@ -3,8 +3,10 @@ what was done and what the complainant answered when called back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ledger import events as ev
 from ledger.calendar import parse_date
@@ -72,8 +74,9 @@ def _day(text: str, since: date, today: date, what: str) -> date:
 
 
 def rectify(complaint: FactStream, stamp: Stamp, *, day: str, text: str,
-            evidence: dict[str, object] | None) -> ev.RectificationRecorded:
-    """What was done about a verified complaint whose rectification is open."""
+            evidence: Callable[[], dict[str, Any]] | None) -> ev.RectificationRecorded:
+    """What was done about a verified complaint whose rectification is open (`evidence` stages its file, called
+    only once every rule passed)."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("整改情况不能为空（--text）")
@@ -82,7 +85,7 @@ def rectify(complaint: FactStream, stamp: Stamp, *, day: str, text: str,
         raise NotAllowed(f"投诉 {complaint.typed} {PHASES[state.phase]}，不能再登记整改")
     d = _day(day, state.since, stamp.today, "整改")
     return stamp.event(ev.RectificationRecorded, complaint.first.originator_id, complaint.version + 1, date=d,
-                       text=text, evidence=evidence)
+                       text=text, evidence=evidence() if evidence is not None else None)
 
 
 def callback(complaint: FactStream, stamp: Stamp, *, day: str, result: str, note: str) -> ev.CallbackRecorded:

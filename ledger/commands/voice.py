@@ -13,11 +13,11 @@ from uuid import UUID
 
 from ledger import events as ev
 from ledger import ids
-from ledger.calendar import quarter_of
 from ledger.commands import rectify as decide
-from ledger.commands.ratings import CheckedRating, RatingChecker, check_ratings
+from ledger.commands.ratings import CheckedRating, RatingChecker, check_ratings, procedure_for
 from ledger.commands.sheet_rows import needs_whole_registry, split_label
 from ledger.commands.stamp import Stamp
+from ledger.procedure import Procedure
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.rating_storing import recorded_ratings, stored_ratings
 from ledger.sheets.ratings import RatingSheet
@@ -27,7 +27,6 @@ from ledger.topics import RATING_TOPIC
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
-    from ledger.procedure import Procedure
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def bad_complaint(proc: Procedure, r: CheckedRating, stamp: Stamp) -> ev.Complai
 
 
 def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
-    """Record a sheet's ratings all or none; a 办件编号 imported before adds nothing, with another rating it is refused."""
+    """Record a sheet's ratings all or none; a 办件编号 imported before adds nothing (with another rating: refused)."""
     ledger.center()
     with collector_paused():
         stamp = ledger.stamp()
@@ -61,7 +60,7 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
         if needs_whole_registry(windows | people, registry):
             registry = ledger.registry()
         cat = ledger.catalogue
-        proc = cat.procedure
+        proc = procedure_for(cat)
         checker = RatingChecker(registry, cat, proc, stamp.today)
         fresh, skipped = check_ratings(
             sheet, checker,
@@ -75,10 +74,9 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
     return RatingsImport(len(fresh), skipped, [c.originator_id for c in complaints], sheet.name, sheet.encoding)
 
 
-def rectify_working_days(ledger: Ledger, complaint: UUID) -> int:
-    """How many working days a complaint's rectification runs under the rules of its quarter (D30, D36)."""
-    first = ledger.stream(complaint)[0]
-    return int(ledger.catalogue_for(quarter_of(first.date)).procedure.rectify_working_days)  # type: ignore[attr-defined]
+def rectify_working_days(ledger: Ledger) -> int:
+    """How many working days a rectification runs under the rules (D30)."""
+    return procedure_for(ledger.catalogue).rectify_working_days
 
 
 def rectify_complaint(ledger: Ledger, complaint_id: str, day: str, text: str, evidence_file: str | None) -> UUID:
@@ -104,5 +102,5 @@ def due_of(ledger: Ledger, complaint_id: str) -> tuple[str, str | None]:
     state = decide.rectification(fact)
     if state is None or fact.stream is None:
         return "", None
-    due = state.due(work_calendar(ledger), rectify_working_days(ledger, fact.stream))
+    due = state.due(work_calendar(ledger), rectify_working_days(ledger))
     return state.phase, due.isoformat() if due else None

@@ -103,6 +103,6 @@ def stored_ratings(recorder: ApplicationRecorder, mapper: Mapper[Any], ratings: 
     out = []
     for r in ratings:
         stream = ids.rating_id(r.ref)
-        out.append(StoredEvent(stream.hex if as_hex else stream, 1, RATING_TOPIC,  # type: ignore[arg-type]
+        out.append(StoredEvent(stream.hex if as_hex else stream, 1, RATING_TOPIC,
                                encode(r.day, r.window, r.staff, r.level, r.channel, r.ref)))
     return out

@@ -21,7 +21,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> Sheet:
 
 
 def workbook_records(path: Path, sheet: str | None, english: Sequence[str], chinese: Sequence[str]
-                     ) -> tuple[str, Iterator[tuple[int, list[object]]]]:
+                     ) -> tuple[str, Iterator[tuple[int, Sequence[object]]]]:
     """How refusals name a worksheet (文件 工作表“名称”) and its (line, cells) records after a header of these
     columns: the one workbook reading every sheet (findings, ratings) goes through."""
     try:

@@ -13,7 +13,7 @@ from datetime import datetime
 from ledger.calendar import iso_day
 from ledger.runtime.zone import center_zone
 from ledger.topics import topic
-from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
+from projections.fold.entries import QUARTER_OF_MONTH, quarter_of_iso
 from projections.fold.state import Data, State
 
 Handler = Callable[[State, int, Data, str], None]
@@ -28,7 +28,7 @@ def verified_day(e: Data) -> str:
     moment = e["timestamp"]
     if type(moment) is dict:
         moment = datetime.fromisoformat(moment["_data_"])
-    return moment.astimezone(center_zone()).date().isoformat()  # type: ignore[union-attr, no-any-return]
+    return moment.astimezone(center_zone()).date().isoformat()
 
 
 def _on_rating(s: State, p: int, e: Data, fid: str) -> None:
