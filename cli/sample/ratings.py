@@ -21,15 +21,15 @@ AREA = "330522"  # 长兴县
 
 def ratings_rows(first: date, last: date, staff_of: Mapping[str, Sequence[str]], count: int, seed: int = 0
                  ) -> list[tuple[str, str, str, str, str, str]]:
-    """`count` ratings between two days: (日期, 窗口, 人员, 评价, 渠道, 办件编号), windows weighted by how busy they are."""
+    """`count` ratings between two days as (日期, 窗口, 人员, 评价, 渠道, 办件编号), busy windows rated more."""
     rnd = random.Random(seed)
     calendar = shipped()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     days = [d for d in days if calendar.is_working_day(d)] or days
     windows = sorted(staff_of)
     busy = [rnd.uniform(0.3, 3.0) for _ in windows]
-    levels, level_w = zip(*LEVELS, strict=True)
-    channels, channel_w = zip(*CHANNELS, strict=True)
+    levels, level_w = [n for n, _ in LEVELS], [w for _, w in LEVELS]
+    channels, channel_w = [n for n, _ in CHANNELS], [w for _, w in CHANNELS]
     picked_w = rnd.choices(windows, busy, k=count)
     picked_l = rnd.choices(levels, level_w, k=count)
     picked_c = rnd.choices(channels, channel_w, k=count)

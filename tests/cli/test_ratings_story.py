@@ -88,7 +88,8 @@ def test_every_bad_row_of_a_ratings_sheet_is_named_and_nothing_is_written(k: Kao
         "2025-09-04,DS,0101,5,评价器,C6\n", encoding="utf-8")
     out = k("import", "ratings", "bad.csv", code=2)
     for line, reason in ((2, "未知的评价：很好"), (3, "未登记的窗口：XX"), (4, "未登记的人员：0999"),
-                         (5, "未知的评价渠道：fax"), (6, "办件编号 A1 已导入"), (7, "0101（张三）在 2025-09-04 属于窗口 DS，不是窗口 GT")):
+                         (5, "未知的评价渠道：fax"), (6, "办件编号 A1 已导入"),
+                         (7, "0101（张三）在 2025-09-04 属于窗口 DS，不是窗口 GT")):
         assert f"第{line}行：{reason}" in out
     assert "第8行" not in out
     assert k.json("log") == before
