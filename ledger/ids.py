@@ -95,7 +95,3 @@ def rating_complaint_id(ref: str) -> UUID:
     """The complaint stream a 差评 waits in (channel `rating`, D31), named by its rating's 办件编号."""
     return uuid5(NAMESPACE, f"rating-complaint:{ref}")
 
-
-def short(stream: UUID) -> str:
-    """The first 8 hex digits of an id: how `todo` and refusals name a fact (a unique prefix is accepted back)."""
-    return stream.hex[:8]

@@ -21,17 +21,20 @@ FACTS = (
     "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
-QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
+QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
+RULES = ("RulesAdopted",)
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
 VOICE = ("RatingRecorded", "RectificationRecorded", "CallbackRecorded")  # 好差评, 整改 and 回访 (D30, D31)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + APPEALS + CALENDAR + VOICE
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + VOICE
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
 REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
 INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
+RULES_TOPICS = frozenset(topic(n) for n in RULES)
+RULES_ADOPTED_TOPIC = topic("RulesAdopted")
 CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")

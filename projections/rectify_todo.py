@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.commands.ratings import procedure_for
+from projections.fold.entries import display_id
 from projections.scoring.voice import rectifications
 from projections.todo_items import TodoContext, TodoItem
 
 
 def open_rectifications(ctx: TodoContext) -> Iterable[TodoItem]:
     """Rectifications due (D30) and rectified complaints waiting for their callback (`due` null)."""
-    days = procedure_for(ctx.catalogue).rectify_working_days
+    days = ctx.catalogue.procedure.rectify_working_days
     for quarter, q in ctx.quarters.items():
         for r in rectifications(q, ctx.calendar, days):
             subject = r.staff or r.window
             if r.phase == "open":
-                yield TodoItem("rectify", r.complaint[:8], subject, f"投诉经查实，待整改（{r.since} 起）", r.due,
-                               quarter, q.complaint_outcomes[r.complaint]["p"])
+                yield TodoItem("rectify", display_id(r.complaint), subject, f"投诉经查实，待整改（{r.since} 起）",
+                               r.due, quarter, q.complaint_outcomes[r.complaint]["p"])
             elif r.phase == "rectified":
-                yield TodoItem("callback", r.complaint[:8], subject, f"已于 {r.since} 整改，待回访投诉人", None,
-                               quarter, q.complaint_outcomes[r.complaint]["p"])
+                yield TodoItem("callback", display_id(r.complaint), subject, f"已于 {r.since} 整改，待回访投诉人",
+                               None, quarter, q.complaint_outcomes[r.complaint]["p"])

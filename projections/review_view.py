@@ -15,13 +15,15 @@ from projections.scoring import publication
 from projections.scoring.derive import derive
 from projections.scoring.results import ReportRows
 from projections.scoring.review import before_review, overturned
+from projections.scoring.standings import in_force
 
 
 def announced(q: QuarterState | None, calendar: WorkCalendar, as_of: int | None) -> dict[str, Any] | None:
     """The 公示 in force as of a position (after the latest decision, D25): from, to, days, 暂定; None if none."""
     if q is None or not q.announcements:
         return None
-    decided_at = q.decision["p"] if q.decision and (as_of is None or q.decision["p"] <= as_of) else 0
+    decision = in_force(q.decisions, as_of)
+    decided_at = decision["p"] if decision else 0
     shown = [a for a in q.announcements.values() if a["p"] > decided_at and (as_of is None or a["p"] <= as_of)]
     if not shown:
         return None

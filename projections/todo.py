@@ -4,14 +4,20 @@ undated by age. Every kind of item comes from one source function over a `TodoCo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ledger.calendar import quarter_bounds, quarter_label, quarter_of
+from ledger.short_ids import Between, typeable
+from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
 from projections.rectify_todo import open_rectifications
-from projections.scoring.standings import status_of
+from projections.scoring.standings import in_force, status_of
 from projections.todo_items import TodoContext, TodoItem, TodoSource
+
+FULL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _subject(window: str, staff: str | None) -> str:
@@ -23,8 +29,8 @@ def open_claims(ctx: TodoContext) -> Iterable[TodoItem]:
     for quarter, q in ctx.quarters.items():
         for fid, c in q.claims.items():
             if fid not in q.claim_outcomes:
-                yield TodoItem("claim", fid[:8], _subject(c["w"], c["s"]), f"加分申报 {c['kind']}（{c['d']}）待核实",
-                               None, quarter, c["p"])
+                yield TodoItem("claim", display_id(fid), _subject(c["w"], c["s"]),
+                               f"加分申报 {c['kind']}（{c['d']}）待核实", None, quarter, c["p"])
 
 
 def open_complaints(ctx: TodoContext) -> Iterable[TodoItem]:
@@ -32,13 +38,14 @@ def open_complaints(ctx: TodoContext) -> Iterable[TodoItem]:
     for quarter, q in ctx.quarters.items():
         for fid, c in q.complaints.items():
             if fid not in q.complaint_outcomes:
-                yield TodoItem("complaint", fid[:8], _subject(c["w"], c["s"]),
+                yield TodoItem("complaint", display_id(fid), _subject(c["w"], c["s"]),
                                f"投诉（{c['ch']}，{c['d']}）待核实：{c['text'][:30]}", None, quarter, c["p"])
 
 
 def announced_span(ctx: TodoContext, q: QuarterState) -> tuple[date, date] | None:
     """The quarter's 公示 in force (the latest announcement after its decision, D25), as (first, last) day."""
-    decided_at = q.decision["p"] if q.decision else 0
+    decision = in_force(q.decisions, None)
+    decided_at = decision["p"] if decision else 0
     shown = [a for a in q.announcements.values() if a["p"] > decided_at]
     if not shown:
         return None
@@ -52,8 +59,8 @@ def open_appeals(ctx: TodoContext) -> Iterable[TodoItem]:
         span = announced_span(ctx, q)
         for aid, a in q.appeals.items():
             if aid not in q.appeal_outcomes:
-                summary = f"申诉待复核（{a['d']} 提出，针对 {a['f'][:8]}）：{a['text'][:30]}"
-                yield TodoItem("appeal", aid[:8], a["by"], summary, span[1] if span else None, quarter, a["p"])
+                summary = f"申诉待复核（{a['d']} 提出，针对 {display_id(a['f'])}）：{a['text'][:30]}"
+                yield TodoItem("appeal", display_id(aid), a["by"], summary, span[1] if span else None, quarter, a["p"])
 
 
 def quarter_steps(ctx: TodoContext) -> Iterable[TodoItem]:
@@ -67,7 +74,7 @@ def quarter_steps(ctx: TodoContext) -> Iterable[TodoItem]:
             continue
         label = quarter_label(quarter)
         status = status_of(q, None)
-        age = max([0, *(e["p"] for e in (q.shortlist, q.decision) if e)])
+        age = max([0, *(e["p"] for e in (*q.shortlists, *q.decisions))])
         if status == "open":
             yield TodoItem("shortlist", quarter, quarter, f"{label}待确定入围名单", None, quarter, age)
         elif status == "shortlisted":
@@ -85,7 +92,14 @@ SOURCES: list[TodoSource] = [open_claims, open_complaints, open_appeals, quarter
 """Every kind of 待办, in no particular order (the list is sorted): append a source to add a kind."""
 
 
-def todo(ctx: TodoContext) -> list[TodoItem]:
-    """Everything waiting: overdue first, then by due date, then undated items oldest first."""
-    items = [item for source in SOURCES for item in source(ctx)]
-    return sorted(items, key=lambda i: (not i.overdue(ctx.today), i.due is None, i.due or date.max, i.age, i.id))
+def todo(ctx: TodoContext, between: Between) -> list[TodoItem]:
+    """Everything waiting: overdue first, then by due date, then undated items oldest first; every id shown (the
+    item's and those its summary names) as its shortest prefix that names one stream of the whole ledger."""
+    items = sorted((item for source in SOURCES for item in source(ctx)),
+                   key=lambda i: (not i.overdue(ctx.today), i.due is None, i.due or date.max, i.age, i.id))
+    short = typeable({m for i in items for m in FULL_ID.findall(f"{i.id} {i.summary}")}, between)
+
+    def shown(text: str) -> str:
+        return FULL_ID.sub(lambda m: short[m.group(0)], text)
+
+    return [replace(i, id=shown(i.id), summary=shown(i.summary)) for i in items]

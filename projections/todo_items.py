@@ -49,3 +49,5 @@ class TodoContext:
 
 
 TodoSource = Callable[[TodoContext], Iterable[TodoItem]]
+"""A kind of 待办: name facts by their full id (`display_id`), in `id` and `summary`; `todo` shortens them."""
+

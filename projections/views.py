@@ -17,17 +17,19 @@ from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
-from projections.fold.entries import fact_key
+from projections.fold.entries import PublishedEntry, fact_key
 from projections.fold.state import QuarterState, State
 from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
-from projections.scoring.results import QuarterResult, StaffResult, WindowResult
+from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
 from projections.scoring.rows import report_rows
+from projections.scoring.standings import recorded_by
 from projections.scoring.stars import select_shortlist
 from projections.todo import TodoContext, TodoItem, todo
 
 if TYPE_CHECKING:
+    from ledger.revisions import RulesInForce
     from ledger.storage.reader import ReadableLedger
 
 
@@ -40,11 +42,18 @@ class Views:
         self.projection = QuarterProjection(ledger)
         self._state: State | None = None
         self._calendar: WorkCalendar | None = None
+        self._rules: RulesInForce | None = None
 
     @property
     def catalogue(self) -> Catalogue:
-        """The rules the center adopted."""
+        """The rules the center adopted at init: the vocabulary every revision it adopts shares (D36)."""
         return self.ledger.catalogue
+
+    def catalogue_for(self, quarter: str, as_of: int | None = None) -> Catalogue:
+        """The rules a quarter is scored under: the revision in force on its first day, as recorded by `as_of` (D36)."""
+        if self._rules is None:
+            self._rules = self.ledger.rules_in_force()
+        return self._rules.catalogue_for(quarter, as_of)
 
     @property
     def state(self) -> State:
@@ -64,7 +73,8 @@ class Views:
         """Everything waiting, as of today (projections/todo.py)."""
         st = self.state
         quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
-        return todo(TodoContext(quarters, st.registry, self.catalogue, self.calendar, today))
+        ctx = TodoContext(quarters, st.registry, self.catalogue, self.calendar, today)
+        return todo(ctx, self.ledger.streams_between)
 
     def check_as_of(self, as_of: int | None) -> int | None:
         """A ledger position within the ledger, or a refusal."""
@@ -86,7 +96,8 @@ class Views:
         st = self.state
         q = self.quarter_state(quarter)
         with collector_paused():
-            return derive(q, st.registry, self.catalogue, quarter, as_of, position=st.position, detail=detail)
+            return derive(q, st.registry, self.catalogue_for(quarter, as_of), quarter, as_of, position=st.position,
+                          detail=detail)
 
     # --- quarter life ---------------------------------------------------------------------------
 
@@ -114,36 +125,50 @@ class Views:
         """
         as_of = self.check_as_of(as_of)
         with collector_paused():
-            cache = StandingsCache(self.projection, self.catalogue)
+            cat = self.catalogue_for(quarter, as_of)
+            cache = StandingsCache(self.projection, cat)
             if as_of is None:
                 s = cache.standings(quarter, self.state)
-                status, position, published, rows = s.status, s.position, s.published, report_rows(self.catalogue, s)
+                status, position, published, rows = s.status, s.position, s.published, report_rows(cat, s)
             else:
                 res = self.result(quarter, as_of, detail=False)
                 status, position, published, rows = res.status, res.position, res.published, res.rows
-            doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
+            doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, "rules": rules_ref(cat),
+                                   **rows}
             q_now = self.quarter_state(quarter)
             doc["announced"] = review.announced(q_now, self.calendar, as_of)
             doc["appeals"] = review.appeals_of(q_now, as_of)
-            doc["before_review"] = review.before_review_doc(q_now, self.state.registry, self.catalogue, quarter,
-                                                            as_of, rows)
+            doc["before_review"] = review.before_review_doc(q_now, self.state.registry, cat, quarter, as_of, rows)
             if published is not None:
-                pub_at = published["position"]
-                pub_rows = cache.published_rows(
-                    quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
-                ) if pub_at >= 1 else rows
-                q = self.quarter_state(quarter) or QuarterState(quarter)
-                doc["published"] = {
-                    "position": published["p"],
-                    "results_position": pub_at,
-                    "digest": published["digest"],
-                    "digest_matches": publication.digest(publication.RowsAt(quarter, pub_at, pub_rows))
-                    == published["digest"],
-                    "differences": publication.differences(pub_rows, rows),
-                    "amendments": list(amendments_of(q, as_of, pub_at)),
-                }
-            return voice_view.annotate(doc, q_now, self.catalogue, self.calendar,
+                doc["published"] = self._published(quarter, as_of, published, rows, cache)
+            return voice_view.annotate(doc, q_now, self.catalogue_for(quarter, as_of), self.calendar,
                                       datetime.now(center_zone()).date(), as_of)
+
+    def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
+                   cache: StandingsCache) -> dict[str, Any]:
+        """The published result beside the current one (D19): its digest checked again over exactly the fields of
+        the version it recorded (D18), from the rows as the ledger stood at its results position — with the names
+        in force then."""
+        pub_at = published["position"]
+        pub_rows = cache.published_rows(
+            quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
+        ) if pub_at >= 1 else rows
+        version = published["version"]
+        pinned = publication.RowsAt(quarter, pub_at, pub_rows, rules_ref(self.catalogue_for(quarter, pub_at)))
+        q = self.quarter_state(quarter) or QuarterState(quarter)
+        return {
+            "position": published["p"],
+            "results_position": pub_at,
+            "digest": published["digest"],
+            "digest_version": version,
+            "digest_matches": publication.known_version(version)
+            and publication.digest(pinned, version) == published["digest"],
+            "differences": publication.differences(pub_rows, rows),
+            "amendments": list(amendments_of(q, as_of, pub_at)),
+            # a decision amended after publication is an amendment too (D25, D19): its reason, beside the facts
+            "amended_decisions": [{"position": d["p"], "recorder": d["a"], "reason": d["reason"]}
+                                  for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
+        }
 
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
@@ -152,11 +177,12 @@ class Views:
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
         res = self.result(quarter, as_of)
         q = self.quarter_state(quarter)
+        cat = self.catalogue_for(quarter, as_of)
         if window:
             w = res.window(window)
             if w is None:
                 raise NotFound(f"未登记的窗口：{window}")
-            doc = add_notes(explain_window(self.catalogue, res, w, q, as_of), self.ledger.fact_fields)
+            doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
             return doc
         assert staff is not None
@@ -165,7 +191,7 @@ class Views:
             if staff in self.state.registry.people:
                 raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}末尚未分配到窗口，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
-        doc = add_notes(explain_staff(self.catalogue, res, p, q, as_of), self.ledger.fact_fields)
+        doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
         return doc
 
@@ -185,7 +211,7 @@ class Views:
                 for d in s.disqualifications:
                     if kind is not None and d.kind != kind:
                         continue
-                    doc = disqualification_doc(self.catalogue, d)
+                    doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
         return out

@@ -8,7 +8,7 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json
-from ledger.sheets.findings import read_findings
+from ledger.sheets.reading import read_findings
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 SUBJECT = [

@@ -11,7 +11,8 @@ from uuid import UUID
 from cli.sample import data
 from cli.sample.plan import DUTY, OFFICE, PATROL, QUARTER_FIRST, WEEKLY, WORKDAYS, Scenario, move
 from ledger.app import Ledger
-from ledger.sheets.findings import HEADER, read_findings
+from ledger.sheets.findings import HEADER
+from ledger.sheets.reading import read_findings
 
 
 def _finding(sc: Scenario, name: str | None, day: str, item: str, source: str, *, staff: str | None = None,

@@ -77,7 +77,7 @@ def file_appeal(target: Appealable, appeal: FactStream, period: Period, stamp: S
     within its period."""
     if appeal.events:
         if appeal.status == "filed":
-            raise NotAllowed(f"该记录已有申诉 {ids.short(appeal.first.originator_id)} 尚未复核，不能重复申诉")
+            raise NotAllowed(f"该记录已有申诉 {appeal.first.originator_id} 尚未复核，不能重复申诉")
         raise NotAllowed(f"该记录的申诉已{OUTCOME_NAMES[appeal.status]}，每条记录只能申诉一次")
     d = parse_date(day, "申诉日期")
     if d > stamp.today:

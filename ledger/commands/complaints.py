@@ -9,7 +9,6 @@ from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.commands.facts import FactStream, known, reason
-from ledger.commands.ratings import procedure_for
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.registry import Registry
@@ -21,7 +20,7 @@ def record_complaint(registry: Registry, cat: Catalogue, stamp: Stamp, stream: U
                      staff: str | None, day: str, channel: str, text: str) -> ev.ComplaintReceived:
     """A complaint or 征求意见 response about a window or a person, from a catalogued channel."""
     d = checks.fact_date(cat, stamp.today, day)
-    if channel == procedure_for(cat).rating_channel:
+    if channel == cat.procedure.rating_channel:
         raise InvalidInput(f"投诉渠道 {channel} 只能由 kaoping import ratings 导入差评时使用")
     cat.channel_name(channel)
     text = (text or "").strip()
@@ -47,7 +46,7 @@ def verify_complaint(complaint: FactStream, cat: Catalogue, item: str | None, dq
     disqualification."""
     first = _open_complaint(complaint)
     on_staff = first.staff is not None
-    proc = procedure_for(cat)
+    proc = cat.procedure
     if first.channel == proc.rating_channel:
         counts_as = proc.rating_counts_as["staff" if on_staff else "window"]
         if item and item.strip() != counts_as:

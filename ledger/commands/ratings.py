@@ -12,17 +12,10 @@ from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.commands.sheet_rows import ROW_REFUSALS, SheetChecker
 from ledger.errors import InvalidInput, NotAllowed
-from ledger.procedure import Procedure, default_procedure
+from ledger.procedure import Procedure
 from ledger.registry import Registry
 from ledger.sheets.findings import bad_rows
 from ledger.sheets.ratings import RatingRow, RatingSheet
-
-
-def procedure_for(cat: Catalogue) -> Procedure:
-    """The procedure data of D28–D31 a catalogue gives, revision 2's for one without any (D36): what
-    `Catalogue.procedure` is on main, until that lands on this branch."""
-    found = getattr(cat, "procedure", None)
-    return found if isinstance(found, Procedure) else default_procedure()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from ledger.commands import announce as decide
 from ledger.commands import appeals
 from ledger.commands.facts import FactStream, known
 from ledger.commands.quarter import check_quarter, fold_quarter
-from ledger.procedure_days import announce_working_days, appeal_late_working_days
 from ledger.runtime.zone import center_zone
 from ledger.storage import evidence
 from ledger.storage.review_rows import pending_appeals, work_calendar
@@ -45,7 +44,7 @@ def announce_quarter(ledger: Ledger, quarter: str, day: str | None, days: int | 
     quarter = check_quarter(ledger, quarter)
     events = ledger.stream(ids.quarter_id(quarter))
     calendar = work_calendar(ledger)
-    n = days if days is not None else announce_working_days(ledger.catalogue)
+    n = days if days is not None else ledger.catalogue_for(quarter).procedure.announce_working_days
     e = decide.announce(fold_quarter(quarter, events), events, calendar, ledger.stamp(), day, n)
     ledger.append(e)
     return e.originator_id, decide.span_of(calendar, e.date, e.days)
@@ -89,7 +88,7 @@ def period_of(ledger: Ledger, quarter: str, calendar: WorkCalendar) -> appeals.P
     return appeals.Period(
         announced_to=decide.span_of(calendar, shown.date, shown.days).last if shown is not None else None,
         published_on=local_day(published.timestamp) if published is not None else None,
-        late_days=appeal_late_working_days(ledger.catalogue), calendar=calendar)
+        late_days=ledger.catalogue_for(quarter).procedure.appeal_late_working_days, calendar=calendar)
 
 
 def file_appeal(ledger: Ledger, against: str, day: str, text: str, by: str | None,

@@ -14,7 +14,7 @@ from uuid import UUID
 from ledger import events as ev
 from ledger import ids
 from ledger.commands import rectify as decide
-from ledger.commands.ratings import CheckedRating, RatingChecker, check_ratings, procedure_for
+from ledger.commands.ratings import CheckedRating, RatingChecker, check_ratings
 from ledger.commands.sheet_rows import needs_whole_registry, split_label
 from ledger.commands.stamp import Stamp
 from ledger.procedure import Procedure
@@ -60,7 +60,7 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
         if needs_whole_registry(windows | people, registry):
             registry = ledger.registry()
         cat = ledger.catalogue
-        proc = procedure_for(cat)
+        proc = cat.procedure
         checker = RatingChecker(registry, cat, proc, stamp.today)
         fresh, skipped = check_ratings(
             sheet, checker,
@@ -76,7 +76,7 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
 
 def rectify_working_days(ledger: Ledger) -> int:
     """How many working days a rectification runs under the rules (D30)."""
-    return procedure_for(ledger.catalogue).rectify_working_days
+    return ledger.catalogue.procedure.rectify_working_days
 
 
 def rectify_complaint(ledger: Ledger, complaint_id: str, day: str, text: str, evidence_file: str | None) -> UUID:

@@ -20,8 +20,15 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
-from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
+from ledger.events.quarter import (
+    DecisionAmended,
+    DecisionRecorded,
+    QuarterPublished,
+    ShortlistAmended,
+    ShortlistFrozen,
+)
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.rules import RulesAdopted
 from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
@@ -42,6 +49,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    ShortlistAmended,
+    DecisionAmended,
+    RulesAdopted,
     AppealFiled,
     AppealUpheld,
     AppealOverturned,
@@ -59,6 +69,7 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
+    "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
 ]

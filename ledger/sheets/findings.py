@@ -8,14 +8,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ledger.errors import InvalidInput
 from ledger.sheets.cells import cell_text, date_text
 
 HEADER = ("date", "window", "staff", "item", "source", "dq", "note")
 CHINESE_HEADER = ("日期", "窗口", "人员", "条目", "来源", "取消资格", "说明")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_REASONS = 30  # reasons named one by one in a refusal; rows past them are still listed, by number
 
 
@@ -175,23 +173,3 @@ def csv_records(data: bytes, name: str, english: Sequence[str], chinese: Sequenc
     except csv.Error as exc:
         raise InvalidInput(f"{name} 第{reader.line_num}行：CSV 格式错误（{exc}）") from None
     return encoding, records
-
-
-def read_findings(path: str, sheet: str | None = None) -> Sheet:
-    """Read a findings sheet from a file path: a workbook by its extension (its first sheet, or the named one),
-    anything else as CSV."""
-    p = Path(path)
-    if not p.is_file():
-        raise InvalidInput(f"文件不存在：{path}")
-    if p.suffix.lower() in WORKBOOK_SUFFIXES:
-        from ledger.sheets.workbook import read_workbook  # python-calamine: loaded only for a workbook
-
-        return read_workbook(p, sheet)
-    if sheet is not None:
-        raise InvalidInput(f"{p.name} 是 CSV 文件，没有工作表（--sheet 只用于 Excel 工作簿）")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"文件无法读取：{path}（{exc.strerror}）") from None
-    return parse_findings_csv(data, p.name)
-

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ledger.errors import InvalidInput
 from ledger.sheets.cells import cell_text, date_text
-from ledger.sheets.findings import WORKBOOK_SUFFIXES, csv_records
+from ledger.sheets.findings import csv_records
+from ledger.sheets.reading import WORKBOOK_SUFFIXES
 
 HEADER = ("date", "window", "staff", "level", "channel", "ref")
 CHINESE_HEADER = ("日期", "窗口", "人员", "评价", "渠道", "办件编号")

@@ -26,9 +26,9 @@ def part_key(quarter: str, nid: str, window: str) -> str:
 
 def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
     """A quarter's state split by the window each fact was recorded against; the quarter's own steps
-    (shortlist, decision, publication, 公示) and any follow-up whose fact is missing go to the part ''; an appeal
+    (shortlists, decisions, publication, 公示) and any follow-up whose fact is missing go to the part ''; an appeal
     goes with the window of the fact it is against."""
-    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
+    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlists=q.shortlists, decisions=q.decisions,
                                                        published=q.published, announcements=q.announcements)}
 
     def part(window: str) -> QuarterState:

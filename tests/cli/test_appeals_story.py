@@ -83,7 +83,7 @@ def test_an_appeal_within_the_announcement_overturned_changes_the_star_and_publi
         ("publish", q, shipped().on_or_after(span[1] + timedelta(days=1)).isoformat(), False),
     ]
 
-    k("appeal", "overturn", appeal, "--reason", "经查监控当日在岗")
+    k("appeal", "overturn", items[0]["id"], "--reason", "经查监控当日在岗")  # todo's short id is typed back
     assert "已撤销" in k("appeal", "uphold", appeal, "--reason", "再议", code=2)
     after = k.json("report", q)
     assert stars(after, "0101") == (12, 5)

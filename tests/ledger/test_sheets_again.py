@@ -13,7 +13,8 @@ import xlsxwriter
 from ledger import events as ev
 from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput
-from ledger.sheets.findings import CHINESE_HEADER, HEADER, parse_findings_csv, read_findings
+from ledger.sheets.findings import CHINESE_HEADER, HEADER, parse_findings_csv
+from ledger.sheets.reading import read_findings
 
 RELEASE1_SHEET = Path(__file__).resolve().parent.parent / "data" / "release1-sheet"
 ROWS = [

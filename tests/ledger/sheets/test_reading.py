@@ -10,7 +10,8 @@ import xlsxwriter
 
 from ledger.errors import InvalidInput
 from ledger.sheets.cells import cell_text, date_text
-from ledger.sheets.findings import CHINESE_HEADER, HEADER, SheetRow, parse_findings_csv, read_findings
+from ledger.sheets.findings import CHINESE_HEADER, HEADER, SheetRow, parse_findings_csv
+from ledger.sheets.reading import read_findings
 
 ROW = "2008-06-02,DS,0101,S1.1,weekly,,未佩牌上岗\n"
 
