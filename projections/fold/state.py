@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 5
+FOLD_VERSION = 6
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
 4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
