@@ -22,7 +22,6 @@ from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.rating_storing import recorded_ratings, stored_ratings
 from ledger.sheets.ratings import RatingSheet
 from ledger.storage import evidence
-from ledger.storage.review_rows import work_calendar
 from ledger.topics import RATING_TOPIC
 
 if TYPE_CHECKING:
@@ -74,11 +73,6 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
     return RatingsImport(len(fresh), skipped, [c.originator_id for c in complaints], sheet.name, sheet.encoding)
 
 
-def rectify_working_days(ledger: Ledger) -> int:
-    """How many working days a rectification runs under the rules (D30)."""
-    return ledger.catalogue.procedure.rectify_working_days
-
-
 def rectify_complaint(ledger: Ledger, complaint_id: str, day: str, text: str, evidence_file: str | None) -> UUID:
     """Record what was done about a verified complaint (整改, D30)."""
     ledger.center()
@@ -95,12 +89,3 @@ def callback_complaint(ledger: Ledger, complaint_id: str, day: str, result: str,
     ledger.append(e)
     return e.originator_id
 
-
-def due_of(ledger: Ledger, complaint_id: str) -> tuple[str, str | None]:
-    """A complaint's rectification phase and, while open, its due date (ISO), as the CLI prints it."""
-    fact = ledger.fact(complaint_id)
-    state = decide.rectification(fact)
-    if state is None or fact.stream is None:
-        return "", None
-    due = state.due(work_calendar(ledger), rectify_working_days(ledger))
-    return state.phase, due.isoformat() if due else None
