@@ -33,7 +33,7 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "BonusRejected": {"reason": STR},
     "ComplaintReceived": {"window": STR, "staff": OPT_STR, "date": DAY, "channel": STR, "text": STR,
                           "complainant": OPT_SEALED},
-    "ComplaintVerified": {"item": STR, "dq": OPT_STR},
+    "ComplaintVerified": {"item": STR, "dq": OPT_STR, "date": OPT_DAY},
     "ComplaintDismissed": {"reason": STR},
     "ShortlistFrozen": {"quarter": STR, "windows_n": INT, "staff_m": INT, "windows": STRS, "staff": STRS},
     "DecisionRecorded": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "meeting": OPT_DAY,
@@ -46,6 +46,9 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "RulesAdopted": {"rules": STR, "revision": INT, "sha256": STR, "quarter": STR},
     "CosignatureRecorded": {"witness": STR, "key_id": STR, "witness_key": STR, "size": INT, "root": STR, "line": STR},
     "ComplainantErased": {"key_id": STR, "reason": STR},
+    "RatingRecorded": {"date": DAY, "window": STR, "staff": OPT_STR, "level": INT, "channel": STR, "ref": STR},
+    "RectificationRecorded": {"date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
+    "CallbackRecorded": {"date": DAY, "result": STR, "note": STR},
     "SignedRangeLost": {"signed_size": INT, "signed_root": STR, "signed_note": STR, "kept_size": INT,
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
@@ -63,6 +66,7 @@ LATER_FIELDS: dict[str, frozenset[str]] = {topics.topic(name): frozenset(fields)
     "DecisionRecorded": ("meeting", "minutes"),
     "QuarterPublished": ("digest_version",),
     "ComplaintReceived": ("complainant",),
+    "ComplaintVerified": ("date",),
 }.items()}
 """Fields a later release added to an event (with a default in its class): rows stored before lack them, and are
 read as they are (tests/ledger/test_shapes.py: exactly the event classes' defaulted fields)."""

@@ -148,8 +148,9 @@ def calendar_show(session: Session, as_json: bool) -> None:
     click.echo(f"{cal.last_year + 1} 年起尚无安排：按周一至周五计算，期限显示为「暂定」")
 
 
-KIND_NAMES = {"claim": "加分待核", "complaint": "投诉待核", "appeal": "申诉待复核", "shortlist": "待入围",
-              "decide": "待决定", "announce": "待公示", "publish": "待公布"}
+KIND_NAMES = {"claim": "加分待核", "complaint": "投诉待核", "rectify": "待整改", "callback": "待回访",
+              "appeal": "申诉待复核", "shortlist": "待入围", "decide": "待决定", "announce": "待公示",
+              "publish": "待公布"}
 
 
 @click.command("todo")

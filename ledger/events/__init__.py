@@ -30,6 +30,7 @@ from ledger.events.quarter import (
 )
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
 from ledger.events.rules import RulesAdopted
+from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
 from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
@@ -61,6 +62,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     CalendarYearAdded,
     CosignatureRecorded,
     ComplainantErased,
+    RatingRecorded,
+    RectificationRecorded,
+    CallbackRecorded,
 )
 
 __all__ = [
@@ -73,4 +77,5 @@ __all__ = [
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
+    "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
 ]

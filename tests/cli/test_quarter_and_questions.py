@@ -10,9 +10,10 @@ import pytest
 
 from tests.helpers import Kaoping
 
-WINDOW_KEYS = {"code", "name", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag"}
+WINDOW_KEYS = {"code", "name", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag",
+               "satisfaction", "ratings", "overdue_rectifications"}  # the last three: D30, D31
 STAFF_KEYS = {"id", "name", "window", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified",
-              "decided_stars", "stars", "reward_yuan"}
+              "decided_stars", "stars", "reward_yuan", "satisfaction", "ratings"}
 AUDIT_KEYS = {"subject", "kind", "scopes", "quarter", "year", "caused_by"}
 
 

@@ -12,7 +12,8 @@ from tests.cli.files.conftest import Demo, csv_sections, html_tables, pdf_text, 
 WINDOW_KEYS = ["rank", "code", "name", "score", "bonus", "deductions", "shortlisted", "disqualified", "red_flag"]
 STAFF_KEYS = ["rank", "id", "name", "window", "score", "bonus", "deductions", "shortlisted", "disqualified",
               "decided_stars", "stars", "reward_yuan"]
-WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"]
+WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口",
+                  "满意率", "评价数", "逾期整改"]
 
 
 def _rows(doc_rows: list[dict[str, Any]], keys: list[str], as_cell: Any = shown) -> list[list[Any]]:
