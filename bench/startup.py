@@ -1,0 +1,82 @@
+"""Bench: how long each command takes to start and answer on the demo ledger, against the bare interpreter.
+
+Each round runs `python -c pass` and then every command below once, as a user runs them (the installed
+`kaoping` script, a new process each time), so the interpreter's time and the commands' are measured side by
+side under the same load. Prints best and median per command, the ratio of the medians to the interpreter's
+(aims, issue 15: reads within 3x, writes within 4x) and the load average before and after. Tests never assert
+timings; this only prints them.
+
+    python bench/startup.py [--rounds 9] [--dir /tmp/kaoping-startup]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+KAOPING = str(BIN / "kaoping")
+
+# (label, arguments after `kaoping --db URL`, is it a write)
+COMMANDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("--help", ("--help",), False),
+    ("window list", ("window", "list"), False),
+    ("report 2008Q3", ("report", "2008Q3"), False),
+    ("explain --staff CX117 2008Q3", ("explain", "--staff", "CX117", "2008Q3"), False),
+    ("log --quarter 2008Q3", ("log", "--quarter", "2008Q3"), False),
+    ("todo", ("todo",), False),
+    ("record (a write)", ("record", "W2.2", "--window", "GS", "--date", "2008-07-14", "--source", "weekly",
+                          "--note", "上班迟到"), True),
+)
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    """Wall seconds of one subprocess run (which must succeed)."""
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def load() -> str:
+    """The load average over 1, 5 and 15 minutes."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--dir", type=Path, default=None, help="where the demo ledger is made (default: a temp dir)")
+    args = parser.parse_args()
+    where = args.dir or Path(tempfile.mkdtemp(prefix="kaoping-startup-"))
+    where.mkdir(parents=True, exist_ok=True)
+    db = f"sqlite:///{where / 'demo.db'}"
+    if not (where / "demo.db").exists():
+        subprocess.run([KAOPING, "demo", "--db", db], cwd=where, check=True, stdout=subprocess.DEVNULL)
+    bare = [sys.executable, "-c", "pass"]
+    runs: dict[str, list[float]] = {"python -c pass": []} | {label: [] for label, _, _ in COMMANDS}
+    for cmd in [bare] + [[KAOPING, "--db", db, *a] for _, a, _ in COMMANDS]:
+        timed(cmd, where)  # warm-up: the page cache and the projection are in place before counting
+    before = load()
+    for _ in range(args.rounds):
+        runs["python -c pass"].append(timed(bare, where))
+        for label, a, _ in COMMANDS:
+            runs[label].append(timed([KAOPING, "--db", db, *a], where))
+    after = load()
+    floor = statistics.median(runs["python -c pass"])
+    print(f"python {sys.version.split()[0]}, {args.rounds} rounds, load average {before} before, {after} after")
+    print(f"{'':<32}{'best ms':>9}{'median ms':>11}{'x python':>10}  aim")
+    for label, seconds in runs.items():
+        ms = [s * 1000 for s in seconds]
+        ratio = statistics.median(seconds) / floor
+        aim = "" if label == "python -c pass" else ("4x" if label.endswith("(a write)") else "3x")
+        print(f"{label:<32}{min(ms):>9.0f}{statistics.median(ms):>11.0f}{ratio:>10.1f}  {aim}")
+
+
+if __name__ == "__main__":
+    main()
