@@ -59,7 +59,8 @@ def main() -> None:
     if not (where / "demo.db").exists():
         subprocess.run([KAOPING, "demo", "--db", db], cwd=where, check=True, stdout=subprocess.DEVNULL)
     bare = [sys.executable, "-c", "pass"]
-    runs: dict[str, list[float]] = {"python -c pass": []} | {label: [] for label, _, _ in COMMANDS}
+    runs: dict[str, list[float]] = {"python -c pass": []}
+    runs.update({label: [] for label, _, _ in COMMANDS})
     for cmd in [bare] + [[KAOPING, "--db", db, *a] for _, a, _ in COMMANDS]:
         timed(cmd, where)  # warm-up: the page cache and the projection are in place before counting
     before = load()

@@ -1,4 +1,5 @@
-"""The CLI imports a command's module only when that command runs, so `kaoping report` starts fast."""
+"""The CLI imports a command's module only when that command runs or shows its help, so commands start fast and
+`kaoping --help` imports none of them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import click
 
+from cli.help import SUMMARIES
 from cli.main import COMMAND_MODULES, cli
+from cli.render import width
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,3 +43,40 @@ def test_running_report_imports_neither_cryptography_nor_the_demo_nor_migration(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The modules a fresh `kaoping ARGS` process has imported by the time it exits."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['kaoping', *{list(args)!r}]\n"
+        "from cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "kaoping" in out.stdout
+    return set(out.stderr.split())
+
+
+HEAVY = ("cli.commands", "ledger.app", "eventsourcing", "cryptography")
+
+
+def test_the_top_level_help_imports_no_command_nor_the_ledger_nor_cryptography() -> None:
+    heavy = sorted(m for m in _modules_after("--help") if m.startswith(HEAVY))
+    assert heavy == []
+
+
+def test_a_commands_help_imports_only_that_commands_module() -> None:
+    loaded = _modules_after("report", "--help")
+    assert sorted(m for m in loaded if m.startswith("cli.commands.")) == ["cli.commands.questions"]
+    assert not [m for m in loaded if m.startswith(("cryptography", "ledger.app"))]
+
+
+def test_every_command_has_one_summary_that_fits_and_is_its_short_help() -> None:
+    assert set(SUMMARIES) == set(COMMAND_MODULES)
+    ctx = click.Context(cli)
+    for name, summary in SUMMARIES.items():
+        assert summary.endswith("。") and "\n" not in summary and width(summary) <= 76, name
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.short_help == summary, name
