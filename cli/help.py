@@ -25,8 +25,9 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
     ("季度流程", ("shortlist", "decide", "announce", "appeal", "publish")),
     ("查询", ("todo", "report", "explain", "audit", "year", "log")),
-    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key")),
-    ("账本维护", ("backup", "migrate", "rebuild", "demo")),
+    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
+                "witness")),
+    ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
 # Each top-level command's one-line summary: the top-level help lists these without importing any command's module
@@ -108,6 +109,8 @@ EXAMPLES: dict[str, str] = {
                         "--text 态度冷漠",
     "complaint verify": "kaoping complaint verify 编号 --item S2.4 --dq complaint",
     "complaint dismiss": "kaoping complaint dismiss 编号 --reason 经查当时在岗",
+    "complaint show": "kaoping complaint show 编号",
+    "complaint erase-contact": "kaoping complaint erase-contact 编号 --reason 投诉人要求删除",
     "evidence": "kaoping evidence get 编号 --out 证据",
     "evidence get": "kaoping evidence get 编号 --out 证据",
     "shortlist": "kaoping shortlist 2008Q3",
@@ -127,9 +130,15 @@ EXAMPLES: dict[str, str] = {
     "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
                           "--public-key 公钥.txt",
     "public-key": "kaoping public-key --out 公钥.txt",
+    "witness": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json --out 副署.txt",
+    "witness new": "kaoping witness new jw.changxing.gov.cn/witness --key-out 县纪委.key",
+    "witness cosign": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json "
+                      "--out 副署.txt",
+    "witness record": "kaoping witness record 副署.txt --witness 县纪委公钥.txt",
     "backup": "kaoping backup 备份/kaoping-2008Q3.db",
     "migrate": "kaoping migrate --from sqlite:///kaoping.db --to postgresql://kaoping:密码@127.0.0.1:5432/kaoping",
     "rebuild": "kaoping rebuild",
+    "pg-setup": "kaoping --db postgresql://kaoping_owner@127.0.0.1:5432/kaoping pg-setup --app-role kaoping_app",
     "demo": "kaoping demo --db sqlite:///kaoping-demo.db",
 }
 """One example per command (by its path after `kaoping`): shown in the top-level list and in the command's help."""

@@ -9,13 +9,17 @@ shown when there are any.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.files import answers, charts
 from cli.files.html_file import page, table_html
 from cli.files.notice import Notice
+
+if TYPE_CHECKING:
+    from cli.files.cosigned import Cosigner
 
 STYLE = """
 header { text-align: center; border-bottom: 3px solid #c00; padding-bottom: .6em; }
@@ -46,10 +50,25 @@ def _names(rows: list[tuple[str, str]], cls: str = "") -> str:
     return f'<ul class="names">{items}</ul>' if rows else "<p>无</p>"
 
 
+def _witnesses(checkpoint: str, cosigners: Sequence[Cosigner]) -> str:
+    """The witnesses who cosigned the checkpoint (D33), and the checkpoint with their lines, to check offline."""
+    if not cosigners:
+        return ""  # a bundle without cosignatures keeps the page its first layout made
+    from cli.files.cosigned import with_all
+
+    items = "".join(f'<li><b class="witness">{escape(c.name)}</b> 密钥编号 <code>{escape(c.key_id)}</code>，'
+                    f"副署于 {escape(c.day)}<br><code>{escape(c.public_key)}</code></li>" for c in cosigners)
+    return (f'<h3>见证方副署（{len(cosigners)}个）</h3><ul class="witnesses">{items}</ul>'
+            f"<pre>{escape(with_all(checkpoint, cosigners))}</pre>"
+            "<p>见证方的副署证明其核验过：此检查点延续它此前副署的检查点，账本没有被改写或分叉。"
+            "核验：把见证方公钥存为文件，运行 <code>kaoping verify --witness 见证方公钥.txt</code>。</p>")
+
+
 def render(doc: dict[str, Any], notice: Notice, pub: dict[str, Any] | None, checkpoint: str, public_key: str,
-           draft: Draft | None = None) -> bytes:
-    """The bulletin's bytes: results as `report --json` gives them at the published position (`pub`), or as they
-    stand on 公示 (`draft`, no publication yet)."""
+           draft: Draft | None = None, cosigners: Sequence[Cosigner] = ()) -> bytes:
+    """The bulletin's bytes: results as `report --json` gives them at the published position (`pub`), with the
+    witnesses' cosignatures of its checkpoint known when it was made, or as they stand on 公示 (`draft`, no
+    publication yet)."""
     names = {w["code"]: w["name"] for w in doc["windows"]}
     flags = [(w["name"], f" {w['score']}分") for w in doc["windows"] if w["red_flag"]]
 
@@ -91,6 +110,7 @@ def render(doc: dict[str, Any], notice: Notice, pub: dict[str, Any] | None, chec
         f"所公布结果的摘要（sha256）：<code>{escape(pub['digest'])}</code></p>"
         f"<h3>签名检查点</h3><pre>{escape(checkpoint)}</pre>"
         f"<h3>公钥</h3><pre>{escape(public_key)}</pre>"
+        f"{_witnesses(checkpoint, cosigners)}"
         "<p>核验方法：把签名检查点和公钥分别存为文件，对中心的账本运行 "
         "<code>kaoping verify --checkpoint 签名检查点.txt --public-key 公钥.txt</code>；"
         "收到的收据用 <code>kaoping verify-receipt 收据.json --public-key 公钥.txt</code> 离线核验。</p></section>"

@@ -20,6 +20,7 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
+from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import (
     DecisionAmended,
     DecisionRecorded,
@@ -29,6 +30,7 @@ from ledger.events.quarter import (
 )
 from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
 from ledger.events.rules import RulesAdopted
+from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -57,6 +59,8 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     AppealOverturned,
     QuarterAnnounced,
     CalendarYearAdded,
+    CosignatureRecorded,
+    ComplainantErased,
 )
 
 __all__ = [
@@ -65,7 +69,7 @@ __all__ = [
     "FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
-    "SigningKeyRecorded", "CheckpointRecorded",
+    "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",

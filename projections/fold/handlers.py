@@ -161,10 +161,11 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
 
-NOT_FOLDED = topics.INTEGRITY_TOPICS | topics.RULES_TOPICS | topics.CALENDAR_TOPICS
+NOT_FOLDED = (topics.INTEGRITY_TOPICS | topics.RULES_TOPICS | topics.CALENDAR_TOPICS | topics.WITNESS_TOPICS
+              | topics.PRIVACY_TOPICS)
 """Event types that say nothing about a quarter's facts: the integrity stream, the rules adopted (the center's
-stream, read by the questions themselves: ledger/revisions.py) and the working-day calendar's years (read where a
-deadline is counted): deliberately skipped."""
+stream, read by the questions themselves: ledger/revisions.py), the working-day calendar's years (read where a
+deadline is counted), witnesses' cosignatures and a complainant's erasure: deliberately skipped."""
 
 
 @lru_cache(maxsize=1)
