@@ -158,8 +158,8 @@ def test_a_corruption_case_appears_in_that_years_audit_with_its_events(quarter: 
     }
     assert all(d["caused_by"] == [fid] and d["quarter"] == "2008Q2" and d["year"] == 2008 for d in found)
     assert found[0]["chain"][0]["events"][0]["note"] == "收受办事群众财物"
-    assert js(quarter("audit", "disqualifications", "--year", "2009", "--json")) == {"disqualifications": []}
-    assert js(quarter("audit", "disqualifications", "--kind", "gaming", "--json")) == {"disqualifications": []}
+    assert js(quarter("audit", "disqualifications", "--year", "2009", "--json")) == {"disqualifications": [], "overturned": []}
+    assert js(quarter("audit", "disqualifications", "--kind", "gaming", "--json")) == {"disqualifications": [], "overturned": []}
     text = ok(quarter("audit", "disqualifications", "--year", "2008"))
     assert "吃、拿、卡、要" in text and fid in text and "收受办事群众财物" in text
     assert "督查巡查记录表" in text and " patrol " not in text  # the sheet by its Chinese name
