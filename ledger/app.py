@@ -22,7 +22,7 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 from ledger import catalogue as rules
 from ledger import events as ev
 from ledger import ids
-from ledger.commands import claims, complaints, findings
+from ledger.commands import claims, complaints, findings, tenure
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, stream_of
 from ledger.commands.registry import PersonStream
@@ -176,6 +176,11 @@ class Ledger(Application[UUID]):
             _fold(registry, self.stream(stream))
         return registry
 
+    def window(self, code: str) -> tuple[Registry, int]:
+        """A window's stream folded into a registry of that window alone, and its version (0: not registered)."""
+        events = self.stream(ids.window_id((code or "").strip()))
+        return _fold(Registry(), events), events[-1].originator_version if events else 0
+
     def staff(self, person: str) -> PersonStream:
         """A person's stream as the registry commands see it (empty for an unregistered id)."""
         events = self.stream(ids.staff_id(person))
@@ -235,14 +240,38 @@ class Ledger(Application[UUID]):
         self.append(e, *also)
         return e.originator_id
 
-    def add_window(self, code: str, name: str, department: str = "") -> UUID:
-        """Register a window under a new code."""
+    def add_window(self, code: str, name: str, department: str = "", since: str | None = None) -> UUID:
+        """Register a window under a new code, taking part from `since` (default: the first day no frozen quarter
+        holds, D21), or bring back a window that left the center."""
         self.center()
-        e = decide.register_window(self.registry_of(windows=[code]), code, name, department, self.stamp())
-        try:
-            return self._appended(e)
-        except Conflict:
-            raise Conflict(f"窗口代码已存在：{e.code}") from None
+        default = self.catalogue.effective if since else tenure.unfrozen_from(self)
+
+        def attempt() -> UUID:
+            registry, version = self.window(code)
+            return self._appended(decide.add_window(registry, self.catalogue, code, name, department, since,
+                                                    default, self.stamp(), version))
+        return self._retrying(attempt)
+
+    def close_window(self, code: str, since: str, reason: str | None = None) -> UUID:
+        """A window leaves the center from a day (撤出, D21): refused while anyone is assigned to it then."""
+        self.center()
+        facts = tenure.facts_from(self, window=code)
+
+        def attempt() -> UUID:
+            version = self.window(code)[1]  # read first: a change after it makes the append conflict, and retry
+            return self._appended(tenure.close_window(self.registry(), self.catalogue, code, since, reason, facts,
+                                                      self.stamp(), version))
+        return self._retrying(attempt)
+
+    def rename_window(self, code: str, name: str, department: str | None = None, since: str | None = None) -> UUID:
+        """A window's new name from a day, or its name corrected everywhere (D24)."""
+        self.center()
+
+        def attempt() -> UUID:
+            registry, version = self.window(code)
+            return self._appended(tenure.rename_window(registry, self.catalogue, code, name, department, since,
+                                                       self.stamp(), version))
+        return self._retrying(attempt)
 
     def add_staff(self, person: str, name: str, window: str, since: str) -> UUID:
         """Register a person and their first window assignment."""
@@ -260,6 +289,19 @@ class Ledger(Application[UUID]):
         windows = self.registry_of(windows=[window])
         return self._retrying(lambda: self._appended(
             decide.move_staff(self.staff(person), windows, self.catalogue, window, since, self.stamp())))
+
+    def leave_staff(self, person: str, since: str, reason: str | None = None) -> UUID:
+        """A person leaves the center from a day (调离/离职, D22); refused while facts about them are dated then."""
+        self.center()
+        facts = tenure.facts_from(self, staff=person)
+        return self._retrying(lambda: self._appended(
+            tenure.leave_staff(self.staff(person), self.catalogue, since, reason, facts, self.stamp())))
+
+    def rename_staff(self, person: str, name: str, since: str | None = None) -> UUID:
+        """A person's new name from a day, or their name corrected everywhere (D24)."""
+        self.center()
+        return self._retrying(lambda: self._appended(
+            tenure.rename_staff(self.staff(person), self.catalogue, name, since, self.stamp())))
 
     # --- findings -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class SheetChecker:
         self.dates: dict[str, object] = {}
         self.dqs: dict[tuple[str, str], object] = {}
         self.assigned: dict[tuple[str, date], str | None] = {}
+        self.open: dict[tuple[str, date], object] = {}
 
     def __call__(self, row: SheetRow) -> date:
         """The row's date when the row may be recorded; else a refusal saying why."""
@@ -59,16 +60,23 @@ class SheetChecker:
                 self.dqs[dkey] = _verdict(lambda: checks.disqualification(cat, row.dq, row.item, None) and None)
             if self.dqs[dkey] is not None:
                 raise InvalidInput(str(self.dqs[dkey]))
+        if not on_staff:
+            wkey = (row.window, d)
+            if wkey not in self.open:
+                self.open[wkey] = _verdict(lambda: checks.window_taking_part(registry, row.window, d) and None)
+            if self.open[wkey] is not None:
+                raise NotAllowed(str(self.open[wkey]))
+            return d
         window = checks.known_window(registry, row.window)
-        if on_staff:
-            person = checks.known_person(registry, row.staff)
-            akey = (row.staff, d)
-            if akey not in self.assigned:
-                self.assigned[akey] = registry.window_on(row.staff, d.isoformat())
-            at = self.assigned[akey]
-            if at != window:
-                where = f"窗口 {at}" if at else "任何窗口"
-                raise NotAllowed(f"{row.staff}（{person['name']}）在 {d} 属于{where}，不是窗口 {window}")
+        person = checks.known_person(registry, row.staff)
+        akey = (row.staff, d)
+        if akey not in self.assigned:
+            self.assigned[akey] = registry.window_on(row.staff, d.isoformat())
+        at = self.assigned[akey]
+        if at != window:
+            left = registry.left_on(row.staff, d.isoformat()) if at is None else None
+            where = f"已于 {left} 离开中心" if left else f"属于窗口 {at}" if at else "属于任何窗口"
+            raise NotAllowed(f"{row.staff}（{person['name']}）在 {d} {where}，不是窗口 {window}")
         return d
 
 

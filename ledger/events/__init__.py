@@ -19,7 +19,17 @@ from ledger.events.facts import (
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
 from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
-from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.registry import (
+    CenterInitialised,
+    StaffLeft,
+    StaffMoved,
+    StaffRegistered,
+    StaffRenamed,
+    WindowClosed,
+    WindowRegistered,
+    WindowRenamed,
+    WindowReopened,
+)
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -39,6 +49,11 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    WindowClosed,
+    WindowReopened,
+    WindowRenamed,
+    StaffLeft,
+    StaffRenamed,
 )
 
 __all__ = [
@@ -48,4 +63,5 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
+    "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]
