@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, TypedDict, TypeVar
 
 from ledger.calendar import iso_day
@@ -131,6 +132,21 @@ def in_force(entries: Sequence[Dated], day: str, as_of: int | None = None) -> Da
             break
         current = e
     return current
+
+
+def names_over_time(entries: Sequence[Dated]) -> list[Dated]:
+    """The names in force one after the other: a correction replaces the name it corrects."""
+    out: list[Dated] = []
+    for e in entries:
+        if out and out[-1]["since"] == e["since"]:
+            out[-1] = e
+        else:
+            out.append(e)
+    return out
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
 def _add(entries: list[Dated], entry: Dated) -> None:
@@ -270,6 +286,25 @@ class Registry:
             return None
         at_last = in_force(entries, last)
         return Membership(worked, at_last["since"] if at_last is not None and at_last["window"] is None else None)
+
+    # --- histories, for people to read ------------------------------------------------------------
+
+    def window_periods(self, code: str) -> list[tuple[str | None, str | None]]:
+        """A window's times in the center as (first day, last day): None as the first day is the rules'
+        effective date, None as the last day means it is still in the center."""
+        out: list[tuple[str | None, str | None]] = []
+        for e in self.windows[code]["presence"]:
+            if e["open"] and not (out and out[-1][1] is None):
+                out.append((e["since"], None))
+            elif not e["open"] and out and out[-1][1] is None and e["since"] is not None:
+                out[-1] = (out[-1][0], _day_before(e["since"]))
+        return out
+
+    def stints(self, person: str) -> list[tuple[str, str, str | None]]:
+        """A person's assignments as (window, first day, last day or None while it lasts), leaves left out."""
+        entries = self.people[person]["assignments"]
+        return [(a["window"], a["since"], _day_before(entries[i + 1]["since"]) if i + 1 < len(entries) else None)
+                for i, a in enumerate(entries) if a["window"] is not None]
 
     # --- storing --------------------------------------------------------------------------------
 

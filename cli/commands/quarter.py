@@ -68,9 +68,13 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     quarter = lq.check_quarter(ledger, quarter)
     rf, fv, fr = _csv(red_flag), _csv(five), _csv(four)
     lq.check_decision(ledger, quarter, rf, fv, fr)  # refusals that need no scores: before the projection catches up
-    bad = Views(ledger).disqualified_picks(quarter, rf, fv, fr)
+    views = Views(ledger)
+    bad = views.disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")
+    gone = views.departed_picks(quarter, rf, fv, fr)
+    if gone:
+        raise NotAllowed(f"{','.join(gone)} 在{quarter_label(quarter)}结束前已离开中心，不能评定")
     did = lq.record_decision(ledger, quarter, rf, fv, fr)
     about = ledger.catalogue.decision
     for key, picks, name in (("five", fv, "五星级服务明星"), ("four", fr, "四星级服务明星")):

@@ -52,17 +52,26 @@ def render_report(doc: dict[str, Any]) -> str:
     ))
     out += ["", "服务明星考评"]
     out.append(table(
-        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级", "奖励（元）"],
+        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级",
+         "奖励（元）"],
         [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
           _yes(p["shortlisted"]), _yes(p["disqualified"]),
-          "" if p["decided_stars"] is None else f"{p['decided_stars']}星", f"{p['stars']}星", p["reward_yuan"]]
+          "" if p["decided_stars"] is None else f"{p['decided_stars']}星",
+          "—" if p["stars"] is None else f"{p['stars']}星", p["reward_yuan"]]
          for p in doc["staff"]],
         align="><<<>>><<<<>",
     ))
+    closed = [f"{w['code']} {w['name']}（{w['left']} 起撤出）" for w in doc["windows"] if w.get("left")]
+    if closed:
+        out.append("季度结束前撤出中心的窗口（列出但不入围）：" + "、".join(closed))
+    gone = [f"{p['id']} {p['name']}（{p['left']} 起离开）" for p in doc["staff"] if p.get("left")]
+    if gone:
+        out.append("季度结束前离开中心的人员（列出但不入围、不授星）：" + "、".join(gone))
     pub = doc.get("published")
     if pub:
+        same = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
-                    f"摘要 {pub['digest'][:16]}…{'，与账本重算一致' if pub['digest_matches'] else '，与账本重算不一致！'}）"]
+                    f"摘要 {pub['digest'][:16]}…{same}）"]
         if pub["differences"]:
             out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
             out.append(table(
@@ -250,7 +259,8 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
         out.append("无")
     for d in doc["disqualifications"]:
         who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
-        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{'、'.join(d['year_scope_names'])}评比资格"
+        scopes = "、".join(d["year_scope_names"])
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{scopes}评比资格"
                    f"（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
             out.extend(_chain_line(e, cat) for e in c["events"])

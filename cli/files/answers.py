@@ -72,9 +72,11 @@ NOT_COUNTED_COLUMNS = (("position", "账本位置"), ("date", "日期"), ("type"
 
 
 def reduction_name(code: str) -> str:
-    """Why stars were taken away, in words: 'disqualified', 'at_least_15' or nothing."""
+    """Why stars were taken away, in words: 'disqualified', 'at_least_15', 'left' or nothing."""
     if code == "disqualified":
         return "被取消服务明星资格"
+    if code == "left":
+        return "季度结束前已离开中心，不授星"
     if code.startswith("at_least_"):
         return f"应扣分达到 {code.removeprefix('at_least_')} 分"
     return code

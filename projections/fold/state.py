@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 3
+FOLD_VERSION = 4
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
-3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's."""
+3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
+4: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101

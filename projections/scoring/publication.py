@@ -38,9 +38,17 @@ class RowsAt:
     rows: ReportRows
 
 
+PUBLISHED_WINDOW_KEYS = ("code", "name", *WINDOW_FIELDS)
+PUBLISHED_STAFF_KEYS = ("id", "name", *STAFF_FIELDS)
+"""The row fields a publication pins (those of the first release's publications): a report key added later, such
+as `left` (D21, D22), never changes the digest of what was published (D18)."""
+
+
 def document(r: Publishable) -> dict[str, Any]:
-    """The canonical published document: the quarter, the ledger position and every result row."""
-    return {"quarter": r.quarter, "position": r.position, **r.rows}
+    """The canonical published document: the quarter, the ledger position and every result row's pinned fields."""
+    return {"quarter": r.quarter, "position": r.position,
+            "windows": [{k: w[k] for k in PUBLISHED_WINDOW_KEYS} for w in r.rows["windows"]],  # type: ignore[literal-required]
+            "staff": [{k: p[k] for k in PUBLISHED_STAFF_KEYS} for p in r.rows["staff"]]}  # type: ignore[literal-required]
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
