@@ -111,9 +111,7 @@ def register_staff(registry: Registry, cat: Catalogue, person: str, name: str, w
                    stamp: Stamp) -> ev.StaffRegistered:
     """A person under an id not used before, with their first assignment to a registered window."""
     person = _code(person, "人员编号")
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("姓名不能为空")
+    name = name_text(name, "姓名")  # D27: one line, nothing invisible
     day = since_date(cat, stamp.today, since)
     window_from(registry, window, day)
     if person in registry.people:
