@@ -7,9 +7,12 @@ window and person was in the center; the people named here are kept out of the r
 
 from __future__ import annotations
 
+from functools import partial
+
 from cli.sample.claims import claim
 from cli.sample.findings import record_finding
 from cli.sample.plan import OFFICE, Scenario, move
+from ledger.app import Ledger
 from ledger.registry import (
     STAFF_LEFT,
     STAFF_REGISTERED,
@@ -47,7 +50,7 @@ def _joins(sc: Scenario, cast: dict[str, str]) -> None:
     sc.at(since, OFFICE, lambda lg: lg.add_window(code, name, department, since))
     for pid, person in NEWCOMERS:
         sc.registry.apply(STAFF_REGISTERED, {"staff_id": pid, "name": person, "window": code, "since": since})
-        sc.at(since, OFFICE, lambda lg, pid=pid, person=person: lg.add_staff(pid, person, code, since))
+        sc.at(since, OFFICE, partial(Ledger.add_staff, person=pid, name=person, window=code, since=since))
         cast[f"newcomer-{pid}"] = pid
     record_finding(sc, None, "2008-08-20", "W4.3", "duty", window=code, note="便民用品缺少老花镜")
 
@@ -67,7 +70,7 @@ def _withdrawn(sc: Scenario, *people: str) -> None:
     code, since, reason = LEAVES
     for who in people:
         sc.registry.apply(STAFF_LEFT, {"staff_id": who, "since": since})
-        sc.at(since, OFFICE, lambda lg, who=who: lg.leave_staff(who, since, "随防雷窗口撤出，回县气象局"))
+        sc.at(since, OFFICE, partial(Ledger.leave_staff, person=who, since=since, reason="随防雷窗口撤出，回县气象局"))
     sc.registry.apply(WINDOW_CLOSED, {"code": code, "since": since})
     sc.at(since, OFFICE, lambda lg: lg.close_window(code, since, reason))
 

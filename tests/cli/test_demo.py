@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from ledger import events as ev
 from ledger.app import open_ledger
+from tests.conftest import Kaoping
 
 
 def _events(db_url: str) -> list[ev.Fact]:
@@ -43,7 +45,7 @@ def _raw_staff_deductions(events: list[ev.Fact]) -> Counter[str]:
     return raw
 
 
-def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp, db_url: str) -> None:
+def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp: Kaoping, db_url: str) -> None:
     r = kp("demo")
     assert r.exit_code == 0, r.stderr
     assert "演示账本已建立" in r.stdout
@@ -85,7 +87,7 @@ def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp, db_url: str
     assert 20 in raw.values() and 15 in raw.values(), "the thresholds themselves are in the sample (D17)"
 
 
-def test_the_demo_ends_with_a_shortlist_a_decision_and_a_star_voided_after_it(kp, db_url: str) -> None:
+def test_the_demo_ends_with_a_shortlist_a_decision_and_a_star_voided_after_it(kp: Kaoping, db_url: str) -> None:
     r = kp("demo")
     assert r.exit_code == 0, r.stderr
     assert "服务明星考评" in r.stdout and "--as-of" in r.stdout, "the quarter's report and where to go next"
@@ -111,7 +113,7 @@ def test_the_demo_ends_with_a_shortlist_a_decision_and_a_star_voided_after_it(kp
     assert sum(1 for w in now["windows"] if w["red_flag"]) == len(d.red_flag)
 
 
-def test_a_staff_rotation_attributes_each_finding_to_the_window_of_its_day(kp, db_url: str) -> None:
+def test_a_staff_rotation_attributes_each_finding_to_the_window_of_its_day(kp: Kaoping, db_url: str) -> None:
     assert kp("demo").exit_code == 0
     events = _events(db_url)
     moved = {e.staff_id: e for e in events if isinstance(e, ev.StaffMoved)}
@@ -129,10 +131,10 @@ def test_a_staff_rotation_attributes_each_finding_to_the_window_of_its_day(kp, d
 
 
 def test_the_demo_shows_the_center_over_time_a_window_joining_and_leaving_a_secondment_a_late_move(
-        kp, db_url: str) -> None:
+        kp: Kaoping, db_url: str) -> None:
     assert kp("demo").exit_code == 0
 
-    def report(quarter: str) -> dict:
+    def report(quarter: str) -> dict[str, Any]:
         r = kp("report", quarter, "--json")
         assert r.exit_code == 0, r.stderr
         return orjson.loads(r.stdout)
@@ -157,7 +159,7 @@ def test_the_demo_shows_the_center_over_time_a_window_joining_and_leaving_a_seco
     assert [(f["counted_item"], f["date"]) for f in counted] == [("W4.2", "2008-07-21")]
 
 
-def test_running_the_demo_on_a_ledger_that_holds_records_is_refused_and_writes_nothing(kp, db_url: str,
+def test_running_the_demo_on_a_ledger_that_holds_records_is_refused_and_writes_nothing(kp: Kaoping, db_url: str,
                                                                                      tmp_path: Path) -> None:
     assert kp("init").exit_code == 0
     assert kp("window", "add", "GS", "工商窗口").exit_code == 0
@@ -169,7 +171,7 @@ def test_running_the_demo_on_a_ledger_that_holds_records_is_refused_and_writes_n
     assert not any(p.name.endswith(".evidence") for p in tmp_path.iterdir())
 
 
-def test_the_demo_fills_a_ledger_that_was_only_initialised(kp, db_url: str) -> None:
+def test_the_demo_fills_a_ledger_that_was_only_initialised(kp: Kaoping, db_url: str) -> None:
     assert kp("init").exit_code == 0
     assert kp("demo").exit_code == 0
     events = _events(db_url)
@@ -177,7 +179,7 @@ def test_the_demo_fills_a_ledger_that_was_only_initialised(kp, db_url: str) -> N
     assert sum(isinstance(e, ev.WindowRegistered) for e in events) == 31
 
 
-def test_the_demo_runs_through_the_installed_script(kp_script, db_url: str) -> None:
+def test_the_demo_runs_through_the_installed_script(kp_script: Any, db_url: str) -> None:
     r = kp_script("demo")
     assert r.exit_code == 0, r.stderr
     assert "演示账本已建立" in r.stdout

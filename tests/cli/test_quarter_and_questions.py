@@ -10,9 +10,10 @@ import pytest
 
 from tests.conftest import Kaoping
 
-WINDOW_KEYS = {"code", "name", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag"}
+WINDOW_KEYS = {"code", "name", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag",
+               "left"}  # left: D21, the day a window left the center before the quarter's end, or null
 STAFF_KEYS = {"id", "name", "window", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified",
-              "decided_stars", "stars", "reward_yuan"}
+              "decided_stars", "stars", "reward_yuan", "left"}  # left: D22 (CLI.md)
 AUDIT_KEYS = {"subject", "kind", "scopes", "quarter", "year", "caused_by"}
 
 
