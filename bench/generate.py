@@ -10,8 +10,8 @@ How it is fast, and what it promises:
   items, sources, channels, levels, places and disqualification kinds are allowed by the catalogue,
   follow-ups (retract / verify / reject / dismiss) are version 2 of an existing stream of the right kind.
 - `init` records what the real command records, stamped at the start of the generated history (every
-  timestamp is historical, increasing in ledger order, after its fact's date); evidence files are real (a small pool staged into the evidence store and
-  shared by the claims, content-addressed as usual).
+  timestamp is historical, increasing in ledger order, after its fact's date); evidence files are real (a small
+  pool staged into the evidence store and shared by the claims, content-addressed as usual).
 - Several quarters from 2008Q3; every quarter but the last gets a ShortlistFrozen and a DecisionRecorded
   picked by an approximate score (raw deductions and verified bonus, no caps): plausible, but not
   guaranteed to be what the quarter fold would shortlist. No QuarterPublished (its digest needs the fold).
@@ -31,7 +31,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -171,7 +171,7 @@ class Generator:
         """The recording time: the working day's clock, never going backwards."""
         start = datetime(day.year, day.month, day.day, 8, 30, tzinfo=CHINA)
         self.clock = max(self.clock, start) + timedelta(seconds=self.rng.randint(1, 40))
-        return self.clock.astimezone(timezone.utc)
+        return self.clock.astimezone(UTC)
 
     def _event(self, cls: type[ev.Fact], stream: UUID, version: int, day: date, **fields: Any) -> ev.Fact:
         self.made += 1
@@ -256,9 +256,11 @@ class Generator:
         sw, ss = wins[:n], staff[:m]
         stream = ids.quarter_id(q)
         if self._left() > 0:
-            yield self._event(ev.ShortlistFrozen, stream, 1, day, quarter=q, windows_n=n, staff_m=m, windows=sw, staff=ss)
+            yield self._event(ev.ShortlistFrozen, stream, 1, day, quarter=q, windows_n=n, staff_m=m, windows=sw,
+                              staff=ss)
         if self._left() > 0:
-            yield self._event(ev.DecisionRecorded, stream, 2, day, quarter=q, red_flag=sw[:3], five=ss[:5], four=ss[5:20])
+            yield self._event(ev.DecisionRecorded, stream, 2, day, quarter=q, red_flag=sw[:3], five=ss[:5],
+                              four=ss[5:20])
 
     def _later(self, day: date, item: _Open, what: str) -> None:
         # relative to the generator's own day, which is later than `day` for the leftover facts
@@ -298,8 +300,11 @@ class Generator:
         rng = self.rng
         dq = None
         if rng.random() < self.finding_dq:
-            dq = rng.choice(("gaming", "corruption", "discipline", "complaint") if staff else ("gaming", "corruption", "complaint"))
-            allowed = [c for c in (self.staff_items if staff else self.window_items) if self.cat.disqualification(dq).allows(c)]
+            kinds = ("gaming", "corruption", "discipline", "complaint") if staff else (
+                "gaming", "corruption", "complaint")
+            dq = rng.choice(kinds)
+            items = self.staff_items if staff else self.window_items
+            allowed = [c for c in items if self.cat.disqualification(dq).allows(c)]
             item = rng.choice(allowed)
             tally.out.add(staff or window)
         else:
@@ -379,7 +384,8 @@ class Generator:
                 dq = "consultation"
             else:
                 kinds = [k for k in ("complaint", "corruption", "discipline", "gaming")
-                         if self.cat.disqualification(k).allows(code) and self.cat.disqualification(k).channel_only is None]
+                         if self.cat.disqualification(k).allows(code)
+                         and self.cat.disqualification(k).channel_only is None]
                 dq = rng.choice(kinds) if kinds else None
         return self._event(ev.ComplaintVerified, item.stream, 2, day, item=code, dq=dq)
 
@@ -404,7 +410,7 @@ def _init(ledger: Ledger, key: Path | None) -> int:
     checkpoints and `verify` work on the generated ledger. Returns how many events it wrote.
     """
     cat = rules.load(rules.DEFAULT_RULES)
-    at = datetime(2008, 4, 30, 9, tzinfo=CHINA).astimezone(timezone.utc)
+    at = datetime(2008, 4, 30, 9, tzinfo=CHINA).astimezone(UTC)
     events: list[ev.Fact] = [
         ev.CenterInitialised(  # type: ignore[call-arg]
             originator_id=ids.center_id(), originator_version=1, timestamp=at,
@@ -470,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="sqlite:///big.db", help="ledger URL (must be empty)")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch", type=int, default=None, help="events per transaction (SQLite 20000, PostgreSQL 2000)")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="events per transaction (SQLite 20000, PostgreSQL 2000)")
     parser.add_argument("--key", type=Path, default=None,
                         help="record this signing key file at init, as `kaoping init` does (created if missing)")
     args = parser.parse_args(argv)

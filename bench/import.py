@@ -78,7 +78,9 @@ def raw_baseline(rows: list[tuple[str, int, str, bytes]], schema: list[str], fol
     gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES (?,?,?,?)", rows)
+    conn.executemany(
+        "INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES (?,?,?,?)", rows
+    )
     conn.execute("COMMIT")
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     conn.close()
@@ -152,8 +154,10 @@ def main() -> None:
           + " ".join(f"{t:.2f}" for t in real_times))
     print(f"raw executemany baseline   {raw:8.3f} s   ({n / raw:>10,.0f} events/s)   rounds: "
           + " ".join(f"{t:.2f}" for t in raw_times))
-    print(f"ratio real / raw           {real / raw:8.2f} ×  (median {statistics.median(real_times) / statistics.median(raw_times):.2f} ×)")
-    print(f"ratio of CPU time          {min(real_cpu) / min(raw_cpus):8.2f} ×  (real {min(real_cpu):.3f} s, raw {min(raw_cpus):.3f} s CPU)")
+    median = statistics.median(real_times) / statistics.median(raw_times)
+    print(f"ratio real / raw           {real / raw:8.2f} ×  (median {median:.2f} ×)")
+    print(f"ratio of CPU time          {min(real_cpu) / min(raw_cpus):8.2f} ×  "
+          f"(real {min(real_cpu):.3f} s, raw {min(raw_cpus):.3f} s CPU)")
     print(f"CSV parse + import / raw   {(parse + real) / raw:8.2f} ×")
     print(f"re-import (all skipped)    {min(skip_times):8.3f} s")
     print(f"peak RSS                   {peak_rss_mb():8.1f} MB (before the first import {rss_before:.1f} MB)")

@@ -62,7 +62,8 @@ def child(what: str, path: str) -> tuple[int, float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="sqlite:///path of a generated ledger")
-    parser.add_argument("--generate", type=int, default=0, help="generate this many events first if the file is missing")
+    parser.add_argument("--generate", type=int, default=0,
+                        help="generate this many events first if the file is missing")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     path = args.db.removeprefix("sqlite:///")
@@ -87,11 +88,14 @@ def main() -> None:
         rebuild_rss = max(rebuild_rss, rss)
     raw, rebuild = min(raw_times), min(rebuild_times)
     runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)  # noqa: E731
-    print(f"events                    {events:,}   (load average before {load_before:.2f}, after {os.getloadavg()[0]:.2f}; "
-          "2-core shared machine)")
-    print(f"raw read + orjson decode  {raw:6.2f} s   peak RSS {raw_rss:5.0f} MB   (runs: {runs(raw_times)}; CPU {runs(raw_cpu)})")
-    print(f"projection rebuild        {rebuild:6.2f} s   peak RSS {rebuild_rss:5.0f} MB   (runs: {runs(rebuild_times)}; CPU {runs(rebuild_cpu)})")
-    print(f"rebuild / raw             {rebuild / raw:6.2f} ×  wall, {min(rebuild_cpu) / min(raw_cpu):.2f} × CPU  (aim ≤ 2×; peak aim < 300 MB)")
+    print(f"events                    {events:,}   (load average before {load_before:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}; 2-core shared machine)")
+    print(f"raw read + orjson decode  {raw:6.2f} s   peak RSS {raw_rss:5.0f} MB   "
+          f"(runs: {runs(raw_times)}; CPU {runs(raw_cpu)})")
+    print(f"projection rebuild        {rebuild:6.2f} s   peak RSS {rebuild_rss:5.0f} MB   "
+          f"(runs: {runs(rebuild_times)}; CPU {runs(rebuild_cpu)})")
+    print(f"rebuild / raw             {rebuild / raw:6.2f} ×  wall, {min(rebuild_cpu) / min(raw_cpu):.2f} × CPU  "
+          "(aim ≤ 2×; peak aim < 300 MB)")
 
 if __name__ == "__main__":
     main()

@@ -40,7 +40,8 @@ def figures(label: str, seconds: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="sqlite:///path of a generated ledger")
-    parser.add_argument("--generate", type=int, default=0, help="generate this many events first if the file is missing")
+    parser.add_argument("--generate", type=int, default=0,
+                        help="generate this many events first if the file is missing")
     parser.add_argument("--quarter", default=None, help="the quarter to report (default: the latest)")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
@@ -74,7 +75,8 @@ def main() -> None:
     bare = [sys.executable, "-c", "pass"]
     imports = [sys.executable, "-c", "import cli.main, cli.commands.questions"]
     # What the installed `kaoping` script runs, taken from this checkout (cwd = ROOT comes first on sys.path).
-    report = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())", "report", quarter, "--json"]
+    entry = "import sys; from cli.main import main; sys.exit(main())"
+    report = [sys.executable, "-c", entry, "report", quarter, "--json"]
     for cmd in (bare, imports, report):
         timed(cmd, env)
     bare_s, import_s, report_s = [], [], []

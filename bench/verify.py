@@ -25,11 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger.app import open_ledger  # noqa: E402
-from ledger.integrity import (
-    leaves,  # noqa: E402
-    signing,
-    verification,
-)
+from ledger.integrity import leaves, signing, verification  # noqa: E402
 from ledger.integrity.note import read_key_file  # noqa: E402
 from ledger.storage.location import parse_url  # noqa: E402
 
@@ -61,7 +57,9 @@ def baseline(db: Path) -> tuple[float, int]:
     """Seconds to read every row in order and SHA-256 its state."""
     t = time.perf_counter()
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    cur = conn.execute("SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid")
+    cur = conn.execute(
+        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
+    )
     n = 0
     while rows := cur.fetchmany(5000):
         for row in rows:
@@ -109,8 +107,10 @@ def main() -> None:
     app.close()
     b, v = min(base_s), min(verify_s)
     bc, vc = min(base_cpu), min(verify_cpu)
-    print(f"events                    {n:>12,}   ({'one process' if args.one_process else 'two processes above ' + format(leaves.PARALLEL_MIN, ',')})")
-    print(f"load average              {os.getloadavg()[0]:>9.2f}     (other work on this 2-core machine skews both figures)")
+    how = "one process" if args.one_process else "two processes above " + format(leaves.PARALLEL_MIN, ",")
+    print(f"events                    {n:>12,}   ({how})")
+    print(f"load average              {os.getloadavg()[0]:>9.2f}     "
+          "(other work on this 2-core machine skews both figures)")
     print(f"baseline read+sha256      {b:>9.2f} s  {n / b:>12,.0f} events/s")
     print(f"kaoping verify            {v:>9.2f} s  {n / v:>12,.0f} events/s")
     print(f"ratio verify/baseline     {v / b:>9.2f} ×   (aim ≤ 1.5; wall clock, best of 3)")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 
+from cli.help import ChineseContext, chinese_everywhere, format_steps, in_order_of_work
 from ledger.errors import InvalidInput, KaopingError
 
 if TYPE_CHECKING:
@@ -73,7 +74,17 @@ def _missing_subcommand(ctx: click.Context) -> str:
 
 
 class KaopingGroup(click.Group):
-    """A click group that turns domain, storage and usage errors into one-line refusals, never tracebacks."""
+    """A click group that turns domain, storage and usage errors into one-line refusals, never tracebacks, and
+    whose help is Chinese, in the order of the work (cli/help.py)."""
+
+    context_class = ChineseContext
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        chinese_everywhere(cmd)
+        super().add_command(cmd, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        format_steps(self, ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
@@ -82,7 +93,7 @@ class KaopingGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         _register()
-        return super().list_commands(ctx)
+        return in_order_of_work(super().list_commands(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -188,18 +199,25 @@ class Session:
 pass_session = click.make_pass_decorator(Session)
 
 
-@click.group(cls=KaopingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KaopingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", envvar="KAOPING_DB", default=None, metavar="URL",
               help="账本地址：sqlite:///文件 或 postgresql://用户:密码@主机:端口/库名（默认 sqlite:///kaoping.db）")
 @click.option("--as", "actor", envvar="KAOPING_ACTOR", default=None, metavar="NAME",
               help="操作人姓名，记录在每个事件上（默认操作系统用户）")
 @click.option("--key", envvar="KAOPING_KEY", default=None, metavar="FILE",
               help="检查点签名密钥文件（默认：SQLite 账本旁的同名 .key 文件，如 kaoping.key）")
-@click.version_option(package_name="kaoping")
+@click.version_option(package_name="kaoping", message="%(prog)s 版本 %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
-    """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。"""
-    for value, option, what in ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件")):
+    """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。
+
+    \b
+    下面按工作顺序列出命令，每条附一个例子；kaoping 命令 --help 看该命令的全部选项。
+    第一次使用可先运行 kaoping demo 建一个演示账本。
+    季度写作 YYYYQn，如 2008Q3 是 2008 年第三季度。
+    """
+    given = ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件"))
+    for value, option, what in given:
         if value is not None and not value.strip():
             raise InvalidInput(f"{what}不能为空（{option}）")
     session = Session(db, actor, key)
@@ -213,6 +231,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 COMMAND_MODULES: dict[str, str] = {
     "init": "registry", "window": "registry", "staff": "registry", "rules": "registry",
     "record": "facts", "import": "facts", "retract": "facts", "bonus": "facts", "complaint": "facts",
+    "template": "template", "evidence": "evidence",
     "log": "log",
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",

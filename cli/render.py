@@ -50,3 +50,54 @@ def emit_id(value: Any, as_json: bool) -> None:
         emit_json({"id": str(value)})
     else:
         click.echo(str(value))
+
+
+def clip(text: str, cols: int) -> str:
+    """Text cut to at most `cols` display columns, ending in … when cut."""
+    if width(text) <= cols:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > cols - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def wrap(text: str, cols: int) -> list[str]:
+    """Text broken into lines of at most `cols` display columns (CJK counted double), at a space or a comma when
+    one is near the end of a line (so a code such as S3.3 is not split), and no line starts with a comma."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for ch in text:
+        w = width(ch)
+        if line and used + w > cols:
+            cut = max((i for i, c in enumerate(line) if c in " ,，、；：" and i >= len(line) - 12), default=-1)
+            if cut < 0 and ch in "，。、；：）":
+                cut = len(line) - 2
+            rest = line[cut + 1:] if cut >= 0 else []
+            lines.append("".join(line[: cut + 1] if cut >= 0 else line).rstrip())
+            line, used = rest, sum(width(c) for c in rest)
+        line.append(ch)
+        used += w
+    lines.append("".join(line))
+    return lines
+
+
+def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int = 100, align: str = "") -> str:
+    """`table` no wider than `total` columns: the last column wraps onto lines of its own column, the other
+    columns of those lines left blank (so a continued line never reads as a row of its own)."""
+    if not rows:
+        return table(headers, rows, align)
+    head = [[str(h) for h in headers[:-1]]] + [["" if c is None else str(c) for c in r[:-1]] for r in rows]
+    cols = [max(width(row[i]) for row in head) for i in range(len(headers) - 1)]
+    room = max(20, total - sum(cols) - 2 * len(cols))
+    out: list[list[Any]] = []
+    for r in rows:
+        first, *more = wrap("" if r[-1] is None else str(r[-1]), room)
+        out.append([*r[:-1], first])
+        out.extend([*([""] * (len(headers) - 1)), line] for line in more)
+    return table(headers, out, align)

@@ -11,7 +11,7 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -24,15 +24,16 @@ from ledger import events as ev
 from ledger import ids
 from ledger.commands import claims, complaints, findings, tenure
 from ledger.commands import registry as decide
-from ledger.commands.facts import FactStream, stream_of
+from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
-from ledger.commands.sheet_rows import SheetChecker, check_sheet
+from ledger.commands.sheet_duplicates import sort_new_rows
+from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, not_initialised
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
-from ledger.sheets.findings import SheetRow
-from ledger.sheets.storing import new_findings
+from ledger.sheets.findings import Sheet
+from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
 from ledger.storage import evidence
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 from ledger.storage.refusals import storage_refusals
@@ -67,10 +68,15 @@ class Recorded:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: ids of the findings it added, and how many rows were already there."""
+    """What an import did: ids of the findings it added, how many rows were imported before, which rows repeat a
+    finding recorded elsewhere, and the sheet as read (its name and encoding)."""
 
     added: list[UUID]
     skipped: int
+    matched: list[tuple[int, str]] = field(default_factory=list)
+    """Rows (line, the recorded finding's id) that repeat a finding recorded elsewhere, not recorded (D26)."""
+    sheet: str = ""
+    encoding: str = ""
 
 
 class Ledger(Application[UUID]):
@@ -190,6 +196,12 @@ class Ledger(Application[UUID]):
         """A finding's, claim's or complaint's stream by its id as typed (empty when unknown or malformed)."""
         stream = stream_of(fact_id)
         return FactStream(str(fact_id), stream, self.stream(stream) if stream is not None else ())
+
+    def evidence_of(self, fact_id: str) -> list[dict[str, Any]]:
+        """The evidence files a fact's events recorded (name, sha256, size), oldest first; refused for an unknown id."""
+        fact = self.fact(fact_id)
+        known(fact)
+        return [e.evidence for e in fact.events if isinstance(getattr(e, "evidence", None), dict)]  # type: ignore[attr-defined]
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -315,17 +327,32 @@ class Ledger(Application[UUID]):
                 registry, self.catalogue, self.stamp(), ids.new_id(), item=item, window=window, staff=staff,
                 day=day, source=source, dq=dq, note=note, evidence=stage))
 
-    def import_findings(self, rows: Sequence[SheetRow], progress: Callable[[int], None] | None = None) -> ImportResult:
-        """Record a sheet's findings all or none; rows already imported are skipped, not repeated."""
+    def import_findings(self, sheet: Sheet, progress: Callable[[int], None] | None = None, *,
+                        as_new: bool = False) -> ImportResult:
+        """Record a sheet's findings all or none; rows imported before are skipped, not repeated, and rows that
+        repeat a finding recorded elsewhere are named, not recorded, unless `as_new` (D26)."""
         self.center()
         with collector_paused():
             stamp = self.stamp()
-            registry = self.registry_of(windows={r.window for r in rows}, people={r.staff for r in rows})
-            checked = check_sheet(rows, SheetChecker(registry, self.catalogue, stamp.today), progress)
-            stored, added = new_findings(self.recorder, self.mapper, checked, stamp)
+            windows, people = sheet_codes(sheet)
+            registry = self.registry_of(windows=windows, people=people)
+            if needs_whole_registry(windows | people, registry):
+                registry = self.registry()
+            checked = check_sheet(sheet, SheetChecker(registry, self.catalogue, stamp.today), progress)
+            fresh, own = unrecorded(self.recorder, checked)
+            matched: list[tuple[CheckedRow, str]] = []
+            if fresh and not as_new:
+                recorded = recorded_findings(self.pages(topics=FINDING_TOPICS), own)
+                if recorded:
+                    keep, matched = sort_new_rows(sheet.name, [row for row, _, _ in fresh], recorded)
+                    lines = {row.line for row in keep}
+                    fresh = [new for new in fresh if new[0].line in lines]
+            stored = stored_findings(self.recorder, self.mapper, fresh, stamp)
             if stored:
                 self.append_stored(stored)
-        return ImportResult(added=added, skipped=len(checked) - len(added))
+        return ImportResult(added=[stream for _, stream, _ in fresh], skipped=len(checked) - len(fresh) - len(matched),
+                            matched=[(row.line, fid) for row, fid in matched], sheet=sheet.name,
+                            encoding=sheet.encoding)
 
     def retract(self, fact_id: str, reason: str) -> UUID:
         """Withdraw a mistaken finding with a reason; the finding stays in the ledger, marked."""

@@ -58,7 +58,7 @@ def iso_day(value: object) -> str:
     if t is str:
         return value  # type: ignore[return-value]
     if t is dict:
-        return value["_data_"]  # type: ignore[index, no-any-return]
+        return value["_data_"]  # type: ignore[index]
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not a day: {value!r}")

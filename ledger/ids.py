@@ -72,5 +72,5 @@ def sheet_row_streams(row_keys: Sequence[str]) -> tuple[list[UUID], list[str]]:
         put(u, "int", n)
         put(u, "is_safe", unknown)
         uuids.append(u)
-        hexes.append("%032x" % n)
+        hexes.append(f"{n:032x}")
     return uuids, hexes

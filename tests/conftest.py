@@ -1,54 +1,54 @@
-"""Shared fixtures: a fresh ledger on every backend, and ways to run the CLI against it."""
+"""Shared fixtures: a fresh ledger on every backend (empty, or a copy of one built once), and the CLI against it."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli.main import cli
 from ledger.app import Ledger, open_ledger
+from tests import pg
+from tests.helpers import Kaoping, KaopingScript
+from tests.helpers import Result as Result  # re-exported: tests/ledger still imports these from here
+from tests.helpers import kaoping_script as kaoping_script
+from tests.templates import LedgerTemplates, Seed, database_in
 
 BACKENDS = ["sqlite", "postgres"]
 
+# tests/ledger/test_tamper.py still imports the old private name; tests.pg.database_for is the one to use.
+_postgres_url = pg.database_for
 
-def _postgres_url(tmp_name: str) -> str:
-    """A fresh PostgreSQL database for one test, or a skip (a failure under CI) when no server is set."""
-    base = os.environ.get("KAOPING_TEST_PG")
-    if not base:
-        reason = "PostgreSQL tests need KAOPING_TEST_PG=postgresql://user:pass@host:port (scripts/pg-dev start)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from tests.pg import fresh_database  # imported lazily: psycopg is slow to import
 
-    return fresh_database(base, tmp_name)
+@pytest.fixture
+def ledger_seed() -> Seed | None:
+    """What a test's database starts as: empty here; a folder's conftest may name a template (tests/templates.py)."""
+    return None
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty ledger database on each backend (SQLite file, PostgreSQL database)."""
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, ledger_seed: Seed | None, ledger_templates: LedgerTemplates
+) -> Iterator[str]:
+    """A URL of a ledger database on each backend (SQLite file, PostgreSQL database): empty, or a copy of the
+    template `ledger_seed` names, with the template's files copied into the test's folder. A test marked
+    `sqlite_only(reason)` is skipped on PostgreSQL before any database is made."""
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None and request.param != "sqlite":
+        pytest.skip(only.args[0])
+    template = ledger_templates.get(ledger_seed, request.param) if ledger_seed else None
+    url = database_in(tmp_path, request.param, template)
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kaoping.db'}"
+        yield url
         return
-    url = _postgres_url(tmp_path.name)
     # Evidence of a PostgreSQL ledger goes to KAOPING_EVIDENCE_DIR; keep each test's apart.
     mp = pytest.MonkeyPatch()
-    mp.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / "kaoping-evidence"))
+    mp.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / pg.EVIDENCE_DIR))
     try:
         yield url
     finally:
         mp.undo()
-        from tests.pg import drop_database
-
-        drop_database(url)
+        pg.drop_database(url)
 
 
 @pytest.fixture
@@ -66,31 +66,12 @@ def ledger(db_url: str) -> Iterator[Ledger]:
     app.close()
 
 
-@dataclass
-class Result:
-    """What a CLI run returned."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-class Kaoping:
-    """Runs `kaoping` against one database, through click's CliRunner (in-process)."""
-
-    def __init__(self, db: str, cwd: Path) -> None:
-        self.db = db
-        self.cwd = cwd
-
-    def __call__(self, *args: str, actor: str = "督查科", input: str | None = None) -> Result:
-        runner = CliRunner()
-        old = os.getcwd()
-        os.chdir(self.cwd)
-        try:
-            r = runner.invoke(cli, ["--db", self.db, "--as", actor, *args], input=input, catch_exceptions=False)
-        finally:
-            os.chdir(old)
-        return Result(r.exit_code, r.stdout, r.stderr)
+@pytest.fixture(scope="session")
+def ledger_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerTemplates]:
+    """Ledgers built once per session (per backend) for fixtures that copy them into each test."""
+    templates = LedgerTemplates(tmp_path_factory)
+    yield templates
+    templates.drop()
 
 
 @pytest.fixture
@@ -99,24 +80,7 @@ def kp(db_url: str, tmp_path: Path) -> Kaoping:
     return Kaoping(db_url, tmp_path)
 
 
-def kaoping_script() -> str:
-    """Path of the installed `kaoping` console script (beside this interpreter)."""
-    candidate = Path(sys.executable).with_name("kaoping")
-    found = str(candidate) if candidate.exists() else shutil.which("kaoping")
-    if not found:
-        pytest.fail("the kaoping console script is not installed: pip install -e '.[dev]'")
-    return found
-
-
 @pytest.fixture
-def kp_script(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def kp_script(db_url: str, tmp_path: Path) -> KaopingScript:
     """The installed `kaoping` script as a subprocess, on each backend."""
-
-    def run(*args: str, actor: str = "督查科", input: str | None = None) -> Result:
-        p = subprocess.run(
-            [kaoping_script(), "--db", db_url, "--as", actor, *args],
-            capture_output=True, text=True, cwd=tmp_path, input=input, timeout=120,
-        )
-        return Result(p.returncode, p.stdout, p.stderr)
-
-    return run
+    return KaopingScript(db_url, tmp_path)

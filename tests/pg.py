@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from urllib.parse import urlsplit
+
+import pytest
+
+# Where a test's PostgreSQL ledger keeps its evidence, inside the test's folder (KAOPING_EVIDENCE_DIR).
+EVIDENCE_DIR = "kaoping-evidence"
 
 
 def _admin_url(base: str) -> str:
     return urlsplit(base)._replace(path="/postgres").geturl()
 
 
-def fresh_database(base: str, name: str) -> str:
-    """Create an empty database for one test and return its URL."""
-    import psycopg
+def database_for(name: str, template: str | None = None) -> str:
+    """A fresh database for one test on the KAOPING_TEST_PG server (empty, or a copy of the database at URL
+    `template`), or a skip (a failure under CI) when no server is set."""
+    base = os.environ.get("KAOPING_TEST_PG")
+    if not base:
+        reason = "PostgreSQL tests need KAOPING_TEST_PG=postgresql://user:pass@host:port (scripts/pg-dev start)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return fresh_database(base, name, template)
+
+
+def fresh_database(base: str, name: str, template: str | None = None) -> str:
+    """Create a database for one test, empty or a copy of the database at URL `template` (no one may be
+    connected to it), and return its URL."""
+    import psycopg  # imported lazily: psycopg is slow to import
 
     parts = urlsplit(base)
     slug = re.sub(r"[^a-z0-9_]", "_", name.lower())[-40:]
     dbname = f"kp_{slug}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_url(base), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+        if template is None:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{urlsplit(template).path.lstrip("/")}"')
     return parts._replace(path=f"/{dbname}").geturl()
 
 
@@ -42,3 +64,4 @@ def copy_database(url: str) -> str:
     with psycopg.connect(_admin_url(url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"')
     return parts._replace(path=f"/{dbname}").geturl()
+

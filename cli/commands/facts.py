@@ -8,7 +8,7 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json
-from ledger.sheets.findings import read_findings_csv
+from ledger.sheets.reading import read_findings
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 SUBJECT = [
@@ -30,7 +30,8 @@ def subject(f):  # type: ignore[no-untyped-def]
 @subject
 @DATE
 @click.option("--source", required=True, metavar="SOURCE", help="来源：weekly 值周 / duty 值班 / patrol 督查巡查")
-@click.option("--dq", default=None, metavar="KIND", help="取消资格：gaming corruption complaint discipline consultation")
+@click.option("--dq", default=None, metavar="KIND",
+              help="取消资格：gaming corruption complaint discipline consultation")
 @click.option("--note", default="", help="说明")
 @click.option("--evidence", "evidence_file", default=None, metavar="FILE", help="证据文件")
 @JSON
@@ -50,23 +51,39 @@ def import_group() -> None:
 
 
 @import_group.command("findings")
-@click.argument("file", metavar="FILE.csv")
+@click.argument("file", metavar="FILE.csv|FILE.xlsx")
+@click.option("--sheet", default=None, metavar="NAME", help="Excel 工作簿中要导入的工作表（默认第一个）")
+@click.option("--as-new", is_flag=True, help="与已录入的记录相同或只有说明不同的行也作为新记录录入")
 @JSON
 @pass_session
-def import_findings(session: Session, file: str, as_json: bool) -> None:
-    """导入检查表（表头 date,window,staff,item,source,dq,note）：全部成功或全部不录入，重复导入不重复记录。"""
-    rows = read_findings_csv(file)
+def import_findings(session: Session, file: str, sheet: str | None, as_new: bool, as_json: bool) -> None:
+    """导入检查表（CSV 或 Excel）：全部成功或全部不录入，重复导入不重复记录。
+
+    表头为 日期,窗口,人员,条目,来源,取消资格,说明（或 date,window,staff,item,source,dq,note）；
+    空白表格可用 kaoping template findings --out 检查表.xlsx 生成。
+    """
+    rows = read_findings(file, sheet)
     ledger = session.ledger()
     show_bar = sys.stderr.isatty() and len(rows) >= 200 and not as_json
     if show_bar:
         with click.progressbar(length=len(rows), label="校验", file=sys.stderr) as bar:
-            result = ledger.import_findings(rows, progress=bar.update)
+            result = ledger.import_findings(rows, progress=bar.update, as_new=as_new)
     else:
-        result = ledger.import_findings(rows)
+        result = ledger.import_findings(rows, as_new=as_new)
     if as_json:
-        emit_json({"added": len(result.added), "skipped": result.skipped, "ids": [str(i) for i in result.added]})
+        emit_json({"added": len(result.added), "skipped": result.skipped, "ids": [str(i) for i in result.added],
+                   "matched": [{"line": line, "id": fid} for line, fid in result.matched],
+                   "sheet": result.sheet, "encoding": result.encoding})
         return
-    click.echo(f"导入 {len(result.added)} 条，已存在跳过 {result.skipped} 条")
+    click.echo(f"{result.sheet}（{result.encoding}）：导入 {len(result.added)} 条，已存在跳过 {result.skipped} 条"
+               + (f"，与已录入的记录相同未录入 {len(result.matched)} 条" if result.matched else ""))
+    for line, fid in result.matched:
+        click.echo(f"第{line}行 与已录入的记录 {fid} 相同（日期、对象、条目、来源、取消资格、说明都一样），未录入；"
+                   "确为另一条记录时加 --as-new 再导入")
+    if result.added:
+        click.echo("新录入的记录编号（录错时用 kaoping retract 编号 --reason 理由 撤回）：")
+        for added in result.added:
+            click.echo(str(added))
 
 
 @click.command("retract")

@@ -1,7 +1,8 @@
-"""`kaoping log`: every event in ledger order, the auditor's raw view."""
+"""`kaoping log`: every event in ledger order, the auditor's raw view — filtered, in the center's time zone."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -9,19 +10,39 @@ import click
 from cli.files import out as files
 from cli.files.out import OUT
 from cli.main import Session, pass_session
-from cli.render import emit_json, table
+from cli.render import clip, emit_json, fitted_table
+from ledger.calendar import parse_date, parse_quarter
 from ledger.errors import KaopingError
+from ledger.runtime.zone import center_zone, local, zone_label
 from projections.log import summary, type_name
+from projections.log_filter import LogFilter, event_type
+
+WIDTH = 100  # what the table fits: a terminal, or a page printed from one
+ACTOR_COLUMNS = 12
 
 
 @click.command("log")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-@click.option("--limit", default=None, type=click.IntRange(min=1), help="只显示最后 N 条")
+@click.option("--limit", default=None, type=click.IntRange(min=1), metavar="N", help="只显示（筛选后的）最后 N 条")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="只看这类事件：类型名（如 检查记录、党组决定）或事件名（如 FindingRecorded），可重复")
+@click.option("--subject", default=None, metavar="CODE|ID", help="只看与这个窗口或人员有关的事件")
+@click.option("--from", "first", default=None, metavar="YYYY-MM-DD", help="只看这一天起记录的事件（中心所在时区）")
+@click.option("--to", "last", default=None, metavar="YYYY-MM-DD", help="只看到这一天为止记录的事件")
+@click.option("--quarter", default=None, metavar="YYYYQn",
+              help="只看与这个季度有关的事件（发生在该季度的记录及其后续、入围、决定、公布），如 2008Q3")
 @OUT
 @pass_session
-def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | None) -> None:
-    """按账本顺序列出全部事件：位置、时间、操作人、类型、摘要。"""
+def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str, ...], subject: str | None,
+            first: str | None, last: str | None, quarter: str | None, out_file: str | None) -> None:
+    """按账本顺序列出事件：位置、时间（中心所在时区，默认北京时间，环境变量 KAOPING_TZ 可改）、操作人、类型、摘要。
+    """
     path = files.target(out_file)
+    zone = center_zone()
+    shown = LogFilter(
+        zone, tuple(event_type(t) for t in types), subject.strip() if subject else None,
+        _day(first, "--from"), _day(last, "--to"), parse_quarter(quarter) if quarter is not None else None,
+    )
     ledger = session.ledger()
     try:
         cat = ledger.catalogue
@@ -31,6 +52,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
         {
             "position": r.position,
             "time": r.event.timestamp.isoformat(timespec="seconds"),
+            "local_time": local(r.event.timestamp, zone).isoformat(timespec="seconds"),
             "actor": r.event.actor,
             "type": type(r.event).__name__,
             "type_name": type_name(r.event),
@@ -38,7 +60,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
             "version": r.event.originator_version,
             "summary": summary(r.event, cat),
         }
-        for r in ledger.read()
+        for r in shown.shown(ledger.read())
     ]
     if limit is not None:
         entries = entries[-limit:]
@@ -52,9 +74,13 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, out_file: str | 
     if as_json:
         emit_json({"events": entries})
         return
-    rows = [[e["position"], e["time"].replace("T", " ")[:19], e["actor"], e["type_name"], e["summary"]]
-            for e in entries]
-    click.echo(table(["位置", "时间（UTC）", "操作人", "类型", "摘要"], rows, align=">"))
+    rows = [[e["position"], e["local_time"].replace("T", " ")[:16], clip(e["actor"], ACTOR_COLUMNS), e["type_name"],
+             e["summary"]] for e in entries]
+    click.echo(fitted_table(["位置", f"时间（{zone_label(zone)}）", "操作人", "类型", "摘要"], rows, WIDTH, align=">"))
+
+
+def _day(text: str | None, option: str) -> date | None:
+    return parse_date(text, f"{option} 日期") if text is not None else None
 
 
 def register(cli: click.Group) -> None:

@@ -69,9 +69,9 @@ def render_report(doc: dict[str, Any]) -> str:
         out.append("季度结束前离开中心的人员（列出但不入围、不授星）：" + "、".join(gone))
     pub = doc.get("published")
     if pub:
-        same = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
+        agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
-                    f"摘要 {pub['digest'][:16]}…{same}）"]
+                    f"摘要 {pub['digest'][:16]}…{agrees}）"]
         if pub["differences"]:
             out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
             out.append(table(
@@ -258,10 +258,9 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
     if not doc["disqualifications"]:
         out.append("无")
     for d in doc["disqualifications"]:
-        who = f"人员 {d['subject']} {d['name']}" if d["subject_type"] == "staff" else f"窗口 {d['subject']} {d['name']}"
-        scopes = "、".join(d["year_scope_names"])
-        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，取消{scopes}评比资格"
-                   f"（依据 {'、'.join(d['caused_by'])}）")
+        who = f"{'人员' if d['subject_type'] == 'staff' else '窗口'} {d['subject']} {d['name']}"
+        out.append(f"{quarter_label(d['quarter'])} {who}：{d['kind_name']}，"
+                   f"取消{'、'.join(d['year_scope_names'])}评比资格（依据 {'、'.join(d['caused_by'])}）")
         for c in d["chain"]:
             out.extend(_chain_line(e, cat) for e in c["events"])
     click.echo("\n".join(out))

@@ -11,7 +11,8 @@ from uuid import UUID
 from cli.sample import data
 from cli.sample.plan import DUTY, OFFICE, PATROL, QUARTER_FIRST, WEEKLY, WORKDAYS, Scenario, move
 from ledger.app import Ledger
-from ledger.sheets.findings import HEADER, read_findings_csv
+from ledger.sheets.findings import HEADER
+from ledger.sheets.reading import read_findings
 
 
 def record_finding(sc: Scenario, name: str | None, day: str, item: str, source: str, *, staff: str | None = None,
@@ -52,7 +53,7 @@ class WeeklySheets:
 
 
 def _import(sc: Scenario, friday: date, path: str) -> None:
-    sc.at(friday, WEEKLY, lambda lg: lg.import_findings(read_findings_csv(path)))
+    sc.at(friday, WEEKLY, lambda lg: lg.import_findings(read_findings(path)))
 
 
 def story_findings(sc: Scenario, weekly: WeeklySheets) -> dict[str, str]:

@@ -1,29 +1,99 @@
-"""Checking an inspection sheet's rows: each exactly as `record_finding` checks one finding, the sheet all or none."""
+"""Checking an inspection sheet's rows: each exactly as `record_finding` checks one finding, normalised to the
+values the ledger records (and a row's identity is made of, D26), the sheet all or none."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
-from ledger.sheets.findings import SheetRow
+from ledger.sheets.findings import Sheet, SheetRow, bad_rows
+from ledger.sheets.identity import row_content, row_keys
 
 ROW_REFUSALS = (InvalidInput, NotFound, NotAllowed)
 PROGRESS_EVERY = 1000
+_LABEL = re.compile(r"(\S+)[ \t\u3000]+(.+)")  # "0101 张三": a code, then the name the template's lists show
 
 
-class _Refused(str):
-    """A remembered refusal message."""
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """A sheet row that may be recorded, in the values the ledger records, with its line and its key (D26)."""
+
+    line: int
+    day: date
+    window: str
+    staff: str | None
+    item: str
+    source: str
+    dq: str | None
+    note: str
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A remembered refusal: its kind and message."""
+
+    kind: type[Exception]
+    message: str
 
 
 def _verdict(check: Callable[[], object]) -> object:
     try:
         return check()
     except ROW_REFUSALS as exc:
-        return _Refused(str(exc))
+        return _Refused(type(exc), str(exc))
+
+
+def _given(verdict: object) -> object:
+    """A remembered verdict: the value, or its refusal raised again."""
+    if isinstance(verdict, _Refused):
+        raise verdict.kind(verdict.message)
+    return verdict
+
+
+def split_label(cell: str) -> tuple[str, str]:
+    """A code cell as (code, the name written after it, or "")."""
+    m = _LABEL.fullmatch(cell)
+    return (m.group(1), m.group(2).strip()) if m else (cell, "")
+
+
+def _named(what: str, code: str, label: str, name: str) -> str:
+    """The code of a cell whose name (when one follows it) is the code's: a list entry picked by mistake for
+    another person is refused, not recorded under the code."""
+    if label and label != name:
+        raise InvalidInput(f"{what} {code} 是“{name}”，不是“{label}”（可只写{what}代码）")
+    return code
+
+
+def lost_zeros(code: str, registered: Iterable[str]) -> str:
+    """A registered code that Excel showed as this number (its leading zeros dropped): 101 is 0101 when exactly
+    one registered code of digits reads 101 without its zeros; the code itself otherwise."""
+    if not (code.isascii() and code.isdigit()):
+        return code
+    bare = code.lstrip("0")
+    found = sorted(r for r in registered if r != code and r.isascii() and r.isdigit() and r.lstrip("0") == bare)
+    if len(found) > 1:
+        raise InvalidInput(f"编号 {code} 可能是 {'、'.join(found)} 中的任何一个（Excel 去掉了开头的 0），请写全")
+    return found[0] if found else code
+
+
+def sheet_codes(sheet: Sheet) -> tuple[set[str], set[str]]:
+    """The window codes and staff ids a sheet names (the names after them left off)."""
+    windows = {split_label(cell)[0] for cell in {r.window for r in sheet}}
+    people = {split_label(cell)[0] for cell in {r.staff for r in sheet} if cell}
+    return windows, people
+
+
+def needs_whole_registry(codes: Iterable[str], registry: Registry) -> bool:
+    """Whether a code of the sheet reads as a number not registered as written: then the rows are checked against
+    the whole registry, to find the code that lost its leading zeros."""
+    return any(c.isascii() and c.isdigit() and c not in registry.windows and c not in registry.people for c in codes)
 
 
 class SheetChecker:
@@ -34,70 +104,126 @@ class SheetChecker:
         self.registry, self.cat, self.today = registry, cat, today
         self.items: dict[tuple[str, bool], object] = {}
         self.dates: dict[str, object] = {}
+        self.sources: dict[str, object] = {}
         self.dqs: dict[tuple[str, str], object] = {}
+        self.windows: dict[str, object] = {}
+        self.people: dict[str, object] = {}
         self.assigned: dict[tuple[str, date], str | None] = {}
         self.open: dict[tuple[str, date], object] = {}
 
-    def __call__(self, row: SheetRow) -> date:
-        """The row's date when the row may be recorded; else a refusal saying why."""
-        cat, registry = self.cat, self.registry
-        on_staff = bool(row.staff)
-        key = (row.item, on_staff)
+    def _item(self, cell: str, on_staff: bool) -> str:
+        key = (cell, on_staff)
         if key not in self.items:
-            self.items[key] = _verdict(lambda: checks.item(cat, row.item, on_staff) and None)
-        if self.items[key] is not None:
-            raise InvalidInput(str(self.items[key]))
+            code, label = split_label(cell)
+            cat = self.cat
+            self.items[key] = _verdict(lambda: _named("条目", checks.item(cat, code, on_staff), label,
+                                                      cat.item(code).text))
+        return _given(self.items[key])  # type: ignore[return-value]
+
+    def _window(self, cell: str) -> str:
+        if cell not in self.windows:
+            reg = self.registry
+
+            def known() -> str:
+                code, label = split_label(cell)
+                code = checks.known_window(reg, lost_zeros(code, reg.windows))
+                return _named("窗口", code, label, reg.windows[code]["name"])
+
+            self.windows[cell] = _verdict(known)
+        return _given(self.windows[cell])  # type: ignore[return-value]
+
+    def _person(self, cell: str) -> str:
+        if cell not in self.people:
+            reg = self.registry
+
+            def known() -> str:
+                code, label = split_label(cell)
+                code = lost_zeros(code, reg.people)
+                return _named("人员", code, label, checks.known_person(reg, code)["name"])
+
+            self.people[cell] = _verdict(known)
+        return _given(self.people[cell])  # type: ignore[return-value]
+
+    def _source(self, cell: str) -> str:
+        if cell not in self.sources:
+            code, label = split_label(cell)
+            cat = self.cat
+            self.sources[cell] = _verdict(lambda: _named("来源", code, label, cat.source_name(code)))
+        return _given(self.sources[cell])  # type: ignore[return-value]
+
+    def _dq(self, cell: str, item: str) -> str | None:
+        if not cell:
+            return None
+        key = (cell, item)
+        if key not in self.dqs:
+            code, label = split_label(cell)
+            cat = self.cat
+
+            def allowed() -> str:
+                name = cat.disqualification(code).name
+                checks.disqualification(cat, code, item, None)
+                return _named("取消资格类型", code, label, name)
+
+            self.dqs[key] = _verdict(allowed)
+        return _given(self.dqs[key])  # type: ignore[return-value]
+
+    def __call__(self, row: SheetRow) -> CheckedRow:
+        """The row as the ledger records it when it may be recorded; else a refusal saying why."""
+        on_staff = bool(row.staff)
+        item = self.items.get((row.item, on_staff))
+        if item is None or type(item) is _Refused:
+            item = self._item(row.item, on_staff)
         d = self.dates.get(row.date)
         if d is None:
-            d = self.dates[row.date] = _verdict(lambda: checks.fact_date(cat, self.today, row.date))
-        if not isinstance(d, date):
-            raise InvalidInput(str(d))
-        if row.source not in cat.sources:
-            cat.source_name(row.source)
-        if row.dq:
-            dkey = (row.dq, row.item)
-            if dkey not in self.dqs:
-                self.dqs[dkey] = _verdict(lambda: checks.disqualification(cat, row.dq, row.item, None) and None)
-            if self.dqs[dkey] is not None:
-                raise InvalidInput(str(self.dqs[dkey]))
-        if not on_staff:
-            wkey = (row.window, d)
-            if wkey not in self.open:
-                self.open[wkey] = _verdict(lambda: checks.window_taking_part(registry, row.window, d) and None)
-            if self.open[wkey] is not None:
-                raise NotAllowed(str(self.open[wkey]))
-            return d
-        window = checks.known_window(registry, row.window)
-        person = checks.known_person(registry, row.staff)
-        akey = (row.staff, d)
-        if akey not in self.assigned:
-            self.assigned[akey] = registry.window_on(row.staff, d.isoformat())
-        at = self.assigned[akey]
-        if at != window:
-            left = registry.left_on(row.staff, d.isoformat()) if at is None else None
-            where = f"已于 {left} 离开中心" if left else f"属于窗口 {at}" if at else "属于任何窗口"
-            raise NotAllowed(f"{row.staff}（{person['name']}）在 {d} {where}，不是窗口 {window}")
-        return d
+            d = self.dates[row.date] = _verdict(lambda: checks.fact_date(self.cat, self.today, row.date))
+        day: date = _given(d)  # type: ignore[assignment]
+        source = self.sources.get(row.source)
+        if source is None or type(source) is _Refused:
+            source = self._source(row.source)
+        dq = self._dq(row.dq, item) if row.dq else None  # type: ignore[arg-type]
+        window = self.windows.get(row.window)
+        if window is None or type(window) is _Refused:
+            window = self._window(row.window)
+        person = None
+        if on_staff:
+            person = self._person(row.staff)
+            akey = (person, day)
+            if akey not in self.assigned:
+                self.assigned[akey] = self.registry.window_on(person, day.isoformat())
+            at = self.assigned[akey]
+            if at != window:
+                left = self.registry.left_on(person, day.isoformat()) if at is None else None
+                where = f"已于 {left} 离开中心" if left else f"属于窗口 {at}" if at else "属于任何窗口"
+                name = self.registry.people[person]["name"]
+                raise NotAllowed(f"{person}（{name}）在 {day} {where}，不是窗口 {window}")
+        else:  # a window's own fact needs the window in the center that day (D21)
+            reg, code = self.registry, str(window)
+            if (code, day) not in self.open:
+                self.open[code, day] = _verdict(lambda: checks.window_taking_part(reg, code, day))
+            _given(self.open[code, day])
+        return CheckedRow(row.line, day, window, person, item, source, dq, row.note)  # type: ignore[arg-type]
 
 
-def check_sheet(rows: Sequence[SheetRow], check: Callable[[SheetRow], date],
-                progress: Callable[[int], None] | None = None) -> list[tuple[SheetRow, date]]:
-    """Every row with its date, or one refusal naming the first bad row's line (and how many more are bad)."""
-    checked: list[tuple[SheetRow, date]] = []
-    errors: list[str] = []
+def check_sheet(sheet: Sheet, check: Callable[[SheetRow], CheckedRow],
+                progress: Callable[[int], None] | None = None) -> list[CheckedRow]:
+    """Every row normalised and keyed (D26), or one refusal naming every bad row of the sheet."""
+    checked: list[CheckedRow] = []
+    problems = list(sheet.problems)
     done = 0
-    for row in rows:
+    for row in sheet.rows:
         try:
-            checked.append((row, check(row)))
+            checked.append(check(row))
         except ROW_REFUSALS as exc:
-            errors.append(f"第{row.line}行：{exc}")
+            problems.append((row.line, str(exc)))
         done += 1
         if progress and done % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
     if progress and done % PROGRESS_EVERY:
         progress(done % PROGRESS_EVERY)
-    if errors:
-        more = f"（另有 {len(errors) - 1} 行有误）" if len(errors) > 1 else ""
-        raise InvalidInput(errors[0] + more)
-    return checked
-
+    if problems:
+        raise bad_rows(sheet.name, problems)
+    iso: dict[date, str] = {}
+    keys = row_keys(row_content(iso.get(r.day) or iso.setdefault(r.day, r.day.isoformat()), r.window, r.staff,
+                                r.item, r.source, r.dq, r.note) for r in checked)
+    return [CheckedRow(r.line, r.day, r.window, r.staff, r.item, r.source, r.dq, r.note, key)
+            for r, key in zip(checked, keys, strict=True)]

@@ -1,10 +1,10 @@
 """A sheet's new findings as stored rows: rows imported before are skipped, the rest encoded without building
-100,000 event objects first."""
+100,000 event objects first; and the findings already recorded, for the duplicate check (D26)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,11 +13,21 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
 from ledger import events as ev
 from ledger import ids
+from ledger.calendar import iso_day
+from ledger.commands.sheet_duplicates import RecordedFinding
+from ledger.commands.sheet_rows import CheckedRow
 from ledger.commands.stamp import Stamp
-from ledger.sheets.findings import SheetRow
+from ledger.storage.rows import Row, decode_raw
 from ledger.storage.sqlite_recorder import FastSQLiteApplicationRecorder
 from ledger.storage.transcoder import OrjsonTranscoder
 from ledger.topics import FINDING_TOPIC
+from ledger.topics import topic as topic_of
+
+RETRACTED_TOPIC = topic_of("FindingRetracted")
+FINDING_TOPICS = frozenset({FINDING_TOPIC, RETRACTED_TOPIC})
+"""What `recorded_findings` reads."""
+NewRow = tuple[CheckedRow, UUID, str]
+"""A sheet row to record, its stream id and that id in hex."""
 
 FindingEncoder = Callable[[str, str, "str | None", date, str, "str | None", str, str], bytes]
 """(item, window, staff, date, source, dq, note, row key) → the stored state of the row's FindingRecorded."""
@@ -77,22 +87,44 @@ def existing_streams(recorder: ApplicationRecorder, stream_ids: list[UUID], hexe
     return {s.hex for s in stream_ids if recorder.select_events(s, limit=1)}
 
 
-def new_findings(recorder: ApplicationRecorder, mapper: Mapper[Any], checked: Sequence[tuple[SheetRow, date]],
-                 stamp: Stamp) -> tuple[list[StoredEvent], list[UUID]]:
-    """The stored rows of the checked sheet rows not imported before (each row's stream is named by its key),
-    and their stream ids."""
-    stream_ids, hexes = ids.sheet_row_streams([row.key for row, _ in checked])
+def unrecorded(recorder: ApplicationRecorder, checked: Sequence[CheckedRow]) -> tuple[list[NewRow], set[str]]:
+    """The checked rows not imported before (each row's stream is named by its key) with their streams, and the
+    hex ids of every row's stream (what the duplicate check leaves out: the sheet's own findings)."""
+    stream_ids, hexes = ids.sheet_row_streams([row.key for row in checked])
     existing = existing_streams(recorder, stream_ids, hexes)
-    # SQLite stores originator ids as hex text: hand it the hex already made (PostgreSQL wants UUIDs)
-    as_hex = isinstance(recorder, FastSQLiteApplicationRecorder)
-    encode = finding_encoder(mapper, stamp)
-    stored: list[StoredEvent] = []
-    added: list[UUID] = []
-    for (row, d), stream, hex_id in zip(checked, stream_ids, hexes, strict=True):
+    fresh: list[NewRow] = []
+    for row, stream, hex_id in zip(checked, stream_ids, hexes, strict=True):
         if hex_id in existing:
             continue
         existing.add(hex_id)
-        state = encode(row.item, row.window, row.staff or None, d, row.source, row.dq or None, row.note, row.key)
-        stored.append(StoredEvent(hex_id if as_hex else stream, 1, FINDING_TOPIC, state))
-        added.append(stream)
-    return stored, added
+        fresh.append((row, stream, hex_id))
+    return fresh, set(hexes)
+
+
+def stored_findings(recorder: ApplicationRecorder, mapper: Mapper[Any], rows: Sequence[NewRow],
+                    stamp: Stamp) -> list[StoredEvent]:
+    """The stored rows of the FindingRecorded events of new sheet rows."""
+    # SQLite stores originator ids as hex text: hand it the hex already made (PostgreSQL wants UUIDs)
+    as_hex = isinstance(recorder, FastSQLiteApplicationRecorder)
+    encode = finding_encoder(mapper, stamp)
+    return [StoredEvent(hex_id if as_hex else stream, 1, FINDING_TOPIC,
+                        encode(r.item, r.window, r.staff, r.day, r.source, r.dq, r.note, r.key))
+            for r, stream, hex_id in rows]
+
+
+def recorded_findings(pages: Iterable[list[Row]], leave_out: set[str]) -> list[RecordedFinding]:
+    """Every finding in the ledger that is not retracted, except those of the streams left out (hex ids)."""
+    found: dict[str, RecordedFinding] = {}
+    retracted: set[str] = set()
+    for page in pages:
+        for _, originator, _, topic, state in page:
+            hex_id = originator.hex if isinstance(originator, UUID) else UUID(str(originator)).hex
+            if hex_id in leave_out:
+                continue
+            if topic == RETRACTED_TOPIC:
+                retracted.add(hex_id)
+                continue
+            f = decode_raw(state)
+            found[hex_id] = RecordedFinding(str(UUID(hex_id)), iso_day(f["date"]), f["window"], f["staff"],
+                                            f["item"], f["source"], f["dq"], f["note"])
+    return [f for hex_id, f in found.items() if hex_id not in retracted]

@@ -83,14 +83,14 @@ class OrjsonTranscoder(JSONTranscoder):
         if t is dict:
             # map/isdisjoint run in C: a flat event state with no container is settled at once
             if not _SUSPECT.isdisjoint(map(type, obj.values())) and _has_uuid(obj):
-                return _sized(orjson.dumps(self._tag(obj)))
+                return _sized(orjson.dumps(self.tagged(obj)))
         elif t is UUID or ((t is list or t is tuple) and _has_uuid(obj)):
-            return _sized(orjson.dumps(self._tag(obj)))
+            return _sized(orjson.dumps(self.tagged(obj)))
         try:
             out = orjson.dumps(obj, default=self._default, option=_OPTIONS)
         except orjson.JSONEncodeError as exc:
             if isinstance(exc.__cause__, _NotPlain):
-                return _sized(orjson.dumps(self._tag(obj)))
+                return _sized(orjson.dumps(self.tagged(obj)))
             raise
         return _sized(out)
 
@@ -113,12 +113,12 @@ class OrjsonTranscoder(JSONTranscoder):
                 self._last_dt = (obj, tag)
             return tag
         if t is date:
-            tag = self._dates.get(obj)
-            if tag is None:
+            known = self._dates.get(obj)
+            if known is None:
                 if len(self._dates) > 4096:
                     self._dates.clear()
-                tag = self._dates[obj] = {"_type_": "date_iso", "_data_": obj.isoformat()}
-            return tag
+                known = self._dates[obj] = {"_type_": "date_iso", "_data_": obj.isoformat()}
+            return known
         if t is Decimal:
             return {"_type_": self._names[t], "_data_": str(obj)}
         raise _NotPlain
@@ -150,12 +150,13 @@ class OrjsonTranscoder(JSONTranscoder):
                 state[k] = self._untag(v)
         return state
 
-    def _tag(self, obj: Any) -> Any:
+    def tagged(self, obj: Any) -> Any:
+        """The general tagging path (any registered type, nested): the fast encoder must write the same bytes."""
         t = type(obj)
         if t is dict:
-            return {k: self._tag(v) for k, v in obj.items()}
+            return {k: self.tagged(v) for k, v in obj.items()}
         if t is list or t is tuple:
-            return [self._tag(v) for v in obj]
+            return [self.tagged(v) for v in obj]
         if t in self.types:
             tr = self.types[t]
             return {"_type_": tr.name, "_data_": tr.encode(obj)}

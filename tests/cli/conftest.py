@@ -1,4 +1,5 @@
-"""A small registered center with one fact in every state, and a runner for each way of calling the CLI."""
+"""A small registered center with one fact in every state (and a hostile variant), and a runner for each way of
+calling the CLI."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ import pytest
 
 from ledger.app import open_ledger
 from ledger.sheets.findings import parse_findings_csv
+from tests.helpers import Kaoping
+from tests.templates import LedgerTemplates, Seed, backend_of
 
 
-@pytest.fixture
-def world(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Center, windows TAX/LAND, staff P1 (TAX from 2008-05-01, LAND from 2008-07-01) and P2 (LAND
-    from 2008-06-01), and one finding, claim and complaint in each state; ids by name."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "cert.pdf").write_bytes(b"%PDF-1.4 honour certificate")
+def build_world(db_url: str, folder: Path) -> dict[str, str]:
+    """Fill an empty ledger (and the current folder `folder`) with the `world`; its ids by name."""
+    (folder / "cert.pdf").write_bytes(b"%PDF-1.4 honour certificate")
     app = open_ledger(db_url, "科长", create=True)
     try:
         app.init("长兴县行政服务中心")
@@ -54,6 +54,65 @@ def world(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[
     finally:
         app.close()
     return {k: str(v) for k, v in ids.items()}
+
+
+def build_hostile(db_url: str, folder: Path) -> dict[str, str]:
+    """On a copy of the `world`: what the `hostile` fixture says it adds."""
+    kp = Kaoping(db_url, folder)
+    assert kp("shortlist", "2008Q2").exit_code == 0
+    assert kp("checkpoint").exit_code == 0
+    assert kp("report", "2008Q2").exit_code == 0  # the projection is a cache; bring it up to date first
+    (folder / "old.txt").write_text("an earlier checkpoint, kept by the auditor\n", encoding="utf-8")
+    (folder / "adir").mkdir()
+    (folder / "adir" / "inside.txt").write_text("x")
+    (folder / "empty.json").write_text("{}")
+    (folder / "taken.evidence").mkdir()
+    if db_url.startswith("sqlite"):
+        other = Kaoping(f"sqlite:///{folder / 'other-ledger.db'}", folder)
+        assert other("init").exit_code == 0
+    return {}
+
+
+WORLD = Seed("world", build_world)
+HOSTILE = Seed("hostile", build_hostile, base=WORLD)
+SEEDS = {"world": WORLD, "hostile": HOSTILE}  # fixture name → the template a test asking for it starts from
+
+
+@pytest.fixture
+def ledger_seed(request: pytest.FixtureRequest) -> Seed | None:
+    """A test that asks for `world` or `hostile` gets its database as a copy of that template (built once per
+    session and backend); any other test gets an empty one."""
+    asked = [seed for name, seed in SEEDS.items() if name in request.fixturenames]
+    assert len(asked) <= 1, f"a test starts from one template, not {[s.name for s in asked]}"
+    return asked[0] if asked else None
+
+
+def _values(seed: Seed, db_url: str, ledger_seed: Seed | None, templates: LedgerTemplates) -> dict[str, str]:
+    assert ledger_seed is seed, (seed, ledger_seed)
+    return dict(templates.get(seed, backend_of(db_url)).values)
+
+
+@pytest.fixture
+def world(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger_seed: Seed | None,
+    ledger_templates: LedgerTemplates,
+) -> dict[str, str]:
+    """Center, windows TAX/LAND, staff P1 (TAX from 2008-05-01, LAND from 2008-07-01) and P2 (LAND
+    from 2008-06-01), and one finding, claim and complaint in each state; ids by name."""
+    monkeypatch.chdir(tmp_path)
+    return _values(WORLD, db_url, ledger_seed, ledger_templates)
+
+
+@pytest.fixture
+def hostile(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger_seed: Seed | None,
+    ledger_templates: LedgerTemplates,
+) -> dict[str, str]:
+    """The `world` with 2008Q2 shortlisted, a checkpoint taken, the projection caught up, and stray files
+    a careless user might name: an old text file, a folder, an empty JSON object, a taken evidence folder
+    (and, on SQLite, another initialised ledger in other-ledger.db); ids by name, and "db"."""
+    monkeypatch.chdir(tmp_path)
+    return {**_values(HOSTILE, db_url, ledger_seed, ledger_templates), "db": db_url}
 
 
 @pytest.fixture(params=["kp", "kp_script"])

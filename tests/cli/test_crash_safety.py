@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ledger import events as ev
 from ledger.app import open_ledger
-from tests.conftest import kaoping_script
+from tests.helpers import kaoping_script
 
 ROWS = 30_000
 

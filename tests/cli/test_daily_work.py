@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.conftest import kaoping_script
+from tests.helpers import kaoping_script
 
 HEADER = "date,window,staff,item,source,dq,note\n"
 

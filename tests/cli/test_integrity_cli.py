@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import Kaoping, kaoping_script
+from tests.helpers import Kaoping, kaoping_script
 
 
 def _setup(kp) -> str:  # type: ignore[no-untyped-def]
@@ -94,9 +94,8 @@ def test_a_checkpoint_to_a_missing_folder_writes_nothing(kp: Kaoping, tmp_path: 
     assert orjson.loads(kp("log", "--json").stdout)["events"] == before
 
 
+@pytest.mark.sqlite_only("about SQLite files")
 def test_verify_of_a_missing_ledger_is_refused_without_creating_one(kp: Kaoping, tmp_path: Path) -> None:
-    if not kp.db.startswith("sqlite"):
-        pytest.skip("about SQLite files")
     r = kp("verify")
     assert r.exit_code == 2
     assert not Path(kp.db[len("sqlite:///"):]).exists()
@@ -115,7 +114,8 @@ def _edit_state(db: str, position: int, old: bytes, new: bytes) -> None:
 
     with psycopg.connect(db, autocommit=True) as conn:
         nid, state = conn.execute(
-            "SELECT notification_id, state FROM kaoping_events ORDER BY notification_id LIMIT 1 OFFSET %s", (position - 1,)
+            "SELECT notification_id, state FROM kaoping_events ORDER BY notification_id LIMIT 1 OFFSET %s",
+            (position - 1,),
         ).fetchone()
         conn.execute("UPDATE kaoping_events SET state=%s WHERE notification_id=%s", (state.replace(old, new), nid))
 

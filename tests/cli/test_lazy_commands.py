@@ -35,8 +35,8 @@ def test_running_report_imports_neither_cryptography_nor_the_demo_nor_migration(
         f"r = CliRunner().invoke(cli, ['--db', 'sqlite:///{tmp_path / 'k.db'}', 'report', '2008Q3']);"
         "assert r.exit_code == 0, r.output;"
         "print(sorted({m.split('.')[0] if m.startswith('cryptography') else m for m in sys.modules"
-        " if m.startswith(('cryptography', 'cli.commands.demo', 'cli.commands.integrity', 'ledger.backup', 'hypothesis',"
-        " 'multiprocessing', 'eventsourcing.postgres'))}))"
+        " if m.startswith(('cryptography', 'cli.commands.demo', 'cli.commands.integrity', 'ledger.backup',"
+        " 'hypothesis', 'multiprocessing', 'eventsourcing.postgres'))}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"

@@ -19,7 +19,7 @@ from ledger.storage.reader import LedgerReader, open_reader
 from projections.engine.materialised import QuarterProjection
 from projections.scoring import publication
 from projections.views import Views
-from tests.conftest import Kaoping, kaoping_script
+from tests.helpers import Kaoping, kaoping_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -201,7 +201,8 @@ def test_a_save_that_loses_the_race_to_another_process_is_rolled_back_and_says_s
 
 def _report_imports(db: Path, *args: str) -> tuple[str, list[str]]:
     code = (
-        "import sys\nfrom cli.main import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "import sys\nfrom cli.main import main\ntry:\n    main()\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
         "print(sorted({m.split('.')[0] if m.startswith('eventsourcing') else 'ledger.events' if"
         " m.startswith('ledger.events') else m for m in sys.modules"
         " if m.startswith(('eventsourcing', 'ledger.events', 'ledger.app'))}), file=sys.stderr)"

@@ -14,7 +14,7 @@ import pytest
 
 from ledger.app import open_ledger
 from ledger.backup.migrate import rows
-from tests.conftest import Kaoping, kaoping_script
+from tests.helpers import Kaoping, kaoping_script
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.test_refusals import assert_refused
-from tests.conftest import Kaoping, kaoping_script
+from tests.helpers import Kaoping, Result, assert_refused, kaoping_script, one_per_command, run_script, runner_cases
 from tests.snapshot import snapshot
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -82,7 +81,8 @@ INTEGRITY: dict[str, tuple[list[str], str]] = {
     "a missing receipt file": (["verify-receipt", "missing.json"], "missing.json"),
     "a receipt that is not JSON": (["verify-receipt", "old.txt"], "old.txt"),
     "a JSON file that is not a receipt": (["verify-receipt", "empty.json"], "收据"),
-    "a receipt checked against a missing key file": (["verify-receipt", "empty.json", "--public-key", "no.pub"], "no.pub"),
+    "a receipt checked against a missing key file": (
+        ["verify-receipt", "empty.json", "--public-key", "no.pub"], "no.pub"),
     "a public key over an existing file": (["public-key", "--out", "old.txt"], "old.txt"),
     "a public key into a folder": (["public-key", "--out", "adir"], "adir"),
     "an empty output file name": (["checkpoint", "--out", ""], "--out"),
@@ -99,10 +99,12 @@ MOVE: dict[str, tuple[list[str], str]] = {
     "a PostgreSQL port that is not a number": (["--db", "postgresql://u:pw@host:port/db", "log"], "端口"),
     "a migration to a port out of range": (["migrate", "--to", "postgresql://u:pw@host:99999/db"], "端口"),
     "an empty --db": (["--db", "", "log"], "--db"),
-    "a person who starts work in 2099": (["staff", "add", "P9", "王五", "--window", "TAX", "--from", "2099-01-01"], "2099-01-01"),
+    "a person who starts work in 2099": (
+        ["staff", "add", "P9", "王五", "--window", "TAX", "--from", "2099-01-01"], "2099-01-01"),
     "a rotation in 2099": (["staff", "move", "P2", "--window", "TAX", "--from", "2099-01-01"], "2099-01-01"),
     "a blank actor": (["--as", " ", "window", "add", "NEW", "新窗口"], "--as"),
-    "an empty actor": (["--as", "", "record", "W2.3", "--window", "TAX", "--date", "2008-06-01", "--source", "weekly"], "--as"),
+    "an empty actor": (
+        ["--as", "", "record", "W2.3", "--window", "TAX", "--date", "2008-06-01", "--source", "weekly"], "--as"),
 }
 
 SQLITE_ONLY: dict[str, tuple[list[str], str]] = {
@@ -115,36 +117,22 @@ SQLITE_ONLY: dict[str, tuple[list[str], str]] = {
 }
 
 CASES = {**QUARTER, **QUESTIONS, **INTEGRITY, **MOVE, **SQLITE_ONLY}
-
-
-@pytest.fixture
-def hostile(world: dict[str, str], db_url: str, tmp_path: Path, kp: Kaoping) -> dict[str, str]:
-    """The `world` with 2008Q2 shortlisted, a checkpoint taken, the projection caught up, and stray files
-    a careless user might name: an old text file, a folder, an empty JSON object, a taken evidence folder."""
-    assert kp("shortlist", "2008Q2").exit_code == 0
-    assert kp("checkpoint").exit_code == 0
-    assert kp("report", "2008Q2").exit_code == 0  # the projection is a cache; bring it up to date first
-    (tmp_path / "old.txt").write_text("an earlier checkpoint, kept by the auditor\n", encoding="utf-8")
-    (tmp_path / "adir").mkdir()
-    (tmp_path / "adir" / "inside.txt").write_text("x")
-    (tmp_path / "empty.json").write_text("{}")
-    (tmp_path / "taken.evidence").mkdir()
-    if db_url.startswith("sqlite"):
-        other = Kaoping(f"sqlite:///{tmp_path / 'other-ledger.db'}", tmp_path)
-        assert other("init").exit_code == 0
-    return {**world, "db": db_url}
+# Every case runs in-process (CliRunner); through the installed script, the first case of each command and the
+# cases whose failure is in reaching the database (a URL, a server, a folder) rather than in the command.
+SCRIPT_CASES = one_per_command(CASES) | {
+    "an unsupported --db scheme", "a --db in a missing folder", "an unreachable PostgreSQL --db", "an empty actor",
+    "a count that is not a number",
+}
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
     return text.format(**values) if "{" in text else text
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(("case", "run"), runner_cases(CASES, SCRIPT_CASES, SQLITE_ONLY), indirect=["run"])
 def test_a_bad_quarter_question_integrity_or_move_command_is_refused_and_writes_nothing(
     case: str, hostile: dict[str, str], run: Callable[..., Any], db_url: str, tmp_path: Path
 ) -> None:
-    if case in SQLITE_ONLY and not db_url.startswith("sqlite"):
-        pytest.skip("about SQLite files")
     args, fragment = CASES[case]
     before = snapshot(db_url, tmp_path)
     result = run(*[_fill(a, hostile) for a in args])
@@ -173,7 +161,9 @@ def test_an_existing_output_file_is_never_overwritten_but_a_new_one_is_written(h
     assert (tmp_path / "old.txt").read_text(encoding="utf-8").startswith("an earlier checkpoint")
 
 
-def test_a_receipt_that_is_not_a_receipt_is_bad_input_but_a_tampered_one_fails_verification(hostile, kp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_receipt_that_is_not_a_receipt_is_bad_input_but_a_tampered_one_fails_verification(  # type: ignore[no-untyped-def]
+    hostile, kp, tmp_path
+) -> None:
     import orjson
 
     assert kp("receipt", hostile["finding"], "--out", "r.json").exit_code == 0
@@ -186,11 +176,8 @@ def test_a_receipt_that_is_not_a_receipt_is_bad_input_but_a_tampered_one_fails_v
     assert kp("verify-receipt", "empty.json", "--public-key", pub).exit_code == 2
 
 
-def _script(db: str, cwd: Path, *args: str) -> Any:
-    from tests.conftest import Result
-
-    p = subprocess.run([kaoping_script(), "--db", db, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
-    return Result(p.returncode, p.stdout, p.stderr)
+def _script(db: str, cwd: Path, *args: str) -> Result:
+    return run_script(["--db", db, *args], cwd)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +185,9 @@ def _script(db: str, cwd: Path, *args: str) -> Any:
     [["log"], ["init"], ["demo"], ["verify"], ["checkpoint"], ["report", "2008Q2"], ["window", "add", "A", "窗"],
      ["backup", "copy.db"], ["migrate", "--to", "sqlite:///copy.db"], ["rebuild"], ["public-key"], ["year", "2008"]],
 )
-def test_a_sqlite_database_of_another_program_is_refused_and_left_byte_for_byte(args: list[str], tmp_path: Path) -> None:
+def test_a_sqlite_database_of_another_program_is_refused_and_left_byte_for_byte(
+    args: list[str], tmp_path: Path
+) -> None:
     conn = sqlite3.connect(tmp_path / "accounts.db")
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER)")
     conn.execute("INSERT INTO invoices (amount) VALUES (100)")
@@ -231,17 +220,17 @@ def test_a_demo_whose_output_is_cut_short_keeps_its_complete_ledger(tmp_path: Pa
     assert (tmp_path / "d.key").exists() and (tmp_path / "d.evidence").is_dir()
 
 
+@pytest.mark.sqlite_only("moves a SQLite ledger")
 def test_a_migration_with_the_evidence_folder_set_as_the_readme_says_still_copies_the_evidence(  # type: ignore[no-untyped-def]
     world, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("moves a SQLite ledger")
     sqlite_url = db_url
     # README: export KAOPING_EVIDENCE_DIR=… then kaoping migrate --from sqlite:///kaoping.db --to …
     beside = [p.name for p in (tmp_path / "kaoping.evidence").rglob("*") if p.is_file()]
     assert beside
     monkeypatch.setenv("KAOPING_EVIDENCE_DIR", str(tmp_path / "shared-evidence"))
-    r = Kaoping(sqlite_url, tmp_path)("migrate", "--from", sqlite_url, "--to", f"sqlite:///{tmp_path / 'moved.db'}", "--json")
+    target = f"sqlite:///{tmp_path / 'moved.db'}"
+    r = Kaoping(sqlite_url, tmp_path)("migrate", "--from", sqlite_url, "--to", target, "--json")
     assert r.exit_code == 0, r.stderr
     moved = [p.name for p in (tmp_path / "shared-evidence").rglob("*") if p.is_file()]
     assert sorted(moved) == sorted(beside)

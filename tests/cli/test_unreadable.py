@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Kaoping
+from tests.helpers import Kaoping
 
 
 @pytest.fixture
@@ -22,8 +22,12 @@ def damaged(tmp_path: Path) -> Kaoping:
     return kp
 
 
-@pytest.mark.parametrize("command", [("log",), ("report", "2008Q3"), ("explain", "--window", "A", "2008Q3"), ("rebuild",)])
-def test_a_question_over_an_undecodable_row_is_refused_naming_its_position(damaged: Kaoping, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "command", [("log",), ("report", "2008Q3"), ("explain", "--window", "A", "2008Q3"), ("rebuild",)]
+)
+def test_a_question_over_an_undecodable_row_is_refused_naming_its_position(
+    damaged: Kaoping, command: tuple[str, ...]
+) -> None:
     r = damaged(*command)
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()

@@ -67,7 +67,7 @@ def rejected_consistency(s1: int, s2: int, proof: list[bytes], r1: bytes, r2: by
 def test_leaf_and_node_hashes_match_the_published_node_hashes() -> None:
     levels = [[h(x) for x in level] for level in VECTORS["node_hashes"]]
     assert [leaf_hash(d) for d in LEAVES] == levels[0]
-    for up, down in zip(levels[1:], levels[:-1]):
+    for up, down in zip(levels[1:], levels[:-1], strict=True):
         assert up == [node_hash(down[2 * i], down[2 * i + 1]) for i in range(len(up))]
 
 

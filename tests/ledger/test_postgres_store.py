@@ -21,7 +21,8 @@ def test_a_sqlite_ledger_never_imports_psycopg(tmp_path: Path) -> None:
     code = (
         "import sys; from cli.main import cli; from ledger.app import open_ledger;"
         f"a = open_ledger('sqlite:///{tmp_path / 'k.db'}', 'x', create=True); a.init('中心'); a.close();"
-        "print(sorted(m for m in sys.modules if m.startswith(('psycopg', 'eventsourcing.postgres', 'ledger.storage.postgres_recorder'))))"
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('psycopg', 'eventsourcing.postgres', 'ledger.storage.postgres_recorder'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"

@@ -10,20 +10,24 @@ from ledger.catalogue import Catalogue
 from ledger.commands.sheet_rows import SheetChecker, check_sheet
 from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
-from ledger.sheets.findings import SheetRow
+from ledger.sheets.findings import Sheet, SheetRow
 
 TODAY = date(2008, 10, 15)
 
 
 def row(line: int, day: str = "2008-07-08", window: str = "W02", staff: str = "S001", item: str = "S4.1",
         source: str = "weekly", dq: str = "", note: str = "") -> SheetRow:
-    return SheetRow(line, day, window, staff, item, source, dq, note, key=f"k{line}")
+    return SheetRow(line, day, window, staff, item, source, dq, note)
+
+
+def sheet(rows: list[SheetRow]) -> Sheet:
+    return Sheet("week.csv", "UTF-8", tuple(rows))
 
 
 def test_a_good_row_gives_its_date(registry: Registry, cat: Catalogue) -> None:
     check = SheetChecker(registry, cat, TODAY)
-    assert check(row(2)) == date(2008, 7, 8)
-    assert check(row(3, window="W01", staff="", item="W2.3", dq="gaming")) == date(2008, 7, 8)
+    assert check(row(2)).day == date(2008, 7, 8)
+    assert check(row(3, window="W01", staff="", item="W2.3", dq="gaming")).day == date(2008, 7, 8)
 
 
 @pytest.mark.parametrize(("bad", "refusal", "message"), [
@@ -46,13 +50,15 @@ def test_a_row_is_refused_as_its_finding_would_be_and_the_same_row_again_the_sam
             check(row(line, **bad))
 
 
-def test_a_sheet_with_bad_rows_is_refused_naming_the_first_and_counting_the_rest(registry: Registry,
-                                                                                 cat: Catalogue) -> None:
+def test_a_sheet_with_bad_rows_is_refused_naming_the_sheet_the_first_and_every_other_bad_row(
+    registry: Registry, cat: Catalogue
+) -> None:
     rows = [row(2), row(3, window="W09"), row(4), row(5, item="S9.9")]
-    with pytest.raises(InvalidInput, match="^第3行：未登记的窗口：W09（另有 1 行有误）$"):
-        check_sheet(rows, SheetChecker(registry, cat, TODAY))
-    with pytest.raises(InvalidInput, match="^第3行：未登记的窗口：W09$"):
-        check_sheet(rows[:3], SheetChecker(registry, cat, TODAY))
+    every = "^week.csv 第3行：未登记的窗口：W09；另有 1 行有误：第5行：未知的考评条目代码：S9.9$"
+    with pytest.raises(InvalidInput, match=every):
+        check_sheet(sheet(rows), SheetChecker(registry, cat, TODAY))
+    with pytest.raises(InvalidInput, match="^week.csv 第3行：未登记的窗口：W09$"):
+        check_sheet(sheet(rows[:3]), SheetChecker(registry, cat, TODAY))
 
 
 def test_a_good_sheet_gives_every_row_with_its_date_and_reports_progress_by_the_thousand(
@@ -60,6 +66,6 @@ def test_a_good_sheet_gives_every_row_with_its_date_and_reports_progress_by_the_
 ) -> None:
     rows = [row(n) for n in range(2, 2502)]
     told: list[int] = []
-    checked = check_sheet(rows, SheetChecker(registry, cat, TODAY), told.append)
-    assert [r for r, _ in checked] == rows and {d for _, d in checked} == {date(2008, 7, 8)}
+    checked = check_sheet(sheet(rows), SheetChecker(registry, cat, TODAY), told.append)
+    assert [r.line for r in checked] == [r.line for r in rows] and {r.day for r in checked} == {date(2008, 7, 8)}
     assert told == [1000, 1000, 500]

@@ -1,0 +1,178 @@
+"""Help that people read: click's own words in Chinese, the commands in the order of the work, an example each,
+and what a quarter looks like wherever a command takes one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import click
+
+WORDS = {
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+}
+HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
+EXTRAS = ((re.compile(r"^required$"), "必填"), (re.compile(r"^default: (.*)$"), r"默认：\1"),
+          (re.compile(r"^env var: (.*)$"), r"环境变量：\1"), (re.compile(r"^x>=(\d+)$"), r"至少 \1"))
+_EXTRA = re.compile(r"^(.*?)\s*\[([^\[\]]*)\]$", re.S)
+
+QUARTER_HELP = "季度写作 YYYYQn：年份加 Q 加第几季度，如 2008Q3 是 2008 年第三季度（7 月 1 日至 9 月 30 日）。"
+
+# The work of a quarter, in order: what the top-level help lists, each command under its step.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("建账", ("init", "rules", "window", "staff")),
+    ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
+    ("季度流程", ("shortlist", "decide", "publish")),
+    ("查询", ("report", "explain", "audit", "year", "log")),
+    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key")),
+    ("账本维护", ("backup", "migrate", "rebuild", "demo")),
+)
+
+EXAMPLES: dict[str, str] = {
+    "init": "kaoping init --center 长兴县行政服务中心",
+    "rules": "kaoping rules show",
+    "rules show": "kaoping rules show",
+    "window": "kaoping window add DS 地税窗口 --department 县地税局",
+    "window add": "kaoping window add DS 地税窗口 --department 县地税局",
+    "window list": "kaoping window list",
+    "staff": "kaoping staff add 0101 张三 --window DS --from 2008-05-01",
+    "staff add": "kaoping staff add 0101 张三 --window DS --from 2008-05-01",
+    "staff move": "kaoping staff move 0102 --window GT --from 2008-08-16",
+    "staff list": "kaoping staff list",
+    "template": "kaoping template findings --out 第28周值周检查.xlsx",
+    "template findings": "kaoping template findings --out 第28周值周检查.xlsx",
+    "import": "kaoping import findings 第28周值周检查.xlsx",
+    "import findings": "kaoping import findings 第28周值周检查.xlsx",
+    "record": "kaoping record W2.2 --window DS --date 2008-07-14 --source weekly --note 上班迟到",
+    "retract": "kaoping retract 编号 --reason 人员记错",
+    "bonus": "kaoping bonus claim honour --staff 0101 --date 2008-08-02 --evidence 证书.pdf --level city "
+             "--ref 青年文明号",
+    "bonus claim": "kaoping bonus claim training --window DS --date 2008-08-10 --evidence 培训通知.pdf",
+    "bonus verify": "kaoping bonus verify 编号",
+    "bonus reject": "kaoping bonus reject 编号 --reason 未经中心认可",
+    "complaint": "kaoping complaint record --staff 0102 --date 2008-08-20 --channel hotline-12345 --text 态度冷漠",
+    "complaint record": "kaoping complaint record --staff 0102 --date 2008-08-20 --channel hotline-12345 "
+                        "--text 态度冷漠",
+    "complaint verify": "kaoping complaint verify 编号 --item S2.4 --dq complaint",
+    "complaint dismiss": "kaoping complaint dismiss 编号 --reason 经查当时在岗",
+    "evidence": "kaoping evidence get 编号 --out 证据",
+    "evidence get": "kaoping evidence get 编号 --out 证据",
+    "shortlist": "kaoping shortlist 2008Q3",
+    "decide": "kaoping decide 2008Q3 --red-flag DS --five 0101 --four 0102",
+    "publish": "kaoping publish 2008Q3 --out 2008Q3公布 --number 长行服〔2008〕12号",
+    "report": "kaoping report 2008Q3 --out 结果.xlsx",
+    "explain": "kaoping explain --staff 0101 2008Q3",
+    "audit": "kaoping audit disqualifications --year 2008 --kind corruption",
+    "audit disqualifications": "kaoping audit disqualifications --year 2008 --kind corruption",
+    "year": "kaoping year 2008",
+    "log": "kaoping log --subject 0101 --quarter 2008Q3",
+    "checkpoint": "kaoping checkpoint --out 检查点-2008Q3.txt",
+    "verify": "kaoping verify --checkpoint 检查点-2008Q3.txt",
+    "receipt": "kaoping receipt 编号 --out 收据.json",
+    "verify-receipt": "kaoping verify-receipt 收据.json --public-key 公钥.txt",
+    "prove": "kaoping prove 检查点-2008Q2.txt 检查点-2008Q3.txt --out 一致性.txt",
+    "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
+                          "--public-key 公钥.txt",
+    "public-key": "kaoping public-key --out 公钥.txt",
+    "backup": "kaoping backup 备份/kaoping-2008Q3.db",
+    "migrate": "kaoping migrate --from sqlite:///kaoping.db --to postgresql://kaoping:密码@127.0.0.1:5432/kaoping",
+    "rebuild": "kaoping rebuild",
+    "demo": "kaoping demo --db sqlite:///kaoping-demo.db",
+}
+"""One example per command (by its path after `kaoping`): shown in the top-level list and in the command's help."""
+
+
+def chinese(text: str) -> str:
+    """Click's English in a help text: its fixed sentences and the [required; default: …] after an option."""
+    text = WORDS.get(text, text)
+    m = _EXTRA.match(text)
+    if m is None:
+        return text
+    items = []
+    for item in m.group(2).split("; "):
+        for pattern, replacement in EXTRAS:
+            if pattern.match(item):
+                item = pattern.sub(replacement, item)
+                break
+        items.append(item)
+    return f"{WORDS.get(m.group(1), m.group(1))}  [{'；'.join(items)}]".lstrip()
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """Click's help layout with its headings and fixed words in Chinese."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, chinese(text)) for term, text in rows], col_max, col_spacing)
+
+
+class ChineseContext(click.Context):
+    """A context whose help is Chinese, ends with the command's example, and explains the quarter format."""
+
+    formatter_class = ChineseFormatter
+
+    def get_help(self) -> str:
+        text = super().get_help()
+        path = " ".join(self.command_path.split()[1:])
+        if self.parent is not None and path in EXAMPLES:
+            text += f"\n\n例：\n  {EXAMPLES[path]}"
+        if any(_takes_quarter(p) for p in self.command.params):
+            text += f"\n\n{QUARTER_HELP}"
+        return text
+
+
+def _takes_quarter(param: click.Parameter) -> bool:
+    return (param.name or "") == "quarter"
+
+
+def short_help(cmd: click.Command) -> str:
+    """A command's first sentence (up to its 。), cut to what fits beside the names in 100 columns."""
+    from cli.render import clip
+
+    text = (cmd.short_help or cmd.help or "").strip().split("\n\n")[0].replace("\n", "")
+    m = re.match(r"(.+?。)", text)
+    return clip((m.group(1) if m else text).rstrip("：。") + "。", 76)
+
+
+def chinese_everywhere(command: click.Command) -> None:
+    """Give a command, and every command under it, the Chinese context (so its --help is Chinese too)."""
+    command.context_class = ChineseContext
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            chinese_everywhere(sub)
+
+
+def in_order_of_work(names: Iterable[str]) -> list[str]:
+    """Command names in the order of the work (STEPS); any not listed there after them, alphabetically."""
+    known = [n for _, step in STEPS for n in step]
+    present = set(names)
+    return [n for n in known if n in present] + sorted(present - set(known))
+
+
+def format_steps(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """The top-level command list: a section per step of the work, each command with its example."""
+    listed: set[str] = set()
+    sections: list[tuple[str, list[str]]] = [(title, list(step)) for title, step in STEPS]
+    names = group.list_commands(ctx)
+    sections.append(("其他", [n for n in names if n not in {c for _, s in STEPS for c in s}]))
+    for title, step in sections:
+        rows: list[tuple[str, str]] = []
+        for name in step:
+            cmd = group.get_command(ctx, name)
+            if cmd is None or cmd.hidden or name in listed:
+                continue
+            listed.add(name)
+            rows.append((name, short_help(cmd)))
+            if name in EXAMPLES:
+                rows.append(("", f"例：{EXAMPLES[name]}"))
+        if rows:
+            with formatter.section(f"{title}命令"):
+                formatter.write_dl(rows)
+

@@ -1,0 +1,43 @@
+"""A findings sheet typed in Excel, read with python-calamine: date cells are dates, numbers are numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from ledger.errors import InvalidInput
+from ledger.sheets.findings import Sheet, check_header, sheet_rows
+
+
+def read_workbook(path: Path, sheet: str | None = None) -> Sheet:
+    """The first worksheet of a workbook (or the one named), as a findings sheet named 文件 工作表“名称”."""
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{path.name} 不是可读取的 Excel 工作簿（{_first_line(exc)}）") from None
+    with book:
+        names = list(book.sheet_names)
+        if sheet is None:
+            if not names:
+                raise InvalidInput(f"{path.name} 里没有工作表")
+            sheet = names[0]
+        elif sheet not in names:
+            raise InvalidInput(f"{path.name} 里没有工作表“{sheet}”（有：{'、'.join(names)}）")
+        try:
+            cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            raise InvalidInput(f"{path.name} 的工作表“{sheet}”无法读取（{_first_line(exc)}）") from None
+    name = f"{path.name} 工作表“{sheet}”"
+    if not cells or not any(str(c).strip() for c in cells[0]):
+        raise InvalidInput(f"{name} 第1行：缺少表头")
+    check_header(name, cells[0])
+    rows, problems = sheet_rows(name, ((n, row) for n, row in enumerate(cells[1:], start=2)))
+    if not rows and not problems:
+        raise InvalidInput(f"{name} 只有表头，没有记录")
+    return Sheet(name, "Excel", tuple(rows), tuple(problems))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
