@@ -14,7 +14,7 @@ from ledger.quarter_status import STATUS_NAMES
 
 WINDOW_COLUMNS = (("rank", "排名"), ("code", "代码"), ("name", "窗口"), ("score", "得分"), ("bonus", "加分"),
                   ("deductions", "扣分"), ("shortlisted", "入围"), ("disqualified", "取消资格"),
-                  ("red_flag", "红旗窗口"), ("satisfaction", "满意率"), ("ratings", "评价数"),
+                  ("red_flag", "红旗窗口"), ("left", "撤出日期"), ("satisfaction", "满意率"), ("ratings", "评价数"),
                   ("overdue_rectifications", "逾期整改"))
 STAFF_COLUMNS = (("rank", "排名"), ("id", "编号"), ("name", "姓名"), ("window", "窗口"), ("score", "得分"),
                  ("bonus", "加分"), ("deductions", "应扣分"), ("shortlisted", "入围"), ("disqualified", "取消资格"),

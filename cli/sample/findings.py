@@ -4,6 +4,7 @@ story (应扣分 at the thresholds, 轮换, disqualifications, a retraction)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
@@ -113,15 +114,26 @@ def story_findings(sc: Scenario, weekly: WeeklySheets) -> dict[str, str]:
     return cast
 
 
+def _steered(chosen: str, among: list[str], present: Callable[[str], bool]) -> str:
+    """The one drawn when present that day, else the next one in the list who is: steering a random fact away from a
+    window or person out of the center (D21, D22) without drawing again, so the rest of the sample is unchanged."""
+    start = among.index(chosen)
+    return next(c for c in among[start:] + among[:start] if present(c))
+
+
 def background_findings(sc: Scenario, weekly: WeeklySheets, spare: list[str]) -> None:
     """The ordinary findings of a quarter: a few per week on the weekly sheet, plus 值班 and 巡查 notes."""
     rng = sc.rng
+    reg = sc.registry
     staff_items = [k for k in data.NOTES if k.startswith("S")]
     window_items = [k for k in data.NOTES if k.startswith("W")]
     codes = [w.code for w in data.WINDOWS]
 
-    def open_on(day: date) -> list[str]:  # a window that left the center takes no facts after (D21)
-        return [c for c in codes if sc.registry.open_on(c, day.isoformat())]
+    def window_on(day: date) -> str:
+        return _steered(rng.choice(codes), codes, lambda c: reg.open_on(c, day.isoformat()))
+
+    def person_on(day: date) -> str:
+        return _steered(rng.choice(spare), spare, lambda p: reg.window_on(p, day.isoformat()) is not None)
 
     for week in range(13):
         days = [d for d in WORKDAYS if (d - QUARTER_FIRST).days // 7 == week]
@@ -129,19 +141,18 @@ def background_findings(sc: Scenario, weekly: WeeklySheets, spare: list[str]) ->
             day = rng.choice(days)
             if rng.random() < 0.75:
                 item = rng.choice(staff_items)
-                weekly.add(sc, day, item, staff=rng.choice(spare), note=rng.choice(data.NOTES[item]))
+                weekly.add(sc, day, item, staff=person_on(day), note=rng.choice(data.NOTES[item]))
             else:
                 item = rng.choice(window_items)
-                weekly.add(sc, day, item, window=rng.choice(open_on(day)), note=rng.choice(data.NOTES[item]))
+                weekly.add(sc, day, item, window=window_on(day), note=rng.choice(data.NOTES[item]))
     for source, count in (("duty", 24), ("patrol", 12)):
         for _ in range(count):
-            on_day = rng.choice(WORKDAYS)
-            on = on_day.isoformat()
+            on = rng.choice(WORKDAYS)
             if rng.random() < 0.8:
                 item = rng.choice(staff_items)
-                record_finding(sc, None, on, item, source, staff=rng.choice(spare), note=rng.choice(data.NOTES[item]))
+                record_finding(sc, None, on.isoformat(), item, source, staff=person_on(on),
+                               note=rng.choice(data.NOTES[item]))
             else:
                 item = rng.choice(window_items)
-                record_finding(sc, None, on, item, source, window=rng.choice(open_on(on_day)),
+                record_finding(sc, None, on.isoformat(), item, source, window=window_on(on),
                                note=rng.choice(data.NOTES[item]))
-

@@ -16,10 +16,10 @@ def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
     """The whole sample quarter as dated steps (deterministic for a seed)."""
     sc = Scenario(workdir=workdir, rng=random.Random(seed))
     registry(sc)
-    over_time = tenure(sc)  # first: the random facts below keep to each one's time in the center
+    tenure(sc)  # first: the random facts below keep to each one's time in the center
     weekly = WeeklySheets()
     cast = story_findings(sc, weekly)
-    taken = set(cast.values()) | set(over_time.values())
+    taken = set(cast.values())
     pool = [p for ps in sc.people.values() for p in ps if p not in taken]
     sc.rng.shuffle(pool)
     achievers, spare = pool[:22], pool[22:]

