@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.catalogue import Catalogue
+from projections.log_tenure import TENURE_TYPE_NAMES, tenure_summary
 
 TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CenterInitialised: "中心初始化",
@@ -23,6 +24,7 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.QuarterPublished: "公布结果",
     ev.SigningKeyRecorded: "签名公钥",
     ev.CheckpointRecorded: "签名检查点",
+    **TENURE_TYPE_NAMES,
 }
 
 
@@ -54,7 +56,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"{e.center} 采用考评规则 {e.rules}（第{e.rules_revision}版）"
     if isinstance(e, ev.WindowRegistered):
         dept = f"，{e.department}" if e.department else ""
-        return f"窗口 {e.code} {e.name}{dept}"
+        since = f"，自 {e.since} 起参加考评" if e.since is not None else ""  # D21; the first release wrote none
+        return f"窗口 {e.code} {e.name}{dept}{since}"
     if isinstance(e, ev.StaffRegistered):
         return f"{e.staff_id} {e.name}，自 {e.since} 在窗口 {e.window}"
     if isinstance(e, ev.StaffMoved):
@@ -99,4 +102,4 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
-    return type(e).__name__
+    return tenure_summary(e) or type(e).__name__

@@ -187,3 +187,23 @@ def test_registering_a_person_under_a_lookalike_name_is_refused_and_writes_nothi
     before = count(kp)
     refused(kp("staff", "add", "P3", "王\u200b五", "--window", "TAX", "--from", "2008-05-01"), "U+200B")
     assert count(kp) == before
+
+
+def test_the_log_names_each_change_of_the_center_in_chinese(kp: Kaoping) -> None:
+    center(kp)
+    ok(kp("window", "add", "GH", "规划窗口", "--from", "2008-08-01"))
+    ok(kp("staff", "move", "P2", "--window", "TAX", "--from", "2008-08-10"))
+    ok(kp("window", "close", "LAND", "--from", "2008-08-10", "--reason", "撤出大厅"))
+    ok(kp("window", "add", "LAND", "国土资源窗口", "--from", "2008-11-01"))
+    ok(kp("window", "rename", "TAX", "税务窗口", "--from", "2008-09-01"))
+    ok(kp("staff", "leave", "P1", "--from", "2008-08-15", "--reason", "借调期满"))
+    ok(kp("staff", "rename", "P2", "李肆"))
+    events = orjson.loads(ok(kp("log", "--json")))["events"]
+    assert [e["type"] for e in events[-7:]] == ["WindowRegistered", "StaffMoved", "WindowClosed", "WindowReopened",
+                                                "WindowRenamed", "StaffLeft", "StaffRenamed"]
+    text = ok(kp("log"))
+    for line in ("窗口 GH 规划窗口，自 2008-08-01 起参加考评", "窗口撤出",
+                 "窗口 LAND 自 2008-08-10 起撤出中心（撤出大厅）", "窗口重新进驻", "窗口更名",
+                 "自 2008-09-01 起更名为「税务窗口」", "人员离开", "P1 自 2008-08-15 起离开中心（借调期满）",
+                 "人员更名", "P2 姓名更正为「李肆」"):
+        assert line in text, line
