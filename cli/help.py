@@ -33,6 +33,7 @@ EXAMPLES: dict[str, str] = {
     "init": "kaoping init --center 长兴县行政服务中心",
     "rules": "kaoping rules show",
     "rules show": "kaoping rules show",
+    "rules adopt": "kaoping rules adopt changxing-2008@2 --from 2009Q1",
     "window": "kaoping window add DS 地税窗口 --department 县地税局",
     "window add": "kaoping window add DS 地税窗口 --department 县地税局",
     "window list": "kaoping window list",

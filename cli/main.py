@@ -229,7 +229,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 # multiprocessing, the demo data…) is imported only when that command runs or help lists them all.
 # tests/cli/test_lazy_commands.py checks this table against what each module registers.
 COMMAND_MODULES: dict[str, str] = {
-    "init": "registry", "window": "registry", "staff": "registry", "rules": "registry",
+    "init": "registry", "window": "registry", "staff": "registry", "rules": "rules",
     "record": "facts", "import": "facts", "retract": "facts", "bonus": "facts", "complaint": "facts",
     "template": "template", "evidence": "evidence",
     "log": "log",

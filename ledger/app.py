@@ -21,7 +21,7 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, revisions, short_ids
 from ledger.commands import claims, complaints, findings, tenure
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
@@ -149,11 +149,25 @@ class Ledger(Application[UUID]):
 
     @property
     def catalogue(self) -> rules.Catalogue:
-        """The rules catalogue the center adopted, checked against the hash pinned at init."""
+        """The rules catalogue the center adopted at init, checked against the hash it pinned (facts are checked
+        against it: a revision adopted later names everything the same, ledger/revisions.py)."""
         if self._catalogue is None:
             center = self.center()
-            self._catalogue = rules.adopted(center.rules, center.rules_sha256)
+            self._catalogue = revisions.pinned(center.rules, center.rules_revision, center.rules_sha256)
         return self._catalogue
+
+    def rules_in_force(self) -> revisions.RulesInForce:
+        """The center's rule adoptions (init's and `rules adopt`'s), refused before `init` (D36)."""
+        rows = self.recorder.stream_rows(ids.center_id())  # type: ignore[attr-defined]
+        found = revisions.RulesInForce.from_rows(((nid, topic, decode_raw(state)) for nid, topic, state in rows),
+                                                 self.recorder.position_of)  # type: ignore[attr-defined]
+        if not found.adoptions:
+            raise not_initialised()
+        return found
+
+    def catalogue_for(self, quarter: str, as_of: int | None = None) -> rules.Catalogue:
+        """The catalogue a quarter is scored under: the revision in force on its first day (D36)."""
+        return self.rules_in_force().catalogue_for(quarter, as_of)
 
     def max_notification_id(self) -> int:
         """The highest notification id stored now (0 for an empty ledger)."""
@@ -193,9 +207,15 @@ class Ledger(Application[UUID]):
         return PersonStream(person, _fold(Registry(), events), events[-1].originator_version if events else 0)
 
     def fact(self, fact_id: str | UUID) -> FactStream:
-        """A finding's, claim's or complaint's stream by its id as typed (empty when unknown or malformed)."""
-        stream = stream_of(fact_id)
+        """A finding's, claim's or complaint's stream by its id as typed, a unique prefix too (empty when unknown or
+        malformed)."""
+        stream = stream_of(fact_id) if isinstance(fact_id, UUID) else self.resolve_id(fact_id)
         return FactStream(str(fact_id), stream, self.stream(stream) if stream is not None else ())
+
+    def resolve_id(self, typed: str) -> UUID | None:
+        """The stream an id as typed names: a full id, or a unique prefix of at least 8 hex digits (None: not an id;
+        an unknown or ambiguous prefix is refused)."""
+        return short_ids.resolve(typed, self.recorder.streams_between)  # type: ignore[attr-defined]
 
     def evidence_of(self, fact_id: str) -> list[dict[str, Any]]:
         """The evidence files a fact's events recorded (name, sha256, size), oldest first; refused for an unknown id."""
@@ -243,11 +263,11 @@ class Ledger(Application[UUID]):
     # --- registry -----------------------------------------------------------------------------
 
     def init(self, center: str, rules_id: str = rules.DEFAULT_RULES, *, also: Sequence[ev.Fact] = ()) -> UUID:
-        """Set up the center and adopt a rules catalogue; refuses a second init.
+        """Set up the center and adopt a rules revision (`NAME`: its latest, or `NAME@REV`); refuses a second init.
 
         `also`: events saved atomically with the initialisation (the signing key, see ledger/integrity/keys.py).
         """
-        cat = rules.load(rules_id)
+        cat = revisions.resolve(rules_id)  # NAME (its latest revision) or NAME@REV
         e = decide.initialise(_fold(Registry(), self.stream(ids.center_id())), cat, center, self.stamp())
         self.append(e, *also)
         return e.originator_id

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
 
 from ledger.errors import CatalogueError, InvalidInput
+from ledger.procedure import Procedure, procedure_of
 
 DEFAULT_RULES = "changxing-2008"
 CATALOGUES = Path(__file__).with_name("catalogues")
@@ -122,6 +123,7 @@ class Catalogue:
     shortlist_windows: int
     shortlist_staff: int
     decision: dict[str, dict[str, int]]
+    procedure: Procedure
     raw: dict[str, Any]
     items_by_code: dict[str, Item] = field(init=False, repr=False, compare=False)
 
@@ -239,6 +241,7 @@ def parse(data: bytes) -> Catalogue:
             shortlist_windows=int(raw["shortlist"]["windows"]),
             shortlist_staff=int(raw["shortlist"]["staff"]),
             decision=dict(raw["decision"]),
+            procedure=procedure_of(raw),
             raw=raw,
         )
     except CatalogueError:
@@ -341,21 +344,18 @@ def validate(cat: Catalogue, window_total: int, staff_total: int) -> None:
         fail("奖励只适用于五星和四星")
     if cat.shortlist_windows <= 0 or cat.shortlist_staff <= 0:
         fail("入围名单默认人数必须为正")
+    proc = cat.procedure
+    if proc.rating_counts_as.get("staff", "")[:1] != "S" or proc.rating_counts_as.get("window", "")[:1] != "W" \
+            or not set(proc.rating_counts_as.values()) <= index:
+        fail("差评对应的人员条目或窗口条目不存在")
+    if proc.rating_channel in cat.channels:
+        fail(f"差评的投诉渠道 {proc.rating_channel} 不能与登记投诉的渠道相同")
 
 
-def adopted(rules_id: str, sha256: str) -> Catalogue:
-    """The catalogue a center adopted at init, refused when the packaged file no longer has the pinned hash."""
-    cat = load(rules_id)
-    if cat.sha256 != sha256:
-        raise CatalogueError(
-            f"规则目录 {rules_id} 与账本初始化时采用的版本不一致（账本：{sha256[:12]}，当前：{cat.sha256[:12]}）"
-        )
-    return cat
-
-
-@lru_cache(maxsize=None)
+@cache
 def load(rules_id: str = DEFAULT_RULES) -> Catalogue:
-    """Load a packaged catalogue by id (e.g. 'changxing-2008'), validated."""
+    """Load a packaged catalogue file by its name (e.g. 'changxing-2008', the first release's file), validated; a
+    revision by number is `ledger.revisions.load_revision`."""
     if not rules_id.replace("-", "").isalnum():
         raise InvalidInput(f"未知的规则版本：{rules_id}")
     try:

@@ -22,14 +22,17 @@ FACTS = (
     "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
-QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished")
+QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY
+RULES = ("RulesAdopted",)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
 REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
 INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
+RULES_TOPICS = frozenset(topic(n) for n in RULES)
+RULES_ADOPTED_TOPIC = topic("RulesAdopted")
 CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")

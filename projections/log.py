@@ -24,6 +24,9 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.QuarterPublished: "公布结果",
     ev.SigningKeyRecorded: "签名公钥",
     ev.CheckpointRecorded: "签名检查点",
+    ev.ShortlistAmended: "修正入围",
+    ev.DecisionAmended: "修正党组决定",
+    ev.RulesAdopted: "采用规则版本",
     **TENURE_TYPE_NAMES,
 }
 
@@ -91,15 +94,28 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"{sid} 经查实，违反 {e.item}{dq}"
     if isinstance(e, ev.ComplaintDismissed):
         return f"{sid} 投诉不成立，理由：{e.reason}"
-    if isinstance(e, ev.ShortlistFrozen):
-        return f"{e.quarter} 入围窗口 {len(e.windows)} 个、人员 {len(e.staff)} 名"
-    if isinstance(e, ev.DecisionRecorded):
-        return (f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；"
-                f"四星 {','.join(e.four) or '无'}")
+    if isinstance(e, ev.ShortlistFrozen | ev.ShortlistAmended):
+        why = f"（重新确定，取代此前的入围名单，理由：{e.reason}）" if isinstance(e, ev.ShortlistAmended) else ""
+        return f"{e.quarter} 入围窗口 {len(e.windows)} 个、人员 {len(e.staff)} 名{why}"
+    if isinstance(e, ev.DecisionRecorded | ev.DecisionAmended):
+        return _decision(e)
     if isinstance(e, ev.QuarterPublished):
-        return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…）"
+        # the first release's publications (digest version 1) read as they always did
+        version = f"，第{e.digest_version}版摘要" if e.digest_version != 1 else ""
+        return f"{e.quarter} 公布结果（截至位置 {e.position}，摘要 {e.digest[:16]}…{version}）"
+    if isinstance(e, ev.RulesAdopted):
+        return f"自 {e.quarter} 起采用考评规则 {e.rules}（第{e.revision}版，sha256 {e.sha256[:12]}…）"
     if isinstance(e, ev.SigningKeyRecorded):
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
     return tenure_summary(e) or type(e).__name__
+
+
+def _decision(e: ev.DecisionRecorded | ev.DecisionAmended) -> str:
+    """A decision's line: the picks, the meeting and its 会议纪要 when named, an amendment's reason (D25)."""
+    meeting = f"；党组会议 {e.meeting}" if e.meeting else ""
+    minutes = f"，会议纪要 {e.minutes['name']}" if e.minutes else ""
+    why = f"（修正决定，整体取代此前的决定，理由：{e.reason}）" if isinstance(e, ev.DecisionAmended) else ""
+    return (f"{e.quarter} 红旗窗口 {','.join(e.red_flag) or '无'}；五星 {','.join(e.five) or '无'}；"
+            f"四星 {','.join(e.four) or '无'}{meeting}{minutes}{why}")

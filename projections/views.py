@@ -11,16 +11,18 @@ from ledger.runtime.gcpause import collector_paused
 from projections.engine.materialised import QuarterProjection
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
-from projections.fold.entries import fact_key
+from projections.fold.entries import PublishedEntry, fact_key
 from projections.fold.state import QuarterState, State
 from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
-from projections.scoring.results import QuarterResult, StaffResult, WindowResult
+from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
 from projections.scoring.rows import report_rows
+from projections.scoring.standings import recorded_by
 from projections.scoring.stars import select_shortlist
 
 if TYPE_CHECKING:
+    from ledger.revisions import RulesInForce
     from ledger.storage.reader import ReadableLedger
 
 
@@ -32,11 +34,18 @@ class Views:
         self.ledger = ledger
         self.projection = QuarterProjection(ledger)
         self._state: State | None = None
+        self._rules: RulesInForce | None = None
 
     @property
     def catalogue(self) -> Catalogue:
-        """The rules the center adopted."""
+        """The rules the center adopted at init: the vocabulary every revision it adopts shares (D36)."""
         return self.ledger.catalogue
+
+    def catalogue_for(self, quarter: str, as_of: int | None = None) -> Catalogue:
+        """The rules a quarter is scored under: the revision in force on its first day, as recorded by `as_of` (D36)."""
+        if self._rules is None:
+            self._rules = self.ledger.rules_in_force()
+        return self._rules.catalogue_for(quarter, as_of)
 
     @property
     def state(self) -> State:
@@ -65,7 +74,8 @@ class Views:
         st = self.state
         q = self.quarter_state(quarter)
         with collector_paused():
-            return derive(q, st.registry, self.catalogue, quarter, as_of, position=st.position, detail=detail)
+            return derive(q, st.registry, self.catalogue_for(quarter, as_of), quarter, as_of, position=st.position,
+                          detail=detail)
 
     # --- quarter life ---------------------------------------------------------------------------
 
@@ -101,30 +111,45 @@ class Views:
         """
         as_of = self.check_as_of(as_of)
         with collector_paused():
-            cache = StandingsCache(self.projection, self.catalogue)
+            cat = self.catalogue_for(quarter, as_of)
+            cache = StandingsCache(self.projection, cat)
             if as_of is None:
                 s = cache.standings(quarter, self.state)
-                status, position, published, rows = s.status, s.position, s.published, report_rows(self.catalogue, s)
+                status, position, published, rows = s.status, s.position, s.published, report_rows(cat, s)
             else:
                 res = self.result(quarter, as_of, detail=False)
                 status, position, published, rows = res.status, res.position, res.published, res.rows
-            doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, **rows}
+            doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, "rules": rules_ref(cat),
+                                   **rows}
             if published is not None:
-                pub_at = published["position"]
-                pub_rows = cache.published_rows(
-                    quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
-                ) if pub_at >= 1 else rows
-                q = self.quarter_state(quarter) or QuarterState(quarter)
-                doc["published"] = {
-                    "position": published["p"],
-                    "results_position": pub_at,
-                    "digest": published["digest"],
-                    "digest_matches": publication.digest(publication.RowsAt(quarter, pub_at, pub_rows))
-                    == published["digest"],
-                    "differences": publication.differences(pub_rows, rows),
-                    "amendments": list(amendments_of(q, as_of, pub_at)),
-                }
+                doc["published"] = self._published(quarter, as_of, published, rows, cache)
         return doc
+
+    def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
+                   cache: StandingsCache) -> dict[str, Any]:
+        """The published result beside the current one (D19): its digest checked again over exactly the fields of
+        the version it recorded (D18), from the rows as the ledger stood at its results position — with the names
+        in force then."""
+        pub_at = published["position"]
+        pub_rows = cache.published_rows(
+            quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
+        ) if pub_at >= 1 else rows
+        version = published["version"]
+        pinned = publication.RowsAt(quarter, pub_at, pub_rows, rules_ref(self.catalogue_for(quarter, pub_at)))
+        q = self.quarter_state(quarter) or QuarterState(quarter)
+        return {
+            "position": published["p"],
+            "results_position": pub_at,
+            "digest": published["digest"],
+            "digest_version": version,
+            "digest_matches": publication.known_version(version)
+            and publication.digest(pinned, version) == published["digest"],
+            "differences": publication.differences(pub_rows, rows),
+            "amendments": list(amendments_of(q, as_of, pub_at)),
+            # a decision amended after publication is an amendment too (D25, D19): its reason, beside the facts
+            "amended_decisions": [{"position": d["p"], "recorder": d["a"], "reason": d["reason"]}
+                                  for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
+        }
 
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
@@ -133,20 +158,21 @@ class Views:
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
         res = self.result(quarter, as_of)
         q = self.quarter_state(quarter)
+        cat = self.catalogue_for(quarter, as_of)
         if window:
             w = res.window(window)
             if w is None:
                 if window in self.state.registry.windows:
                     raise NotFound(f"窗口 {window} 在{quarter_label(quarter)}不在中心，不参加该季度考评")
                 raise NotFound(f"未登记的窗口：{window}")
-            return add_notes(explain_window(self.catalogue, res, w, q, as_of), self.ledger.fact_fields)
+            return add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
         assert staff is not None
         p = res.person(staff)
         if p is None:
             if staff in self.state.registry.people:
                 raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}没有在中心任何窗口工作，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
-        return add_notes(explain_staff(self.catalogue, res, p, q, as_of), self.ledger.fact_fields)
+        return add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
 
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
@@ -164,7 +190,7 @@ class Views:
                 for d in s.disqualifications:
                     if kind is not None and d.kind != kind:
                         continue
-                    doc = disqualification_doc(self.catalogue, d)
+                    doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,9 @@ from cli.render import clip, emit_json, fitted_table
 from ledger.calendar import parse_date, parse_quarter
 from ledger.errors import KaopingError
 from ledger.runtime.zone import center_zone, local, zone_label
+from ledger.short_ids import short_forms
 from projections.log import summary, type_name
-from projections.log_filter import LogFilter, event_type
+from projections.log_filter import LogFilter, Positioned, event_type
 
 WIDTH = 100  # what the table fits: a terminal, or a page printed from one
 ACTOR_COLUMNS = 12
@@ -48,6 +50,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
         cat = ledger.catalogue
     except KaopingError:  # an uninitialised ledger (or a changed catalogue) still shows its raw events
         cat = None
+    every_id: set[str] = set()
     entries: list[dict[str, Any]] = [
         {
             "position": r.position,
@@ -60,8 +63,11 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
             "version": r.event.originator_version,
             "summary": summary(r.event, cat),
         }
-        for r in shown.shown(ledger.read())
+        for r in shown.shown(_noting_ids(ledger.read(), every_id))
     ]
+    # the table names each stream by its shortest unique prefix among all the ledger's streams (so a filtered log's
+    # short ids are accepted wherever an id is taken); JSON keeps the full id
+    short = short_forms(every_id)
     if limit is not None:
         entries = entries[-limit:]
     if path is not None:
@@ -75,8 +81,15 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
         emit_json({"events": entries})
         return
     rows = [[e["position"], e["local_time"].replace("T", " ")[:16], clip(e["actor"], ACTOR_COLUMNS), e["type_name"],
-             e["summary"]] for e in entries]
+             e["summary"].replace(e["id"], short[e["id"]])] for e in entries]
     click.echo(fitted_table(["位置", f"时间（{zone_label(zone)}）", "操作人", "类型", "摘要"], rows, WIDTH, align=">"))
+
+
+def _noting_ids(records: Iterable[Positioned], ids: set[str]) -> Iterator[Positioned]:
+    """The records as they are, each one's stream id noted in `ids` on the way."""
+    for r in records:
+        ids.add(str(r.event.originator_id))
+        yield r
 
 
 def _day(text: str | None, option: str) -> date | None:

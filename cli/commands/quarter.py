@@ -23,29 +23,43 @@ if TYPE_CHECKING:
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
 
+AMEND = click.option("--amend", is_flag=True,
+                     help="修正：新的记录整体取代此前的记录（两者都留在账本中），须同时用 --reason 说明理由")
+REASON = click.option("--reason", default=None, metavar="TEXT", help="修正的理由（与 --amend 一起使用）")
+
+
 @click.command("shortlist")
 @click.argument("quarter")
 @click.option("--windows", "windows_n", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="N",
               help="红旗窗口入围个数（默认取规则目录，8）")
 @click.option("--staff", "staff_m", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="M",
               help="服务明星入围人数（默认取规则目录，20）")
+@AMEND
+@REASON
 @JSON
 @pass_session
-def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m: int | None, as_json: bool) -> None:
-    """按得分确定并冻结 QUARTER 的入围名单（取消资格者不入围，并列者同时入围）。"""
+def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m: int | None, amend: bool,
+                  reason: str | None, as_json: bool) -> None:
+    """按得分确定并冻结 QUARTER 的入围名单（取消资格者不入围，并列者同时入围）；党组决定之前可用 --amend --reason
+    重新确定，新名单整体取代原名单。
+    """
+    why = lq.amend_reason(amend, reason)
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
     lq.check_ended(quarter)
-    cat = ledger.catalogue
-    lq.require_status(ledger, quarter, "open", "确定入围名单")
+    lq.check_shortlist_step(lq.quarter_stream(ledger, quarter), why)
+    cat = ledger.catalogue_for(quarter)
     n = windows_n or cat.shortlist_windows
     m = staff_m or cat.shortlist_staff
     windows, staff = Views(ledger).shortlist(quarter, n, m)
-    sid = lq.freeze_shortlist(ledger, quarter, n, m, windows, staff)
+    sid = lq.freeze_shortlist(ledger, quarter, n, m, windows, staff, why)
     if as_json:
-        emit_json({"id": str(sid), "quarter": quarter, "windows": windows, "staff": staff})
+        emit_json({"id": str(sid), "quarter": quarter, "windows": windows, "staff": staff, "amended": why is not None,
+                   "reason": why})
         return
     click.echo(str(sid))
+    if why is not None:
+        click.echo(f"{quarter_label(quarter)}入围名单已重新确定，整体取代此前的名单（理由：{why}）")
     click.echo(f"{quarter_label(quarter)}入围红旗窗口 {len(windows)} 个：{','.join(windows) or '无'}")
     click.echo(f"{quarter_label(quarter)}入围服务明星 {len(staff)} 名：{','.join(staff) or '无'}")
 
@@ -59,15 +73,25 @@ def _csv(values: tuple[str, ...]) -> list[str]:
 @click.option("--red-flag", "red_flag", multiple=True, metavar="CODE,...", help="红旗窗口（入围窗口代码，逗号分隔）")
 @click.option("--five", multiple=True, metavar="ID,...", help="五星级服务明星（入围人员编号，逗号分隔）")
 @click.option("--four", multiple=True, metavar="ID,...", help="四星级服务明星（入围人员编号，逗号分隔）")
+@click.option("--date", "meeting", default=None, metavar="YYYY-MM-DD", help="党组会议的日期")
+@click.option("--evidence", "minutes", default=None, metavar="FILE", help="党组会议纪要（作为证明材料保存）")
+@AMEND
+@REASON
 @JSON
 @pass_session
 def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: tuple[str, ...],
-               four: tuple[str, ...], as_json: bool) -> None:
-    """记录党组决定：只能从入围名单中确定红旗窗口、五星和四星服务明星。"""
+               four: tuple[str, ...], meeting: str | None, minutes: str | None, amend: bool, reason: str | None,
+               as_json: bool) -> None:
+    """记录党组决定：只能从入围名单中确定红旗窗口、五星和四星服务明星；--amend --reason 修正已记录的决定
+    （新决定整体取代原决定，公布之后的修正作为更正显示）。
+    """
+    why = lq.amend_reason(amend, reason)
     ledger = session.ledger()
     quarter = lq.check_quarter(ledger, quarter)
     rf, fv, fr = _csv(red_flag), _csv(five), _csv(four)
-    lq.check_decision(ledger, quarter, rf, fv, fr)  # refusals that need no scores: before the projection catches up
+    # refusals that need no scores: before the projection catches up
+    lq.check_decision(ledger, quarter, rf, fv, fr, why)
+    lq.meeting_day(quarter, ledger.stamp().today, meeting)
     views = Views(ledger)
     bad = views.disqualified_picks(quarter, rf, fv, fr)
     if bad:
@@ -75,16 +99,19 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     gone = views.departed_picks(quarter, rf, fv, fr)
     if gone:
         raise NotAllowed(f"{','.join(gone)} 在{quarter_label(quarter)}结束前已离开中心，不能评定")
-    did = lq.record_decision(ledger, quarter, rf, fv, fr)
-    about = ledger.catalogue.decision
+    did = lq.record_decision(ledger, quarter, rf, fv, fr, meeting=meeting, minutes_file=minutes, amend=why)
+    about = ledger.catalogue_for(quarter).decision
     for key, picks, name in (("five", fv, "五星级服务明星"), ("four", fr, "四星级服务明星")):
         rule = about.get(key)
         if rule and not (rule["warn_below"] <= len(picks) <= rule["warn_above"]):
             click.echo(f"提示：{name} {len(picks)} 人，与办法规定的「{rule['about']}人左右」相差较大", err=True)
     if as_json:
-        emit_json({"id": str(did), "quarter": quarter, "red_flag": rf, "five": fv, "four": fr})
+        emit_json({"id": str(did), "quarter": quarter, "red_flag": rf, "five": fv, "four": fr,
+                   "amended": why is not None, "reason": why, "meeting": meeting})
         return
     click.echo(str(did))
+    if why is not None:
+        click.echo(f"{quarter_label(quarter)}党组决定已修正，新决定整体取代此前的决定（理由：{why}）")
 
 
 @click.command("publish")

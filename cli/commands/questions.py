@@ -42,7 +42,8 @@ def _show(v: Any) -> str:
 def render_report(doc: dict[str, Any]) -> str:
     """The report as CJK-aligned Chinese tables."""
     q = doc["quarter"]
-    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}", "",
+    rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
+    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}{rules}", "",
            "红旗窗口考评"]
     out.append(table(
         ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"],
@@ -72,8 +73,11 @@ def render_report(doc: dict[str, Any]) -> str:
         agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
         out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
                     f"摘要 {pub['digest'][:16]}…{agrees}）"]
+        for d in pub.get("amended_decisions", []):
+            out.append(f"公布后党组于账本位置 {d['position']} 修正了决定（理由：{d['reason']}），以修正后的决定为准")
         if pub["differences"]:
-            out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，当前结果与公布结果不同之处：")
+            late = f"公布后有补录记录 {len(pub['amendments'])} 条，" if pub["amendments"] else ""
+            out.append(f"{late}当前结果与公布结果不同之处：")
             out.append(table(
                 ["对象", "名称", "项目", "公布时", "当前"],
                 [[d["subject"], d["name"], FIELD_NAMES.get(d["field"], d["field"]), _show(d["published"]),

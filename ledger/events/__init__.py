@@ -18,7 +18,13 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
-from ledger.events.quarter import DecisionRecorded, QuarterPublished, ShortlistFrozen
+from ledger.events.quarter import (
+    DecisionAmended,
+    DecisionRecorded,
+    QuarterPublished,
+    ShortlistAmended,
+    ShortlistFrozen,
+)
 from ledger.events.registry import (
     CenterInitialised,
     StaffLeft,
@@ -30,6 +36,7 @@ from ledger.events.registry import (
     WindowRenamed,
     WindowReopened,
 )
+from ledger.events.rules import RulesAdopted
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -49,6 +56,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     QuarterPublished,
     SigningKeyRecorded,
     CheckpointRecorded,
+    ShortlistAmended,
+    DecisionAmended,
+    RulesAdopted,
     WindowClosed,
     WindowReopened,
     WindowRenamed,
@@ -63,5 +73,6 @@ __all__ = [
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
+    "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]

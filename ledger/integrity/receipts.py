@@ -20,7 +20,6 @@ from uuid import UUID
 
 import orjson
 
-from ledger import ids
 from ledger.errors import InvalidInput, KaopingError, NotAllowed, NotFound
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint
 from ledger.integrity.keys import ensure_signer, key_path, recorded_key
@@ -107,10 +106,9 @@ class Covered:
 
 def covered(ledger: Any, fact_id: str, key_file: str | None = None) -> Covered:
     """Verify the ledger and find the fact's events under a signed checkpoint, signing a new one if none covers them."""
-    try:
-        uid = ids.parse_fact_id(fact_id)
-    except ValueError:
-        raise InvalidInput(f"编号格式不正确：{fact_id}") from None
+    uid = ledger.resolve_id(fact_id)  # a unique prefix too
+    if uid is None:
+        raise InvalidInput(f"编号格式不正确：{fact_id}")
     for _ in range(2):
         report = check(ledger, track=uid)
         b = report.broken

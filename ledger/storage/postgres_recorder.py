@@ -66,6 +66,17 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._existing_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._between_statement = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id BETWEEN %s AND %s "
+            "ORDER BY originator_id LIMIT %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._stream_statement = SQL(
+            "SELECT notification_id, topic, state FROM {schema}.{table} WHERE originator_id = %s "
+            "ORDER BY originator_version"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._count_statement = SQL(
+            "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._raw_statement = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {schema}.{table} "
             "ORDER BY notification_id"
@@ -139,6 +150,26 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
                     UUID(str(row["originator_id"])) for row in curs.fetchall()
                 )
         return found
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix): a range on
+        the primary key (uuid order is byte order, so a prefix's ids lie between its two bounds)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._between_statement, (low, high, limit))
+            return [UUID(str(row["originator_id"])) for row in curs.fetchall()]
+
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One stream's stored events as (notification id, topic, state), oldest first (the center's adoptions)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._stream_statement, (originator_id,))
+            return [(row["notification_id"], row["topic"], bytes(row["state"])) for row in curs.fetchall()]
+
+    def position_of(self, notification_id: int) -> int:
+        """The ledger position (1-based ordinal) of the row with this notification id (ids may have gaps)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._count_statement, (notification_id,))
+            row = curs.fetchone()
+            return int(row["n"]) if row is not None else 0
 
     def raw_rows(self, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         """Every stored row exactly as stored, in notification-id order (any id, gaps and all), a batch

@@ -22,6 +22,7 @@ from ledger.topics import CENTER_TOPIC, REGISTRY_TOPICS
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
     from ledger.registry import Registry
+    from ledger.revisions import RulesInForce
 
 REQUIRED_TABLES = frozenset({EVENTS_TABLE, "tracking", "kaoping_projection_blobs"})
 """What the first opening of the full ledger and of its projection create (ledger/app.py,
@@ -43,6 +44,12 @@ class ReadableLedger(Protocol):
     @property
     def catalogue(self) -> Catalogue:
         """The rules catalogue the center adopted (checked against the hash pinned at init)."""
+
+    def catalogue_for(self, quarter: str, as_of: int | None = None) -> Catalogue:
+        """The catalogue a quarter is scored under: the revision in force on its first day (D36)."""
+
+    def rules_in_force(self) -> RulesInForce:
+        """The center's rule adoptions (init's and `rules adopt`'s), refused before `init`."""
 
     def pages(self, after_id: int = 0, batch: int = 20_000, *,
               topics: Collection[str] | None = None) -> Iterator[list[Row]]:
@@ -155,28 +162,49 @@ class LedgerReader:
         last: int | None = self._conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0]
         return last or 0
 
-    def _center(self) -> dict[str, object]:
-        """The stored state of the center's initialisation, or the refusal `Ledger.center()` gives."""
+    def _center_rows(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """The center stream's stored events as (rowid, topic, fields); an undecodable one is refused, named."""
         from ledger.ids import center_id
 
         rows = self._conn.execute(
             f"SELECT rowid, topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? ORDER BY originator_version",
             (center_id().hex,),
         ).fetchall()
+        out = []
         for rowid, topic, state in rows:
+            try:
+                out.append((rowid, topic, decode_raw(state)))
+            except ValueError as exc:
+                raise LedgerUnreadable(self._position(rowid), exc) from exc
+        return out
+
+    def _center(self) -> dict[str, Any]:
+        """The stored state of the center's initialisation, or the refusal `Ledger.center()` gives."""
+        for _, topic, fields in self._center_rows():
             if topic == CENTER_TOPIC:
-                try:
-                    return decode_raw(state)
-                except ValueError as exc:
-                    raise LedgerUnreadable(self._position(rowid), exc) from exc
+                return fields
         raise not_initialised()
 
     @property
     def catalogue(self) -> Catalogue:
         """The rules catalogue the center adopted, checked against the hash pinned at init (as `Ledger.catalogue`)."""
         if self._catalogue is None:
-            from ledger.catalogue import adopted
+            from ledger.revisions import pinned
 
             center = self._center()
-            self._catalogue = adopted(str(center["rules"]), str(center["rules_sha256"]))
+            self._catalogue = pinned(str(center["rules"]), int(center.get("rules_revision", 1)),
+                                     str(center["rules_sha256"]))
         return self._catalogue
+
+    def rules_in_force(self) -> RulesInForce:
+        """The center's rule adoptions (as `Ledger.rules_in_force`)."""
+        from ledger.revisions import RulesInForce
+
+        found = RulesInForce.from_rows(self._center_rows(), self._position)
+        if not found.adoptions:
+            raise not_initialised()
+        return found
+
+    def catalogue_for(self, quarter: str, as_of: int | None = None) -> Catalogue:
+        """The catalogue a quarter is scored under (as `Ledger.catalogue_for`)."""
+        return self.rules_in_force().catalogue_for(quarter, as_of)

@@ -87,3 +87,27 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 )
                 found.update(row[0] for row in c.fetchall())
         return found
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix); a range
+        on the (originator id, version) key, as stored: 32 lowercase hex digits."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                "WHERE originator_id BETWEEN ? AND ? ORDER BY originator_id LIMIT ?",
+                (low.hex, high.hex, limit),
+            )
+            return [UUID(row[0]) for row in c.fetchall()]
+
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One stream's stored events as (notification id, topic, state), oldest first (the center's adoptions)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, topic, state FROM {self.events_table_name} WHERE originator_id = ? "
+                      "ORDER BY originator_version", (originator_id.hex,))
+            return [(row[0], row[1], row[2]) for row in c.fetchall()]
+
+    def position_of(self, notification_id: int) -> int:
+        """The ledger position (1-based ordinal) of the row with this notification id."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {self.events_table_name} WHERE rowid <= ?", (notification_id,))
+            return int(c.fetchone()[0])

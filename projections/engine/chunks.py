@@ -27,7 +27,7 @@ def part_key(quarter: str, nid: str, window: str) -> str:
 def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
     """A quarter's state split by the window each fact was recorded against; the quarter's own steps
     (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
-    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlist=q.shortlist, decision=q.decision,
+    parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlists=q.shortlists, decisions=q.decisions,
                                                        published=q.published)}
 
     def part(window: str) -> QuarterState:

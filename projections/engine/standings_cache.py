@@ -77,7 +77,8 @@ class StandingsCache:
         blob = storage.load(PREFIX + quarter)
         cached = orjson.loads(blob) if blob is not None else None
         if (cached is None or cached.get("v") != VERSION or cached.get("fold") != FOLD_VERSION
-                or cached["position"] > st.position):
+                or cached.get("rules") != self.catalogue.sha256 or cached["position"] > st.position):
+            # a cache derived under other rules (a revision adopted since, D36) is derived again whole
             return self._derive_all(quarter, st, store=cached is None or cached["position"] <= st.position)
         ws = {k: Standing.from_json(k, v) for k, v in cached["windows"].items()}
         ss = {k: Standing.from_json(k, v) for k, v in cached["staff"].items()}
@@ -137,7 +138,8 @@ class StandingsCache:
 
     def _store(self, s: Standings, st: State) -> None:
         doc: dict[str, Any] = {
-            "v": VERSION, "fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id,
+            "v": VERSION, "fold": FOLD_VERSION, "rules": self.catalogue.sha256, "position": st.position,
+            "notification_id": st.notification_id,
             "status": s.status, "shortlist": s.shortlist, "decision": s.decision, "published": s.published,
             "windows": {k: w.to_json() for k, w in s.windows.items()},
             "staff": {k: p.to_json() for k, p in s.staff.items()},
@@ -151,9 +153,11 @@ class StandingsCache:
         blob = self.projection.storage.load(key)
         if blob is not None:
             cached = orjson.loads(blob)
-            if cached.get("v") == VERSION and cached.get("fold") == FOLD_VERSION:
+            if (cached.get("v") == VERSION and cached.get("fold") == FOLD_VERSION
+                    and cached.get("rules") == self.catalogue.sha256):
                 return cached["rows"]
         rows = derive_rows()
-        self.projection.storage.put({key: orjson.dumps({"v": VERSION, "fold": FOLD_VERSION, "rows": rows})})
+        self.projection.storage.put({key: orjson.dumps({"v": VERSION, "fold": FOLD_VERSION,
+                                                        "rules": self.catalogue.sha256, "rows": rows})})
         return rows
 

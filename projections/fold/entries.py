@@ -85,7 +85,8 @@ class ComplaintOutcomeEntry(TypedDict):
 
 
 class ShortlistEntry(TypedDict):
-    """The frozen 入围名单 of a quarter (ShortlistFrozen)."""
+    """A 入围名单 of a quarter: frozen (ShortlistFrozen, `reason` '') or frozen anew, replacing the earlier one
+    whole (ShortlistAmended, with its reason, D25)."""
 
     p: int
     a: str
@@ -93,25 +94,32 @@ class ShortlistEntry(TypedDict):
     staff_m: int
     windows: list[str]
     staff: list[str]
+    reason: str
 
 
 class DecisionEntry(TypedDict):
-    """The 党组's decision of a quarter (DecisionRecorded)."""
+    """A 党组 decision of a quarter: recorded (DecisionRecorded, `reason` '') or amended, replacing the earlier one
+    whole (DecisionAmended, with its reason, D25); the meeting's day (ISO text) and its 会议纪要 when named."""
 
     p: int
     a: str
     red_flag: list[str]
     five: list[str]
     four: list[str]
+    reason: str
+    meeting: str | None
+    minutes: dict[str, Any] | None
 
 
 class PublishedEntry(TypedDict):
-    """A quarter's publication (QuarterPublished): the results position, their digest, the checkpoint."""
+    """A quarter's publication (QuarterPublished): the results position, their digest and the digest's version
+    (ledger/digests.py), the checkpoint."""
 
     p: int
     a: str
     position: int
     digest: str
+    version: int
     checkpoint: str | None
 
 

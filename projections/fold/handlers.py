@@ -13,6 +13,7 @@ from typing import Any
 
 from ledger import topics
 from ledger.calendar import iso_day
+from ledger.digests import FIRST_VERSION
 from ledger.topics import topic
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
@@ -89,15 +90,32 @@ def _on_complaint_dismissed(s: State, p: int, e: Data, fid: str) -> None:
                                               "reason": e["reason"]})
 
 
-def _quarter_step(name: str, fields: tuple[str, ...]) -> Handler:
-    def handler(s: State, p: int, e: Data, fid: str) -> None:
-        quarter = e["quarter"]
-        if not s.wants(quarter):
-            return
-        q = s.quarter(quarter)
-        if getattr(q, name) is None:
-            setattr(q, name, {"p": p, "a": e["actor"], **{f: e[f] for f in fields}})
-    return handler
+def _on_shortlist(s: State, p: int, e: Data, fid: str) -> None:
+    """A shortlist frozen, or frozen anew (D25): every one is kept, the last recorded is in force."""
+    if s.wants(e["quarter"]):
+        s.quarter(e["quarter"]).shortlists.append(
+            {"p": p, "a": e["actor"], "windows_n": e["windows_n"], "staff_m": e["staff_m"], "windows": e["windows"],
+             "staff": e["staff"], "reason": e.get("reason", "")})
+
+
+def _on_decision(s: State, p: int, e: Data, fid: str) -> None:
+    """A decision recorded, or amended (D25): every one is kept, the last recorded is in force. Decisions stored
+    before the meeting could be named have no `meeting` or `minutes`."""
+    if s.wants(e["quarter"]):
+        meeting = e.get("meeting")
+        s.quarter(e["quarter"]).decisions.append(
+            {"p": p, "a": e["actor"], "red_flag": e["red_flag"], "five": e["five"], "four": e["four"],
+             "reason": e.get("reason", ""), "meeting": iso_day(meeting) if meeting is not None else None,
+             "minutes": e.get("minutes")})
+
+
+def _on_published(s: State, p: int, e: Data, fid: str) -> None:
+    """The publication; one stored without a digest version is the first release's, version 1."""
+    if s.wants(e["quarter"]):
+        q = s.quarter(e["quarter"])
+        if q.published is None:
+            q.published = {"p": p, "a": e["actor"], "position": e["position"], "digest": e["digest"],
+                           "version": e.get("digest_version", FIRST_VERSION), "checkpoint": e["checkpoint"]}
 
 
 TOPIC_HANDLERS: dict[str, Handler] = {
@@ -110,9 +128,11 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     topic("ComplaintReceived"): _on_complaint,
     topic("ComplaintVerified"): _on_complaint_verified,
     topic("ComplaintDismissed"): _on_complaint_dismissed,
-    topic("ShortlistFrozen"): _quarter_step("shortlist", ("windows_n", "staff_m", "windows", "staff")),
-    topic("DecisionRecorded"): _quarter_step("decision", ("red_flag", "five", "four")),
-    topic("QuarterPublished"): _quarter_step("published", ("position", "digest", "checkpoint")),
+    topic("ShortlistFrozen"): _on_shortlist,
+    topic("DecisionRecorded"): _on_decision,
+    topic("QuarterPublished"): _on_published,
+    topic("ShortlistAmended"): _on_shortlist,
+    topic("DecisionAmended"): _on_decision,
 }
 """The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py): folding
 stored rows needs neither the event classes nor eventsourcing (tests/projections/test_fold_topics.py checks
@@ -123,8 +143,9 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
 
-NOT_FOLDED = topics.INTEGRITY_TOPICS
-"""Event types that say nothing about a quarter's results (the integrity stream): deliberately skipped."""
+NOT_FOLDED = topics.INTEGRITY_TOPICS | topics.RULES_TOPICS
+"""Event types that say nothing about a quarter's facts: the integrity stream, and the rules adopted (the center's
+stream, read by the questions themselves: ledger/revisions.py): deliberately skipped."""
 
 
 @lru_cache(maxsize=1)

@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 4
+FOLD_VERSION = 5
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
-4: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
+4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
+5: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101
@@ -50,7 +51,8 @@ class QuarterState:
     Append-only: an event only ever adds an entry (a follow-up is its own entry keyed by the fact it
     names), so a state can be kept as a series of partial states and `merge`d, first entry winning.
     Entries are the plain JSON objects of projections/fold/entries.py, keyed by fact id, so a stored
-    projection round-trips exactly; shortlist / decision / published are None until recorded.
+    projection round-trips exactly. `shortlists` and `decisions` hold every record in ledger order (the one in
+    force as of a position is the last recorded by then, D25); `published` is None until recorded.
     """
 
     quarter: str
@@ -60,17 +62,18 @@ class QuarterState:
     claim_outcomes: dict[str, ClaimOutcomeEntry] = field(default_factory=dict)
     complaints: dict[str, ComplaintEntry] = field(default_factory=dict)
     complaint_outcomes: dict[str, ComplaintOutcomeEntry] = field(default_factory=dict)
-    shortlist: ShortlistEntry | None = None
-    decision: DecisionEntry | None = None
+    shortlists: list[ShortlistEntry] = field(default_factory=list)
+    decisions: list[DecisionEntry] = field(default_factory=list)
     published: PublishedEntry | None = None
 
     MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes")
-    ONCE = ("shortlist", "decision", "published")
+    LISTS = ("shortlists", "decisions")
+    ONCE = ("published",)
 
     def to_json(self) -> dict[str, Any]:
         """The state as a JSON-able dict."""
         out: dict[str, Any] = {"quarter": self.quarter}
-        for name in self.MAPS + self.ONCE:
+        for name in self.MAPS + self.LISTS + self.ONCE:
             out[name] = getattr(self, name)
         return out
 
@@ -96,6 +99,13 @@ class QuarterState:
             else:
                 for k, v in theirs.items():
                     mine.setdefault(k, v)
+        for name in self.LISTS:
+            theirs_list: list[Any] = getattr(later, name)
+            if theirs_list:
+                mine_list: list[Any] = getattr(self, name)
+                seen = {e["p"] for e in mine_list}
+                both_list = mine_list + [e for e in theirs_list if e["p"] not in seen]
+                setattr(self, name, sorted(both_list, key=lambda e: e["p"]))
         for name in self.ONCE:
             if getattr(self, name) is None:
                 setattr(self, name, getattr(later, name))
@@ -109,7 +119,7 @@ class QuarterState:
     @property
     def empty(self) -> bool:
         """True when no event has added anything."""
-        return not any(getattr(self, n) for n in self.MAPS + self.ONCE)
+        return not any(getattr(self, n) for n in self.MAPS + self.LISTS + self.ONCE)
 
 
 def _no_lookup(fact_id: str) -> str | None:

@@ -8,7 +8,7 @@ from ledger.registry import Registry
 from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
 from projections.scoring.bonus import verified_claims
-from projections.scoring.results import QuarterResult, StaffResult, WindowResult
+from projections.scoring.results import QuarterResult, StaffResult, WindowResult, rules_ref
 from projections.scoring.rows import report_rows
 from projections.scoring.standings import placements, quarter_standings, standings_of
 from projections.scoring.tables import violations
@@ -63,7 +63,8 @@ def derive(
     amendments = amendments_of(q, as_of, published_at) if published_at is not None else ()
     return QuarterResult(
         quarter=quarter, position=pos, status=s.status, windows=tuple(window_results), staff=tuple(staff_results),
-        shortlist=s.shortlist, decision=s.decision, published=s.published, rows=report_rows(cat, s),
+        shortlist=s.shortlist, decision=s.decision, published=s.published, rules=rules_ref(cat),
+        rows=report_rows(cat, s),
         amendments=amendments,
     )
 

@@ -21,6 +21,7 @@ from projections.scoring.results import (
     StaffResult,
     WindowResult,
 )
+from projections.scoring.steps import quarter_steps, render_steps
 
 
 def source_name(cat: Catalogue, code: str) -> str:
@@ -102,30 +103,20 @@ def _not_counted(q: QuarterState | None, as_of: int | None, window: str | None, 
     return out
 
 
-def _quarter_steps(res: QuarterResult) -> dict[str, Any]:
-    sl, de, pub = res.shortlist, res.decision, res.published
-    return {
-        "shortlist": None if sl is None else {"position": sl["p"], "recorder": sl["a"], "windows_n": sl["windows_n"],
-                                              "staff_m": sl["staff_m"]},
-        "decision": None if de is None else {"position": de["p"], "recorder": de["a"]},
-        "published": None if pub is None else {"position": pub["p"], "results_position": pub["position"],
-                                               "digest": pub["digest"], "recorder": pub["a"]},
-    }
-
-
 def explain_window(cat: Catalogue, res: QuarterResult, w: WindowResult, q: QuarterState | None,
                    as_of: int | None) -> dict[str, Any]:
     """Everything behind one window's quarter."""
     return {
-        "quarter": res.quarter, "position": res.position, "status": res.status,
-        "subject": {"type": "window", "code": w.code, "name": w.name, "department": w.department, "left": w.left},
+        "quarter": res.quarter, "position": res.position, "status": res.status, "rules": res.rules,
+        "subject": {"type": "window", "code": w.code, "name": w.name, "department": w.department,
+                    "left": w.left},
         "categories": [_category(cat, c) for c in w.categories],
         "table_score": sum(c.score for c in w.categories),
         "deductions": w.deductions,
         "bonus": {"lines": [_bonus_line(cat, b) for b in w.bonus_lines], "cap": None, "points": w.bonus},
         "score": w.score, "rank": w.rank, "of": len(res.windows), "eligible": w.eligible,
         "disqualifications": [disqualification_doc(cat, d) for d in w.disqualifications],
-        **_quarter_steps(res),
+        **quarter_steps(cat, res, q, as_of, w.code, None),
         "shortlisted": w.shortlisted, "picked": w.picked, "red_flag": w.red_flag, "voided": w.voided,
         "not_counted": _not_counted(q, as_of, w.code, None),
     }
@@ -135,7 +126,7 @@ def explain_staff(cat: Catalogue, res: QuarterResult, p: StaffResult, q: Quarter
                   as_of: int | None) -> dict[str, Any]:
     """Everything behind one person's quarter, down to the final star."""
     return {
-        "quarter": res.quarter, "position": res.position, "status": res.status,
+        "quarter": res.quarter, "position": res.position, "status": res.status, "rules": res.rules,
         "subject": {"type": "staff", "id": p.id, "name": p.name, "window": p.window, "window_name": p.window_name,
                     "left": p.left},
         "categories": [_category(cat, c) for c in p.categories],
@@ -145,7 +136,7 @@ def explain_staff(cat: Catalogue, res: QuarterResult, p: StaffResult, q: Quarter
                   "points": p.bonus},
         "score": p.score, "rank": p.rank, "of": len(res.staff), "eligible": p.eligible,
         "disqualifications": [disqualification_doc(cat, d) for d in p.disqualifications],
-        **_quarter_steps(res),
+        **quarter_steps(cat, res, q, as_of, None, p.id),
         "shortlisted": p.shortlisted, "decided_stars": p.decided_stars, "voided": p.voided,
         "stars": {"base": p.base_stars, "minus": p.minus, "reduction": p.reduction, "final": p.stars,
                   "reward_yuan": p.reward_yuan,
@@ -179,8 +170,9 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
     lines: list[str] = []
     head = (f"服务明星考评 {s['id']} {s['name']}（季末所在窗口 {s['window']} {s['window_name']}）" if staff
             else f"红旗窗口考评 {s['code']} {s['name']}")
+    rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
     lines.append(f"{head} · {quarter_label(doc['quarter'])} · 截至账本位置 {doc['position']} · "
-                 f"{STATUS_NAMES[doc['status']]}")
+                 f"{STATUS_NAMES[doc['status']]}{rules}")
     if s.get("left") and staff:
         lines.append(f"{s['left']} 起已离开中心（所列窗口为其最后工作日所在窗口）：本季度照常计分排名，"
                      "但不能入围，不授星、不发奖励")
@@ -233,22 +225,7 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
                      f"依据 {'、'.join(d['caused_by'])}（位置 {'、'.join(map(str, d['positions']))}）")
     lines.append("")
     lines.append("五、入围名单与党组决定")
-    sl = doc["shortlist"]
-    if sl is None:
-        lines.append("    入围名单尚未确定")
-    else:
-        n = sl["staff_m"] if staff else sl["windows_n"]
-        lines.append(f"    位置{sl['position']} {sl['recorder']} 确定入围名单（前 {n} 名，并列者同时入围）："
-                     f"{'入围' if doc['shortlisted'] else '未入围'}")
-    de = doc["decision"]
-    if de is None:
-        lines.append("    党组尚未决定")
-    elif staff:
-        named = {5: "五星级服务明星", 4: "四星级服务明星"}.get(doc["decided_stars"], "未评定（授三星）")
-        lines.append(f"    位置{de['position']} {de['recorder']} 记录党组决定：{named}")
-    else:
-        lines.append(f"    位置{de['position']} {de['recorder']} 记录党组决定："
-                     f"{'确定为红旗窗口' if doc['picked'] else '未确定为红旗窗口'}")
+    lines.extend(render_steps(doc, staff))
     if doc["voided"]:
         lines.append("    该决定因取消评比资格而作废")
     pub = doc["published"]

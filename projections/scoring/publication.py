@@ -1,4 +1,5 @@
-"""What publishing pins (D18) and how a later result differs from the published one (D19). Pure."""
+"""What publishing pins (D18, its digest versioned: ledger/digests.py) and how a later result differs from the
+published one (D19). Pure."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import Any, Protocol
 
 import orjson
 
-from projections.scoring.results import ReportRows
+from ledger.digests import DIGEST_FIELDS, DIGEST_VERSION
+from projections.scoring.results import ReportRows, RulesRef
 
 WINDOW_FIELDS = ("score", "bonus", "deductions", "rank", "shortlisted", "disqualified", "red_flag")
 STAFF_FIELDS = ("window", "score", "bonus", "deductions", "rank", "shortlisted", "disqualified",
                 "decided_stars", "stars", "reward_yuan")
+"""The fields `differences` compares (the published rows' own, beside code/id and name)."""
 
 
 class Publishable(Protocol):
@@ -28,27 +31,39 @@ class Publishable(Protocol):
     @property
     def rows(self) -> ReportRows: ...  # noqa: D102
 
+    @property
+    def rules(self) -> RulesRef: ...  # noqa: D102
+
 
 @dataclass(frozen=True)
 class RowsAt:
-    """A quarter's report rows as the ledger stood at `position`, kept without the result they came from."""
+    """A quarter's report rows as the ledger stood at `position`, kept without the result they came from, and the
+    rules revision they were scored under."""
 
     quarter: str
     position: int
     rows: ReportRows
+    rules: RulesRef
 
 
-PUBLISHED_WINDOW_KEYS = ("code", "name", *WINDOW_FIELDS)
-PUBLISHED_STAFF_KEYS = ("id", "name", *STAFF_FIELDS)
-"""The row fields a publication pins (those of the first release's publications): a report key added later, such
-as `left` (D21, D22), never changes the digest of what was published (D18)."""
+def known_version(version: int) -> bool:
+    """Whether this release knows which fields a digest of this version covers."""
+    return version in DIGEST_FIELDS
 
 
-def document(r: Publishable) -> dict[str, Any]:
-    """The canonical published document: the quarter, the ledger position and every result row's pinned fields."""
-    return {"quarter": r.quarter, "position": r.position,
-            "windows": [{k: w[k] for k in PUBLISHED_WINDOW_KEYS} for w in r.rows["windows"]],  # type: ignore[literal-required]
-            "staff": [{k: p[k] for k in PUBLISHED_STAFF_KEYS} for p in r.rows["staff"]]}  # type: ignore[literal-required]
+def document(r: Publishable, version: int = DIGEST_VERSION) -> dict[str, Any]:
+    """The canonical published document of a digest version: the quarter, the ledger position and every result row
+    with exactly that version's fields (and, from version 2, the rules revision). Version 1 is the first release's
+    document byte for byte: its rows held exactly those fields."""
+    spec = DIGEST_FIELDS[version]
+    doc: dict[str, Any] = {
+        "quarter": r.quarter, "position": r.position,
+        "windows": [{f: row[f] for f in spec.window} for row in r.rows["windows"]],  # type: ignore[literal-required]
+        "staff": [{f: row[f] for f in spec.staff} for row in r.rows["staff"]],  # type: ignore[literal-required]
+    }
+    if spec.rules:
+        doc["rules"] = dict(r.rules)
+    return doc
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -56,9 +71,10 @@ def canonical_bytes(doc: dict[str, Any]) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 
-def digest(r: Publishable) -> str:
-    """sha256 of the canonical published document: what `publish` records and `report` checks."""
-    return hashlib.sha256(canonical_bytes(document(r))).hexdigest()
+def digest(r: Publishable, version: int = DIGEST_VERSION) -> str:
+    """sha256 of the canonical published document of a digest version: what `publish` records (under the current
+    version) and `report` checks (under the version the publication recorded)."""
+    return hashlib.sha256(canonical_bytes(document(r, version))).hexdigest()
 
 
 def differences(pub: ReportRows, cur: ReportRows) -> list[dict[str, Any]]:

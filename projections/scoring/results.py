@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from ledger.catalogue import Catalogue
 from projections.fold.entries import DecisionEntry, PublishedEntry, ShortlistEntry
 
 QUARTER_STAR = "quarter-star"
@@ -44,6 +45,19 @@ class StaffRow(TypedDict):
     stars: int | None
     reward_yuan: int
     left: str | None  # the day the person left the center, when they were out by the quarter's end (D22)
+
+
+class RulesRef(TypedDict):
+    """The rules revision a quarter is scored under (D36), as reports name it and publications pin it."""
+
+    id: str
+    revision: int
+    sha256: str
+
+
+def rules_ref(cat: Catalogue) -> RulesRef:
+    """A catalogue's revision as reports name it."""
+    return {"id": cat.id, "revision": cat.revision, "sha256": cat.sha256}
 
 
 class ReportRows(TypedDict):
@@ -197,6 +211,7 @@ class QuarterResult:
     shortlist: ShortlistEntry | None
     decision: DecisionEntry | None
     published: PublishedEntry | None
+    rules: RulesRef
     rows: ReportRows = field(compare=False, repr=False)
     """The report rows of the same standings (what `report --json` shows and publishing pins): derived data."""
     amendments: tuple[str, ...] = field(default=())

@@ -23,7 +23,7 @@ def status_of(q: QuarterState | None, as_of: int | None) -> str:
     """open → shortlisted → decided → published, as of a position."""
     if q is None:
         return "open"
-    return status(as_of_part(q.shortlist, as_of) is not None, as_of_part(q.decision, as_of) is not None,
+    return status(in_force(q.shortlists, as_of) is not None, in_force(q.decisions, as_of) is not None,
                   as_of_part(q.published, as_of) is not None)
 
 
@@ -33,6 +33,18 @@ Step = TypeVar("Step", ShortlistEntry, DecisionEntry, PublishedEntry)
 def as_of_part(part: Step | None, as_of: int | None) -> Step | None:
     """A quarter's step (shortlist, decision, publication) if it was recorded by `as_of`."""
     return part if part is not None and upto(part["p"], as_of) else None
+
+
+def recorded_by(records: list[Step], as_of: int | None) -> list[Step]:
+    """A quarter's shortlists or decisions recorded by `as_of`, in ledger order."""
+    return [r for r in records if upto(r["p"], as_of)]
+
+
+def in_force(records: list[Step], as_of: int | None) -> Step | None:
+    """The shortlist or decision in force as of a position: the last recorded by then, which replaced every earlier
+    one whole (D25)."""
+    found = recorded_by(records, as_of)
+    return found[-1] if found else None
 
 
 class StandingEntry(TypedDict):
@@ -296,5 +308,5 @@ def quarter_standings(
 ) -> Standings:
     """Standings with the quarter's status, shortlist, decision and publication beside them, as of a position."""
     q = q or QuarterState(quarter)
-    return Standings(quarter, position, status_of(q, as_of), windows, staff, as_of_part(q.shortlist, as_of),
-                     as_of_part(q.decision, as_of), as_of_part(q.published, as_of))
+    return Standings(quarter, position, status_of(q, as_of), windows, staff, in_force(q.shortlists, as_of),
+                     in_force(q.decisions, as_of), as_of_part(q.published, as_of))

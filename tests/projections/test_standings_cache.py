@@ -22,7 +22,7 @@ def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
     state = replay(ledger)
     res = derive(state.quarters.get(quarter), state.registry, ledger.catalogue, quarter, position=state.position,
                  detail=False)
-    return {"quarter": quarter, "status": res.status, "position": res.position, **res.rows}
+    return {"quarter": quarter, "status": res.status, "position": res.position, "rules": res.rules, **res.rows}
 
 
 def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:

@@ -75,9 +75,10 @@ class Quarter:
     def decide(self, red_flag: list[str], five: list[str], four: list[str]) -> None:
         windows = [w.code for w in self.result().windows]
         staff = [p.id for p in self.result().staff]
-        self.q.shortlist = {"p": next(self.positions), "a": "督查科", "windows_n": 8, "staff_m": 20,
-                            "windows": windows, "staff": staff}
-        self.q.decision = {"p": next(self.positions), "a": "党组", "red_flag": red_flag, "five": five, "four": four}
+        self.q.shortlists.append({"p": next(self.positions), "a": "督查科", "windows_n": 8, "staff_m": 20,
+                                  "windows": windows, "staff": staff, "reason": ""})
+        self.q.decisions.append({"p": next(self.positions), "a": "党组", "red_flag": red_flag, "five": five,
+                                 "four": four, "reason": "", "meeting": None, "minutes": None})
 
     def result(self) -> QuarterResult:
         return derive(self.q, registry(), CAT, Q, position=100)

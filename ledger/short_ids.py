@@ -1,0 +1,91 @@
+"""Ids as people type and read them: a full id, or a unique prefix of at least 8 hex digits (CLI.md, second release).
+
+A UUID is 36 characters nobody copies by hand from a printed 通报 or a log; a prefix is enough when it names one
+stream. Typed prefixes are resolved against the ledger's stream ids (`resolve`); printed ones are the shortest
+prefixes, never under 8 digits, that still tell the ids shown apart (`short_forms`). Pure: the ledger passes in
+how to list its stream ids between two bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from uuid import UUID
+
+from ledger.errors import InvalidInput, NotFound
+
+MIN_DIGITS = 8
+"""The shortest prefix accepted and printed (CLI.md): 32 bits, so a prefix rarely needs more."""
+SHOWN = 5
+"""How many candidates an ambiguous prefix's refusal names."""
+_HEX = frozenset("0123456789abcdef")
+
+Between = Callable[[UUID, UUID, int], list[UUID]]
+"""(lowest id, highest id, at most how many) → the stream ids stored between them, inclusive, in order."""
+
+
+def _digits(text: str) -> str:
+    """The hex digits of an id as typed, dashes dropped, lowercased."""
+    return text.strip().replace("-", "").lower()
+
+
+def bounds(text: str) -> tuple[UUID, UUID] | None:
+    """The lowest and highest ids a typed prefix can stand for; None when the text is no id or prefix at all.
+
+    A prefix shorter than MIN_DIGITS is refused: too short to name one fact for long.
+    """
+    digits = _digits(text)
+    if not digits or len(digits) > 32 or not set(digits) <= _HEX:
+        return None
+    if len(digits) < MIN_DIGITS:
+        raise InvalidInput(f"编号至少要写出前 {MIN_DIGITS} 位：{text.strip()}")
+    return UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f"))
+
+
+def resolve(text: str, between: Between) -> UUID | None:
+    """The stream a typed id names: a full id as it is, a prefix when exactly one stream starts with it.
+
+    None when the text is not an id at all (the caller refuses its format); a prefix no stream starts with is
+    refused as unknown, one that several start with is refused naming them.
+    """
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        pass
+    span = bounds(text)
+    if span is None:
+        return None
+    found = between(span[0], span[1], SHOWN + 1)
+    if not found:
+        raise NotFound(f"账本中没有编号为 {text.strip()} 的记录")
+    if len(found) > 1:
+        more = "等" if len(found) > SHOWN else ""
+        names = "、".join(str(u) for u in found[:SHOWN])
+        raise InvalidInput(f"编号 {text.strip()} 不唯一，可能是：{names}{more}（请多写几位）")
+    return found[0]
+
+
+def short_forms(ids: Iterable[str]) -> dict[str, str]:
+    """Each id (canonical 8-4-4-4-12 text) with its shortest prefix of at least MIN_DIGITS hex digits that no other
+    of these ids shares, cut from the canonical text (so its dashes stay where they were)."""
+    ordered = sorted({str(i) for i in ids}, key=_digits)
+    digits = [_digits(i) for i in ordered]
+    out: dict[str, str] = {}
+    for n, (full, hexes) in enumerate(zip(ordered, digits, strict=True)):
+        need = MIN_DIGITS
+        for other in (digits[n - 1] if n else None, digits[n + 1] if n + 1 < len(digits) else None):
+            if other is not None:
+                common = next((k for k, (a, b) in enumerate(zip(hexes, other, strict=True)) if a != b), 32)
+                need = max(need, common + 1)
+        out[full] = _cut(full, min(need, 32))
+    return out
+
+
+def _cut(canonical: str, digits: int) -> str:
+    """The canonical text up to its `digits`-th hex digit."""
+    seen = 0
+    for k, ch in enumerate(canonical):
+        if ch != "-":
+            seen += 1
+            if seen == digits:
+                return canonical[: k + 1]
+    return canonical

@@ -1,0 +1,82 @@
+"""Short ids (CLI.md, second release): a unique prefix of at least 8 hex digits names a fact; an ambiguous one is
+refused naming the candidates; the log prints the shortest prefix that tells the ledger's ids apart."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from ledger import short_ids
+from ledger.app import Ledger
+from ledger.errors import InvalidInput, NotFound
+
+A = UUID("12345678-9abc-4def-8000-000000000001")
+B = UUID("12345678-9abc-4def-8000-000000000002")
+C = UUID("1234567f-0000-4000-8000-000000000003")
+
+
+def between_of(*stored: UUID) -> short_ids.Between:
+    """A ledger's `streams_between` over these stream ids."""
+    return lambda low, high, limit: sorted(u for u in stored if low <= u <= high)[:limit]
+
+
+def test_a_full_id_is_taken_as_it_is_with_or_without_dashes() -> None:
+    between = between_of()
+    assert short_ids.resolve(str(A), between) == A
+    assert short_ids.resolve(A.hex.upper(), between) == A
+
+
+def test_a_unique_prefix_of_eight_digits_or_more_names_its_stream_dashes_or_not() -> None:
+    between = between_of(A, C)
+    assert short_ids.resolve("1234567f", between) == C
+    assert short_ids.resolve("12345678-9a", between) == A
+    assert short_ids.resolve(" 123456789ABC ", between) == A
+
+
+def test_a_prefix_shorter_than_eight_digits_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"^编号至少要写出前 8 位：1234567$"):
+        short_ids.resolve("1234567", between_of(A))
+
+
+def test_an_ambiguous_prefix_is_refused_naming_the_candidates() -> None:
+    with pytest.raises(InvalidInput, match=rf"^编号 12345678 不唯一，可能是：{A}、{B}（请多写几位）$"):
+        short_ids.resolve("12345678", between_of(A, B, C))
+
+
+def test_an_unknown_prefix_is_not_found_and_text_that_is_no_id_is_left_to_the_caller() -> None:
+    with pytest.raises(NotFound, match=r"^账本中没有编号为 abcdef01 的记录$"):
+        short_ids.resolve("abcdef01", between_of(A))
+    assert short_ids.resolve("W01", between_of(A)) is None
+    assert short_ids.resolve("", between_of(A)) is None
+
+
+def test_short_forms_are_the_shortest_prefixes_of_eight_digits_or_more_that_tell_ids_apart() -> None:
+    forms = short_ids.short_forms([str(A), str(B), str(C)])
+    assert forms == {str(A): str(A), str(B): str(B), str(C): "1234567f"}
+    lone = short_ids.short_forms([str(A), str(C)])
+    assert lone == {str(A): "12345678", str(C): "1234567f"}
+    near = UUID("12345678-9abd-4000-8000-000000000000")
+    assert short_ids.short_forms([str(A), str(near)])[str(A)] == "12345678-9abc"  # dashes kept where they were
+
+
+def test_the_ledger_resolves_a_prefix_of_a_stored_fact_on_every_backend(ledger: Ledger) -> None:
+    ledger.add_window("W01", "工商窗口")
+    fid = ledger.record_finding("W2.2", window="W01", day="2008-06-02", source="weekly")
+    assert ledger.resolve_id(str(fid)[:8]) == fid
+    assert ledger.resolve_id(fid.hex[:12].upper()) == fid
+    assert ledger.fact(str(fid)[:10]).stream == fid
+    other = "0" * 8 if not fid.hex.startswith("0") else "f" * 8
+    with pytest.raises(NotFound):
+        ledger.resolve_id(other)
+    ledger.retract(str(fid)[:8], "录错")
+    assert ledger.fact(str(fid)).status == "retracted"
+
+
+def test_the_recorders_list_the_streams_between_two_ids_in_order(ledger: Ledger) -> None:
+    ledger.add_window("W01", "工商窗口")
+    found = sorted(ledger.record_finding("W2.2", window="W01", day="2008-06-02", source="weekly") for _ in range(3))
+    between = ledger.recorder.streams_between  # type: ignore[attr-defined]
+    assert between(found[0], found[2], 10)[0] == found[0] and found[2] in between(found[0], found[2], 10)
+    assert set(found) <= set(between(found[0], found[2], 10))
+    assert between(found[0], found[2], 1) == [found[0]]
