@@ -418,15 +418,11 @@ def _init(ledger: Ledger, key: Path | None) -> int:
             rules_sha256=cat.sha256,
         )
     ]
-    staged = None
     if key is not None:
-
-        staged = keys.stage_key(key)
+        staged = keys.stage_key(key)  # the key file is written first (ledger/integrity/keys.py)
         recorded = keys.key_event("督查科 姚建华", staged.signer)
         events.append(type(recorded)(**{**recorded.__dict__, "timestamp": at + timedelta(seconds=1)}))
     ledger.events.put(events)
-    if staged is not None:
-        staged.commit()
     return len(events)
 
 

@@ -13,6 +13,7 @@ from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 
 from cli.help import ChineseContext, chinese_everywhere, format_steps, in_order_of_work
 from ledger.errors import InvalidInput, KaopingError
+from ledger.text import is_utf8, shown
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
@@ -25,7 +26,8 @@ class Refusal(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"错误：{self.message}", err=True)
+        # one line, whatever the message quotes: a control character in the input is shown, never acted on
+        click.echo(f"错误：{shown(self.message)}", err=True)
 
 
 def usage_line(exc: click.UsageError) -> str:
@@ -96,6 +98,9 @@ class KaopingGroup(click.Group):
         return in_order_of_work(super().list_commands(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        given = args[1] if len(args) > 1 else kwargs.get("args", [])
+        if any(not is_utf8(a) for a in given):
+            raise Refusal("参数中有不是 UTF-8 编码的文字（请检查终端或文件名的编码）")
         try:
             return super().make_context(*args, **kwargs)
         except NoArgsIsHelpError as exc:
@@ -220,6 +225,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
     for value, option, what in given:
         if value is not None and not value.strip():
             raise InvalidInput(f"{what}不能为空（{option}）")
+        if value is not None and not is_utf8(value):
+            raise InvalidInput(f"{what}不是有效的 UTF-8 文本（{option}）")
     session = Session(db, actor, key)
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -1,4 +1,5 @@
-"""Terminal rendering: CJK-aligned tables and orjson documents."""
+"""Terminal rendering: CJK-aligned tables and orjson documents, neither ever handing the terminal a control
+character from the ledger (ledger/text.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import click
 import orjson
+
+from ledger.text import json_safe, shown
 
 
 def width(text: str) -> int:
@@ -22,8 +25,9 @@ def pad(text: str, cols: int, align: str = "<") -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = "") -> str:
-    """A plain-text table whose columns line up even with Chinese text; `align` is per column '<'/'>'."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    """A plain-text table whose columns line up even with Chinese text; `align` is per column '<'/'>'; every cell
+    on one line as `shown` prints it."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else shown(str(c)) for c in r] for r in rows]
     cols = [max(width(row[i]) for row in cells) for i in range(len(headers))]
     aligns = [align[i] if i < len(align) else "<" for i in range(len(headers))]
     lines = []
@@ -35,8 +39,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
 
 
 def dumps(doc: Any) -> str:
-    """A JSON document as orjson writes it (UTF-8, no ASCII escaping), indented for reading."""
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    """A JSON document as orjson writes it (UTF-8, no ASCII escaping), indented for reading; the few characters
+    JSON leaves raw but a terminal would act on (C1 controls, bidi and line-separator characters) as \\u escapes."""
+    return json_safe(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode("utf-8"))
 
 
 def emit_json(doc: Any) -> None:
@@ -92,12 +97,12 @@ def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: i
     columns of those lines left blank (so a continued line never reads as a row of its own)."""
     if not rows:
         return table(headers, rows, align)
-    head = [[str(h) for h in headers[:-1]]] + [["" if c is None else str(c) for c in r[:-1]] for r in rows]
+    head = [[str(h) for h in headers[:-1]]] + [["" if c is None else shown(str(c)) for c in r[:-1]] for r in rows]
     cols = [max(width(row[i]) for row in head) for i in range(len(headers) - 1)]
     room = max(20, total - sum(cols) - 2 * len(cols))
     out: list[list[Any]] = []
     for r in rows:
-        first, *more = wrap("" if r[-1] is None else str(r[-1]), room)
+        first, *more = wrap("" if r[-1] is None else shown(str(r[-1])), room)  # measured and cut as printed
         out.append([*r[:-1], first])
         out.extend([*([""] * (len(headers) - 1)), line] for line in more)
     return table(headers, out, align)

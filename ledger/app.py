@@ -13,15 +13,17 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids, revisions, short_ids
+from ledger import ids, revisions, shapes, short_ids, text
 from ledger.commands import claims, complaints, findings, tenure
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
@@ -29,12 +31,12 @@ from ledger.commands.registry import PersonStream
 from ledger.commands.sheet_duplicates import sort_new_rows
 from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
-from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, not_initialised
+from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.findings import Sheet
 from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
-from ledger.storage import evidence
+from ledger.storage import evidence, files
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 from ledger.storage.refusals import storage_refusals
 from ledger.storage.row_events import row_decoder
@@ -86,7 +88,7 @@ class Ledger(Application[UUID]):
 
     def __init__(self, location: Location, actor: str | None = None) -> None:
         self.location = location
-        self.actor = (actor or "").strip() or default_actor()
+        self.actor = text.line((actor or "").strip() or default_actor(), "操作人姓名")
         self._catalogue: rules.Catalogue | None = None
         self.created_file = False  # True when opening made a new SQLite file
         super().__init__(env=location.env)
@@ -97,8 +99,15 @@ class Ledger(Application[UUID]):
     # --- reading ------------------------------------------------------------------------------
 
     def stream(self, originator_id: UUID) -> list[ev.Fact]:
-        """All events of one stream, oldest first."""
-        return list(self.events.get(originator_id))  # type: ignore[arg-type]
+        """All events of one stream, oldest first; one that does not decode, or whose fields have the wrong types
+        (ledger/shapes.py), is refused, naming the stream."""
+        try:
+            events: list[ev.Fact] = list(self.events.get(originator_id))  # type: ignore[arg-type]
+            for e in events:
+                shapes.check(e.TOPIC, vars(e))
+        except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
+            raise StreamUnreadable(originator_id, exc) from exc
+        return events
 
     def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
         """Every stored event after a notification id, in ledger order (ids may have gaps)."""
@@ -435,14 +444,31 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
         raise NotAllowed(f"账本不存在：{location.sqlite_path}（请先运行 kaoping init，或用 --db 指定账本）")
     if location.sqlite_path is not None and location.sqlite_path.parent and not location.sqlite_path.parent.exists():
         raise InvalidInput(f"数据库所在目录不存在：{location.sqlite_path.parent}")
-    existed = location.exists
+    made = False
     if location.sqlite_path is not None:
         refuse_foreign_sqlite(location.sqlite_path)
+        if create and not location.exists:
+            made = _claim_file(location.sqlite_path)
     try:
         app = Ledger(location, actor)
-    except PersistenceError as exc:
-        raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
-    except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
-    app.created_file = not existed
+    except BaseException as exc:
+        if made:
+            assert location.sqlite_path is not None
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{location.sqlite_path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, PersistenceError):
+            raise NotAllowed(f"无法打开账本 {location.display()}：{exc}") from exc
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise InvalidInput(f"{location.sqlite_path} 不是 kaoping 账本（{exc}）") from None
+        raise
+    app.created_file = made
     return app
+
+
+def _claim_file(path: Path) -> bool:
+    """Make a new ledger file readable by its owner only (SQLite gives its -wal and -shm the same mode); True when
+    this call made it, so only its maker ever removes it."""
+    try:
+        return files.claim_new(path)
+    except OSError as exc:
+        raise InvalidInput(f"无法建立账本文件 {path}：{exc.strerror or exc}") from None

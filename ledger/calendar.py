@@ -7,14 +7,15 @@ from datetime import date
 
 from ledger.errors import InvalidInput
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only (D27): \d would take ２００８ too
+_QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
 
 
 def parse_date(text: str, what: str = "日期") -> date:
-    """A YYYY-MM-DD date that exists on the calendar, or a refusal naming the text."""
+    """A YYYY-MM-DD date in ASCII digits (D27) that exists on the calendar, or a refusal naming the text (as repr:
+    a control character in it is shown escaped)."""
     text = (text or "").strip()
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         raise InvalidInput(f"{what}格式应为 YYYY-MM-DD：{text!r}")
     try:
         return date.fromisoformat(text)
@@ -28,22 +29,22 @@ def quarter_of(day: date) -> str:
 
 
 def parse_quarter(text: str) -> str:
-    """A quarter written YYYYQn, or a refusal."""
+    """A quarter written YYYYQn in ASCII digits (D27) of a year the calendar has, or a refusal."""
     text = (text or "").strip().upper()
-    if not _QUARTER.match(text):
+    m = _QUARTER.fullmatch(text)
+    if not m:
         raise InvalidInput(f"季度格式应为 YYYYQn（如 2008Q2）：{text!r}")
+    if int(m.group(1)) < 1:
+        raise InvalidInput(f"季度不存在：{text}（没有公元 0 年）")
     return text
 
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:
     """First and last day of a quarter."""
-    m = _QUARTER.match(quarter)
-    if not m:
-        raise InvalidInput(f"季度格式应为 YYYYQn（如 2008Q2）：{quarter!r}")
-    year, q = int(m.group(1)), int(m.group(2))
+    year, q = int(parse_quarter(quarter)[:4]), int(quarter[-1])
     first = date(year, 3 * q - 2, 1)
-    last = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return first, date.fromordinal(last.toordinal() - 1)
+    last = date(year, 12, 31) if q == 4 else date.fromordinal(date(year, 3 * q + 1, 1).toordinal() - 1)
+    return first, last
 
 
 def quarter_label(quarter: str) -> str:

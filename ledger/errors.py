@@ -45,3 +45,13 @@ class LedgerUnreadable(KaopingError):
             "请运行 kaoping verify 检查"
         )
         self.position = position
+
+
+class StreamUnreadable(KaopingError):
+    """An event of one stream cannot be decoded: the database was changed outside kaoping."""
+
+    def __init__(self, stream: object, cause: BaseException) -> None:
+        super().__init__(
+            f"账本中事件流 {stream} 的事件无法解读（{type(cause).__name__}），数据库可能被绕过 kaoping 改动过；"
+            "请运行 kaoping verify 检查"
+        )

@@ -53,8 +53,12 @@ def new_id() -> UUID:
 
 
 def parse_fact_id(text: str) -> UUID:
-    """A fact id as typed by a user (with or without dashes); ValueError when malformed."""
-    return UUID(text.strip())
+    """A fact id as typed by a user (with or without dashes); ValueError when malformed — in ASCII hex digits only
+    (D27: `UUID` alone would read `٤` or `４` as a digit)."""
+    value = text.strip()
+    if not value.isascii():
+        raise ValueError(f"not an ASCII id: {value!r}")
+    return UUID(value)
 
 
 def sheet_row_streams(row_keys: Sequence[str]) -> tuple[list[UUID], list[str]]:

@@ -23,7 +23,7 @@ FACTS = (
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
-INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded")
+INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
 RULES = ("RulesAdopted",)
 NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
@@ -37,3 +37,4 @@ CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+LOSS_TOPIC = topic("SignedRangeLost")

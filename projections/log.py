@@ -27,6 +27,7 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.ShortlistAmended: "修正入围",
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
+    ev.SignedRangeLost: "恢复备份后重新签发",
     **TENURE_TYPE_NAMES,
 }
 
@@ -109,6 +110,9 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
+    if isinstance(e, ev.SignedRangeLost):
+        return (f"恢复了较早的备份：已签名的位置 {e.kept_size + 1}–{e.signed_size} 不在恢复的账本中"
+                f"（恢复时共 {e.restored_size} 个事件），理由：{e.reason}")
     return tenure_summary(e) or type(e).__name__
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
+from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
 from projections.engine.materialised import QuarterProjection
+from projections.engine.sealed import ProjectionTampered
 from projections.engine.standings_cache import StandingsCache
 from projections.fact_notes import add_notes
 from projections.fold.entries import PublishedEntry, fact_key
@@ -26,15 +31,53 @@ if TYPE_CHECKING:
     from ledger.storage.reader import ReadableLedger
 
 
-class Views:
-    """One command's view of the ledger: the projection caught up once, then derived as asked."""
+P = ParamSpec("P")
+R = TypeVar("R")
 
-    def __init__(self, ledger: ReadableLedger) -> None:
+
+def _sound(method: Callable[Concatenate[Views, P], R]) -> Callable[Concatenate[Views, P], R]:
+    """Answer again from a projection folded afresh when the stored one turns out altered while reading it."""
+
+    @functools.wraps(method)
+    def answer(self: Views, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except ProjectionTampered as exc:
+            self._state = self.projection.recover(exc)
+            return method(self, *args, **kwargs)
+
+    return answer
+
+
+class Views:
+    """One command's view of the ledger: the projection caught up once, then derived as asked.
+
+    With the seal key the answers come from the projection kept in the database, read only as its seal vouches
+    for it; without it (`Views(ledger)`, or no key file where `for_key_file` looks) from the events themselves,
+    folded in memory — as `publish` and the publication files always do.
+    """
+
+    def __init__(self, ledger: ReadableLedger, seal: bytes | None = None) -> None:
         """`ledger`: the full Ledger, or a LedgerReader (SQLite questions that need not import eventsourcing)."""
         self.ledger = ledger
-        self.projection = QuarterProjection(ledger)
+        self.projection = QuarterProjection(ledger, seal)
         self._state: State | None = None
         self._rules: RulesInForce | None = None
+
+    @classmethod
+    def for_key_file(cls, ledger: ReadableLedger, key_file: str | os.PathLike[str] | None = None) -> Views:
+        """The views kept under the seal key of the signing key file (--key, KAOPING_KEY or beside the ledger)."""
+        return cls(ledger, seal_key(ledger.location, key_file))
+
+    @property
+    def from_events(self) -> bool:
+        """Whether the answers are folded from the events in memory (no seal key: nothing stored is trusted)."""
+        return not self.projection.kept
+
+    @property
+    def tampered(self) -> str | None:
+        """Why the stored projection was dropped and folded again from the events, if it was."""
+        return self.projection.tampered
 
     @property
     def catalogue(self) -> Catalogue:
@@ -62,12 +105,14 @@ class Views:
             raise InvalidInput(f"账本位置 {as_of} 超出范围（当前账本共有 {self.state.position} 个事件）")
         return as_of
 
+    @_sound
     def quarter_state(self, quarter: str) -> QuarterState | None:
         """The stored facts of one quarter."""
         self.state  # noqa: B018 - catch up first
         with collector_paused():
             return self.projection.quarter(quarter)
 
+    @_sound
     def result(self, quarter: str, as_of: int | None = None, detail: bool = True) -> QuarterResult:
         """A quarter's results as the ledger stands (or stood at `as_of`)."""
         as_of = self.check_as_of(as_of)
@@ -79,6 +124,7 @@ class Views:
 
     # --- quarter life ---------------------------------------------------------------------------
 
+    @_sound
     def shortlist(self, quarter: str, windows_n: int, staff_m: int) -> tuple[list[str], list[str]]:
         """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13); a window or person
         that left the center before the quarter's end is not eligible (D21, D22)."""
@@ -87,6 +133,7 @@ class Views:
         staff = select_shortlist([(p.id, p.score, p.eligible and p.left is None) for p in res.staff], staff_m)
         return windows, staff
 
+    @_sound
     def disqualified_picks(self, quarter: str, red_flag: list[str], five: list[str], four: list[str]) -> list[str]:
         """Picks that a disqualification has made ineligible since the shortlist was frozen."""
         res = self.result(quarter)
@@ -103,6 +150,7 @@ class Views:
 
     # --- questions ------------------------------------------------------------------------------
 
+    @_sound
     def report(self, quarter: str, as_of: int | None = None) -> dict[str, Any]:
         """The report document of CLI.md, with the published result beside the current one (D19).
 
@@ -151,6 +199,7 @@ class Views:
                                   for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
         }
 
+    @_sound
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
         """Every step behind one window's or person's quarter."""
@@ -174,6 +223,7 @@ class Views:
             raise NotFound(f"未登记的人员：{staff}")
         return add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
 
+    @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
         if kind is not None:
@@ -221,6 +271,7 @@ class Views:
                                "reason": ok["reason"]})
         return {"id": fact_id, "kind": kind, "events": events}
 
+    @_sound
     def year(self, year: int) -> dict[str, Any]:
         """Each window's 红旗窗口 quarters of a year, and every year-scoped disqualification."""
         quarters = [f"{year}Q{n}" for n in range(1, 5)]

@@ -127,7 +127,6 @@ def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -
             ledger.actor = OFFICE
             staged = keys.stage_key(key_file or keys.key_path(ledger.location, None))
             ledger.init(data.CENTER, also=[keys.key_event(ledger.actor, staged.signer)])
-            staged.commit()
         run_scenario(ledger, sc)
     return sc, Counter(type_name(r.event) for r in ledger.read())
 

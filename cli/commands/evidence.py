@@ -10,6 +10,7 @@ from cli.main import Session, pass_session
 from cli.render import emit_json
 from ledger.errors import InvalidInput, NotFound
 from ledger.storage.evidence_out import copy_out
+from ledger.text import shown
 
 
 @click.group("evidence")
@@ -37,7 +38,7 @@ def evidence_get(session: Session, fact_id: str, out_dir: str, as_json: bool) ->
                              for m, p in zip(metas, written, strict=True)]})
         return
     for meta, path in zip(metas, written, strict=True):
-        click.echo(f"已复制 {path}（{meta['size']} 字节，sha256 {meta['sha256'][:16]}…，与记录一致）")
+        click.echo(f"已复制 {shown(str(path))}（{meta['size']} 字节，sha256 {meta['sha256'][:16]}…，与记录一致）")
 
 
 def register(cli: click.Group) -> None:

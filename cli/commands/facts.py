@@ -7,6 +7,7 @@ import sys
 import click
 
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_id, emit_json
 from ledger.sheets.reading import read_findings
 
@@ -107,7 +108,7 @@ def bonus_group() -> None:
 @DATE
 @click.option("--evidence", "evidence_file", required=True, metavar="FILE", help="证明材料（出版物、荣誉证书、文件等）")
 @click.option("--level", default=None, metavar="LEVEL", help="级别：center county city province national")
-@click.option("--place", default=None, type=int, metavar="N", help="竞赛名次 1-3")
+@click.option("--place", default=None, type=AsciiInt(), metavar="N", help="竞赛名次 1-3")
 @click.option("--ref", default=None, metavar="TEXT", help="稿件或荣誉名称（同一稿件/荣誉只计一次）")
 @JSON
 @pass_session

@@ -7,35 +7,14 @@ from pathlib import Path
 
 import click
 
+from cli.commands.verify import JSON, read_text_file, verify_cmd
 from cli.main import Session, pass_session
 from cli.render import dumps, emit_json
 from ledger.errors import InvalidInput
-from ledger.integrity import consistency, keys, receipts, signing, verification
+from ledger.integrity import consistency, keys, receipts, signing
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.integrity.verification import b64
-from ledger.storage.location import parse_url
-
-JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-
-KINDS = {
-    "content": "事件内容与签名时不同",
-    "truncated": "事件被删除",
-    "version": "事件流版本号不连续",
-    "topic": "事件类型被改动",
-    "format": "存储格式被改动",
-    "signature": "检查点签名无效",
-    "checkpoint": "检查点记录被改动",
-    "key": "签名公钥被替换",
-    "integrity": "完整性事件流被改动",
-    "consistency": "检查点之间不一致",
-}
-
-
-def _read(path: str, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
+from ledger.text import shown
 
 
 def _claim_out(out: str | None) -> Path | None:
@@ -85,14 +64,24 @@ class _Out:
 
 @click.command("checkpoint")
 @click.option("--out", "out", default=None, metavar="FILE", help="把签名检查点写入文件（请保存在数据库之外）")
+@click.option("--after-restore", "after_restore", is_flag=True,
+              help="恢复了较早的备份之后：记录丢失的已签名范围，再签发恢复后的账本")
+@click.option("--reason", default=None, metavar="TEXT", help="恢复备份的原因（与 --after-restore 一起使用）")
 @JSON
 @pass_session
-def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
-    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。"""
+def checkpoint_cmd(session: Session, out: str | None, after_restore: bool, reason: str | None, as_json: bool) -> None:
+    """签发检查点：账本当前的事件数和根哈希，经签名后交给数据库之外保存。
+
+    签名密钥旁保存着它上次签发的检查点；账本不是它的延续时拒绝签发（恢复备份后用 --after-restore --reason）。
+    """
+    if after_restore and reason is None:
+        raise InvalidInput("--after-restore 需要用 --reason 说明恢复备份的原因")
+    if reason is not None and not after_restore:
+        raise InvalidInput("--reason 只与 --after-restore 一起使用")
     ledger = session.ledger()
     ledger.center()
     with _Out(out) as path:
-        note = signing.make_checkpoint(ledger, session.key)
+        note = signing.make_checkpoint(ledger, session.key, after_restore=reason)
         if path is not None:
             _write(path, note)
     if as_json:
@@ -101,60 +90,7 @@ def checkpoint_cmd(session: Session, out: str | None, as_json: bool) -> None:
     elif out is None:
         click.echo(note, nl=False)
     else:
-        click.echo(f"检查点已写入 {out}（事件数 {note.split(chr(10))[1]}）")
-
-
-@click.command("verify")
-@click.option("--checkpoint", "checkpoint_file", default=None, metavar="FILE", help="数据库之外保存的签名检查点")
-@click.option("--public-key", "public_key", default=None, metavar="FILE",
-              help="受信任的公钥（kaoping public-key 的输出）；默认用签名密钥文件，没有时用账本记录的公钥")
-@JSON
-@pass_session
-def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, as_json: bool) -> None:
-    """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。"""
-    note = _read(checkpoint_file, "检查点文件") if checkpoint_file else None
-    trusted, source = keys.trusted_key(parse_url(session.db), session.key, public_key)
-    ledger = session.ledger()
-    report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note)
-    doc = report.to_json()
-    if as_json:
-        emit_json(doc)
-    else:
-        click.echo(_render(doc))
-    if not report.ok:
-        b = doc["broken"]
-        if not as_json:
-            click.echo(f"错误：账本校验失败，位置 {b['position']}：{b['message']}", err=True)
-        sys.exit(1)
-
-
-def _render(doc: dict) -> str:
-    source = {"public-key": "指定的公钥", "key-file": "签名密钥文件", "ledger": "账本记录的公钥"}[doc["key_source"]]
-    lines = []
-    b = doc["broken"]
-    if b:
-        lines.append(f"校验失败：位置 {b['position']}：{b['message']}")
-        lines.append(f"问题类型：{KINDS.get(b['kind'], b['kind'])}")
-        more = len(doc["problems"]) - 1
-        if more > 0:
-            lines.append(f"另有 {more} 处问题（--json 可列出全部）")
-    else:
-        lines.append(f"校验通过：账本共 {doc['size']} 个事件，内容与签名检查点一致")
-    lines.append(f"根哈希：{doc['root']}")
-    if doc["key_id"]:
-        lines.append(f"签名密钥：{doc['origin']}（编号 {doc['key_id']}，核对依据：{source}）")
-    cps = doc["checkpoints"]
-    if cps:
-        last = cps[-1]
-        lines.append(f"账本内检查点：{len(cps)} 个，最近一个在位置 {last['position']}，覆盖前 {last['size']} 个事件")
-    else:
-        lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
-    lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
-    ext = doc["external"]
-    if ext:
-        verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"
-        lines.append(f"外部检查点：大小 {ext['size']}，{verdict}")
-    return "\n".join(lines)
+        click.echo(f"检查点已写入 {shown(str(out))}（事件数 {note.split(chr(10))[1]}）")
 
 
 def _read_exact(path: str, what: str) -> str:
@@ -192,7 +128,7 @@ def _public_key(given: str | None, key_id: str | None = None) -> VerifierKey:
                            "（kaoping public-key 的输出，或它所在的文件）；文件自带的公钥不可信")
     if "+" not in given and not Path(given).exists():
         raise InvalidInput(f"公钥文件不存在：{given}")
-    text = _read(given, "公钥文件") if Path(given).exists() else given
+    text = read_text_file(given, "公钥文件") if Path(given).exists() else given
     try:
         key = VerifierKey.parse(text)
     except NoteError as exc:
@@ -207,7 +143,7 @@ def _invalid(as_json: bool, what: str, reason: str) -> None:
     if as_json:
         emit_json({"valid": False, "reason": reason})
     else:
-        click.echo(f"{what}无效：{reason}", err=True)
+        click.echo(f"{what}无效：{shown(reason)}", err=True)
     sys.exit(1)
 
 
@@ -233,7 +169,7 @@ def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) 
             emit_json({"form": receipts.TLOG_PROOF, "fact": str(c.fact), "position": position, "index": position - 1,
                        "size": c.checkpoint.size, "file": out})
         else:
-            click.echo(f"证明已写入 {out}：记录 {c.fact} 的登记事件（位置 {position}，index {position - 1}），"
+            click.echo(f"证明已写入 {shown(out)}：记录 {c.fact} 的登记事件（位置 {position}，index {position - 1}），"
                        f"检查点大小 {c.checkpoint.size}")
         return
     with _Out(out) as path:
@@ -244,7 +180,7 @@ def receipt_cmd(session: Session, fact_id: str, out: str | None, as_json: bool) 
     if as_json or out is None:
         click.echo(text, nl=False)
     else:
-        click.echo(f"收据已写入 {out}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，"
+        click.echo(f"收据已写入 {shown(str(out))}：记录 {doc['fact']} 的 {len(doc['events'])} 个事件，"
                    f"检查点大小 {doc['size']}，密钥编号 {doc['key_id']}")
 
 
@@ -287,7 +223,7 @@ def verify_receipt_cmd(file: str, public_key: str | None, key_id: str | None, as
         return
     click.echo(f"收据有效：记录 {result.fact} 的 {len(positions)} 个事件（位置 "
                f"{'、'.join(str(p) for p in positions)}）包含在签名检查点中")
-    click.echo(f"检查点：{cp.origin}，事件数 {cp.size}，根哈希 {cp.root_b64}")
+    click.echo(f"检查点：{shown(cp.origin)}，事件数 {cp.size}，根哈希 {cp.root_b64}")
     click.echo(f"签名密钥编号：{result.key.key_id_hex}（依据：指定的公钥）")
     click.echo(COMPLETENESS[result.form])
 
@@ -323,10 +259,10 @@ def prove_cmd(
         emit_json({"origin": p.origin, "old": p.old, "new": p.new, "proof": [b64(h) for h in p.hashes], "file": out,
                    "new_checkpoint": proven.new_note, "signed_now": proven.signed_now})
         return
-    click.echo(f"一致性证明已写入 {out}：检查点大小 {p.old} → {p.new}（{p.origin}，{len(p.hashes)} 个哈希）")
+    click.echo(f"一致性证明已写入 {shown(out)}：检查点大小 {p.old} → {p.new}（{p.origin}，{len(p.hashes)} 个哈希）")
     if new_file is None:
         click.echo(f"新检查点（{'刚签发' if proven.signed_now else '账本中最近的检查点'}）"
-                   + (f"已写入 {new_out}" if new_out else "：") )
+                   + (f"已写入 {shown(new_out)}" if new_out else "："))
         if new_out is None:
             click.echo(proven.new_note, nl=False)
 
@@ -357,7 +293,7 @@ def verify_consistency_cmd(
         emit_json({"valid": True, "origin": old.origin, "old": old.size, "new": new.size,
                    "old_root": old.root_b64, "new_root": new.root_b64, "key_id": trusted.key_id_hex})
         return
-    click.echo(f"一致性证明有效：大小 {new.size} 的检查点延续大小 {old.size} 的检查点（同一账本 {old.origin}，"
+    click.echo(f"一致性证明有效：大小 {new.size} 的检查点延续大小 {old.size} 的检查点（同一账本 {shown(old.origin)}，"
                f"前 {old.size} 个事件未被改动）")
     click.echo(f"签名密钥编号：{trusted.key_id_hex}（依据：指定的公钥）")
 
@@ -374,7 +310,7 @@ def public_key_cmd(session: Session, out: str | None) -> None:
         with _Out(out) as path:
             assert path is not None
             _write(path, key.text() + "\n")
-        click.echo(f"公钥已写入 {out}（密钥编号 {key.key_id_hex}）")
+        click.echo(f"公钥已写入 {shown(out)}（密钥编号 {key.key_id_hex}）")
     else:
         click.echo(key.text())
 

@@ -11,6 +11,7 @@ import click
 from cli.files import out as files
 from cli.files.out import OUT
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import clip, emit_json, fitted_table
 from ledger.calendar import parse_date, parse_quarter
 from ledger.errors import KaopingError
@@ -25,7 +26,7 @@ ACTOR_COLUMNS = 12
 
 @click.command("log")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-@click.option("--limit", default=None, type=click.IntRange(min=1), metavar="N", help="只显示（筛选后的）最后 N 条")
+@click.option("--limit", default=None, type=AsciiInt(1), metavar="N", help="只显示（筛选后的）最后 N 条")
 @click.option("--type", "types", multiple=True, metavar="TYPE",
               help="只看这类事件：类型名（如 检查记录、党组决定）或事件名（如 FindingRecorded），可重复")
 @click.option("--subject", default=None, metavar="CODE|ID", help="只看与这个窗口或人员有关的事件")

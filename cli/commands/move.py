@@ -10,6 +10,7 @@ from cli.main import Session, pass_session
 from cli.render import emit_json
 from ledger.backup.migrate import backup, migrate
 from ledger.storage.location import DEFAULT_URL, parse_url
+from ledger.text import shown
 
 
 @click.command("migrate")
@@ -39,9 +40,9 @@ def migrate_cmd(session: Session, source: str | None, target: str, as_json: bool
             }
         )
     elif m.same:
-        click.echo(f"已迁移 {m.events} 条事件，证据文件 {m.evidence_files} 个（证据目录 {m.evidence_dir}）")
+        click.echo(f"已迁移 {m.events} 条事件，证据文件 {m.evidence_files} 个（证据目录 {shown(str(m.evidence_dir))}）")
         if m.key_file:
-            click.echo(f"签名密钥：{m.key_file}（权限 600，请妥善保管）")
+            click.echo(f"签名密钥：{shown(str(m.key_file))}（权限 600，请妥善保管）")
         click.echo(f"两边根哈希一致：{m.target_root.root}（共 {m.target_root.size} 条），目标账本校验通过")
     elif m.source_root != m.target_root:
         click.echo(
@@ -66,10 +67,11 @@ def backup_cmd(session: Session, file: str, as_json: bool) -> None:
         emit_json({"backup": str(b.path), "evidence_dir": str(b.evidence_dir), "evidence_files": b.evidence_files,
                    "key_not_copied": str(b.key_not_copied) if b.key_not_copied else None})
         return
-    click.echo(f"已备份到 {b.path}（证据文件 {b.evidence_files} 个复制到 {b.evidence_dir}）")
+    click.echo(f"已备份到 {shown(str(b.path))}（证据文件 {b.evidence_files} 个复制到 {shown(str(b.evidence_dir))}）")
     if b.key_not_copied:
-        click.echo(f"签名私钥 {b.key_not_copied} 没有放进备份（防止私钥随备份外泄），请另行妥善保管")
-    click.echo(f"恢复：把 {b.path} 及 {b.evidence_dir} 复制回来，用 --db sqlite:///{b.path} 打开")
+        click.echo(f"签名私钥 {shown(str(b.key_not_copied))} 没有放进备份（防止私钥随备份外泄），请另行妥善保管")
+    where = shown(str(b.path))
+    click.echo(f"恢复：把 {where} 及 {shown(str(b.evidence_dir))} 复制回来，用 --db sqlite:///{where} 打开")
 
 
 def register(cli: click.Group) -> None:

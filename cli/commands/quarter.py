@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
+from ledger.text import line, shown
 from projections.scoring import publication
 from projections.views import Views
 
@@ -30,9 +32,9 @@ REASON = click.option("--reason", default=None, metavar="TEXT", help="修正的�
 
 @click.command("shortlist")
 @click.argument("quarter")
-@click.option("--windows", "windows_n", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="N",
+@click.option("--windows", "windows_n", type=AsciiInt(1, lq.MAX_SHORTLIST), default=None, metavar="N",
               help="红旗窗口入围个数（默认取规则目录，8）")
-@click.option("--staff", "staff_m", type=click.IntRange(1, lq.MAX_SHORTLIST), default=None, metavar="M",
+@click.option("--staff", "staff_m", type=AsciiInt(1, lq.MAX_SHORTLIST), default=None, metavar="M",
               help="服务明星入围人数（默认取规则目录，20）")
 @AMEND
 @REASON
@@ -51,7 +53,7 @@ def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m
     cat = ledger.catalogue_for(quarter)
     n = windows_n or cat.shortlist_windows
     m = staff_m or cat.shortlist_staff
-    windows, staff = Views(ledger).shortlist(quarter, n, m)
+    windows, staff = Views.for_key_file(ledger, session.key).shortlist(quarter, n, m)
     sid = lq.freeze_shortlist(ledger, quarter, n, m, windows, staff, why)
     if as_json:
         emit_json({"id": str(sid), "quarter": quarter, "windows": windows, "staff": staff, "amended": why is not None,
@@ -59,9 +61,9 @@ def shortlist_cmd(session: Session, quarter: str, windows_n: int | None, staff_m
         return
     click.echo(str(sid))
     if why is not None:
-        click.echo(f"{quarter_label(quarter)}入围名单已重新确定，整体取代此前的名单（理由：{why}）")
-    click.echo(f"{quarter_label(quarter)}入围红旗窗口 {len(windows)} 个：{','.join(windows) or '无'}")
-    click.echo(f"{quarter_label(quarter)}入围服务明星 {len(staff)} 名：{','.join(staff) or '无'}")
+        click.echo(f"{quarter_label(quarter)}入围名单已重新确定，整体取代此前的名单（理由：{shown(why)}）")
+    click.echo(f"{quarter_label(quarter)}入围红旗窗口 {len(windows)} 个：{shown(','.join(windows)) or '无'}")
+    click.echo(f"{quarter_label(quarter)}入围服务明星 {len(staff)} 名：{shown(','.join(staff)) or '无'}")
 
 
 def _csv(values: tuple[str, ...]) -> list[str]:
@@ -92,7 +94,7 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     # refusals that need no scores: before the projection catches up
     lq.check_decision(ledger, quarter, rf, fv, fr, why)
     lq.meeting_day(quarter, ledger.stamp().today, meeting)
-    views = Views(ledger)
+    views = Views.for_key_file(ledger, session.key)
     bad = views.disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")
@@ -134,6 +136,8 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         return
     if quarter is None:
         raise InvalidInput("缺少参数 QUARTER（运行 kaoping publish --help 查看用法）")
+    if number is not None:
+        number = line(number, "文号")  # printed in the 通报: one line (D27), checked before anything is recorded
     target = None
     if out is not None:
         from cli.files import bundle
@@ -151,10 +155,10 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         if as_json:
             emit_json({"quarter": quarter, "out": str(target)})
         else:
-            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {target}")
+            click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {shown(str(target))}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
-    res = Views(ledger).result(quarter)
+    res = Views(ledger).result(quarter)  # from the events themselves, never from the stored projection
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
@@ -174,7 +178,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     click.echo(checkpoint, nl=False)
     click.echo(f"签名公钥（请随通报公布；核验收据和检查点时用 --public-key 指定）：{public_key}")
     if target is not None:
-        click.echo(f"公布材料已写入 {target}（可用 kaoping publish --check {target} 核对）")
+        click.echo(f"公布材料已写入 {shown(str(target))}（可用 kaoping publish --check {shown(str(target))} 核对）")
 
 
 def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:
@@ -197,7 +201,7 @@ def _check_bundle(session: Session, folder: str, as_json: bool) -> None:
                    "file": bad.name if bad else None, "reason": bad.why if bad else None})
     if bad is not None:
         if not as_json:
-            click.echo(f"公布材料与账本不一致：{bad.name} {bad.why}", err=True)
+            click.echo(f"公布材料与账本不一致：{shown(bad.name)} {shown(bad.why)}", err=True)
         sys.exit(1)
     if not as_json:
         click.echo(f"公布材料与账本公布的完全一致：{quarter_label(manifest['quarter'])}，"

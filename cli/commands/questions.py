@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.files.out import OUT
 from cli.main import Session, pass_session
+from cli.numbers import AsciiInt
 from cli.render import emit_json, table
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.quarter_status import STATUS_NAMES
+from ledger.text import line, shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
 
+if TYPE_CHECKING:
+    from ledger.storage.reader import ReadableLedger
+
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-AS_OF = click.option("--as-of", "as_of", type=int, default=None, metavar="N",
+AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
                      help="按账本位置 N 当时的状态回答（位置即事件序号，见 kaoping log）")
 
 FIELD_NAMES = {
@@ -115,6 +120,17 @@ def _checked_out(out: str | None, formats: tuple[str, ...] | None = None) -> Non
         files.target(out, formats or files.ANSWER_FORMATS)
 
 
+def _views(session: Session, ledger: ReadableLedger) -> Views:
+    """The question's views: the projection kept under the key file's seal, or folded from the events without it."""
+    return Views.for_key_file(ledger, session.key)
+
+
+def _warn(views: Views) -> None:
+    """Say so when the stored projection was found altered and the answer was folded from the events instead."""
+    if views.tampered:
+        click.echo(f"注意：{views.tampered}；已丢弃并根据事件重建，本次结果根据事件计算", err=True)
+
+
 @click.command("report")
 @click.argument("quarter")
 @AS_OF
@@ -127,10 +143,13 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
                number: str | None) -> None:
     """QUARTER 的考评结果：各窗口、各人员的得分、排名、入围、取消资格、星级和奖励。"""
     _checked_out(out, (".csv", ".xlsx", ".html", ".pdf", ".docx"))
+    if number is not None:
+        number = line(number, "文号")
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.report(quarter, as_of)
+    _warn(views)
     if out is not None and out.lower().endswith(".docx"):
         from cli.files import notice_docx
 
@@ -143,7 +162,7 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_report(doc))
+    click.echo(render_report(shown_all(doc)))
 
 
 @click.command("explain")
@@ -161,8 +180,9 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     _checked_out(out)
     ledger = session.reading()
     quarter = lq.check_quarter(ledger, quarter)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.explain(quarter, window, staff, as_of)
+    _warn(views)
     if out is not None and out.lower().endswith(".pdf"):
         from cli.files import statement
 
@@ -175,7 +195,7 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_explain(views.catalogue, doc))
+    click.echo(render_explain(views.catalogue, shown_all(doc)))
 
 
 @click.group("audit")
@@ -184,7 +204,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("disqualifications")
-@click.option("--year", type=int, default=None, metavar="YYYY", help="年度")
+@click.option("--year", type=AsciiInt(), default=None, metavar="YYYY", help="年度")
 @click.option("--kind", default=None, metavar="KIND", help="类型：gaming corruption complaint discipline consultation")
 @JSON
 @OUT
@@ -196,15 +216,16 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
     ledger = session.reading()
     if year is not None:
         lq.check_year(ledger, year)
-    views = Views(ledger)
+    views = _views(session, ledger)
     items = views.disqualifications(year, kind)
+    _warn(views)
     if _to_file(out_file, "disqualifications", {"disqualifications": items}, as_json):
         return
     if as_json:
         emit_json({"disqualifications": items})
         return
     cat = ledger.catalogue
-    click.echo(render_disqualifications(items, cat))
+    click.echo(render_disqualifications(shown_all(items), cat))
 
 
 def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
@@ -237,7 +258,7 @@ def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str
 
 
 @click.command("year")
-@click.argument("year", type=int)
+@click.argument("year", type=AsciiInt())
 @JSON
 @OUT
 @pass_session
@@ -246,14 +267,16 @@ def year_cmd(session: Session, year: int, as_json: bool, out_file: str | None) -
     _checked_out(out_file)
     ledger = session.reading()
     lq.check_year(ledger, year)
-    views = Views(ledger)
+    views = _views(session, ledger)
     doc = views.year(year)
+    _warn(views)
     if _to_file(out_file, "year", doc, as_json):
         return
     if as_json:
         emit_json(doc)
         return
     cat = ledger.catalogue
+    doc = shown_all(doc)  # every stored text on one line, as a terminal may print it
     out = [f"{year}年度汇总", "", "各窗口红旗窗口季度"]
     out.append(table(["代码", "窗口", "红旗窗口季度"],
                      [[w["code"], w["name"], "、".join(quarter_label(q) for q in w["red_flag_quarters"]) or "—"]
@@ -277,10 +300,15 @@ def rebuild_cmd(session: Session, as_json: bool) -> None:
     """丢弃并重建季度结果投影（从第一个事件重新计算）。"""
     ledger = session.ledger()
     ledger.center()
-    views = Views(ledger)
+    views = _views(session, ledger)
     st = views.projection.rebuild()
     if as_json:
-        emit_json({"position": st.position, "quarters": views.projection.quarters()})
+        emit_json({"position": st.position, "quarters": views.projection.quarters(),
+                   "kept": not views.from_events})
+        return
+    if views.from_events:
+        click.echo(f"没有签名密钥文件：季度结果投影不保存在数据库中（查询直接根据事件计算）；"
+                   f"已根据事件重新计算一遍：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
         return
     click.echo(f"已重建季度结果投影：共 {st.position} 个事件，涉及 {len(views.projection.quarters())} 个季度")
 

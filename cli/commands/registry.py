@@ -10,11 +10,8 @@ import click
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json, table
 from ledger import catalogue as rules
-from ledger import revisions
 from ledger.calendar import parse_date
-from ledger.integrity import keys
 from ledger.registry import Registry, names_over_time
-from ledger.storage.location import parse_url
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -27,13 +24,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @pass_session
 def init_cmd(session: Session, center: str, rules_id: str, as_json: bool) -> None:
     """初始化账本：登记中心并采用考评规则。"""
-    revisions.resolve(rules_id)  # refuse an unknown rules revision before a database file is created
-    staged = keys.stage_key(keys.key_path(parse_url(session.db), session.key))
-    ledger = session.ledger(create=True)
-    center_id = ledger.init(center, rules_id, also=[keys.key_event(ledger.actor, staged.signer)])
-    staged.commit()  # the private key file (0600) is written only once the ledger holds its public key
-    session.keep()
-    emit_id(center_id, as_json)
+    from ledger.initialise import initialise  # eventsourcing: imported only by the commands that write
+
+    emit_id(initialise(session.db, session.actor, center, rules_id, session.key), as_json)
 
 
 @click.group("window")

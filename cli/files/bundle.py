@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
+from ledger.text import shown, shown_all
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
@@ -71,12 +72,12 @@ def build(ledger: Ledger, quarter: str, number: str | None) -> dict[str, bytes]:
         raise NotAllowed(f"账本重算的 {quarter} 公布结果与公布时记录的摘要不一致，拒绝生成公布材料"
                          "（请运行 kaoping verify）")
     at = pub["results_position"]
-    doc = views.report(quarter, at)
+    doc = shown_all(views.report(quarter, at))  # every stored text as `shown` prints it (tables: document.cell)
     res = views.result(quarter, at)
     key = keys.recorded_key(ledger)
     checkpoint = event.checkpoint or ""
     when = event.timestamp
-    center = ledger.center().center
+    center = shown(ledger.center().center)
     the_notice = notice.build(doc, ledger.catalogue, center, number, notice.china_day(when))
     lines = (f"{center} · 依据考评账本截至位置 {at} 的记录，于位置 {pub['position']} 公布",
              f"公布结果摘要（sha256）：{pub['digest']}")

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.text import shown
+
 Cell = str | int | float | None
 """What one cell of a file holds: text, a number, or nothing."""
 
@@ -13,14 +15,17 @@ LIST_SEPARATOR = "、"
 
 
 def cell(value: Any) -> Cell:
-    """The cell that shows a JSON value: yes/no in Chinese, a list joined with 、, nothing for null or []."""
+    """The cell that shows a JSON value: yes/no in Chinese, a list joined with 、, nothing for null or [], text as
+    `shown` prints it."""
     if value is None:
         return None
     if value is True:
         return "是"
     if value is False:
         return "否"
-    if isinstance(value, int | float | str):
+    if isinstance(value, str):
+        return shown(value)  # a control character from the ledger is shown, never put in a file as it is
+    if isinstance(value, int | float):
         return value
     if isinstance(value, list | tuple):
         return LIST_SEPARATOR.join(str(cell(v)) for v in value if v is not None) or None

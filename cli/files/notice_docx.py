@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from projections.views import Views
 
 from cli.files.notice import CHINA, Notice, build, center_name
+from ledger.text import shown, shown_all
 
 RED = "FF0000"
 BODY, TITLE, HEITI = "仿宋", "宋体", "黑体"
@@ -167,6 +168,7 @@ def save_docx(views: Views, doc: dict[str, Any], out: str, number: str | None) -
 
     path = target(out, (".docx",))
     assert path is not None
-    notice = build(doc, views.catalogue, center_name(views), number, datetime.now(CHINA).date())
+    # every stored text as `shown` prints it: a control character from the ledger never reaches the file
+    notice = build(shown_all(doc), views.catalogue, shown(center_name(views)), number, datetime.now(CHINA).date())
     write_new(path, render(notice))
     written(path)

@@ -9,6 +9,7 @@ import click
 
 from cli.files.document import Document
 from ledger.errors import InvalidInput
+from ledger.text import shown
 
 ANSWER_FORMATS = (".csv", ".xlsx", ".html", ".pdf")
 FORMAT_NAMES = {".csv": "CSV", ".xlsx": "Excel 工作簿", ".html": "网页", ".pdf": "PDF", ".docx": "Word 文档"}
@@ -80,4 +81,4 @@ def save(path: Path, doc: Document) -> None:
 
 def written(path: Path) -> None:
     """Say where the file went (stdout, one line)."""
-    click.echo(f"已写入{FORMAT_NAMES.get(path.suffix.lower(), '文件')} {path}")
+    click.echo(f"已写入{FORMAT_NAMES.get(path.suffix.lower(), '文件')} {shown(str(path))}")

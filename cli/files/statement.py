@@ -20,6 +20,7 @@ from cli.render import dumps
 from ledger.integrity.keys import recorded_key
 from ledger.integrity.merkle import leaf_hash
 from ledger.integrity.tlog_proof import parse_proof
+from ledger.text import shown, shown_all
 
 if TYPE_CHECKING:
     from cli.main import Session
@@ -127,9 +128,10 @@ def save(session: Session, doc: dict[str, Any], out: str) -> None:
 
     find_cjk_font()  # refuse before a receipt signs a checkpoint
     got = [lr.receipt(ledger, fid, session.key) for fid in key_facts(doc)]
+    doc = shown_all(doc)  # every stored text as `shown` prints it
     text = render_explain(ledger.catalogue, doc)
     key = recorded_key(ledger)
-    data = render(doc, got, text, ledger.center().center, key.text() if key is not None else "")
+    data = render(doc, got, text, shown(ledger.center().center), key.text() if key is not None else "")
     write_new(path, data)
     written(path)
 

@@ -18,10 +18,12 @@ from eventsourcing.persistence import ApplicationRecorder, Notification, StoredE
 
 from ledger.app import Ledger, open_ledger
 from ledger.errors import InvalidInput, NotAllowed
-from ledger.integrity.keys import key_path
+from ledger.integrity.key_file import default_key_path, key_path
+from ledger.integrity.keys import recorded_key
 from ledger.integrity.note import read_key_file, write_key_file
 from ledger.integrity.verification import check
-from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
+from ledger.storage import files
+from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite, sqlite_uri
 from ledger.storage.rows import iter_notifications
 
 HEX = set("0123456789abcdef")
@@ -93,13 +95,16 @@ def migrate(
         target = open_ledger(target_url, create=True)
         if target.recorder.select_notifications(start=None, limit=1):
             raise NotAllowed(f"目标账本 {target_loc.display()} 不是空的，迁移只写入空账本")
-        key_src, key_dst = key_path(source_loc), key_path(target_loc)
-        key_copy = key_src.exists() and key_src.resolve() != key_dst.resolve()
-        if key_copy and key_dst.exists() and read_key_file(key_dst).text() != read_key_file(key_src).text():
+        key_src, key_dst = source_key(source, source_loc), key_path(target_loc)
+        signer = read_key_file(key_src) if key_src is not None and key_src.resolve() != key_dst.resolve() else None
+        if signer is not None and key_dst.exists() and read_key_file(key_dst).text() != signer.text():
             raise NotAllowed(f"目标位置已有另一把签名密钥：{key_dst}（请用 KAOPING_KEY 指定别的位置）")
         files = copy_evidence(source_evidence(source_loc, target.location), target.location.evidence_dir, created)
-        if key_copy and not key_dst.exists():
-            write_key_file(key_dst, read_key_file(key_src))
+        if signer is not None and not key_dst.exists():
+            try:
+                write_key_file(key_dst, signer)
+            except OSError as exc:
+                raise InvalidInput(f"无法写入签名密钥文件 {key_dst}：{exc.strerror or exc}（没有迁移）") from None
             created.append(key_dst)
         if progress:
             progress(f"复制 {len(copied)} 条事件")
@@ -113,10 +118,9 @@ def migrate(
         source_root = Root(n, _b64(after.tree.root(n)))
         target_root = Root(landed.size, _b64(landed.tree.root()))
         return Migration(n, source_root, target_root, landed.ok, files, target.location.evidence_dir,
-                         key_dst if key_src.exists() else None)
+                         key_dst if key_src is not None else None)
     except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
+        _take_back(created)
         if created_file and target_loc.sqlite_path is not None:
             if target is not None:
                 target.close()
@@ -128,6 +132,27 @@ def migrate(
         source.close()
         if target is not None:
             target.close()
+
+
+def _take_back(created: list[Path]) -> None:
+    """Remove what a failed command made (files, then the folders it made for them), newest first."""
+    for path in reversed(created):
+        try:
+            path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def source_key(source: Ledger, location: Location) -> Path | None:
+    """The source ledger's own key file: beside it (its default place) or where --key / KAOPING_KEY names — the
+    one holding the private key of the public key the source records (KAOPING_KEY, set for the target as the
+    README says, must not hide the key beside a SQLite source)."""
+    candidates = [p for p in dict.fromkeys((default_key_path(location), key_path(location))) if p.is_file()]
+    recorded = recorded_key(source)
+    for path in candidates:
+        if recorded is None or read_key_file(path, private=False).verifier == recorded:
+            return path
+    return None
 
 
 def source_evidence(source: Location, target: Location) -> Path:
@@ -150,24 +175,40 @@ def copy_evidence(source_dir: Path, target_dir: Path, created: list[Path] | None
         name = path.name
         if len(name) != 64 or not set(name) <= HEX or path.parent.name != name[:2] or not path.is_file():
             continue  # not a committed evidence file (e.g. a staged leftover)
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != name:
-            raise NotAllowed(f"证据文件 {path} 的内容与其哈希不符，已停止复制；请先核查证据库")
-        dest = target_dir / name[:2] / name
-        if dest.exists():
-            if hashlib.sha256(dest.read_bytes()).hexdigest() != name:
-                raise NotAllowed(f"目标证据库中的文件 {dest} 已被改动，拒绝覆盖")
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".staged-")
+        try:
+            copied += _copy_one(path, target_dir / name[:2] / name, created)
+        except OSError as exc:
+            raise InvalidInput(f"无法复制证据文件 {path.name} 到 {target_dir}：{exc.strerror or exc}") from None
+    return copied
+
+
+def _copy_one(path: Path, dest: Path, created: list[Path] | None) -> int:
+    """Copy one evidence file (1) unless the target already holds it (0), keeping its mode (a private source's
+    copy stays owner-only); a partial copy is removed."""
+    name = path.name
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != name:
+        raise NotAllowed(f"证据文件 {path} 的内容与其哈希不符，已停止复制；请先核查证据库")
+    if dest.exists():
+        if hashlib.sha256(dest.read_bytes()).hexdigest() != name:
+            raise NotAllowed(f"目标证据库中的文件 {dest} 已被改动，拒绝覆盖")
+        return 0
+    private = files.kept_private(path)
+    for folder in files.make_dirs(dest.parent, files.PRIVATE_DIR if private else 0o777):
+        if created is not None:
+            created.append(folder)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".staged-")
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, 0o400 if private else 0o444)
         os.replace(tmp, dest)
-        if created is not None:
-            created.append(dest)
-        copied += 1
-    return copied
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if created is not None:
+        created.append(dest)
+    return 1
 
 
 def backup_sqlite(source_url: str, file: str) -> Path:
@@ -195,10 +236,13 @@ def backup_sqlite(source_url: str, file: str) -> Path:
     evidence_dir = dest.with_name(dest.stem + ".evidence")
     if evidence_dir.exists():
         raise NotAllowed(f"备份证据文件夹已存在：{evidence_dir}（不会合并或覆盖，请换一个备份文件名）")
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial")  # 0600
+    except OSError as exc:
+        raise InvalidInput(f"无法在 {dest.parent} 写入备份：{exc.strerror or exc}") from None
     os.close(fd)
     try:
-        src = sqlite3.connect(f"file:{loc.sqlite_path}?mode=ro", uri=True, timeout=60)
+        src = sqlite3.connect(sqlite_uri(loc.sqlite_path, mode="ro"), uri=True, timeout=60)
         try:
             out = sqlite3.connect(tmp)
             try:
@@ -236,8 +280,7 @@ def backup(source_url: str, file: str) -> Backup:
     try:
         files = copy_evidence(parse_url(source_url).evidence_dir, evidence_dir, created)
     except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
+        _take_back(created)
         dest.unlink(missing_ok=True)
         raise
     key = key_path(parse_url(source_url))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
+from ledger import text
 from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotAllowed, NotFound
@@ -50,21 +51,17 @@ def disqualification(cat: Catalogue, dq: str | None, item_code: str, channel: st
     return dq
 
 
-UNSEEN = frozenset(("Cc", "Cf", "Zl", "Zp"))
-"""Characters a name may not hold (D27): controls and line breaks, and the zero-width and bidi (format) characters
-that make two different names look the same."""
-
-
-def name_text(text: str | None, what: str, *, empty: bool = False) -> str:
-    """A name as a user typed it, trimmed: on one line, nothing invisible in it (D27), not empty unless `empty`."""
-    value = (text or "").strip()
-    if not value and not empty:
+def name_text(value: str | None, what: str, *, empty: bool = False) -> str:
+    """A name as a user typed it (D27, ledger/text.line: one line, no control or bidi characters), not empty unless
+    `empty`, and — a name being what tells two windows or people apart — no zero-width (format) character either."""
+    name = text.line(value, what)
+    if not name and not empty:
         raise InvalidInput(f"{what}不能为空")
-    if not value.isprintable():  # every character refused below is non-printable: one check in C first
-        for ch in value:
-            if unicodedata.category(ch) in UNSEEN:
-                raise InvalidInput(f"{what}不能含控制字符或不可见字符 U+{ord(ch):04X}：{value!r}")
-    return value
+    if not name.isprintable():  # the common case, in C
+        for ch in name:
+            if unicodedata.category(ch) == "Cf":
+                raise InvalidInput(f"{what}不能含不可见字符 U+{ord(ch):04X}：{name!r}")
+    return name
 
 
 def known_window(registry: Registry, code: str | None) -> str:

@@ -12,6 +12,7 @@ from ledger.commands.findings import Evidence
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.registry import Registry
+from ledger.text import line
 
 DONE = {"verified": "已核实", "rejected": "已驳回"}
 
@@ -42,8 +43,9 @@ def claim_bonus(registry: Registry, cat: Catalogue, stamp: Stamp, stream: UUID, 
     if evidence is None:
         raise InvalidInput("加分必须提供证明材料（--evidence）")
     at, person = checks.subject(registry, window, staff, d)
+    named = line(ref, "稿件或荣誉名称（--ref）") or None
     return stamp.event(ev.BonusClaimed, stream, 1, kind=kind, window=at, staff=person, date=d, evidence=evidence(),
-                       level=level or None, place=place, ref=(ref or "").strip() or None)
+                       level=level or None, place=place, ref=named)
 
 
 def _open_claim(claim: FactStream) -> ev.BonusClaimed:

@@ -11,6 +11,7 @@ from ledger.commands.facts import FactStream, known, reason
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.registry import Registry
+from ledger.text import line
 
 DONE = {"verified": "已核实", "dismissed": "已驳回"}
 
@@ -20,7 +21,7 @@ def record_complaint(registry: Registry, cat: Catalogue, stamp: Stamp, stream: U
     """A complaint or 征求意见 response about a window or a person, from a catalogued channel."""
     d = checks.fact_date(cat, stamp.today, day)
     cat.channel_name(channel)
-    text = (text or "").strip()
+    text = line(text, "投诉内容")
     if not text:
         raise InvalidInput("投诉内容不能为空（--text）")
     at, person = checks.subject(registry, window, staff, d)

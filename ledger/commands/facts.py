@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, text
 from ledger.errors import InvalidInput, NotFound
 
 STATUS: dict[type[ev.Fact], str] = {
@@ -69,9 +69,9 @@ def known(fact: FactStream) -> ev.Fact:
     return fact.first
 
 
-def reason(text: str, missing: str) -> str:
-    """A reason given for a step that needs one (trimmed), or the refusal `missing`."""
-    text = (text or "").strip()
-    if not text:
+def reason(given: str, missing: str) -> str:
+    """A reason given for a step that needs one (trimmed, one line: D27), or the refusal `missing`."""
+    why = text.line(given, "理由")
+    if not why:
         raise InvalidInput(missing)
-    return text
+    return why

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger import events as ev
+from ledger import text
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.commands.facts import FactStream, known, reason
@@ -31,7 +32,7 @@ def record_finding(registry: Registry, cat: Catalogue, stamp: Stamp, stream: UUI
     checks.disqualification(cat, dq, item, None)
     at, person = checks.subject(registry, window, staff, d)
     return stamp.event(ev.FindingRecorded, stream, 1, item=item, window=at, staff=person, date=d, source=source,
-                       dq=dq or None, note=(note or "").strip(), evidence=evidence() if evidence else None,
+                       dq=dq or None, note=text.line(note, "说明"), evidence=evidence() if evidence else None,
                        row_key=None)
 
 

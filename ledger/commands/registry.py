@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, text
 from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.commands.checks import known_person, known_window, name_text, window_from
@@ -42,17 +42,10 @@ class PersonStream:
         return [(date.fromisoformat(a["since"]), a["window"]) for a in entry["assignments"]] if entry else []
 
 
-def _code(text: str, what: str) -> str:
-    code = (text or "").strip()
-    if not code or any(c.isspace() or c == "," for c in code):
-        raise InvalidInput(f"{what}不能为空，且不能含空格或逗号：{code!r}")
-    return code
-
-
-def since_date(cat: Catalogue, today: date, text: str, what: str = "起始日期") -> date:
+def since_date(cat: Catalogue, today: date, value: str, what: str = "起始日期") -> date:
     """The first day of an assignment (or of a window's time in the center, a leave, a new name): a real date from
     the rules' start to today."""
-    day = parse_date(text, what)
+    day = parse_date(value, what)
     if day < cat.effective:
         raise InvalidInput(f"{what} {day} 早于考评办法施行日期 {cat.effective}")
     if day > today:
@@ -64,7 +57,7 @@ def since_date(cat: Catalogue, today: date, text: str, what: str = "起始日期
 
 def initialise(center: Registry, cat: Catalogue, name: str, stamp: Stamp) -> ev.CenterInitialised:
     """The center adopts a catalogue, pinned by its hash; a second initialisation is refused."""
-    name = (name or "").strip()
+    name = text.line(name, "中心名称")
     if not name:
         raise InvalidInput("中心名称不能为空")
     if center.center is not None:
@@ -76,14 +69,14 @@ def initialise(center: Registry, cat: Catalogue, name: str, stamp: Stamp) -> ev.
 def register_window(registry: Registry, code: str, name: str, department: str, stamp: Stamp,
                     since: date | None = None) -> ev.WindowRegistered:
     """A window under a code not used before, taking part from `since` (D21)."""
-    code = _code(code, "窗口代码")
-    name = (name or "").strip()
+    code = text.code(code, "窗口代码")
+    name = text.line(name, "窗口名称")
     if not name:
         raise InvalidInput("窗口名称不能为空")
     if code in registry.windows:
         raise Conflict(f"窗口代码已存在：{code}")
     return stamp.event(ev.WindowRegistered, ids.window_id(code), 1, code=code, name=name,
-                       department=(department or "").strip(), since=since)
+                       department=text.line(department, "部门名称"), since=since)
 
 
 def add_window(registry: Registry, cat: Catalogue, code: str, name: str, department: str, since: str | None,
@@ -92,7 +85,7 @@ def add_window(registry: Registry, cat: Catalogue, code: str, name: str, departm
     or a window that left the center coming back from `since` (its stream at `version`)."""
     name, department = name_text(name, "窗口名称"), name_text(department, "部门名称", empty=True)
     day = since_date(cat, stamp.today, since, "进驻日期") if since else default
-    code = _code(code, "窗口代码")
+    code = text.code(code, "窗口代码")
     w = registry.windows.get(code)
     if w is None:
         return register_window(registry, code, name, department, stamp, day)
@@ -110,7 +103,7 @@ def add_window(registry: Registry, cat: Catalogue, code: str, name: str, departm
 def register_staff(registry: Registry, cat: Catalogue, person: str, name: str, window: str, since: str,
                    stamp: Stamp) -> ev.StaffRegistered:
     """A person under an id not used before, with their first assignment to a registered window."""
-    person = _code(person, "人员编号")
+    person = text.code(person, "人员编号")
     name = name_text(name, "姓名")  # D27: one line, nothing invisible
     day = since_date(cat, stamp.today, since)
     window_from(registry, window, day)

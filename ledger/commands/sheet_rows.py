@@ -14,6 +14,7 @@ from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
 from ledger.sheets.findings import Sheet, SheetRow, bad_rows
 from ledger.sheets.identity import row_content, row_keys
+from ledger.text import line
 
 ROW_REFUSALS = (InvalidInput, NotFound, NotAllowed)
 PROGRESS_EVERY = 1000
@@ -201,6 +202,8 @@ class SheetChecker:
             if (code, day) not in self.open:
                 self.open[code, day] = _verdict(lambda: checks.window_taking_part(reg, code, day))
             _given(self.open[code, day])
+        if row.note and not row.note.isprintable():
+            line(row.note, "说明")  # one line, no control characters (D27); printable notes need no second look
         return CheckedRow(row.line, day, window, person, item, source, dq, row.note)  # type: ignore[arg-type]
 
 

@@ -17,7 +17,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
 from ledger.events.quarter import (
     DecisionAmended,
     DecisionRecorded,
@@ -59,6 +59,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     ShortlistAmended,
     DecisionAmended,
     RulesAdopted,
+    SignedRangeLost,
     WindowClosed,
     WindowReopened,
     WindowRenamed,
@@ -74,5 +75,6 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
+    "SignedRangeLost",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]

@@ -1,4 +1,4 @@
-"""The integrity stream's events: the public signing key and the signed checkpoints."""
+"""The integrity stream's events: the public signing key, the signed checkpoints, and signed ranges lost."""
 
 from __future__ import annotations
 
@@ -29,3 +29,20 @@ class CheckpointRecorded(Fact):
     root: str
     note: str
     leaf_digests: str
+
+
+class SignedRangeLost(Fact):
+    """An older backup was restored: events the key had signed (up to `signed_size`) are no longer in the ledger.
+
+    `signed_note` is the last checkpoint the signer kept beside its key (the one the restored ledger does not
+    extend); `kept_size` is the size of the last checkpoint the restored ledger still holds, so positions
+    `kept_size + 1`…`signed_size` of the signed history are the range lost; `restored_size` is how many events
+    the restored ledger held; `reason` is why the operator restored it (`checkpoint --after-restore --reason`).
+    """
+
+    signed_size: int
+    signed_root: str
+    signed_note: str
+    kept_size: int
+    restored_size: int
+    reason: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,41 +11,58 @@ from uuid import uuid4
 from ledger import events as ev
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity.key_file import key_path as key_path  # where callers have always found it
+from ledger.integrity.key_file import profile_keys
 from ledger.integrity.note import NoteError, SignerKey, VerifierKey, read_key_file, write_key_file
+from ledger.storage import files
 from ledger.storage.location import Location
-
-
-def key_path(location: Location, given: str | os.PathLike[str] | None = None) -> Path:
-    """Where the signing key lives: --key, else KAOPING_KEY, else beside the SQLite file (kaoping.key)."""
-    text = given or os.environ.get("KAOPING_KEY", "").strip()
-    if text:
-        return Path(text)
-    if location.sqlite_path is not None:
-        return location.sqlite_path.with_suffix(".key")
-    return Path("kaoping.key")
 
 
 @dataclass(frozen=True)
 class StagedKey:
-    """A signing key chosen before `init` saves anything; a new one is written only on `commit`."""
+    """The signing key a new ledger records, in its file before anything is saved; `new` when this command wrote it."""
 
     path: Path
     signer: SignerKey
     new: bool
 
-    def commit(self) -> None:
-        """Write a new key file (0600); an existing one is left as it is."""
-        if self.new:
-            write_key_file(self.path, self.signer)
+    def abandon(self, recorded: VerifierKey | None) -> None:
+        """After a failed save: remove a key file this command wrote, unless a ledger records it (a racing `init`
+        may have found the file and recorded its key)."""
+        if self.new and recorded != self.signer.verifier:
+            self.path.unlink(missing_ok=True)
 
 
 def stage_key(path: Path) -> StagedKey:
-    """Reuse the key file at `path` if there is one, else prepare a fresh key with a fresh origin."""
-    if path.exists():
-        return StagedKey(path, read_key_file(path), False)
-    if path.parent != Path("") and not path.parent.is_dir():
-        raise InvalidInput(f"签名密钥文件所在目录不存在：{path.parent}")
-    return StagedKey(path, SignerKey.generate(f"kaoping.local/{uuid4().hex[:16]}"), True)
+    """The key file at `path` if there is one; else a fresh key with a fresh origin, written there first — whole,
+    owner-only, never over another (ledger/storage/files.py) — so no ledger records a public key whose private
+    key was never written, and a racing `init` finds the same file and uses it."""
+    if not path.exists():
+        if not path.parent.is_dir():
+            if files.POSIX or path.parent != profile_keys():
+                raise InvalidInput(f"签名密钥文件所在目录不存在：{path.parent}")
+            files.make_dirs(path.parent, files.PRIVATE_DIR)
+        signer = SignerKey.generate(f"kaoping.local/{uuid4().hex[:16]}")
+        try:
+            write_key_file(path, signer)
+            return StagedKey(path, signer, True)
+        except FileExistsError:
+            pass  # another command wrote it just now: that one is the key
+        except OSError as exc:
+            raise InvalidInput(f"无法写入签名密钥文件 {path}：{exc.strerror or exc}（什么也没有写入）") from None
+    return StagedKey(path, read_key_file(path), False)
+
+
+def abandon_unless_recorded(ledger: Any, staged: StagedKey) -> None:
+    """After a failed save: remove the key file this command wrote unless the ledger records it now; when the
+    ledger cannot be read, the key is kept (a stray private key is harmless, a lost one is not)."""
+    if not staged.new:
+        return
+    try:
+        recorded = recorded_key(ledger)
+    except Exception:  # noqa: BLE001 — any failure to read means: keep the key
+        return
+    staged.abandon(recorded)
 
 
 def key_event(actor: str, signer: SignerKey) -> ev.SigningKeyRecorded:
@@ -85,8 +101,11 @@ def ensure_signer(ledger: Any, path: Path) -> SignerKey:
         raise NotAllowed("账本的完整性事件流异常（缺少签名公钥记录），请运行 kaoping verify")
     ledger.center()
     staged = stage_key(path)
-    ledger.append(key_event(ledger.actor, staged.signer))
-    staged.commit()
+    try:
+        ledger.append(key_event(ledger.actor, staged.signer))
+    except BaseException:
+        abandon_unless_recorded(ledger, staged)
+        raise
     return staged.signer
 
 
@@ -101,8 +120,10 @@ def trusted_key(location: Location, key_file: str | None = None,
             return VerifierKey.parse(text), "public-key"
         except NoteError as exc:
             raise InvalidInput(f"公钥无效：{exc}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"公钥文件 {public_key} 不是文本文件（应为 kaoping public-key 导出的公钥）") from None
         except OSError as exc:
-            raise InvalidInput(f"无法读取公钥文件 {public_key}：{exc}") from None
+            raise InvalidInput(f"无法读取公钥文件 {public_key}：{exc.strerror or exc}") from None
     path = key_path(location, key_file)
     if path.exists():
         return read_key_file(path, private=False).verifier, "key-file"

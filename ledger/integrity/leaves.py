@@ -20,6 +20,7 @@ from uuid import UUID
 
 from ledger.integrity.merkle import MerkleTree, lower_levels
 from ledger.runtime import fork
+from ledger.storage.location import sqlite_uri
 
 # One raw row: (notification id, originator id as stored, version, topic, state).
 Row = tuple[Any, Any, Any, Any, Any]
@@ -159,7 +160,7 @@ def _sqlite_rows(
     path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000
 ) -> Iterator[list[Row]]:
     """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
         cur = conn.execute(
             f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid", args
@@ -215,7 +216,7 @@ def scan(
     split = 0
     if location.backend == "sqlite" and location.sqlite_path is not None:
         table = ledger.recorder.events_table_name
-        with closing(sqlite3.connect(f"file:{location.sqlite_path}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(sqlite_uri(location.sqlite_path, mode="ro"), uri=True)) as conn:
             total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             if total >= PARALLEL_MIN:
                 chunk = 1 << CHUNK_HEIGHT

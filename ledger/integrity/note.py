@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import stat
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -21,6 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ledger.errors import InvalidInput, KaopingError
+from ledger.integrity.key_file import split_private
+from ledger.storage import files
 
 ED25519 = 0x01
 MAX_SIGNATURES = 100
@@ -106,12 +106,14 @@ class SignerKey:
     def generate(cls, name: str) -> SignerKey:
         """A fresh random key."""
         private = Ed25519PrivateKey.generate()
-        return cls(_check_name(name), private.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()))
+        seed = private.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        return cls(_check_name(name), seed)
 
     @property
     def verifier(self) -> VerifierKey:
         """The matching public key."""
-        public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+        public_key = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
+        public = public_key.public_bytes(_RAW, serialization.PublicFormat.Raw)
         return VerifierKey(self.name, public)
 
     def text(self) -> str:
@@ -122,14 +124,11 @@ class SignerKey:
     @classmethod
     def parse(cls, text: str) -> SignerKey:
         """Read a signer key text."""
-        parts = text.strip().split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise NoteError("私钥格式不正确")
-        name, hexid, blob = parts[2:]
-        raw = _b64decode(blob)
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("私钥不是 Ed25519 私钥")
-        key = cls(_check_name(name), raw[1:])
+        try:
+            name, hexid, seed = split_private(text)
+        except ValueError as exc:
+            raise NoteError(str(exc)) from None
+        key = cls(_check_name(name), seed)
         if hexid.lower() != key.verifier.key_id_hex:
             raise NoteError(f"私钥的密钥编号不符：{hexid}")
         return key
@@ -188,25 +187,21 @@ def open_note(note: str, trusted: VerifierKey) -> str:
 
 
 def write_key_file(path: Path, signer: SignerKey) -> None:
-    """Create the key file readable by its owner only (0600); never overwrite one."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (signer.text() + "\n").encode())
-    finally:
-        os.close(fd)
+    """Create the key file, readable by its owner only (0600 where POSIX; on Windows its folder's ACL, see
+    ledger/storage/files.py), written whole before it appears; never overwrite one (FileExistsError)."""
+    files.write_whole(path, (signer.text() + "\n").encode(), files.PRIVATE_FILE)
 
 
 def read_key_file(path: Path, *, private: bool = True) -> SignerKey:
-    """Read a signer key file, refusing one that others can read (like ssh does)."""
+    """Read a signer key file, refusing one that others can read (like ssh does, where POSIX permissions exist)."""
     try:
-        mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
+        shared = private and not files.owner_only(path)
     except FileNotFoundError:
         raise InvalidInput(f"签名密钥文件不存在：{path}（可用 --key 或 KAOPING_KEY 指定）") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"无法读取签名密钥文件 {path}：{exc}") from None
-    if private and mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if shared:
         raise InvalidInput(f"签名密钥文件 {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
     try:
         return SignerKey.parse(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -13,10 +14,11 @@ import orjson
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity.checkpoint import open_checkpoint
+from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
 from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
-from ledger.topics import CHECKPOINT_TOPIC, KEY_TOPIC, KNOWN_TOPICS
+from ledger.topics import CHECKPOINT_TOPIC, INTEGRITY_TOPICS, KEY_TOPIC, KNOWN_TOPICS, LOSS_TOPIC
 
 DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
 
@@ -42,6 +44,8 @@ class Report:
     checkpoints: list[StoredCheckpoint] = field(default_factory=list)
     flaws: list[Flaw] = field(default_factory=list)
     external: dict[str, Any] | None = None
+    kept: dict[str, Any] | None = None  # the last checkpoint the signer kept beside its key, and how it stands
+    lost: list[dict[str, Any]] = field(default_factory=list)  # signed ranges lost to a restored backup
     integrity_version: int = 0
 
     @property
@@ -95,6 +99,8 @@ class Report:
             ],
             "newer_than_checkpoint": self.newer_than_checkpoint,
             "external": self.external,
+            "kept_checkpoint": self.kept,
+            "lost_ranges": self.lost,
             "broken": {"position": b.position, "kind": b.kind, "message": b.message,
                        "earliest": b.position if b.earliest is None else b.earliest} if b else None,
             "problems": [{"position": f.position, "kind": f.kind, "message": f.message}
@@ -127,7 +133,8 @@ def _locate(
             return Flaw(i + 1, "content", f"位置 {i + 1} 的事件与签名时不同（被改动、删除、插入或调换）：{context}",
                         earliest=min(unknown) + 1 if unknown else None)
     if known < upto and known < len(tree):
-        return Flaw(known + 1, "content", f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
+        return Flaw(known + 1, "content",
+                    f"位置 {known + 1}–{upto} 之间有事件被改动、删除或插入（无法精确定位）：{context}",
                     earliest=known + 1, exact=False)
     start = min([lo for lo, _ in holes if good <= lo < upto] + [upto - 1]) if holes else good
     return Flaw(start + 1, "content", f"位置 {start + 1}–{upto} 之间有事件被改动（无法精确定位）：{context}",
@@ -140,12 +147,20 @@ def check(
     trusted: VerifierKey | None = None,
     key_source: str = "ledger",
     external_note: str | None = None,
+    kept_note: str | None = None,
     track: UUID | None = None,
+    evidence_dir: Path | None = None,
 ) -> Report:
-    """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it."""
-    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, frozenset({KEY_TOPIC, CHECKPOINT_TOPIC}),
-             track.bytes if track else None)
+    """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it.
+
+    With a trusted key the ledger must hold that key's record (a ledger stripped of it, or emptied, fails);
+    `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
+    With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
+    """
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, INTEGRITY_TOPICS, track.bytes if track else None)
     report = Report(s, trusted, key_source, flaws=list(s.flaws))
+    if evidence_dir is not None:
+        report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
     digests = bytearray()
@@ -158,6 +173,9 @@ def check(
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
             continue
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
+        if version > 1 and topic == LOSS_TOPIC:
+            _note_loss(report, pos, state, trusted or key)
+            continue
         if topic != expected:
             flaws.append(Flaw(pos, "integrity", f"完整性事件流第 {version} 个事件的类型被改动：{topic}"))
             continue
@@ -176,7 +194,8 @@ def check(
                 key = None
                 continue
             if trusted is not None and key != trusted:
-                flaws.append(Flaw(pos, "key", f"账本记录的签名公钥（编号 {key.key_id_hex}）与受信任的公钥（编号 {trusted.key_id_hex}）不符"))
+                flaws.append(Flaw(pos, "key", f"账本记录的签名公钥（编号 {key.key_id_hex}）"
+                                              f"与受信任的公钥（编号 {trusted.key_id_hex}）不符"))
             elif report.key is None:
                 report.key = key
             continue
@@ -200,7 +219,8 @@ def check(
             continue
         if not prev_size < size < pos:
             # Events before it were deleted, or it was moved: flag it, and still compare the content.
-            flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点大小 {size} 不合理（上一个检查点大小 {prev_size}）"))
+            flaws.append(Flaw(pos, "checkpoint",
+                              f"位置 {pos} 的检查点大小 {size} 不合理（上一个检查点大小 {prev_size}）"))
             if not prev_size < size <= tree.size:
                 continue
         if len(kept) % DIGEST or len(kept) > DIGEST * size:
@@ -231,33 +251,81 @@ def check(
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
             good = size  # a matching signed root proves every leaf up to its size
         prev_size, prev_root = size, cp.root
+    if trusted is not None and key is None and not any(f.kind == "key" for f in flaws):
+        flaws.append(Flaw(min(2, tree.size + 1), "key", "账本中没有签名公钥记录，但受信任的公钥存在："
+                                                         "签名公钥记录被删除，或账本被清空、替换"))
     if report.key is None and trusted is not None and key is not None and key == trusted:
         report.key = trusted
     if external_note is not None:
-        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good)
+        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good, holes, EXTERNAL)
+    if kept_note is not None:
+        report.kept = _check_external(report, kept_note, trusted or key, bytes(digests), good, holes, KEPT)
+        stored = any(c.size == report.kept["size"] and b64(c.root) == report.kept["root"] for c in report.checkpoints)
+        report.kept["stored"] = stored
+        if report.kept["extends"] and not stored:
+            size = report.kept["size"]
+            flaws.append(Flaw(size + 1, "checkpoint", f"签名密钥旁保存的最近检查点（大小 {size}）在账本中没有记录："
+                                                      "账本内的检查点记录被删除", earliest=size + 1, exact=False))
     return report
 
 
-def _check_external(report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int) -> dict[str, Any]:
+def _note_loss(report: Report, pos: int, state: bytes, key: VerifierKey | None) -> None:
+    """A recorded loss of a signed range: its lost checkpoint must be one the key signed."""
+    try:
+        data = orjson.loads(state)
+        if key is None:
+            raise NoteError("no key")
+        lost = open_checkpoint(data["signed_note"], key)
+        if lost.size != data["signed_size"] or lost.root_b64 != data["signed_root"]:
+            raise NoteError("size or root differs from the note")
+        entry = {"position": pos, "signed_size": lost.size, "kept_size": int(data["kept_size"]),
+                 "restored_size": int(data["restored_size"]), "reason": str(data["reason"])}
+    except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, NoteError):
+        report.flaws.append(Flaw(pos, "integrity",
+                                 f"位置 {pos} 的“恢复备份后重新签发”记录被改动（其中的检查点不能验证）"))
+        return
+    report.lost.append(entry)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """How the messages name a checkpoint kept outside the database, and the kind of flaw it reports."""
+
+    name: str
+    kind: str
+    hint: str = ""
+
+
+EXTERNAL = Anchor("外部检查点", "truncated")
+KEPT = Anchor("签名密钥旁保存的最近检查点", "anchor",
+              "；若账本是从较早的备份恢复的，确认后运行 kaoping checkpoint --after-restore --reason 说明原因")
+
+
+def _check_external(
+    report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int,
+    holes: Sequence[tuple[int, int]], anchor: Anchor,
+) -> dict[str, Any]:
     """Prove the ledger still extends a checkpoint kept outside the database."""
     if key is None:
-        raise NotAllowed("账本中没有签名公钥，无法核对外部检查点（可用 --public-key 指定公钥）")
+        raise NotAllowed(f"账本中没有签名公钥，无法核对{anchor.name}（可用 --public-key 指定公钥）")
     try:
         ext = open_checkpoint(note, key)
     except NoteError as exc:
-        raise InvalidInput(f"外部检查点不能用公钥（编号 {key.key_id_hex}）验证：{exc}") from None
+        raise InvalidInput(f"{anchor.name}不能用公钥（编号 {key.key_id_hex}）验证：{exc}") from None
     tree = report.tree
     out: dict[str, Any] = {"size": ext.size, "root": ext.root_b64, "extends": False}
-    context = f"与外部检查点（大小 {ext.size}）不符"
+    context = f"与{anchor.name}（大小 {ext.size}）不符{anchor.hint}"
     if ext.size > tree.size:
         start = good if good <= ext.size else 0
         also = f"（若中间也有删除，最早可能从位置 {start + 1} 起）" if start < tree.size else ""
-        report.flaws.append(Flaw(tree.size + 1, "truncated",
-                                 f"外部检查点记录了 {ext.size} 个事件，账本现在只有 {tree.size} 个：位置 {tree.size + 1} 起的事件被删除{also}",
+        report.flaws.append(Flaw(tree.size + 1, anchor.kind,
+                                 f"{anchor.name}记录了 {ext.size} 个事件，账本现在只有 {tree.size} 个："
+                                 f"位置 {tree.size + 1} 起的事件被删除{also}{anchor.hint}",
                                  earliest=start + 1))
     elif tree.root(ext.size) != ext.root:
         start = good if good <= ext.size else 0
-        report.flaws.append(_locate(tree, digests, start, ext.size, context))
+        flaw = _locate(tree, digests, start, ext.size, context, holes)
+        report.flaws.append(replace(flaw, kind=anchor.kind) if anchor.kind != "truncated" else flaw)
     else:
         proof = tree.consistency_proof(ext.size, tree.size)
         verify_consistency(ext.size, tree.size, proof, ext.root, tree.root())

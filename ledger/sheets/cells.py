@@ -6,7 +6,9 @@ import re
 from datetime import date, datetime
 
 # ASCII digits only (D27): a date typed with full-width digits stays as typed and is refused by the checker
-_TYPED_DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?(?:\s+0?0:00(?::00)?)?")
+_S = "[ \t\u3000]"  # the spaces a person types (D27): not every character Python's \s takes (\u2029, \x1c, \x85)
+_TYPED_DATE = re.compile(rf"([0-9]{{4}}){_S}*[-/.年]{_S}*([0-9]{{1,2}}){_S}*[-/.月]{_S}*([0-9]{{1,2}}){_S}*日?"
+                         rf"(?:{_S}+0?0:00(?::00)?)?")
 
 
 def date_text(value: object) -> str:

@@ -10,14 +10,17 @@ from typing import Any
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.storage.evidence import path_for
+from ledger.text import shown
 
 
 def out_names(metas: Sequence[dict[str, Any]]) -> list[str]:
-    """Each file's original name (its last part only, as any system reads it), made unique: 证书 (2).pdf."""
+    """Each file's original name (its last part only, as any system reads it, control characters escaped), made
+    unique: 证书 (2).pdf."""
     names: list[str] = []
     for meta in metas:
         raw = str(meta.get("name") or "")
-        base = PureWindowsPath(PurePosixPath(raw).name).name.strip() or f"证据-{meta['sha256'][:8]}"
+        # a name a first release stored with control characters is written as `shown` prints it (D27)
+        base = shown(PureWindowsPath(PurePosixPath(raw).name).name.strip()) or f"证据-{meta['sha256'][:8]}"
         if base in (".", ".."):
             base = f"证据-{meta['sha256'][:8]}"
         stem, suffix = Path(base).stem, Path(base).suffix

@@ -9,16 +9,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 from uuid import UUID
 
 import psycopg
 import psycopg.errors
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.utils import Environment
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.storage.location import busy
+from ledger.storage.location import CONNECT_OPTIONS, busy
 from ledger.storage.rows import paged
 
 CONNECTION_RETRIES = 3
@@ -31,15 +33,29 @@ def probe(datastore: PostgresDatastore) -> None:
     given = datastore.pool.kwargs
     kwargs: dict[str, Any] = dict((given() if callable(given) else given) or {})
     kwargs.pop("row_factory", None)
-    timeout = max(1, int(datastore.pool.timeout))
+    kwargs.setdefault("connect_timeout", max(1, int(datastore.pool.timeout)))
     where = f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('dbname')}"
     try:
-        with psycopg.connect(connect_timeout=timeout, **kwargs):
+        with psycopg.connect(**kwargs):
             pass
     except psycopg.Error as exc:
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         detail = lines[0] if lines else type(exc).__name__
         raise OperationalError(f"无法连接 PostgreSQL（{where}）：{detail}") from None
+
+
+class KaopingPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL factory, with the `--db` URL's query parameters (sslmode=require, sslrootcert,
+    application_name…) on every connection its pool makes: eventsourcing itself takes only host, port, database,
+    user and password."""
+
+    def __init__(self, env: Environment) -> None:
+        super().__init__(env)
+        options = dict(parse_qsl(self.env.get(CONNECT_OPTIONS) or "", keep_blank_values=True))
+        if options:
+            kwargs = self.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)
+            kwargs.update(options)
 
 
 def is_lock_timeout(exc: BaseException) -> bool:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
 
 from ledger.errors import LedgerUnreadable, not_initialised
-from ledger.storage.location import Location, lock_timeout_seconds, parse_url
+from ledger.storage.location import Location, lock_timeout_seconds, parse_url, sqlite_uri
 from ledger.storage.rows import EVENTS_TABLE, Row, decode_raw, paged, registry_from, select_rows
 from ledger.topics import CENTER_TOPIC, REGISTRY_TOPICS
 
@@ -81,9 +80,8 @@ def _connect(location: Location) -> sqlite3.Connection:
     """A connection like eventsourcing's SQLite datastore makes (autocommit, same busy timeout), that
     never creates the file (mode=rw)."""
     assert location.sqlite_path is not None
-    uri = f"file:{quote(str(location.sqlite_path.absolute()))}?mode=rw"
-    return sqlite3.connect(uri, uri=True, timeout=lock_timeout_seconds(), isolation_level=None,
-                           check_same_thread=False)
+    return sqlite3.connect(sqlite_uri(location.sqlite_path, mode="rw"), uri=True, timeout=lock_timeout_seconds(),
+                           isolation_level=None, check_same_thread=False)
 
 
 def open_reader(url: str | None) -> LedgerReader | None:

@@ -9,6 +9,7 @@ import orjson
 
 from ledger.errors import LedgerUnreadable
 from ledger.registry import Registry
+from ledger.shapes import check_types
 
 Row = tuple[int, Any, int, str, bytes]
 """A stored event as folds read it: (notification id, originator id, version, topic, state)."""
@@ -93,7 +94,9 @@ def registry_from(pages: Iterable[Sequence[Row]], position: Callable[[int], int]
     for page in pages:
         for nid, _, _, topic, state in page:
             try:
-                registry.apply(topic, decode_raw(state))
+                data = decode_raw(state)
+                check_types(topic, data)
+                registry.apply(topic, data)
             except (ValueError, KeyError, TypeError) as exc:
                 raise LedgerUnreadable(position(nid), exc) from exc
     return registry

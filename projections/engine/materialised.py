@@ -9,6 +9,7 @@ bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`proje
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import orjson
@@ -19,6 +20,7 @@ from ledger.runtime.gcpause import collector_paused
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key, part_key, split_by_window
 from projections.engine.parallel import PARALLEL_AT, fold_in_two, last_id
 from projections.engine.rows import fold_pages, ledger_pages, quarter_lookup
+from projections.engine.sealed import MemoryStorage, ProjectionTampered, SealedStorage, row_digest
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
 from projections.fold.handlers import TOPIC_HANDLERS, fold
@@ -27,7 +29,6 @@ from projections.fold.state import FOLD_VERSION, QuarterState, State
 if TYPE_CHECKING:
     from ledger.app import Ledger
     from ledger.storage.reader import ReadableLedger
-    from projections.engine.storage import ProjectionStorage
 
 META = "meta"
 REGISTRY = "registry"
@@ -38,16 +39,26 @@ load, so that re-deriving a few windows and people reads only their part (projec
 
 
 class QuarterProjection:
-    """The quarter fold state of one ledger, materialised in its database."""
+    """The quarter fold state of one ledger, materialised in its database under the seal key, or in memory.
 
-    def __init__(self, ledger: ReadableLedger, storage: ProjectionStorage | None = None,
+    With the seal key (ledger/integrity/seal.py) the state is kept beside the events and read back only as its
+    seal vouches (projections/engine/sealed.py); a stored state that is not what kaoping stored is dropped and
+    folded again from the events (`tampered` says why). Without the key — a machine that holds the database but
+    not the signing key — nothing stored is trusted: the state is folded from the events in memory.
+    """
+
+    def __init__(self, ledger: ReadableLedger, seal_key: bytes | None = None, *,
                  index_limit: int = 200_000, parallel_at: int = PARALLEL_AT) -> None:
         self.ledger = ledger
-        self.storage = storage or storage_for(ledger)
+        self.seal_key = seal_key
+        self.kept = seal_key is not None  # False: folded in memory from the events, nothing stored
+        raw = storage_for(ledger) if seal_key is not None else MemoryStorage()
+        self.storage = SealedStorage(raw, seal_key if seal_key is not None else os.urandom(32))
         self.index_limit = index_limit
         self.parallel_at = parallel_at
         self.spiller = Spiller(self.storage, index_limit)
         self.state: State | None = None
+        self.tampered: str | None = None  # why the stored state was dropped and folded again, if it was
         self._full: dict[str, QuarterState | None] = {}
 
     # --- storage --------------------------------------------------------------------------------
@@ -56,21 +67,38 @@ class QuarterProjection:
         return State({}, {}, Registry(), lookup=quarter_lookup(self.ledger))
 
     def load(self) -> State:
-        """The stored registry and tracked position, with no quarter loaded (empty when missing)."""
+        """The stored registry and tracked position, with no quarter loaded (empty when missing).
+
+        ProjectionTampered when what is stored is not vouched for: no seal over stored blobs, a blob or the seal
+        altered, a tracking row that is not the vouched position, or a position naming an event not stored.
+        """
         st = self._empty()
+        self.storage.refresh()
         meta_blob = self.storage.load(META)
         if meta_blob is None:
+            if self.storage.unsealed():
+                raise ProjectionTampered("存储的投影没有校验封印（由旧版本 kaoping 生成，或在 kaoping 之外被改动）")
             return st
         meta = orjson.loads(meta_blob)
-        if meta.get("fold") != FOLD_VERSION:
+        if meta.get("fold") != FOLD_VERSION or "last" not in meta:
             self.storage.clear()
             return self._empty()
+        if self.storage.tracked() != meta["notification_id"]:
+            raise ProjectionTampered("存储的投影的跟踪位置在 kaoping 之外被改动")
+        if meta["position"] and self._last_row(meta["notification_id"]) != meta["last"]:
+            raise ProjectionTampered(f"存储的投影所在的账本位置 {meta['position']} 的事件与投影记录的不同"
+                                     "（位置被移动、事件被改动，或投影来自另一个账本）")
         reg = self.storage.load(REGISTRY)
         if reg is not None:
             st.registry = Registry.from_json(orjson.loads(reg))
         st.position = meta["position"]
         st.notification_id = meta["notification_id"]
         return st
+
+    def _last_row(self, notification_id: int) -> str | None:
+        """The hash of the stored event at a notification id (None when there is none)."""
+        page = next(iter(self.ledger.pages(notification_id - 1, 1)), [])
+        return row_digest(page[0]) if page and page[0][0] == notification_id else None
 
     def flush(self, st: State, chunk_id: int | None = None) -> bool:
         """Store what the fold added since the last flush, the registry and the position, atomically.
@@ -86,7 +114,8 @@ class QuarterProjection:
         if st.registry_touched:
             blobs[REGISTRY] = orjson.dumps(st.registry.to_json())
         blobs[META] = orjson.dumps(
-            {"fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id}
+            {"fold": FOLD_VERSION, "position": st.position, "notification_id": st.notification_id,
+             "last": self._last_row(st.notification_id) if st.position else None}
         )
         ok = self.storage.save(blobs, st.notification_id)
         st.quarters.clear()
@@ -101,9 +130,21 @@ class QuarterProjection:
         # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
         with collector_paused():
             try:
-                return self._catch_up(spill_at)
+                try:
+                    return self._catch_up(spill_at)
+                except ProjectionTampered as exc:
+                    self.tampered = str(exc)
+                    self.spiller.stop()
+                    self.storage.clear()
+                    self._full.clear()
+                    return self._catch_up(spill_at)
             finally:
                 self.spiller.stop()
+
+    def recover(self, exc: ProjectionTampered) -> State:
+        """After a read found the stored state altered: drop it and fold the whole ledger again."""
+        self.tampered = str(exc)
+        return self.rebuild()
 
     def _catch_up(self, spill_at: int) -> State:
         check = max(1, min(20_000, spill_at))
@@ -130,7 +171,7 @@ class QuarterProjection:
 
     def _in_two(self, st: State) -> bool:
         """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
-        return (self.ledger.location.backend == "sqlite" and fork.can_fork()
+        return (self.kept and self.ledger.location.backend == "sqlite" and fork.can_fork()
                 and last_id(self) - st.notification_id >= self.parallel_at)
 
     def rebuild(self) -> State:
@@ -146,7 +187,7 @@ class QuarterProjection:
         if quarter in self._full:
             return self._full[quarter]
         items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
-        merged, split_due = _merge_chunks(items)
+        merged, split_due = merge_chunks(items)
         if merged is not None and split_due:
             nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
             parts = {part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
@@ -167,7 +208,7 @@ class QuarterProjection:
             blob = self.storage.load(key)
             if blob is not None:
                 items.append((key, blob))
-        merged, split_due = _merge_chunks(items)
+        merged, split_due = merge_chunks(items)
         if split_due:  # time to split it (this once, load it all)
             return self.quarter(quarter) or QuarterState(quarter)
         return merged or QuarterState(quarter)
@@ -177,7 +218,7 @@ class QuarterProjection:
         return sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in self.storage.keys(QUARTER_PREFIX)})
 
 
-def _merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
+def merge_chunks(items: list[tuple[str, bytes]]) -> tuple[QuarterState | None, bool]:
     """Stored chunks merged in key order (first entry wins), and whether the quarter is due to be split by
     window: its catch-up chunks (every window, not one window's part) pile up in number or size."""
     merged: QuarterState | None = None

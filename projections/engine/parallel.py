@@ -23,6 +23,7 @@ from ledger.registry import Registry
 from ledger.runtime import fork
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key
 from projections.engine.rows import WINDOW, fold_pages, quarter_lookup, sqlite_range
+from projections.engine.sealed import SealedStorage
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
 from projections.fold.handlers import REGISTRY_TOPICS, TOPIC_HANDLERS, Handler
@@ -30,7 +31,6 @@ from projections.fold.state import State
 
 if TYPE_CHECKING:
     from ledger.storage.reader import ReadableLedger
-    from projections.engine.storage import ProjectionStorage
 
 PARALLEL_AT = 100_000
 """A catch-up with at least this many rows to fold (a rebuild of a large ledger) folds them in two processes."""
@@ -46,13 +46,16 @@ class Folding(Protocol):
     def ledger(self) -> ReadableLedger: ...  # noqa: D102
 
     @property
-    def storage(self) -> ProjectionStorage: ...  # noqa: D102
+    def storage(self) -> SealedStorage: ...  # noqa: D102
 
     @property
     def index_limit(self) -> int: ...  # noqa: D102
 
     @property
     def spiller(self) -> Spiller: ...  # noqa: D102
+
+    @property
+    def seal_key(self) -> bytes | None: ...  # noqa: D102
 
 
 def last_id(projection: Folding) -> int:
@@ -77,8 +80,10 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
     spiller.stop()  # fork with no other thread running (a retried catch-up may have left one)
     # Positions are ordinals. Counting the first part's rows would cost ~0.1 s; SQLite ids have no gaps unless
     # rows were deleted outside kaoping, and this process, having counted them, checks.
+    seal_key = projection.seal_key
+    assert seal_key is not None  # only a projection kept in the database folds in two
     second = fork.start(lambda: _second_part(ledger.location.url, projection.index_limit, path, split, end,
-                                             start + split - after, window, spill_at))
+                                             start + split - after, window, spill_at, seal_key))
     try:
         with closing(sqlite_range(path, after, split, window)) as pages:
             mine = fold_pages(st, pages, TOPIC_HANDLERS, lambda s: spiller.spill(s, spill_at))
@@ -89,6 +94,7 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
     if mine != split - after:
         # Ids have gaps before the split (rows deleted outside kaoping): the second part numbered its rows from
         # the wrong position. Drop what it wrote and fold its part here.
+        projection.storage.refresh()  # the seal as the second process left it (its chunks are in it)
         stale = [k for k in projection.storage.keys(QUARTER_PREFIX) if int(k.split(":")[2]) > split]
         projection.storage.replace(stale, {})
         with closing(sqlite_range(path, split, end, window)) as pages:
@@ -106,7 +112,7 @@ def fold_in_two(projection: Folding, st: State, spill_at: int, split_id: int | N
 
 
 def _second_part(url: str | None, index_limit: int, path: str, split: int, end: int, first: int, window: int,
-                 spill_at: int) -> dict[str, Any]:
+                 spill_at: int, seal_key: bytes) -> dict[str, Any]:
     """Fold rows split < id <= end (the first at position `first`) and store them; the registry events and
     counts for the first process to apply (`fold_in_two`)."""
     from ledger.storage.reader import open_reader
@@ -118,7 +124,7 @@ def _second_part(url: str | None, index_limit: int, path: str, split: int, end: 
 
         ledger = open_ledger(url)
     try:
-        storage = storage_for(ledger)
+        storage = SealedStorage(storage_for(ledger), seal_key)
         spiller = Spiller(storage, index_limit)
         registry: list[tuple[int, str, dict[str, Any], str]] = []
         handlers: dict[str, Handler] = dict(TOPIC_HANDLERS)

@@ -9,7 +9,10 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from projections.engine.sealed import SEAL, Reseal
 from projections.engine.storage import APPLICATION_NAME, TABLE
+
+SEAL_LOCK = 0x6B616F70  # 'kaop': the advisory lock writers of the seal take in their transaction
 
 
 class PostgresProjectionRecorder(PostgresTrackingRecorder):
@@ -21,6 +24,27 @@ class PostgresProjectionRecorder(PostgresTrackingRecorder):
         self.sql_create_statements.append(
             SQL("CREATE TABLE IF NOT EXISTS {0} (key text PRIMARY KEY, value bytea NOT NULL)").format(self._table)
         )
+        self.reseal: Reseal | None = None  # set by projections/engine/sealed.SealedStorage
+
+    def _reseal(self, c: Any, deleted: list[str], blobs: Mapping[str, bytes]) -> None:
+        """Rewrite the seal in this transaction, under an advisory lock held until it ends."""
+        if self.reseal is None:
+            return
+        c.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK,))
+        c.execute(SQL("SELECT value FROM {0} WHERE key = %s").format(self._table), (SEAL,))
+        row = c.fetchone()
+        self._upsert(c, {SEAL: self.reseal(None if row is None else bytes(row["value"]), deleted, blobs)})
+
+    def _upsert(self, c: Any, blobs: Mapping[str, bytes]) -> None:
+        c.executemany(
+            SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
+            list(blobs.items()),
+        )
+
+    def tracked(self) -> int | None:
+        """The projection's tracked notification id."""
+        return self.max_tracking_id(APPLICATION_NAME)
 
     def load(self, key: str) -> bytes | None:
         with self.datastore.transaction(commit=False) as c:
@@ -42,29 +66,20 @@ class PostgresProjectionRecorder(PostgresTrackingRecorder):
 
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
         with self.datastore.transaction(commit=True) as c:
+            self._reseal(c, old_keys, blobs)
             c.execute(SQL("DELETE FROM {0} WHERE key = ANY(%s)").format(self._table), (list(old_keys),))
-            c.executemany(
-                SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
-                list(blobs.items()),
-            )
+            self._upsert(c, blobs)
 
     def put(self, blobs: Mapping[str, bytes]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.executemany(
-                SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
-                list(blobs.items()),
-            )
+            self._reseal(c, [], blobs)
+            self._upsert(c, blobs)
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         try:
             with self.datastore.transaction(commit=True) as c:
-                c.executemany(
-                    SQL("INSERT INTO {0} (key, value) VALUES (%s, %s) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(self._table),
-                    list(blobs.items()),
-                )
+                self._reseal(c, [], blobs)
+                self._upsert(c, blobs)
                 self._insert_tracking(c, Tracking(APPLICATION_NAME, notification_id))
         except IntegrityError:
             return False

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
+from projections.engine.sealed import SEAL, Reseal
 from projections.engine.storage import APPLICATION_NAME, TABLE
 
 SQLITE_TABLE = "kaoping_projection_blobs"
@@ -53,6 +54,16 @@ class SQLiteProjectionStorage:
 
     def __init__(self, transaction: Transaction) -> None:
         self.transaction = transaction
+        self.reseal: Reseal | None = None  # set by projections/engine/sealed.SealedStorage
+
+    def _reseal(self, cursor: Any, deleted: list[str], blobs: Mapping[str, bytes]) -> None:
+        """Rewrite the seal in this transaction, holding the write lock (taken by this first write) while it reads."""
+        if self.reseal is None:
+            return
+        cursor.execute(f"UPDATE {SQLITE_TABLE} SET value = value WHERE key = ?", (SEAL,))
+        cursor.execute(f"SELECT value FROM {SQLITE_TABLE} WHERE key = ?", (SEAL,))
+        row = cursor.fetchone()
+        _put(cursor, {SEAL: self.reseal(None if row is None else bytes(row[0]), deleted, blobs)})
 
     @classmethod
     def on_connection(cls, connection: sqlite3.Connection) -> SQLiteProjectionStorage:
@@ -104,18 +115,21 @@ class SQLiteProjectionStorage:
     def replace(self, old_keys: list[str], blobs: Mapping[str, bytes]) -> None:
         """Delete keys, then store blobs (compaction), in one transaction."""
         with self.transaction(commit=True) as c:
+            self._reseal(c, old_keys, blobs)
             c.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE key = ?", [(k,) for k in old_keys])
             _put(c, blobs)
 
     def put(self, blobs: Mapping[str, bytes]) -> None:
         """Store blobs, replacing any under the same keys, without touching tracking."""
         with self.transaction(commit=True) as c:
+            self._reseal(c, [], blobs)
             _put(c, blobs)
 
     def save(self, blobs: Mapping[str, bytes], notification_id: int) -> bool:
         """Store blobs and advance the tracking row atomically; False when it was not older."""
         try:
             with self.transaction(commit=True) as c:
+                self._reseal(c, [], blobs)
                 _put(c, blobs)
                 c.execute(TRACKING_UPSERT, {"application_name": APPLICATION_NAME, "notification_id": notification_id})
                 if c.fetchone() is None:
@@ -132,6 +146,10 @@ class SQLiteProjectionStorage:
             c.execute("PRAGMA secure_delete = FAST")
             c.execute(f"DELETE FROM {SQLITE_TABLE}")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (APPLICATION_NAME,))
+
+    def tracked(self) -> int | None:
+        """The projection's tracked notification id."""
+        return self.max_tracking_id(APPLICATION_NAME)
 
     def max_tracking_id(self, application_name: str) -> int | None:
         """The notification id tracked for an application (eventsourcing's TrackingRecorder question)."""

@@ -30,8 +30,9 @@ from projections.scoring.standings import Standing, Standings, quarter_standings
 
 PREFIX = "s:"
 PUBLISHED_PREFIX = "p:"
-VERSION = 3
-"""2: standings stored as named entries (projections/scoring/standings.StandingEntry); 3: with `left` (D21, D22)."""
+VERSION = 4
+"""2: standings stored as named entries (projections/scoring/standings.StandingEntry); 3: refs grouped after NFKC
+without spaces (D27), so standings cached before are derived again; 4: with `left` (D21, D22)."""
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
 

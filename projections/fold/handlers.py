@@ -14,7 +14,8 @@ from typing import Any
 from ledger import topics
 from ledger.calendar import iso_day
 from ledger.digests import FIRST_VERSION
-from ledger.topics import topic
+from ledger.shapes import check
+from ledger.topics import FINDING_TOPIC, topic
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
 
@@ -39,6 +40,12 @@ def _filed(s: State, fid: str, day: str) -> QuarterState | None:
 
 
 def _on_finding(s: State, p: int, e: Data, fid: str) -> None:
+    item, window, staff, source, dq, actor, note = (e["item"], e["window"], e["staff"], e["source"], e["dq"],
+                                                    e["actor"], e["note"])
+    # a stored row is trusted on nobody's word (ledger/shapes.py), checked inline: half a ledger is findings
+    if not (type(item) is str and type(window) is str and type(source) is str and type(actor) is str
+            and type(note) is str and (staff is None or type(staff) is str) and (dq is None or type(dq) is str)):
+        check(FINDING_TOPIC, e)
     day = iso_day(e["date"])
     q = _filed(s, fid, day)
     if q is not None:
@@ -118,7 +125,15 @@ def _on_published(s: State, p: int, e: Data, fid: str) -> None:
                            "version": e.get("digest_version", FIRST_VERSION), "checkpoint": e["checkpoint"]}
 
 
-TOPIC_HANDLERS: dict[str, Handler] = {
+def checked(event_topic: str, handler: Handler) -> Handler:
+    """The handler of a topic, refusing (ValueError) a stored row whose fields are missing or of the wrong type."""
+    def run(s: State, p: int, e: Data, fid: str) -> None:
+        check(event_topic, e)
+        handler(s, p, e, fid)
+    return run
+
+
+HANDLERS: dict[str, Handler] = {
     **{t: _on_registry(t) for t in sorted(topics.REGISTRY_TOPICS)},
     topic("FindingRecorded"): _on_finding,
     topic("FindingRetracted"): _on_retracted,
@@ -134,9 +149,10 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     topic("ShortlistAmended"): _on_shortlist,
     topic("DecisionAmended"): _on_decision,
 }
-"""The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py): folding
-stored rows needs neither the event classes nor eventsourcing (tests/projections/test_fold_topics.py checks
-every topic against ledger.events)."""
+TOPIC_HANDLERS: dict[str, Handler] = {t: h if t == FINDING_TOPIC else checked(t, h) for t, h in HANDLERS.items()}
+"""The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py), each checking
+its row's shape first (ledger/shapes.py; findings inline): folding stored rows needs neither the event classes nor
+eventsourcing (tests/projections/test_fold_topics.py checks every topic against ledger.events)."""
 
 
 REGISTRY_TOPICS = topics.REGISTRY_TOPICS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.text import ref_key
 from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
 from projections.scoring.results import BonusLine
@@ -55,7 +56,7 @@ def bonus_lines(r: Rules, claims: list[Claim], subject: str, published_at: int |
         note = ""
         group: tuple[str, Any] | None = None
         if bk.counting == "once-per-ref-highest":
-            group = ("ref", c.ref or c.fact_id)
+            group = ("ref", ref_key(c.ref) or c.fact_id)  # D27: 《某稿》 and 《某 稿》 are one article
         elif bk.counting == "holder-highest-per-quarter":
             group = ("holder", c.staff)
         elif bk.counting == "once-per-quarter":

@@ -15,11 +15,13 @@ import pytest
 
 from ledger.app import Ledger, open_ledger
 from ledger.commands import quarter as lq
+from ledger.integrity import keys
 from ledger.storage.reader import LedgerReader, open_reader
 from projections.engine.materialised import QuarterProjection
 from projections.scoring import publication
 from projections.views import Views
 from tests.helpers import Kaoping, kaoping_script
+from tests.seal import SEAL_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,11 +55,11 @@ def _phase_two(app: Ledger, evidence: Path) -> None:
     app.verify_complaint(by_kind["ComplaintReceived"][0], "S2.4", "complaint")
     app.dismiss_complaint(by_kind["ComplaintReceived"][1], "查无此事")
     app.move_staff("P1", "LAND", "2008-07-01")
-    views = Views(app)
+    views = Views(app, SEAL_KEY)
     windows, staff = views.shortlist("2008Q2", 2, 3)
     lq.freeze_shortlist(app, "2008Q2", 2, 3, windows, staff)
     lq.record_decision(app, "2008Q2", windows[:1], staff[:1], staff[1:2])
-    res = Views(app).result("2008Q2")
+    res = Views(app, SEAL_KEY).result("2008Q2")
     lq.publish_quarter(app, "2008Q2", res.position, publication.digest(res))
     app.record_finding("S1.1", staff="P2", day="2008-06-20", source="weekly", note="补录")
     app.record_finding("S4.4", staff="P1", day="2008-07-02", source="duty", dq="corruption")
@@ -76,7 +78,7 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]
     app = open_ledger(f"sqlite:///{path}", "科长", create=True)
     try:
         app.init("长兴县行政服务中心")
-        Views(app).state  # noqa: B018 - creates the projection's tables and tracks the init events
+        Views(app, SEAL_KEY).state  # noqa: B018 - creates the projection's tables and tracks the init events
         _phase_one(app, evidence)
         middle = max(r.notification_id for r in app.read())
         _phase_two(app, evidence)
@@ -126,16 +128,16 @@ def _answers(ledger: Any) -> dict[str, Any]:
     """Every question's document, each from a fresh view (as each command makes one)."""
     docs: dict[str, Any] = {}
     for quarter in ("2008Q2", "2008Q3"):
-        docs[f"report {quarter}"] = Views(ledger).report(quarter)
+        docs[f"report {quarter}"] = Views(ledger, SEAL_KEY).report(quarter)
         for as_of in (3, 9, 12):
-            docs[f"report {quarter} as of {as_of}"] = Views(ledger).report(quarter, as_of)
+            docs[f"report {quarter} as of {as_of}"] = Views(ledger, SEAL_KEY).report(quarter, as_of)
         for window in ("TAX", "LAND"):
-            docs[f"explain {quarter} {window}"] = Views(ledger).explain(quarter, window, None)
+            docs[f"explain {quarter} {window}"] = Views(ledger, SEAL_KEY).explain(quarter, window, None)
         for person in ("P1", "P2", "P3"):
-            docs[f"explain {quarter} {person}"] = Views(ledger).explain(quarter, None, person)
-    docs["audit"] = Views(ledger).disqualifications()
-    docs["audit gaming"] = Views(ledger).disqualifications(2008, "gaming")
-    docs["year"] = Views(ledger).year(2008)
+            docs[f"explain {quarter} {person}"] = Views(ledger, SEAL_KEY).explain(quarter, None, person)
+    docs["audit"] = Views(ledger, SEAL_KEY).disqualifications()
+    docs["audit gaming"] = Views(ledger, SEAL_KEY).disqualifications(2008, "gaming")
+    docs["year"] = Views(ledger, SEAL_KEY).year(2008)
     return docs
 
 
@@ -153,8 +155,8 @@ def test_the_reader_and_the_full_ledger_store_the_same_projection_rows_and_give_
     for step in ("phase one", "phase two"):
         ledger, reader = open_ledger(f"sqlite:///{heavy}"), _reader(light)
         try:
-            assert type(QuarterProjection(reader).storage).__name__ == "SQLiteProjectionStorage"
-            Views(ledger).state, Views(reader).state  # noqa: B018 - each catches up and stores
+            assert type(QuarterProjection(reader, SEAL_KEY).storage.raw).__name__ == "SQLiteProjectionStorage"
+            Views(ledger, SEAL_KEY).state, Views(reader, SEAL_KEY).state  # noqa: B018 - each catches up and stores
             blobs, tracking = _stored(light)
             assert (blobs, tracking) == _stored(heavy), step
             assert ("kaoping.quarters", max(r[0] for p in reader.pages() for r in p)) in tracking
@@ -174,8 +176,8 @@ def test_a_long_catch_up_through_the_reader_spills_and_stores_what_the_full_ledg
     heavy, light = _copy(full, tmp_path / "heavy.db"), _copy(full, tmp_path / "light.db")
     ledger, reader = open_ledger(f"sqlite:///{heavy}"), _reader(light)
     try:
-        QuarterProjection(ledger).catch_up(spill_at=3)
-        QuarterProjection(reader).catch_up(spill_at=3)  # pages of 3 rows, chunks written by a second thread
+        QuarterProjection(ledger, SEAL_KEY).catch_up(spill_at=3)
+        QuarterProjection(reader, SEAL_KEY).catch_up(spill_at=3)  # pages of 3 rows, chunks written by a second thread
         assert _stored(light) == _stored(heavy)
         assert _answers(reader) == _answers(ledger)
     finally:
@@ -189,7 +191,7 @@ def test_a_save_that_loses_the_race_to_another_process_is_rolled_back_and_says_s
     full, _ = history
     reader = _reader(full)
     try:
-        storage = QuarterProjection(reader).storage
+        storage = QuarterProjection(reader, SEAL_KEY).storage
         tracked = _stored(full)[1]
         assert storage.save({"probe": b"x"}, 1) is False  # the tracked position is already later
         assert storage.load("probe") is None and _stored(full)[1] == tracked
@@ -227,7 +229,8 @@ def test_the_first_question_on_a_new_ledger_opens_the_full_ledger_and_the_next_o
 ) -> None:
     db = tmp_path / "k.db"
     app = open_ledger(f"sqlite:///{db}", "科长", create=True)
-    app.init("长兴县行政服务中心")
+    staged = keys.stage_key(db.with_suffix(".key"))  # as `kaoping init` does: the projection is kept under its seal
+    app.init("长兴县行政服务中心", also=[keys.key_event(app.actor, staged.signer)])
     app.close()
     first, imported = _report_imports(db, "report", "2008Q3")  # no projection tables yet: made as before
     assert imported[-1] == "['eventsourcing', 'ledger.app', 'ledger.events']"

@@ -18,6 +18,7 @@ from ledger.errors import KaopingError
 from projections.scoring.derive import derive
 from projections.scoring.results import QuarterResult
 from projections.views import Views
+from tests.seal import SEAL_KEY
 
 
 class Center:
@@ -56,7 +57,7 @@ class Center:
         return cid
 
     def views(self) -> Views:
-        return Views(self.ledger)
+        return Views(self.ledger, SEAL_KEY)
 
     def result(self, quarter: str = "2008Q2", as_of: int | None = None) -> QuarterResult:
         return self.views().result(quarter, as_of)

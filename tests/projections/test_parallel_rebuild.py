@@ -18,6 +18,7 @@ from projections.engine import materialised, parallel
 from projections.engine.materialised import QuarterProjection, replay
 from projections.fold.state import QuarterState
 from tests.projections.conftest import OPS, QUARTERS, Center, all_results, run_ops, small_center
+from tests.seal import SEAL_KEY
 
 
 def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> None:
@@ -47,19 +48,19 @@ def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split
     with small_center() as c:
         ledger = c.ledger
         # catch-ups between commands go through two processes too once their backlog reaches parallel_at
-        factory = lambda: QuarterProjection(ledger, index_limit=2, parallel_at=parallel_at)  # noqa: E731
+        factory = lambda: QuarterProjection(ledger, SEAL_KEY, index_limit=2, parallel_at=parallel_at)  # noqa: E731
         run_ops(c, ops, factory)
         caught_up = factory()
         same_state(ledger, caught_up, caught_up.catch_up(spill_at=spill_at))
         last = parallel.last_id(caught_up)
         # anywhere: before the registry, between a fact and its follow-up, after a move…
         split = data.draw(st.integers(0, last))
-        again = QuarterProjection(ledger, index_limit=2, parallel_at=1)
+        again = QuarterProjection(ledger, SEAL_KEY, index_limit=2, parallel_at=1)
         again.storage.clear()
         state = again.load()
         chunk_id = parallel.fold_in_two(again, state, spill_at, split_id=split)
         assert again.flush(state, chunk_id)
-        same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
+        same_state(ledger, QuarterProjection(ledger, SEAL_KEY), QuarterProjection(ledger, SEAL_KEY).catch_up())
         assert state.position == replay(ledger).position
 
 
@@ -74,7 +75,7 @@ def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledge
         return splits[-1]
 
     monkeypatch.setattr("projections.engine.materialised.fold_in_two", spy)
-    projection = QuarterProjection(ledger, parallel_at=100)
+    projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=100)
     state = projection.rebuild()
     assert splits and 0 < splits[0] < state.notification_id
     same_state(ledger, projection, state)
@@ -90,34 +91,34 @@ def test_where_there_is_no_fork_a_rebuild_folds_in_one_process_and_folding_in_tw
 
     with monkeypatch.context() as m:
         m.setattr("projections.engine.materialised.fold_in_two", refuse)
-        projection = QuarterProjection(ledger, parallel_at=1)
+        projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
         same_state(ledger, projection, projection.rebuild())
     # the two parts one after the other in this process (ledger/runtime/fork.py's fallback) give the same state
-    again = QuarterProjection(ledger, parallel_at=1)
+    again = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
     again.storage.clear()
     state = again.load()
     assert again.flush(state, parallel.fold_in_two(again, state, 3))
-    same_state(ledger, QuarterProjection(ledger), QuarterProjection(ledger).catch_up())
+    same_state(ledger, QuarterProjection(ledger, SEAL_KEY), QuarterProjection(ledger, SEAL_KEY).catch_up())
 
 
 def test_a_short_catch_up_stays_in_one_process(busy_center: tuple[Ledger, Center],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, c = busy_center
-    QuarterProjection(ledger).rebuild()
+    QuarterProjection(ledger, SEAL_KEY).rebuild()
 
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise AssertionError("forked for a short catch-up")
 
     monkeypatch.setattr("projections.engine.materialised.fold_in_two", refuse)
     c.find("W1.1", window="W1")
-    projection = QuarterProjection(ledger, parallel_at=100)
+    projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=100)
     same_state(ledger, projection, projection.catch_up())
 
 
 def test_a_crash_before_the_final_flush_tracks_nothing_and_the_next_catch_up_starts_clean(
         busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, _ = busy_center
-    crashing = QuarterProjection(ledger, parallel_at=1)
+    crashing = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
 
     def crash(*args: Any, **kwargs: Any) -> bool:
         raise OSError("power cut")
@@ -127,12 +128,12 @@ def test_a_crash_before_the_final_flush_tracks_nothing_and_the_next_catch_up_sta
         crashing.rebuild()
     left = crashing.storage.keys("q:")
     assert left  # the child's chunks were written …
-    assert QuarterProjection(ledger).load().position == 0  # … but no position was tracked
+    assert QuarterProjection(ledger, SEAL_KEY).load().position == 0  # … but no position was tracked
     # a leftover that no fold of this ledger would write: the next catch-up must drop it, not merge it
     bogus = QuarterState("2008Q2", findings={"f" * 32: {"p": 1, "d": "2008-05-10", "item": "W1.1", "w": "W1", "s": None,
                                                       "src": "weekly", "dq": None, "a": "x", "note": ""}})
     crashing.storage.put({"q:2008Q2:000000000000": orjson.dumps(bogus.to_json())})
-    projection = QuarterProjection(ledger)
+    projection = QuarterProjection(ledger, SEAL_KEY)
     same_state(ledger, projection, projection.catch_up())
 
 
@@ -145,11 +146,11 @@ def test_an_unreadable_row_in_either_half_is_refused_naming_its_position(
         last = con.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
         bad = last // 4 if half == "first" else last - last // 4
         con.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (b"{not json", bad))
-    projection = QuarterProjection(ledger, parallel_at=1)
+    projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
     with pytest.raises(LedgerUnreadable) as refused:
         projection.rebuild()
     assert refused.value.position == bad
-    assert QuarterProjection(ledger).load().position == 0
+    assert QuarterProjection(ledger, SEAL_KEY).load().position == 0
 
 
 def test_a_gap_in_the_notification_ids_keeps_positions_ordinal(busy_center: tuple[Ledger, Center]) -> None:
@@ -162,7 +163,7 @@ def test_a_gap_in_the_notification_ids_keeps_positions_ordinal(busy_center: tupl
             "(SELECT originator_id FROM stored_events WHERE topic LIKE '%FindingRecorded' AND rowid > 20) "
             "GROUP BY originator_id HAVING max(rowid) < ? LIMIT 1", (last // 2,)).fetchone()[0]
         con.execute("DELETE FROM stored_events WHERE originator_id = ?", (gone,))
-    projection = QuarterProjection(ledger, parallel_at=1)
+    projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
     same_state(ledger, projection, projection.rebuild())
 
 
@@ -174,7 +175,7 @@ def test_a_rebuild_gives_the_same_results_on_every_backend(center: Center) -> No
     ops = [(op, n) for n in range(12) for op in ("find", "claim", "complaint", "move", "retract", "verify",
                                                   "settle")]
     run_ops(center, ops, lambda: None)
-    projection = QuarterProjection(center.ledger, parallel_at=1)
+    projection = QuarterProjection(center.ledger, SEAL_KEY, parallel_at=1)
     state = projection.rebuild()
     same_state(center.ledger, projection, state)
     assert set(projection.quarters()) == set(QUARTERS)
@@ -184,7 +185,7 @@ def test_a_long_catch_up_over_a_gap_keeps_the_quarters_already_split_by_window(
         busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, c = busy_center
     monkeypatch.setattr(materialised, "PARTITION_AT", 0)
-    first = QuarterProjection(ledger, parallel_at=10**9)
+    first = QuarterProjection(ledger, SEAL_KEY, parallel_at=10**9)
     first.catch_up()
     for q in QUARTERS:
         first.quarter(q)  # stored split by window from now on
@@ -199,5 +200,5 @@ def test_a_long_catch_up_over_a_gap_keeps_the_quarters_already_split_by_window(
             "AND originator_id NOT IN (SELECT originator_id FROM stored_events WHERE rowid >= ?) LIMIT 1",
             (tracked, tracked + (last - tracked) // 3)).fetchone()[0]
         con.execute("DELETE FROM stored_events WHERE originator_id = ?", (gone,))
-    projection = QuarterProjection(ledger, parallel_at=1)
+    projection = QuarterProjection(ledger, SEAL_KEY, parallel_at=1)
     same_state(ledger, projection, projection.catch_up())

@@ -15,6 +15,7 @@ from projections.engine.standings_cache import PREFIX
 from projections.scoring.derive import derive
 from projections.views import Views
 from tests.projections.conftest import OPS, QUARTERS, Center, run_ops, small_center
+from tests.seal import SEAL_KEY
 
 
 def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
 
 
 def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:
-    doc = Views(ledger).report(quarter)
+    doc = Views(ledger, SEAL_KEY).report(quarter)
     doc.pop("published", None)
     return doc
 
@@ -41,7 +42,7 @@ def test_a_report_from_cached_standings_equals_one_derived_from_a_full_replay(op
         def report_both() -> QuarterProjection:
             for q in QUARTERS:
                 assert cached_report(ledger, q) == full_report(ledger, q)
-            return QuarterProjection(ledger)
+            return QuarterProjection(ledger, SEAL_KEY)
 
         run_ops(c, ops, report_both)
         report_both()
@@ -94,7 +95,7 @@ def test_a_quarter_split_by_window_holds_every_entry_once(center: Center) -> Non
     center.find("W1.1", window="W2")
     center.complaint(staff="P1", item="S2.4")
     center.bonus("measure", window="W2")
-    proj = QuarterProjection(center.ledger)
+    proj = QuarterProjection(center.ledger, SEAL_KEY)
     proj.catch_up()
     q = proj.quarter("2008Q2")
     assert q is not None
@@ -109,7 +110,7 @@ def test_a_quarter_split_by_window_holds_every_entry_once(center: Center) -> Non
 def test_the_cache_is_dropped_with_the_projection_on_rebuild(center: Center) -> None:
     center.windows("W1")
     center.views().report("2008Q2")
-    proj = QuarterProjection(center.ledger)
+    proj = QuarterProjection(center.ledger, SEAL_KEY)
     assert proj.storage.load(PREFIX + "2008Q2") is not None
     proj.rebuild()
     assert proj.storage.load(PREFIX + "2008Q2") is None
@@ -145,12 +146,12 @@ def test_the_published_rows_are_kept_and_a_later_amendment_still_shows_as_a_diff
     lq.publish_quarter(center.ledger, "2008Q2", res.position, publication.digest(res))
     first = center.views().report("2008Q2")
     assert first["published"]["digest_matches"] and first["published"]["differences"] == []
-    kept = QuarterProjection(center.ledger).storage.load(f"{PUBLISHED_PREFIX}2008Q2:{res.position}")
+    kept = QuarterProjection(center.ledger, SEAL_KEY).storage.load(f"{PUBLISHED_PREFIX}2008Q2:{res.position}")
     assert kept is not None
     late = center.find("S3.1", staff="P1", day="2008-06-20")
     doc = center.views().report("2008Q2")
     assert doc["published"]["digest_matches"]
     assert doc["published"]["amendments"] == [late]
     assert {(d["subject"], d["field"]) for d in doc["published"]["differences"]} >= {("P1", "score"), ("W1", "score")}
-    assert doc["published"]["differences"] == Views(center.ledger).report("2008Q2", as_of=center.position())[
+    assert doc["published"]["differences"] == Views(center.ledger, SEAL_KEY).report("2008Q2", as_of=center.position())[
         "published"]["differences"]

@@ -14,6 +14,7 @@ from ledger.registry import STAFF_MOVED, STAFF_REGISTERED, WINDOW_REGISTERED
 from ledger.storage.reader import open_reader
 from ledger.storage.rows import Row, paged, position_of, registry_from, select_rows
 from ledger.topics import FINDING_TOPIC, REGISTRY_TOPICS
+from tests.seal import SEAL_KEY
 
 
 def fetcher(ids: Sequence[int], calls: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
@@ -122,7 +123,7 @@ def test_the_light_reader_reads_the_same_registry_as_the_ledger(center: Ledger) 
         pytest.skip("the light reader reads SQLite files")
     from projections.views import Views
 
-    Views(center).result("2008Q2")  # the projection's tables: what makes a file readable without the ledger
+    Views(center, SEAL_KEY).result("2008Q2")  # the projection's tables: what makes a file readable without the ledger
     reader = open_reader(center.location.url)
     assert reader is not None
     try:
@@ -140,3 +141,9 @@ def test_the_registry_of_a_ledger_not_yet_initialised_is_refused(db_url: str) ->
             app.registry()
     finally:
         app.close()
+
+
+def test_a_registry_row_whose_field_has_the_wrong_type_is_refused_naming_its_position() -> None:
+    wrong = rows((6, WINDOW_REGISTERED, {"code": 7, "name": "工商窗口", "department": "县局"}))
+    with pytest.raises(LedgerUnreadable, match="^账本位置 4 的事件无法解读（ValueError）"):
+        registry_from([wrong], lambda nid: 4)

@@ -1,0 +1,108 @@
+"""The shape every stored event must have: each topic's fields and the JSON types they hold.
+
+A row read back from the database is trusted on nobody's word: a field of the wrong type (a number where a code
+belongs, a list where a date belongs) is refused where it is read, naming its position, instead of failing
+somewhere in the scoring. Pure data and checks: no event classes, no eventsourcing (the light read path and the
+fold use it); tests/ledger/test_shapes.py holds the table to the event classes' annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ledger import topics
+
+STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, EVIDENCE, OPT_EVIDENCE = (
+    "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "evidence", "evidence|None")
+
+COMMON = {"actor": STR}
+FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} for name, fields in {
+    "CenterInitialised": {"center": STR, "rules": STR, "rules_revision": INT, "rules_sha256": STR},
+    "WindowRegistered": {"code": STR, "name": STR, "department": STR},
+    "StaffRegistered": {"staff_id": STR, "name": STR, "window": STR, "since": DAY},
+    "StaffMoved": {"staff_id": STR, "window": STR, "since": DAY},
+    "FindingRecorded": {"item": STR, "window": STR, "staff": OPT_STR, "date": DAY, "source": STR, "dq": OPT_STR,
+                        "note": STR, "evidence": OPT_EVIDENCE, "row_key": OPT_STR},
+    "FindingRetracted": {"reason": STR},
+    "BonusClaimed": {"kind": STR, "window": STR, "staff": OPT_STR, "date": DAY, "evidence": EVIDENCE,
+                     "level": OPT_STR, "place": OPT_INT, "ref": OPT_STR},
+    "BonusVerified": {},
+    "BonusRejected": {"reason": STR},
+    "ComplaintReceived": {"window": STR, "staff": OPT_STR, "date": DAY, "channel": STR, "text": STR},
+    "ComplaintVerified": {"item": STR, "dq": OPT_STR},
+    "ComplaintDismissed": {"reason": STR},
+    "ShortlistFrozen": {"quarter": STR, "windows_n": INT, "staff_m": INT, "windows": STRS, "staff": STRS},
+    "DecisionRecorded": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "meeting": OPT_DAY,
+                         "minutes": OPT_EVIDENCE},
+    "QuarterPublished": {"quarter": STR, "position": INT, "digest": STR, "checkpoint": OPT_STR, "digest_version": INT},
+    "ShortlistAmended": {"quarter": STR, "windows_n": INT, "staff_m": INT, "windows": STRS, "staff": STRS,
+                         "reason": STR},
+    "DecisionAmended": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "reason": STR,
+                        "meeting": OPT_DAY, "minutes": OPT_EVIDENCE},
+    "RulesAdopted": {"rules": STR, "revision": INT, "sha256": STR, "quarter": STR},
+    "SignedRangeLost": {"signed_size": INT, "signed_root": STR, "signed_note": STR, "kept_size": INT,
+                        "restored_size": INT, "reason": STR},
+    "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
+    "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
+}.items()}
+"""Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
+
+LATER_FIELDS: dict[str, frozenset[str]] = {topics.topic(name): frozenset(fields) for name, fields in {
+    "DecisionRecorded": ("meeting", "minutes"),
+    "QuarterPublished": ("digest_version",),
+}.items()}
+"""Fields a later release added to an event (with a default in its class): rows stored before lack them, and are
+read as they are (tests/ledger/test_shapes.py: exactly the event classes' defaulted fields)."""
+
+
+def _day(value: Any) -> bool:
+    if type(value) is str or isinstance(value, date):
+        return True
+    return type(value) is dict and type(value.get("_data_")) is str
+
+
+EVIDENCE_FIELDS = {"name": str, "sha256": str, "size": int}
+
+
+def _evidence(value: Any) -> bool:
+    """An evidence record: a JSON object whose name, sha256 and size, where it has them, have their types."""
+    return type(value) is dict and all(type(value[k]) is t for k, t in EVIDENCE_FIELDS.items() if k in value)
+
+
+def fits(kind: str, value: Any) -> bool:
+    """Whether a stored value has the type a field of this kind holds."""
+    if kind.endswith("|None"):
+        return value is None or fits(kind[:-5], value)
+    if kind == STR:
+        return type(value) is str
+    if kind == INT:
+        return type(value) is int
+    if kind == DAY:
+        return _day(value)
+    if kind == STRS:
+        return type(value) is list and all(type(v) is str for v in value)
+    return _evidence(value)
+
+
+def check(topic: str, data: Mapping[str, Any]) -> None:
+    """Refuse (ValueError naming the field) a stored event whose fields are missing or of the wrong type; a topic
+    this release does not know is left to the callers that know what to do with it."""
+    fields = FIELDS.get(topic)
+    if fields is None:
+        return
+    later = LATER_FIELDS.get(topic, frozenset())
+    for name in fields:
+        if name not in data and name not in later:
+            raise ValueError(f"缺少字段 {name}")
+    check_types(topic, data)
+
+
+def check_types(topic: str, data: Mapping[str, Any]) -> None:
+    """Refuse (ValueError naming the field) a stored event whose fields have the wrong types, leaving a missing
+    field to the reader that needs it (the registry reads a few fields of its rows, and says KeyError for those)."""
+    for name, kind in FIELDS.get(topic, {}).items():
+        if name in data and not fits(kind, data[name]):
+            raise ValueError(f"字段 {name} 的类型不对（应为 {kind}）")
+
