@@ -24,7 +24,8 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 from ledger import catalogue as rules
 from ledger import events as ev
 from ledger import ids, revisions, shapes, short_ids, text
-from ledger.commands import claims, complaints, findings, tenure
+from ledger.app_tenure import CenterOverTime
+from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
@@ -81,7 +82,7 @@ class ImportResult:
     encoding: str = ""
 
 
-class Ledger(Application[UUID]):
+class Ledger(CenterOverTime, Application[UUID]):
     """The event store of one center, with its rules catalogue and evidence folder."""
 
     name = "kaoping"
@@ -281,39 +282,6 @@ class Ledger(Application[UUID]):
         self.append(e, *also)
         return e.originator_id
 
-    def add_window(self, code: str, name: str, department: str = "", since: str | None = None) -> UUID:
-        """Register a window under a new code, taking part from `since` (default: the first day no frozen quarter
-        holds, D21), or bring back a window that left the center."""
-        self.center()
-        default = self.catalogue.effective if since else tenure.unfrozen_from(self)
-
-        def attempt() -> UUID:
-            registry, version = self.window(code)
-            return self._appended(decide.add_window(registry, self.catalogue, code, name, department, since,
-                                                    default, self.stamp(), version))
-        return self._retrying(attempt)
-
-    def close_window(self, code: str, since: str, reason: str | None = None) -> UUID:
-        """A window leaves the center from a day (撤出, D21): refused while anyone is assigned to it then."""
-        self.center()
-        facts = tenure.facts_from(self, window=code)
-
-        def attempt() -> UUID:
-            version = self.window(code)[1]  # read first: a change after it makes the append conflict, and retry
-            return self._appended(tenure.close_window(self.registry(), self.catalogue, code, since, reason, facts,
-                                                      self.stamp(), version))
-        return self._retrying(attempt)
-
-    def rename_window(self, code: str, name: str, department: str | None = None, since: str | None = None) -> UUID:
-        """A window's new name from a day, or its name corrected everywhere (D24)."""
-        self.center()
-
-        def attempt() -> UUID:
-            registry, version = self.window(code)
-            return self._appended(tenure.rename_window(registry, self.catalogue, code, name, department, since,
-                                                       self.stamp(), version))
-        return self._retrying(attempt)
-
     def add_staff(self, person: str, name: str, window: str, since: str) -> UUID:
         """Register a person and their first window assignment."""
         self.center()
@@ -330,19 +298,6 @@ class Ledger(Application[UUID]):
         windows = self.registry_of(windows=[window])
         return self._retrying(lambda: self._appended(
             decide.move_staff(self.staff(person), windows, self.catalogue, window, since, self.stamp())))
-
-    def leave_staff(self, person: str, since: str, reason: str | None = None) -> UUID:
-        """A person leaves the center from a day (调离/离职, D22); refused while facts about them are dated then."""
-        self.center()
-        facts = tenure.facts_from(self, staff=person)
-        return self._retrying(lambda: self._appended(
-            tenure.leave_staff(self.staff(person), self.catalogue, since, reason, facts, self.stamp())))
-
-    def rename_staff(self, person: str, name: str, since: str | None = None) -> UUID:
-        """A person's new name from a day, or their name corrected everywhere (D24)."""
-        self.center()
-        return self._retrying(lambda: self._appended(
-            tenure.rename_staff(self.staff(person), self.catalogue, name, since, self.stamp())))
 
     # --- findings -----------------------------------------------------------------------------
 
