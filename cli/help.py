@@ -21,15 +21,27 @@ QUARTER_HELP = "季度写作 YYYYQn：年份加 Q 加第几季度，如 2008Q3 �
 
 # The work of a quarter, in order: what the top-level help lists, each command under its step.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("建账", ("init", "rules", "window", "staff")),
+    ("建账", ("init", "rules", "window", "staff", "calendar")),
     ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
-    ("季度流程", ("shortlist", "decide", "publish")),
-    ("查询", ("report", "explain", "audit", "year", "log")),
-    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key")),
-    ("账本维护", ("backup", "migrate", "rebuild", "demo")),
+    ("季度流程", ("shortlist", "decide", "announce", "appeal", "publish")),
+    ("查询", ("todo", "report", "explain", "audit", "year", "log")),
+    ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
+                "witness")),
+    ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
 EXAMPLES: dict[str, str] = {
+    "calendar": "kaoping calendar add 2027 --holidays 2027-01-01,2027-10-01..2027-10-07 --workdays 2027-10-09 "
+                "--source 国办发明电〔2026〕1号",
+    "calendar add": "kaoping calendar add 2027 --holidays 2027-01-01,2027-10-01..2027-10-07 --workdays 2027-10-09 "
+                    "--source 国办发明电〔2026〕1号",
+    "calendar show": "kaoping calendar show",
+    "announce": "kaoping announce 2008Q3 --date 2008-10-08",
+    "appeal": "kaoping appeal file --against 编号 --date 2008-10-09 --text 当日在窗口值班，并非离岗",
+    "appeal file": "kaoping appeal file --against 编号 --date 2008-10-09 --text 当日在窗口值班，并非离岗",
+    "appeal uphold": "kaoping appeal uphold 编号 --reason 经查记录属实",
+    "appeal overturn": "kaoping appeal overturn 编号 --reason 经查当日在岗",
+    "todo": "kaoping todo",
     "init": "kaoping init --center 长兴县行政服务中心",
     "rules": "kaoping rules show",
     "rules show": "kaoping rules show",
@@ -57,6 +69,8 @@ EXAMPLES: dict[str, str] = {
                         "--text 态度冷漠",
     "complaint verify": "kaoping complaint verify 编号 --item S2.4 --dq complaint",
     "complaint dismiss": "kaoping complaint dismiss 编号 --reason 经查当时在岗",
+    "complaint show": "kaoping complaint show 编号",
+    "complaint erase-contact": "kaoping complaint erase-contact 编号 --reason 投诉人要求删除",
     "evidence": "kaoping evidence get 编号 --out 证据",
     "evidence get": "kaoping evidence get 编号 --out 证据",
     "shortlist": "kaoping shortlist 2008Q3",
@@ -76,9 +90,15 @@ EXAMPLES: dict[str, str] = {
     "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
                           "--public-key 公钥.txt",
     "public-key": "kaoping public-key --out 公钥.txt",
+    "witness": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json --out 副署.txt",
+    "witness new": "kaoping witness new jw.changxing.gov.cn/witness --key-out 县纪委.key",
+    "witness cosign": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json "
+                      "--out 副署.txt",
+    "witness record": "kaoping witness record 副署.txt --witness 县纪委公钥.txt",
     "backup": "kaoping backup 备份/kaoping-2008Q3.db",
     "migrate": "kaoping migrate --from sqlite:///kaoping.db --to postgresql://kaoping:密码@127.0.0.1:5432/kaoping",
     "rebuild": "kaoping rebuild",
+    "pg-setup": "kaoping --db postgresql://kaoping_owner@127.0.0.1:5432/kaoping pg-setup --app-role kaoping_app",
     "demo": "kaoping demo --db sqlite:///kaoping-demo.db",
 }
 """One example per command (by its path after `kaoping`): shown in the top-level list and in the command's help."""

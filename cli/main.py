@@ -241,10 +241,12 @@ COMMAND_MODULES: dict[str, str] = {
     "template": "template", "evidence": "evidence",
     "log": "log",
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
+    "announce": "review", "appeal": "review", "calendar": "review", "todo": "review",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
-    "migrate": "move", "backup": "move",
+    "witness": "witness",
+    "migrate": "move", "backup": "move", "pg-setup": "pg_setup",
     "demo": "demo",
 }
 

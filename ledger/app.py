@@ -33,6 +33,7 @@ from ledger.commands.sheet_duplicates import sort_new_rows
 from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
+from ledger.privacy import complainants
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from ledger.sheets.findings import Sheet
@@ -225,7 +226,12 @@ class Ledger(CenterOverTime, Application[UUID]):
     def resolve_id(self, typed: str) -> UUID | None:
         """The stream an id as typed names: a full id, or a unique prefix of at least 8 hex digits (None: not an id;
         an unknown or ambiguous prefix is refused)."""
-        return short_ids.resolve(typed, self.recorder.streams_between)  # type: ignore[attr-defined]
+        return short_ids.resolve(typed, self.streams_between)
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ledger/short_ids.py)."""
+        found: list[UUID] = self.recorder.streams_between(low, high, limit)  # type: ignore[attr-defined]
+        return found
 
     def evidence_of(self, fact_id: str) -> list[dict[str, Any]]:
         """The evidence files a fact's events recorded (name, sha256, size), oldest first; refused for an unknown id."""
@@ -367,13 +373,25 @@ class Ledger(CenterOverTime, Application[UUID]):
     # --- complaints ---------------------------------------------------------------------------
 
     def record_complaint(self, *, window: str | None = None, staff: str | None = None, day: str, channel: str,
-                         text: str) -> UUID:
-        """Record a complaint or 征求意见 response; it counts only once verified (D9)."""
+                         text: str, complainant: str | None = None, contact: str | None = None,
+                         contact_keys: Path | None = None) -> UUID:
+        """Record a complaint or 征求意见 response; it counts only once verified (D9). A complainant's name and
+        contact are sealed under a fresh data key kept in `contact_keys`, outside the database (D34)."""
         self.center()
         registry = self.registry_of(windows=[window], people=[staff])
-        return self._appended(complaints.record_complaint(
-            registry, self.catalogue, self.stamp(), ids.new_id(), window=window, staff=staff, day=day,
-            channel=channel, text=text))
+        stream = ids.new_id()
+        sealed = complainants.sealed_for(stream, complainant, contact)
+        if sealed is not None and contact_keys is None:
+            raise InvalidInput("登记投诉人信息需要投诉人信息密钥文件（在签名密钥文件旁）")
+        event = complaints.record_complaint(
+            registry, self.catalogue, self.stamp(), stream, window=window, staff=staff, day=day,
+            channel=channel, text=text, complainant=sealed.field() if sealed else None)
+        with complainants.key_kept(contact_keys or Path(), sealed):
+            return self._appended(event)
+
+    def erase_complainant(self, fact_id: str, key_id: str, reason: str) -> UUID:
+        """Record that a complaint's complainant was erased (its data key is destroyed by ledger/privacy)."""
+        return self._on_fact(fact_id, lambda st, stamp: complaints.erase_complainant(st, key_id, reason, stamp))
 
     def verify_complaint(self, fact_id: str, item: str, dq: str | None = None) -> UUID:
         """Find a complaint true: name the item it breaches and, where allowed, a disqualification."""

@@ -78,3 +78,13 @@ def sheet_row_streams(row_keys: Sequence[str]) -> tuple[list[UUID], list[str]]:
         uuids.append(u)
         hexes.append(f"{n:032x}")
     return uuids, hexes
+
+
+def appeal_id(fact: UUID) -> UUID:
+    """The appeal stream of a fact: one per fact (D29), so a second appeal meets the first one's stream."""
+    return uuid5(NAMESPACE, f"appeal:{fact.hex}")
+
+
+def calendar_id() -> UUID:
+    """The stream of the years a center added to the working-day calendar (D28)."""
+    return uuid5(NAMESPACE, "calendar")

@@ -14,13 +14,13 @@ from typing import Any
 
 from ledger import topics
 
-STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, EVIDENCE, OPT_EVIDENCE = (
-    "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "evidence", "evidence|None")
+STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, DAYS, EVIDENCE, OPT_EVIDENCE = (
+    "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "list[date]", "evidence", "evidence|None")
 
 COMMON = {"actor": STR}
 FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} for name, fields in {
     "CenterInitialised": {"center": STR, "rules": STR, "rules_revision": INT, "rules_sha256": STR},
-    "WindowRegistered": {"code": STR, "name": STR, "department": STR},
+    "WindowRegistered": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
     "StaffRegistered": {"staff_id": STR, "name": STR, "window": STR, "since": DAY},
     "StaffMoved": {"staff_id": STR, "window": STR, "since": DAY},
     "FindingRecorded": {"item": STR, "window": STR, "staff": OPT_STR, "date": DAY, "source": STR, "dq": OPT_STR,
@@ -46,12 +46,24 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
     "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
+    "AppealFiled": {"against": STR, "origin": STR, "quarter": STR, "window": STR, "staff": OPT_STR, "by": STR,
+                    "date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
+    "AppealUpheld": {"reason": STR},
+    "AppealOverturned": {"reason": STR},
+    "QuarterAnnounced": {"quarter": STR, "date": DAY, "days": INT},
+    "CalendarYearAdded": {"year": INT, "holidays": DAYS, "workdays": DAYS, "source": STR},
+    "WindowClosed": {"code": STR, "since": DAY, "reason": STR},
+    "WindowReopened": {"code": STR, "name": STR, "department": STR, "since": DAY},
+    "WindowRenamed": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
+    "StaffLeft": {"staff_id": STR, "since": DAY, "reason": STR},
+    "StaffRenamed": {"staff_id": STR, "name": STR, "since": OPT_DAY},
 }.items()}
 """Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
 
 LATER_FIELDS: dict[str, frozenset[str]] = {topics.topic(name): frozenset(fields) for name, fields in {
     "DecisionRecorded": ("meeting", "minutes"),
     "QuarterPublished": ("digest_version",),
+    "WindowRegistered": ("since",),
 }.items()}
 """Fields a later release added to an event (with a default in its class): rows stored before lack them, and are
 read as they are (tests/ledger/test_shapes.py: exactly the event classes' defaulted fields)."""
@@ -83,6 +95,8 @@ def fits(kind: str, value: Any) -> bool:
         return _day(value)
     if kind == STRS:
         return type(value) is list and all(type(v) is str for v in value)
+    if kind == DAYS:
+        return type(value) is list and all(_day(v) for v in value)
     return _evidence(value)
 
 

@@ -47,6 +47,8 @@ def resolve(text: str, between: Between) -> UUID | None:
     None when the text is not an id at all (the caller refuses its format); a prefix no stream starts with is
     refused as unknown, one that several start with is refused naming them.
     """
+    if not text.strip().isascii():
+        return None  # UUID() reads ٤ and ４ as digits: an id is ASCII hex (D27)
     try:
         return UUID(text.strip())
     except ValueError:
@@ -77,6 +79,22 @@ def short_forms(ids: Iterable[str]) -> dict[str, str]:
                 common = next((k for k, (a, b) in enumerate(zip(hexes, other, strict=True)) if a != b), 32)
                 need = max(need, common + 1)
         out[full] = _cut(full, min(need, 32))
+    return out
+
+
+def typeable(ids: Iterable[str], between: Between) -> dict[str, str]:
+    """Each id with the shortest prefix of at least MIN_DIGITS hex digits that `resolve` takes back to it against the
+    whole ledger (not only among these ids): what a list printed for someone to act on shows (`todo`)."""
+    out = short_forms(ids)
+    for full, shown in out.items():
+        digits = len(_digits(shown))
+        while digits < 32:
+            span = bounds(shown)
+            if span is None or len(between(span[0], span[1], 2)) < 2:
+                break
+            digits += 1
+            shown = _cut(full, digits)
+        out[full] = shown
     return out
 
 

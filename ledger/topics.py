@@ -24,8 +24,12 @@ FACTS = (
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
 INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
+WITNESS = ("CosignatureRecorded",)
+PRIVACY = ("ComplainantErased",)
 RULES = ("RulesAdopted",)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES
+APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
+CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -33,8 +37,13 @@ REGISTRY_TOPICS = frozenset(topic(n) for n in REGISTRY)
 INTEGRITY_TOPICS = frozenset(topic(n) for n in INTEGRITY)
 RULES_TOPICS = frozenset(topic(n) for n in RULES)
 RULES_ADOPTED_TOPIC = topic("RulesAdopted")
+WITNESS_TOPICS = frozenset(topic(n) for n in WITNESS)
+PRIVACY_TOPICS = frozenset(topic(n) for n in PRIVACY)
 CENTER_TOPIC = topic("CenterInitialised")
 FINDING_TOPIC = topic("FindingRecorded")
 KEY_TOPIC = topic("SigningKeyRecorded")
 CHECKPOINT_TOPIC = topic("CheckpointRecorded")
+APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
+CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
 LOSS_TOPIC = topic("SignedRangeLost")
+COSIGNATURE_TOPIC = topic("CosignatureRecorded")

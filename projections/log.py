@@ -24,6 +24,8 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.QuarterPublished: "公布结果",
     ev.SigningKeyRecorded: "签名公钥",
     ev.CheckpointRecorded: "签名检查点",
+    ev.CosignatureRecorded: "见证副署",
+    ev.ComplainantErased: "删除投诉人信息",
     ev.ShortlistAmended: "修正入围",
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
@@ -113,6 +115,10 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
     if isinstance(e, ev.SignedRangeLost):
         return (f"恢复了较早的备份：已签名的位置 {e.kept_size + 1}–{e.signed_size} 不在恢复的账本中"
                 f"（恢复时共 {e.restored_size} 个事件），理由：{e.reason}")
+    if isinstance(e, ev.CosignatureRecorded):
+        return f"见证方 {e.witness}（编号 {e.key_id}）副署检查点：前 {e.size} 个事件"
+    if isinstance(e, ev.ComplainantErased):
+        return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{e.reason}"
     return tenure_summary(e) or type(e).__name__
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
@@ -12,6 +13,9 @@ from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
+from ledger.storage.review_rows import work_calendar
+from ledger.workdays import WorkCalendar
+from projections import review_view as review
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
 from projections.engine.standings_cache import StandingsCache
@@ -22,9 +26,11 @@ from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
 from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
 from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
+from projections.scoring.review import before_review
 from projections.scoring.rows import report_rows
 from projections.scoring.standings import recorded_by
 from projections.scoring.stars import select_shortlist
+from projections.todo import TodoContext, TodoItem, todo
 
 if TYPE_CHECKING:
     from ledger.revisions import RulesInForce
@@ -62,6 +68,7 @@ class Views:
         self.ledger = ledger
         self.projection = QuarterProjection(ledger, seal)
         self._state: State | None = None
+        self._calendar: WorkCalendar | None = None
         self._rules: RulesInForce | None = None
 
     @classmethod
@@ -96,6 +103,21 @@ class Views:
         if self._state is None:
             self._state = self.projection.catch_up()
         return self._state
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar: the shipped years and the center's added ones (D28)."""
+        if self._calendar is None:
+            self._calendar = work_calendar(self.ledger)
+        return self._calendar
+
+    @_sound
+    def todo(self, today: date) -> list[TodoItem]:
+        """Everything waiting, as of today (projections/todo.py)."""
+        st = self.state
+        quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
+        ctx = TodoContext(quarters, st.registry, self.catalogue, self.calendar, today)
+        return todo(ctx, self.ledger.streams_between)
 
     def check_as_of(self, as_of: int | None) -> int | None:
         """A ledger position within the ledger, or a refusal."""
@@ -169,6 +191,10 @@ class Views:
                 status, position, published, rows = res.status, res.position, res.published, res.rows
             doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, "rules": rules_ref(cat),
                                    **rows}
+            q_now = self.quarter_state(quarter)
+            doc["announced"] = review.announced(q_now, self.calendar, as_of)
+            doc["appeals"] = review.appeals_of(q_now, as_of)
+            doc["before_review"] = review.before_review_doc(q_now, self.state.registry, cat, quarter, as_of, rows)
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
         return doc
@@ -214,14 +240,18 @@ class Views:
                 if window in self.state.registry.windows:
                     raise NotFound(f"窗口 {window} 在{quarter_label(quarter)}不在中心，不参加该季度考评")
                 raise NotFound(f"未登记的窗口：{window}")
-            return add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
+            doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
+            doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
+            return doc
         assert staff is not None
         p = res.person(staff)
         if p is None:
             if staff in self.state.registry.people:
                 raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}没有在中心任何窗口工作，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
-        return add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
+        doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
+        doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
+        return doc
 
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
@@ -243,6 +273,30 @@ class Views:
                     doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
+        return out
+
+    @_sound
+    def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
+        audit shows what was found and undone, not only what stands."""
+        out = []
+        self.state  # noqa: B018 - catch up first
+        for quarter in self.projection.quarters():
+            q = self.quarter_state(quarter)
+            if (year is not None and int(quarter[:4]) != year) or q is None:
+                continue
+            undone = review.overturned_facts(q)
+            if not undone:
+                continue
+            cat = self.catalogue_for(quarter)
+            before = derive(before_review(q), self.state.registry, cat, quarter, None)
+            subjects: list[WindowResult | StaffResult] = [*before.windows, *before.staff]
+            for s in subjects:
+                for d in s.disqualifications:
+                    if (kind is None or d.kind == kind) and undone & {fact_key(f) for f in d.caused_by}:
+                        doc = disqualification_doc(cat, d)
+                        doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
+                        out.append(doc)
         return out
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
@@ -269,6 +323,8 @@ class Views:
                 events.append({"position": ok["p"], "type": "ComplaintVerified" if ok["st"] == "verified"
                                else "ComplaintDismissed", "actor": ok["a"], "item": ok["item"], "dq": ok["dq"],
                                "reason": ok["reason"]})
+        if q is not None:
+            events += review.appeal_events(q, key)
         return {"id": fact_id, "kind": kind, "events": events}
 
     @_sound

@@ -150,13 +150,20 @@ def complaint_group() -> None:
 @DATE
 @click.option("--channel", required=True, metavar="CHANNEL",
               help="渠道：efficiency-office civilization-office hotline-12345 consultation")
-@click.option("--text", required=True, help="投诉内容")
+@click.option("--text", required=True, help="投诉内容（会出现在收据、日志和公布材料中：不要写投诉人的姓名、电话）")
+@click.option("--complainant", default=None, metavar="NAME", help="投诉人姓名（加密保存，只有 complaint show 可见）")
+@click.option("--contact", default=None, metavar="TEXT", help="投诉人联系方式（加密保存，只有 complaint show 可见）")
 @JSON
 @pass_session
 def complaint_record(session: Session, window: str | None, staff: str | None, day: str, channel: str,
-                     text: str, as_json: bool) -> None:
-    """登记投诉（征求意见反馈用 --channel consultation）。"""
-    cid = session.ledger().record_complaint(window=window, staff=staff, day=day, channel=channel, text=text)
+                     text: str, complainant: str | None, contact: str | None, as_json: bool) -> None:
+    """登记投诉（征求意见反馈用 --channel consultation）；投诉人信息用 --complainant、--contact 加密登记。"""
+    from cli.commands.complainant import contact_store, warn_personal
+
+    store = contact_store(session) if (complainant or contact) else None
+    cid = session.ledger().record_complaint(window=window, staff=staff, day=day, channel=channel, text=text,
+                                            complainant=complainant, contact=contact, contact_keys=store)
+    warn_personal(text)
     emit_id(cid, as_json)
 
 
@@ -183,5 +190,9 @@ def complaint_dismiss(session: Session, complaint_id: str, reason: str, as_json:
 
 def register(cli: click.Group) -> None:
     """Attach the fact commands to the top-level group."""
+    from cli.commands.complainant import COMMANDS
+
+    for sub in COMMANDS:
+        complaint_group.add_command(sub)
     for cmd in (record_cmd, import_group, retract_cmd, bonus_group, complaint_group):
         cli.add_command(cmd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from cli.numbers import AsciiInt
 from cli.render import emit_json
 from ledger.calendar import quarter_label
 from ledger.commands import quarter as lq
+from ledger.commands import review
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
 from ledger.text import line, shown
@@ -124,16 +126,20 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
 @click.option("--number", default=None, metavar="文号", help="通报的文号，如 长行服〔2008〕12号")
 @click.option("--check", "check_dir", default=None, metavar="DIR",
               help="核对目录 DIR 中的公布材料与账本公布的是否完全一致（不一致退出码 1，并指出第一个不同的文件）")
+@click.option("--witness", "witness_keys", multiple=True, metavar="KEYFILE",
+              help="与 --check 一起用：此后放入目录的副署文件可用该见证方的公钥（文件或文本）核验；可重复")
 @JSON
 @pass_session
 def publish_cmd(session: Session, quarter: str | None, out: str | None, number: str | None, check_dir: str | None,
-                as_json: bool) -> None:
+                witness_keys: tuple[str, ...], as_json: bool) -> None:
     """公布 QUARTER 的考评结果，并记录所公布结果的 sha256 摘要；--out 同时写出公布材料。"""
     if check_dir is not None:
         if quarter is not None or out is not None or number is not None:
             raise InvalidInput("--check 只需要公布材料目录，不能同时给出季度、--out 或 --number")
-        _check_bundle(session, check_dir, as_json)
+        _check_bundle(session, check_dir, witness_keys, as_json)
         return
+    if witness_keys:
+        raise InvalidInput("--witness 只与 --check 一起使用（核对此后放入公布材料目录的见证方副署）")
     if quarter is None:
         raise InvalidInput("缺少参数 QUARTER（运行 kaoping publish --help 查看用法）")
     if number is not None:
@@ -158,7 +164,9 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
             click.echo(f"{quarter_label(quarter)}已经公布，未重复公布；公布材料已写入 {shown(str(target))}")
         return
     lq.require_status(ledger, quarter, "decided", "公布结果")
-    res = Views(ledger).result(quarter)  # from the events themselves, never from the stored projection
+    review.check_publishable(ledger, quarter)  # the 公示 over, no appeal pending (D28)
+    views = Views(ledger)
+    res = views.result(quarter)  # from the events themselves, never from the stored projection
     digest = publication.digest(res)
     checkpoint = signing.make_checkpoint(ledger, session.key)  # verifies first; refuses a tampered ledger
     pid = lq.publish_quarter(ledger, quarter, res.position, digest, checkpoint)
@@ -167,6 +175,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
     if target is not None:
         session.keep()  # the publication is recorded; a bundle that cannot be written does not undo it
         _write_bundle(ledger, quarter, number, target)
+    _warn_pending(views, quarter)
     if as_json:
         emit_json({"id": str(pid), "quarter": quarter, "position": res.position, "digest": digest,
                    "checkpoint": checkpoint, "public_key": public_key,
@@ -181,6 +190,16 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
         click.echo(f"公布材料已写入 {shown(str(target))}（可用 kaoping publish --check {shown(str(target))} 核对）")
 
 
+def _warn_pending(views: Views, quarter: str) -> None:
+    """After publishing: name the quarter's claims, complaints (and other facts' work) still waiting (todo)."""
+    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind not in review.QUARTER_STEPS]
+    if waiting:
+        more = "…" if len(waiting) > 5 else ""
+        click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"
+                   f"{'；'.join(f'{i.id} {i.summary}' for i in waiting[:5])}{more}），可运行 kaoping todo 查看",
+                   err=True)
+
+
 def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path) -> None:
     """Write the bundle of a recorded publication; if that fails, say how to write it again."""
     from cli.files import bundle
@@ -192,20 +211,29 @@ def _write_bundle(ledger: Ledger, quarter: str, number: str | None, target: Path
                          "写出公布材料，不会重复公布）") from None
 
 
-def _check_bundle(session: Session, folder: str, as_json: bool) -> None:
+def _check_bundle(session: Session, folder: str, witness_keys: tuple[str, ...], as_json: bool) -> None:
+    from cli.commands.witness import witness_key
     from cli.files import bundle
 
-    manifest, bad = bundle.check(session.ledger(), Path(folder))
+    witnesses = [witness_key(w) for w in witness_keys]
+    done = bundle.check(session.ledger(), Path(folder), witnesses)
+    manifest, bad = done.manifest, done.mismatch
+    seen = [{**c.to_json(), "later": later} for later, found in ((False, done.carried), (True, done.later))
+            for c in found]
     if as_json:
         emit_json({"quarter": manifest["quarter"], "valid": bad is None,
-                   "file": bad.name if bad else None, "reason": bad.why if bad else None})
+                   "file": bad.name if bad else None, "reason": bad.why if bad else None,
+                   **({"cosignatures": seen} if seen else {})})
     if bad is not None:
         if not as_json:
             click.echo(f"公布材料与账本不一致：{shown(bad.name)} {shown(bad.why)}", err=True)
         sys.exit(1)
     if not as_json:
+        files = len(bundle.FILES) + 1 + len(done.carried)
         click.echo(f"公布材料与账本公布的完全一致：{quarter_label(manifest['quarter'])}，"
-                   f"{len(bundle.FILES) + 1} 个文件（摘要 {manifest['publication']['digest'][:16]}…）")
+                   f"{files} 个文件（摘要 {manifest['publication']['digest'][:16]}…）")
+        for c, when in [(c, "公布材料所带") for c in done.carried] + [(c, "此后放入") for c in done.later]:
+            click.echo(f"见证方副署（{when}）：{shown(c.name)}（密钥编号 {c.key_id}，{c.day}）{shown(c.file)}")
 
 
 def register(cli: click.Group) -> None:

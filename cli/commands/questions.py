@@ -195,7 +195,13 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
-    click.echo(render_explain(views.catalogue, shown_all(doc)))
+    screen = shown_all(doc)
+    click.echo(render_explain(views.catalogue, screen))
+    if screen.get("appeals"):
+        from cli.files import answers
+
+        for a in screen["appeals"]:
+            click.echo(answers.appeal_text(a))
 
 
 @click.group("audit")
@@ -218,22 +224,27 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
         lq.check_year(ledger, year)
     views = _views(session, ledger)
     items = views.disqualifications(year, kind)
+    doc = {"disqualifications": items, "overturned": views.overturned_disqualifications(year, kind)}
     _warn(views)
-    if _to_file(out_file, "disqualifications", {"disqualifications": items}, as_json):
+    if _to_file(out_file, "disqualifications", doc, as_json):
         return
     if as_json:
-        emit_json({"disqualifications": items})
+        emit_json(doc)
         return
     cat = ledger.catalogue
     click.echo(render_disqualifications(shown_all(items), cat))
+    if doc["overturned"]:
+        click.echo("\n经复核撤销的取消资格（申诉成立，原认定不再计入）")
+        click.echo(render_disqualifications(shown_all(doc["overturned"]), cat))
 
 
 def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
     names = {"FindingRecorded": "检查记录", "FindingRetracted": "撤回", "ComplaintReceived": "投诉登记",
-             "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立"}
+             "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立", "AppealFiled": "申诉",
+             "AppealUpheld": "复核维持", "AppealOverturned": "复核撤销"}
     labels = {"source": cat.sources, "channel": cat.channels}
     detail = []
-    for key in ("date", "item", "window", "staff", "source", "channel", "dq", "text", "note", "reason"):
+    for key in ("date", "item", "window", "staff", "source", "channel", "dq", "by", "text", "note", "reason"):
         if e.get(key):
             value = str(e[key])
             if key == "dq":

@@ -53,10 +53,12 @@ KINDS = {
               help="受信任的公钥（kaoping public-key 的输出）；默认用签名密钥文件，没有时用账本记录的公钥")
 @click.option("--projection", "projection", is_flag=True,
               help="同时把数据库中保存的季度结果投影与根据事件重放的结果比较，列出不同之处")
+@click.option("--witness", "witness_keys", multiple=True, metavar="KEYFILE",
+              help="要求该见证方（其公钥文件或公钥文本）对最近的检查点有有效副署；可重复")
 @JSON
 @pass_session
 def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | None, projection: bool,
-               as_json: bool) -> None:
+               witness_keys: tuple[str, ...], as_json: bool) -> None:
     """校验整个账本是否被篡改；完好退出码 0，发现问题退出码 1 并指出第一个出问题的位置。
 
     逐个读出每个事件（与查询的读法相同），核对每个证据文件的 sha256；只读介质上的账本也能校验。
@@ -68,6 +70,12 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
     if source == "key-file" and trusted is not None:
         kept = anchor.read_kept(keys.key_path(location, session.key), trusted)
     seal = seal_key(location, session.key) if projection else None
+    witnesses = []
+    if witness_keys:
+        from cli.commands.witness import witness_key
+
+        witnesses = [witness_key(w) for w in witness_keys]
+    checks = []
     with snapshot.readable_url(location) as url:
         from ledger.app import open_ledger
         from projections.engine import check
@@ -81,6 +89,12 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
             if unreadable is not None:
                 report.flaws.append(Flaw(unreadable.position, "decode", str(unreadable)))
             compared = check.compare(ledger, seal) if projection else None
+            if witnesses:
+                from ledger.integrity import witness
+
+                latest = (report.checkpoints[-1].size, report.checkpoints[-1].root) if report.checkpoints else None
+                checks = witness.check_witnesses(ledger, report.key.name if report.key else None, latest, witnesses,
+                                                 note)
         finally:
             ledger.close()
     doc = report.to_json()
@@ -92,6 +106,9 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
                 doc["broken"] = {"position": compared["position"] or 0, "kind": "projection",
                                  "earliest": compared["position"] or 0,
                                  "message": f"存储的季度结果投影与根据事件重放的不同：{compared['differences'][0]}"}
+    if checks:
+        doc["witnesses"] = [c.to_json() for c in checks]
+    missing = [c for c in checks if not c.ok]
     if as_json:
         emit_json(doc)
     else:
@@ -100,6 +117,10 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
         b = doc["broken"]
         if not as_json:
             click.echo(f"错误：账本校验失败，位置 {b['position']}：{shown(str(b['message']))}", err=True)
+        sys.exit(1)
+    if missing:
+        if not as_json:
+            click.echo(f"错误：见证方副署核验未通过：{shown(missing[0].message)}", err=True)
         sys.exit(1)
 
 
@@ -137,6 +158,8 @@ def _render(doc: dict) -> str:
     if ext:
         verdict = "账本仍然延续该检查点（一致性证明通过）" if ext["extends"] else "账本不再延续该检查点"
         lines.append(f"外部检查点：大小 {ext['size']}，{verdict}")
+    for w in doc.get("witnesses", ()):
+        lines.append(("见证副署：" if w["ok"] else "见证副署缺失：") + w["message"])
     lines.extend(_render_projection(doc.get("projection")))
     return "\n".join(lines)
 

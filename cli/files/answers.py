@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cli.files.document import Document, Table, pairs, table
+from ledger.appeal_names import ORIGIN_NAMES, OUTCOME_NAMES
 from ledger.calendar import quarter_label
 from ledger.quarter_status import STATUS_NAMES
 
@@ -26,6 +27,31 @@ DIFFERENCE_COLUMNS = (("subject_type", "对象类型"), ("subject", "对象"), (
 
 OPTIONAL = frozenset({"satisfaction", "ratings", "overdue_rectifications", "left"})
 """Report keys of later releases: a column only when the rows carry them."""
+
+
+APPEAL_COLUMNS = (("id", "申诉编号"), ("date", "申诉日期"), ("by", "申诉人"), ("origin_name", "申诉针对"),
+                  ("against", "记录编号"), ("window", "窗口"), ("staff", "人员"), ("text", "申诉理由"),
+                  ("outcome_name", "复核结果"), ("reason", "复核理由"), ("decided_by", "复核人"),
+                  ("position", "申诉位置"), ("decided_at", "复核位置"))
+
+
+def outcome_name(appeal: dict[str, Any]) -> str:
+    """待复核, 维持原认定 or 撤销原认定."""
+    done = OUTCOME_NAMES.get(appeal["outcome"] or "")
+    return f"{done}原认定" if done else "待复核"
+
+
+def appeal_text(appeal: dict[str, Any]) -> str:
+    """One appeal and its outcome in a line, as the screen, the statement and the audit say it."""
+    why = f"（{appeal['reason']}）" if appeal["reason"] else ""
+    return (f"申诉 {appeal['id']}：{appeal['date']} {appeal['by']} 对{ORIGIN_NAMES.get(appeal['origin'], '')} "
+            f"{appeal['against']} 提出「{appeal['text']}」，复核{outcome_name(appeal)}{why}")
+
+
+def appeals_table(appeals: list[dict[str, Any]]) -> Table:
+    """The appeals of a quarter or a subject with their outcomes (D29)."""
+    return table("申诉与复核", APPEAL_COLUMNS, [{**a, "origin_name": ORIGIN_NAMES.get(a["origin"], a["origin"]),
+                                               "outcome_name": outcome_name(a)} for a in appeals])
 
 
 def _present(columns: tuple[tuple[str, str], ...], rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -49,6 +75,8 @@ def report(doc: dict[str, Any]) -> Document:
             ("公布后补录记录", pub["amendments"]),
         ]))
         tables.append(table("与公布结果不同之处", DIFFERENCE_COLUMNS, pub["differences"]))
+    if doc.get("appeals"):
+        tables.append(appeals_table(doc["appeals"]))
     return Document(f"{quarter_label(q)}考评结果", tuple(lines), tuple(tables))
 
 
@@ -131,6 +159,7 @@ def explain_tables(doc: dict[str, Any]) -> list[Table]:
         table("取消评比资格", DQ_COLUMNS, doc["disqualifications"]),
         pairs("入围名单与党组决定", explain_steps(doc)),
         table("未计分的记录", NOT_COUNTED_COLUMNS, doc["not_counted"]),
+        *([appeals_table(doc["appeals"])] if doc.get("appeals") else []),
     ]
 
 
@@ -151,7 +180,8 @@ def explain(doc: dict[str, Any]) -> Document:
 CHAIN_COLUMNS = (("subject", "对象"), ("kind", "取消资格类型"), ("fact", "依据编号"), ("fact_kind", "依据类型"),
                  ("position", "账本位置"), ("type", "事件"), ("actor", "操作人"), ("date", "日期"),
                  ("item", "条目"), ("window", "窗口"), ("staff", "人员"), ("source", "来源"), ("channel", "渠道"),
-                 ("dq", "取消资格"), ("text", "内容"), ("note", "说明"), ("reason", "理由"))
+                 ("dq", "取消资格"), ("by", "申诉人"), ("text", "内容"), ("note", "说明"), ("reason", "理由"),
+                 ("appeal", "申诉编号"))
 
 
 def _chains(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -162,9 +192,12 @@ def _chains(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def disqualifications(doc: dict[str, Any]) -> Document:
     """`audit disqualifications --json` as tables: each disqualification, and the events behind each."""
     items = doc["disqualifications"]
+    cancelled = doc.get("overturned", [])
     return Document("取消评比资格审计", (f"共 {len(items)} 项",), (
         table("取消评比资格", DQ_COLUMNS, items),
         table("事件链", CHAIN_COLUMNS, _chains(items)),
+        *([table("经复核撤销的取消资格", DQ_COLUMNS, cancelled),
+            table("撤销的事件链", CHAIN_COLUMNS, _chains(cancelled))] if cancelled else []),
     ))
 
 

@@ -3,7 +3,8 @@
 Every file is made again from the ledger — the report as it stood at the published position, the publication
 event (its checkpoint, its date), the recorded public key — with fixed dates inside, so the same ledger gives
 the same bytes. 清单.json lists each file's sha256 beside the publication's digest; `--check` makes the bundle
-again and names the first file that differs.
+again and names the first file that differs. The witnesses' cosignatures of the publication's checkpoint known
+when the bundle is made go into it (cli/files/cosigned.py); ones made later may be added to the folder as files.
 """
 
 from __future__ import annotations
@@ -12,18 +13,21 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from cli.files import cosigned
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.text import shown, shown_all
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
+    from ledger.integrity.cosignature import WitnessVerifier
 
 FORMAT = "kaoping-bundle/1"
 MANIFEST = "清单.json"
@@ -45,6 +49,17 @@ class Mismatch:
     why: str
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What `publish --check` found: the manifest, the first file that is wrong (None when all are right), the
+    cosignatures the bundle carries and those in files added to it later."""
+
+    manifest: dict[str, Any]
+    mismatch: Mismatch | None
+    carried: list[cosigned.Cosigner] = field(default_factory=list)
+    later: list[cosigned.Cosigner] = field(default_factory=list)
+
+
 def versions() -> dict[str, str]:
     """The layout revision and the versions of what makes the files (a newer fpdf2 may lay a PDF out differently)."""
     out = {"layout": str(LAYOUT)}
@@ -56,8 +71,11 @@ def versions() -> dict[str, str]:
     return out
 
 
-def build(ledger: Ledger, quarter: str, number: str | None) -> dict[str, bytes]:
-    """Every file of the quarter's publication bundle, manifest included, as bytes."""
+def build(ledger: Ledger, quarter: str, number: str | None, witnesses: Sequence[str] | None = None
+          ) -> dict[str, bytes]:
+    """Every file of the quarter's publication bundle, manifest included, as bytes: with the cosignatures of its
+    checkpoint the ledger holds now, or only those of the `witnesses` keys (a bundle made again as its manifest
+    lists them)."""
     from cli.files import bulletin, notice, notice_docx, notice_pdf, workbook, xlsx_file
     from ledger.commands import quarter as lq
     from ledger.integrity import keys
@@ -78,25 +96,30 @@ def build(ledger: Ledger, quarter: str, number: str | None) -> dict[str, bytes]:
     checkpoint = event.checkpoint or ""
     when = event.timestamp
     center = shown(ledger.center().center)
-    the_notice = notice.build(doc, ledger.catalogue, center, number, notice.china_day(when))
+    cosigners = cosigned.known(ledger, checkpoint, key, witnesses)
+    the_notice = notice.build(doc, ledger.catalogue, center, number, notice.china_day(when),
+                              [(c.name, c.key_id) for c in cosigners])
     lines = (f"{center} · 依据考评账本截至位置 {at} 的记录，于位置 {pub['position']} 公布",
              f"公布结果摘要（sha256）：{pub['digest']}")
     stamp = when.replace(tzinfo=None)
     files = {
-        BULLETIN: bulletin.render(doc, the_notice, pub, checkpoint, key.text() if key else ""),
+        BULLETIN: bulletin.render(doc, the_notice, pub, checkpoint, key.text() if key else "", cosigners=cosigners),
         NOTICE_DOCX: notice_docx.render(the_notice, stamp),
         NOTICE_PDF: notice_pdf.render(the_notice, when),
         WORKBOOK: xlsx_file.render(workbook.results(doc, res, lines), stamp),
         REWARDS: xlsx_file.render(workbook.rewards(doc, lines), stamp),
         CHECKPOINT: checkpoint.encode("utf-8"),
         PUBLIC_KEY: ((key.text() + "\n") if key else "").encode("utf-8"),
+        **cosigned.files(checkpoint, cosigners),
     }
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT, "quarter": quarter, "number": number or "", "center": center,
         "publication": {"position": pub["position"], "results_position": at, "digest": pub["digest"]},
         "made_with": versions(),
-        "files": {name: hashlib.sha256(files[name]).hexdigest() for name in FILES},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
+    if cosigners:  # a bundle without any stays as the first layout made it
+        manifest["cosignatures"] = [c.to_json() for c in cosigners]
     files[MANIFEST] = orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"
     return files
 
@@ -145,20 +168,35 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def check(ledger: Ledger, folder: Path) -> tuple[dict[str, Any], Mismatch | None]:
-    """Make the bundle of the manifest's quarter again from the ledger and compare it, file by file."""
+def check(ledger: Ledger, folder: Path, witnesses: Sequence[WitnessVerifier] = ()) -> Checked:
+    """Make the bundle of the manifest's quarter again from the ledger (with the cosignatures its manifest lists)
+    and compare it, file by file; a file added since is accepted when it is a valid cosignature of the bundle's
+    checkpoint by a witness named with `witnesses` or known to the ledger."""
+    from ledger.integrity import keys, witness
+
     manifest = read_manifest(folder)
     number = manifest.get("number") if isinstance(manifest.get("number"), str) else ""
-    expected = build(ledger, manifest["quarter"], number)
+    listed = cosigned.listed(manifest)
+    expected = build(ledger, manifest["quarter"], number, listed)
+    checkpoint = expected[CHECKPOINT].decode("utf-8")
+    carried = cosigned.known(ledger, checkpoint, keys.recorded_key(ledger), listed)
+    missing = [key for key in listed if key not in {c.public_key for c in carried}]
+    if missing:
+        return Checked(manifest, Mismatch(MANIFEST, f"列出的见证方 {shown(missing[0].split('+')[0])} 的副署"
+                                                    "在账本中没有记录"))
     made, now = manifest.get("made_with"), versions()
     hint = f"（生成时的软件版本 {made} 与现在的 {now} 不同，也可能因此不同）" if made != now else ""
-    for name in (*FILES, MANIFEST):
+    for name in (*FILES, *(c.file for c in carried), MANIFEST):
         present = folder / name
         if not present.is_file():
-            return manifest, Mismatch(name, "缺少这个文件")
+            return Checked(manifest, Mismatch(name, "缺少这个文件"))
         if present.read_bytes() != expected[name]:
-            return manifest, Mismatch(name, "内容与账本公布的不一致" + hint)
-    extra = sorted(p.name for p in folder.iterdir() if p.name not in expected)
-    if extra:
-        return manifest, Mismatch(extra[0], "不属于公布材料的多余文件")
-    return manifest, None
+            return Checked(manifest, Mismatch(name, "内容与账本公布的不一致" + hint))
+    known_keys = [*witnesses, *witness.recorded_witnesses(ledger)]
+    later: list[cosigned.Cosigner] = []
+    for extra in sorted(p for p in folder.iterdir() if p.name not in expected):
+        seen = cosigned.later(extra.name, extra.read_bytes() if extra.is_file() else b"", checkpoint, known_keys)
+        if isinstance(seen, str):
+            return Checked(manifest, Mismatch(extra.name, seen), carried, later)
+        later += seen
+    return Checked(manifest, None, carried, later)

@@ -6,6 +6,7 @@ The layout follows GB/T 9704 where practical: red 发文机关标志, 文号, a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -79,8 +80,9 @@ def attachments(doc: dict[str, Any], cat: Catalogue) -> tuple[Table, ...]:
     )
 
 
-def build(doc: dict[str, Any], cat: Catalogue, center: str, number: str | None, day: date) -> Notice:
-    """The 通报 of a quarter's report."""
+def build(doc: dict[str, Any], cat: Catalogue, center: str, number: str | None, day: date,
+          witnesses: Sequence[tuple[str, str]] = ()) -> Notice:
+    """The 通报 of a quarter's report; `witnesses` (name, key id) cosigned the publication's checkpoint (D33)."""
     q = quarter_label(doc["quarter"])
     names = {w["code"]: w["name"] for w in doc["windows"]}
     flags = [w["name"] for w in doc["windows"] if w["red_flag"]]
@@ -115,6 +117,9 @@ def build(doc: dict[str, Any], cat: Catalogue, center: str, number: str | None, 
     pub = doc.get("published")
     pinned = f"，公布时的结果摘要（sha256）为 {pub['digest']}" if pub else ""
     paras.append(("", f"本通报所列结果依据{center}考评账本截至位置 {doc['position']} 的记录{pinned}。"))
+    if witnesses:
+        paras.append(("", "公布时的签名检查点已经见证方副署：" + "、".join(
+            f"{name}（密钥编号 {key_id}）" for name, key_id in witnesses) + "。"))
     return Notice(issuer=f"{center}文件", number=number or "", title=f"关于{q}红旗窗口、服务明星考评结果的通报",
                   addressee="各窗口、各部门：", paragraphs=tuple(paras), attachments=attachments(doc, cat),
                   signer=center, day=day_text(day))

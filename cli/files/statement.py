@@ -1,7 +1,8 @@
 """The personal statement (`explain … --out X.pdf`): what a disputing person takes home and can check.
 
 Every step of the explanation as on screen (each counted fact with its note, date, source, recorder, points and
-evidence names; the category caps, the S5 cap, disqualifications, shortlist, decision, reduction, final star),
+evidence names; the category caps, the S5 cap, disqualifications, shortlist, decision, reduction, final star;
+the subject's appeals and their 复核),
 the explanation's tables, and for each fact it rests on the receipt `kaoping receipt` issues: the signed
 checkpoint, each event's leaf hash, and the receipt file itself attached inside the PDF, so that
 `kaoping verify-receipt` can check it with only the center's public key.
@@ -84,10 +85,15 @@ def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str
         title = title.replace("服务明星考评说明", "服务明星考评个人说明")
     heading(pdf, f"{center}\n{title}", 15)
     paragraph(pdf, "本说明由考评账本逐条推算生成：每条计分记录的说明、日期、来源、记录人和分值，各类扣分封顶、"
-                   "加分上限、取消评比资格、入围名单、党组决定、减星和最终星级。所附收据可离线核验每条记录确在签名的账本中。")
+                   "加分上限、取消评比资格、入围名单、党组决定、减星和最终星级，以及申诉与复核结果。所附收据可离线核验每条记录确在签名的账本中。")
     pdf.ln(2)
     for line in explanation.split("\n"):
         paragraph(pdf, line or " ", 9)
+    if doc.get("appeals"):  # 申诉 and 复核 (D29): what was disputed, and how the 复核 ended
+        pdf.ln(2)
+        paragraph(pdf, "申诉与复核", 11)
+        for a in doc["appeals"]:
+            paragraph(pdf, answers.appeal_text(a), 9)
     for t in answers.explain_tables(doc):
         pdf_table(pdf, t, 7)
     pdf.add_page()

@@ -17,15 +17,18 @@ DONE = {"verified": "已核实", "dismissed": "已驳回"}
 
 
 def record_complaint(registry: Registry, cat: Catalogue, stamp: Stamp, stream: UUID, *, window: str | None,
-                     staff: str | None, day: str, channel: str, text: str) -> ev.ComplaintReceived:
-    """A complaint or 征求意见 response about a window or a person, from a catalogued channel."""
+                     staff: str | None, day: str, channel: str, text: str,
+                     complainant: dict[str, str] | None = None) -> ev.ComplaintReceived:
+    """A complaint or 征求意见 response about a window or a person, from a catalogued channel; `complainant` is the
+    sealed name and contact (ledger/privacy), never their clear text."""
     d = checks.fact_date(cat, stamp.today, day)
     cat.channel_name(channel)
     text = line(text, "投诉内容")
     if not text:
         raise InvalidInput("投诉内容不能为空（--text）")
     at, person = checks.subject(registry, window, staff, d)
-    return stamp.event(ev.ComplaintReceived, stream, 1, window=at, staff=person, date=d, channel=channel, text=text)
+    return stamp.event(ev.ComplaintReceived, stream, 1, window=at, staff=person, date=d, channel=channel, text=text,
+                       complainant=complainant)
 
 
 def _open_complaint(complaint: FactStream) -> ev.ComplaintReceived:
@@ -52,3 +55,14 @@ def dismiss_complaint(complaint: FactStream, why: str, stamp: Stamp) -> ev.Compl
     why = reason(why, "驳回投诉必须说明理由（--reason）")
     first = _open_complaint(complaint)
     return stamp.event(ev.ComplaintDismissed, first.originator_id, complaint.version + 1, reason=why)
+
+
+def erase_complainant(complaint: FactStream, key_id: str, why: str, stamp: Stamp) -> ev.ComplainantErased:
+    """A complaint's sealed complainant erased (D34), with a reason: its data key is destroyed next."""
+    why = reason(why, "删除投诉人信息必须说明理由（--reason）")
+    first = known(complaint)
+    if not isinstance(first, ev.ComplaintReceived) or not first.complainant:
+        raise NotAllowed(f"{complaint.typed} 没有登记投诉人信息")
+    if any(isinstance(e, ev.ComplainantErased) for e in complaint.events):
+        raise NotAllowed(f"投诉 {complaint.typed} 的投诉人信息已经删除")
+    return stamp.event(ev.ComplainantErased, first.originator_id, complaint.version + 1, key_id=key_id, reason=why)

@@ -1,4 +1,4 @@
-"""One fact's stream (a finding, a bonus claim or a complaint): its first event and where it stands now."""
+"""One fact's stream (a finding, a bonus claim, a complaint or an appeal): its first event and where it stands now."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ STATUS: dict[type[ev.Fact], str] = {
     ev.ComplaintReceived: "received",
     ev.ComplaintVerified: "verified",
     ev.ComplaintDismissed: "dismissed",
+    ev.AppealFiled: "filed",
+    ev.AppealUpheld: "upheld",
+    ev.AppealOverturned: "overturned",
 }
 """The status each event of a fact's stream leaves it in."""
 

@@ -6,7 +6,9 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
+from ledger.events.calendar import CalendarYearAdded
 from ledger.events.facts import (
     BonusClaimed,
     BonusRejected,
@@ -18,6 +20,7 @@ from ledger.events.facts import (
     FindingRetracted,
 )
 from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
+from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import (
     DecisionAmended,
     DecisionRecorded,
@@ -37,6 +40,7 @@ from ledger.events.registry import (
     WindowReopened,
 )
 from ledger.events.rules import RulesAdopted
+from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
     CenterInitialised,
@@ -60,6 +64,13 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     DecisionAmended,
     RulesAdopted,
     SignedRangeLost,
+    AppealFiled,
+    AppealUpheld,
+    AppealOverturned,
+    QuarterAnnounced,
+    CalendarYearAdded,
+    CosignatureRecorded,
+    ComplainantErased,
     WindowClosed,
     WindowReopened,
     WindowRenamed,
@@ -73,8 +84,9 @@ __all__ = [
     "FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
-    "SigningKeyRecorded", "CheckpointRecorded",
+    "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
+    "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]

@@ -57,13 +57,19 @@ class BonusRejected(Fact):
 
 
 class ComplaintReceived(Fact):
-    """A complaint (or a 征求意见 response) about a window or a person was received."""
+    """A complaint (or a 征求意见 response) about a window or a person was received.
+
+    `complainant`, when the complainant gave a name or contact (D34), is `{"key_id", "sealed"}`: the name and
+    contact encrypted under a per-complaint data key kept outside the database (ledger/privacy); never the clear
+    text. Complaints recorded before D34 have none (the class default reads them as they are).
+    """
 
     window: str
     staff: str | None
     date: date
     channel: str
     text: str
+    complainant: dict[str, str] | None = None
 
 
 class ComplaintVerified(Fact):

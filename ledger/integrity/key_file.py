@@ -27,9 +27,15 @@ def key_path(location: Location, given: str | os.PathLike[str] | None = None) ->
 
 
 def default_key_path(location: Location) -> Path:
-    """Where a ledger's key lives when no --key or KAOPING_KEY names it."""
+    """Where a ledger's key lives when no --key or KAOPING_KEY names it. On Windows the user's profile — unless a
+    SQLite ledger arrived with its key beside it (copied from another machine, or written by the first release)
+    and the profile holds none for it: then that one."""
     if not files.POSIX:
-        return profile_key_path(location)
+        profile = profile_key_path(location)
+        beside = location.sqlite_path.with_suffix(".key") if location.sqlite_path is not None else None
+        if beside is not None and beside.is_file() and not profile.is_file():
+            return beside
+        return profile
     if location.sqlite_path is not None:
         return location.sqlite_path.with_suffix(".key")
     return Path("kaoping.key")

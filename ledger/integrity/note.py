@@ -13,6 +13,7 @@ import binascii
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -186,7 +187,15 @@ def open_note(note: str, trusted: VerifierKey) -> str:
     return text
 
 
-def write_key_file(path: Path, signer: SignerKey) -> None:
+class KeyText(Protocol):
+    """A private key that writes itself as one line of text (a SignerKey, a witness key)."""
+
+    def text(self) -> str:
+        """The key's text."""
+        ...
+
+
+def write_key_file(path: Path, signer: KeyText) -> None:
     """Create the key file, readable by its owner only (0600 where POSIX; on Windows its folder's ACL, see
     ledger/storage/files.py), written whole before it appears; never overwrite one (FileExistsError)."""
     files.write_whole(path, (signer.text() + "\n").encode(), files.PRIVATE_FILE)
@@ -194,16 +203,23 @@ def write_key_file(path: Path, signer: SignerKey) -> None:
 
 def read_key_file(path: Path, *, private: bool = True) -> SignerKey:
     """Read a signer key file, refusing one that others can read (like ssh does, where POSIX permissions exist)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        shared = private and not files.owner_only(path)
-    except FileNotFoundError:
-        raise InvalidInput(f"签名密钥文件不存在：{path}（可用 --key 或 KAOPING_KEY 指定）") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取签名密钥文件 {path}：{exc}") from None
-    if shared:
-        raise InvalidInput(f"签名密钥文件 {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
+    text = read_private_text(path, private=private)
     try:
         return SignerKey.parse(text)
     except NoteError as exc:
         raise InvalidInput(f"签名密钥文件 {path} 无效：{exc}") from None
+
+
+def read_private_text(path: Path, *, private: bool = True, what: str = "签名密钥文件",
+                      hint: str = "（可用 --key 或 KAOPING_KEY 指定）") -> str:
+    """A private key file's text, refusing a missing file or one that others can read (like ssh does)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        shared = private and not files.owner_only(path)
+    except FileNotFoundError:
+        raise InvalidInput(f"{what}不存在：{path}{hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"无法读取{what} {path}：{exc}") from None
+    if shared:
+        raise InvalidInput(f"{what} {path} 的权限过宽（应为 600，请运行 chmod 600 {path}）")
+    return text

@@ -76,6 +76,26 @@ def write_whole(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Write a file that must not exist yet, whole or not at all: written and flushed under a temporary name in the
     same folder, then put in place — a racing writer finds no file or a whole one, never a key half written.
     FileExistsError when the file exists; any other OSError as it comes, with nothing left behind."""
+    temp = _written_beside(path, data, mode)
+    try:
+        put_in_place(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def replace_whole(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Replace a file (or make it) whole, for state that changes (a witness's state, the contact key store): written
+    and flushed under a temporary name in the same folder, then renamed over the old one — a crash leaves the old
+    file or the new, never half of one. Any OSError as it comes, with nothing left behind."""
+    temp = _written_beside(path, data, mode)
+    try:
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _written_beside(path: Path, data: bytes, mode: int) -> Path:
+    """A temporary file in `path`'s folder holding `data`, flushed to disk, with `mode`; removed again on failure."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     temp = Path(tmp)
     try:
@@ -87,9 +107,10 @@ def write_whole(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        put_in_place(temp, path)
-    finally:
+    except BaseException:
         temp.unlink(missing_ok=True)
+        raise
+    return temp
 
 
 def make_dirs(path: Path, mode: int = 0o777) -> list[Path]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
 
 from ledger.errors import LedgerUnreadable, not_initialised
 from ledger.storage.location import Location, lock_timeout_seconds, parse_url, sqlite_uri
@@ -63,6 +64,9 @@ class ReadableLedger(Protocol):
 
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ledger/short_ids.py)."""
 
     def close(self) -> None:
         """Release the database connections."""
@@ -154,6 +158,13 @@ class LedgerReader:
             (fact_id,),
         ).fetchone()
         return None if row is None else decode_raw(row[0])
+
+    def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
+        """The recorder's `streams_between`, over the same stored ids (32 lowercase hex digits)."""
+        rows = self._conn.execute(
+            f"SELECT DISTINCT originator_id FROM {EVENTS_TABLE} WHERE originator_id BETWEEN ? AND ? "
+            "ORDER BY originator_id LIMIT ?", (low.hex, high.hex, limit)).fetchall()
+        return [UUID(row[0]) for row in rows]
 
     def max_notification_id(self) -> int:
         """The highest rowid stored now (0 for an empty ledger)."""

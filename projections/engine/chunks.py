@@ -26,9 +26,10 @@ def part_key(quarter: str, nid: str, window: str) -> str:
 
 def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
     """A quarter's state split by the window each fact was recorded against; the quarter's own steps
-    (shortlist, decision, publication) and any follow-up whose fact is missing go to the part ''."""
+    (shortlists, decisions, publication, 公示) and any follow-up whose fact is missing go to the part ''; an appeal
+    goes with the window of the fact it is against."""
     parts: dict[str, QuarterState] = {"": QuarterState(q.quarter, shortlists=q.shortlists, decisions=q.decisions,
-                                                       published=q.published)}
+                                                       published=q.published, announcements=q.announcements)}
 
     def part(window: str) -> QuarterState:
         p = parts.get(window)
@@ -51,4 +52,9 @@ def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
     for fid, done in q.complaint_outcomes.items():
         complaint = q.complaints.get(fid)
         part(complaint["w"] if complaint is not None else "").complaint_outcomes[fid] = done
+    for aid, a in q.appeals.items():
+        part(a["w"]).appeals[aid] = a
+    for aid, out in q.appeal_outcomes.items():
+        appeal = q.appeals.get(aid)
+        part(appeal["w"] if appeal is not None else "").appeal_outcomes[aid] = out
     return parts

@@ -93,10 +93,13 @@ def sqlite_range(path: str, after_id: int, upto_id: int, window: int = WINDOW) -
 
 
 def quarter_lookup(ledger: ReadableLedger) -> Callable[[str], str | None]:
-    """The quarter of a fact the fold's recent index no longer holds: the day of its first event in the ledger."""
+    """The quarter of a fact the fold's recent index no longer holds: the quarter its first event names (an appeal
+    names its fact's), else the quarter of that event's day."""
 
     def lookup(fact_id: str) -> str | None:
         fields = ledger.fact_fields(fact_id)
+        if fields is not None and type(fields.get("quarter")) is str:
+            return str(fields["quarter"])
         day = fields.get("date") if fields is not None else None
         return quarter_of_iso(iso_day(day)) if day is not None else None
 

@@ -43,7 +43,9 @@ def _topics(*names: str) -> frozenset[str]:
 
 NEW_FACTS = _topics("FindingRecorded", "BonusClaimed", "ComplaintReceived")
 FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "ComplaintVerified",
-                     "ComplaintDismissed")
+                     "ComplaintDismissed", "AppealUpheld", "AppealOverturned")
+"""Follow-ups read their stream's first event for the subject: an appeal's names its fact's window, person and
+quarter (D29)."""
 
 
 def filed_under(registry: Registry, windows: set[str], people: set[str]) -> set[str]:
@@ -117,7 +119,7 @@ class StandingsCache:
             else:
                 continue
             day = fact.get("date") if fact is not None else None
-            if fact is not None and day is not None and quarter_of_iso(iso_day(day)) == quarter:
+            if fact is not None and day is not None and fact.get("quarter", quarter_of_iso(iso_day(day))) == quarter:
                 windows.add(fact["window"])
                 staff = fact.get("staff")
                 if staff is not None:

@@ -123,6 +123,39 @@ class PublishedEntry(TypedDict):
     checkpoint: str | None
 
 
+class AppealEntry(TypedDict):
+    """An appeal (AppealFiled): the fact it is against (`f`, a fact key) and what it is (`o`: finding, complaint,
+    claim), that fact's window and person, who appealed (`by`), the day (`d`), the text."""
+
+    p: int
+    d: str
+    f: str
+    o: str
+    w: str
+    s: str | None
+    by: str
+    text: str
+    a: str
+
+
+class AppealOutcomeEntry(TypedDict):
+    """An appeal upheld or overturned (`st`), with the reason."""
+
+    p: int
+    a: str
+    st: str
+    reason: str
+
+
+class AnnouncementEntry(TypedDict):
+    """A 公示 (QuarterAnnounced): its announce day and length in working days (counted on the calendar when read)."""
+
+    p: int
+    a: str
+    date: str
+    days: int
+
+
 def fact_key(value: Any) -> str:
     """A fact id as the fold keys it, 32 hex digits: a UUID's (PostgreSQL rows, event objects), SQLite's stored
     text as it is (so a lookup by the key finds the row), or a displayed or typed id without dashes, lowercased."""

@@ -16,6 +16,7 @@ from ledger.calendar import iso_day
 from ledger.digests import FIRST_VERSION
 from ledger.shapes import check
 from ledger.topics import FINDING_TOPIC, topic
+from projections.fold.appeal_handlers import APPEAL_HANDLERS
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
 
@@ -148,6 +149,7 @@ HANDLERS: dict[str, Handler] = {
     topic("QuarterPublished"): _on_published,
     topic("ShortlistAmended"): _on_shortlist,
     topic("DecisionAmended"): _on_decision,
+    **APPEAL_HANDLERS,
 }
 TOPIC_HANDLERS: dict[str, Handler] = {t: h if t == FINDING_TOPIC else checked(t, h) for t, h in HANDLERS.items()}
 """The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py), each checking
@@ -159,9 +161,11 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 """The events whose handlers read or write the registry (every other handler only touches quarters)."""
 
 
-NOT_FOLDED = topics.INTEGRITY_TOPICS | topics.RULES_TOPICS
-"""Event types that say nothing about a quarter's facts: the integrity stream, and the rules adopted (the center's
-stream, read by the questions themselves: ledger/revisions.py): deliberately skipped."""
+NOT_FOLDED = (topics.INTEGRITY_TOPICS | topics.RULES_TOPICS | topics.CALENDAR_TOPICS | topics.WITNESS_TOPICS
+              | topics.PRIVACY_TOPICS)
+"""Event types that say nothing about a quarter's facts: the integrity stream, the rules adopted (the center's
+stream, read by the questions themselves: ledger/revisions.py), the working-day calendar's years (read where a
+deadline is counted), witnesses' cosignatures and a complainant's erasure: deliberately skipped."""
 
 
 @lru_cache(maxsize=1)

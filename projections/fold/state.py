@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ledger.registry import Registry
 from projections.fold.entries import (
+    AnnouncementEntry,
+    AppealEntry,
+    AppealOutcomeEntry,
     ClaimEntry,
     ClaimOutcomeEntry,
     ComplaintEntry,
@@ -29,11 +32,12 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 5
+FOLD_VERSION = 6
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
 4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
-5: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
+5: appeals, their outcomes and the 公示 (D28, D29).
+6: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101
@@ -62,11 +66,15 @@ class QuarterState:
     claim_outcomes: dict[str, ClaimOutcomeEntry] = field(default_factory=dict)
     complaints: dict[str, ComplaintEntry] = field(default_factory=dict)
     complaint_outcomes: dict[str, ComplaintOutcomeEntry] = field(default_factory=dict)
+    appeals: dict[str, AppealEntry] = field(default_factory=dict)
+    appeal_outcomes: dict[str, AppealOutcomeEntry] = field(default_factory=dict)
+    announcements: dict[str, AnnouncementEntry] = field(default_factory=dict)  # keyed by position (as text)
     shortlists: list[ShortlistEntry] = field(default_factory=list)
     decisions: list[DecisionEntry] = field(default_factory=list)
     published: PublishedEntry | None = None
 
-    MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes")
+    MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes", "appeals",
+            "appeal_outcomes", "announcements")
     LISTS = ("shortlists", "decisions")
     ONCE = ("published",)
 

@@ -9,6 +9,7 @@ from ledger.text import ref_key
 from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
 from projections.scoring.results import BonusLine
+from projections.scoring.review import overturned
 from projections.scoring.tables import Rules, upto
 
 
@@ -31,12 +32,19 @@ class Claim:
 
 
 def verified_claims(q: QuarterState, as_of: int | None) -> list[Claim]:
-    """Bonus claims verified as of a position (D5), in the order they were verified."""
+    """Bonus claims verified as of a position (D5), and rejected ones an appeal overturned (D29: counted from the
+    overturning, its reviewer as verifier), in the order they began to count."""
     out = []
+    reinstated = overturned(q, as_of)
     for fid, ok in q.claim_outcomes.items():
         c = q.claims.get(fid)
-        if c is None or ok["st"] != "verified" or not upto(ok["p"], as_of):
+        if c is None or not upto(ok["p"], as_of):
             continue
+        if ok["st"] != "verified":
+            done = reinstated.get(fid) if reinstated else None
+            if done is None:
+                continue
+            ok = {"p": done["p"], "a": done["a"], "st": "verified", "reason": ""}
         out.append(Claim(fid, ok["p"], c["p"], c["d"], c["kind"], c["w"], c["s"], c["level"], c["place"],
                           c["ref"], c["a"], ok["a"]))
     out.sort(key=lambda c: (c.position, c.fact_id))

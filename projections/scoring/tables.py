@@ -11,6 +11,7 @@ from ledger.catalogue import Catalogue, Category, DisqualificationKind
 from projections.fold.entries import FindingEntry, display_id
 from projections.fold.state import QuarterState
 from projections.scoring.results import CategoryScore, Occurrence
+from projections.scoring.review import overturned
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,14 @@ the item found, its window and person, its channel as source, the dq kind, the v
 
 
 def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list[Violation]:
-    """Findings not retracted and verified complaints (D9) counted as of a position.
+    """Findings not retracted and verified complaints (D9) counted as of a position, but for those an appeal has
+    overturned (D29).
 
     `ordered` sorts them by the position they began to count.
     """
     out: list[Violation] = []
     retracted = q.retractions
+    struck = overturned(q, as_of)
     for fid, f in q.findings.items():
         p = f["p"]
         if as_of is not None and p > as_of:
@@ -60,10 +63,12 @@ def violations(q: QuarterState, as_of: int | None, ordered: bool = True) -> list
             x = retracted.get(fid)
             if x is not None and (as_of is None or x["p"] <= as_of):
                 continue
+        if struck and fid in struck:
+            continue
         out.append((fid, "finding", f, p))
     for fid, ok in q.complaint_outcomes.items():
         c = q.complaints.get(fid)
-        if c is None or ok["st"] != "verified" or not upto(ok["p"], as_of):
+        if c is None or ok["st"] != "verified" or not upto(ok["p"], as_of) or fid in struck:
             continue
         acting: FindingEntry = {"p": ok["p"], "d": c["d"], "item": ok["item"] or "", "w": c["w"], "s": c["s"],
                                 "src": c["ch"], "dq": ok["dq"], "a": ok["a"], "note": ""}

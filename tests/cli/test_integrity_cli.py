@@ -22,6 +22,7 @@ def _setup(kp) -> str:  # type: ignore[no-untyped-def]
     return r.stdout.strip()
 
 
+@pytest.mark.posix_only("checks the key file's mode bits and its place beside the ledger")
 def test_init_creates_a_private_signing_key_and_records_its_public_half(kp: Kaoping, tmp_path: Path) -> None:
     assert kp("init").exit_code == 0
     key = tmp_path / "kaoping.key"

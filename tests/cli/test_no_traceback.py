@@ -99,6 +99,7 @@ def test_a_full_disk_while_storing_evidence_is_one_line_and_leaves_no_staged_fil
     assert not [p for p in evidence.rglob("*") if p.name.startswith(".staged-")]
 
 
+@pytest.mark.posix_only("makes a folder unwritable by its mode bits")
 def test_a_backup_into_a_folder_that_cannot_be_written_is_one_line(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -91,6 +91,7 @@ def test_an_init_that_fails_after_its_key_was_written_takes_the_key_back(
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("kaoping-evidence")) == []
 
 
+@pytest.mark.posix_only("checks mode bits")
 def test_init_makes_the_ledger_and_its_key_readable_by_the_owner_only(sqlite_url: str, tmp_path: Path) -> None:
     kp = Kaoping(sqlite_url, tmp_path)
     assert kp("init").exit_code == 0
@@ -98,6 +99,7 @@ def test_init_makes_the_ledger_and_its_key_readable_by_the_owner_only(sqlite_url
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) & 0o077 == 0, name
 
 
+@pytest.mark.posix_only("expects the key beside the ledger, where POSIX keeps it")
 @pytest.mark.parametrize("name", ["a#b.db", "a?mode=ro.db", "a%41b.db", "a%23b#c?d.db"])
 @pytest.mark.parametrize("spelling", ["path", "url"])
 def test_a_db_path_holding_hash_question_mark_or_percent_opens_that_very_file(
@@ -151,6 +153,7 @@ def test_a_password_is_never_shown_however_it_is_typed(password: str, tmp_path: 
     assert parse_url(url.replace(password, "x")).display().count("***") <= 1
 
 
+@pytest.mark.posix_only("finds the source's key beside it, where POSIX keeps keys")
 def test_migrate_with_kaoping_key_set_for_the_target_copies_the_sources_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,6 +168,7 @@ def test_migrate_with_kaoping_key_set_for_the_target_copies_the_sources_key(
     assert Kaoping(target, tmp_path)("checkpoint").exit_code == 0  # the target can sign with it
 
 
+@pytest.mark.posix_only("checks mode bits of evidence copies")
 @pytest.mark.parametrize("private", [True, False])
 def test_evidence_given_as_a_symlink_keeps_its_sources_privacy(
     private: bool, sqlite_url: str, tmp_path: Path

@@ -131,6 +131,7 @@ def _read_only(folder: Path) -> None:
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
 
 
+@pytest.mark.posix_only("makes files read-only by mode bits and finds the key beside the ledger")
 def test_verify_works_on_a_read_only_copy_and_creates_nothing_beside_it(kp: Kaoping, tmp_path: Path) -> None:
     if not kp.db.startswith("sqlite"):
         pytest.skip("about SQLite files")
@@ -154,6 +155,7 @@ def test_verify_works_on_a_read_only_copy_and_creates_nothing_beside_it(kp: Kaop
         cd.chmod(0o700)
 
 
+@pytest.mark.posix_only("makes files read-only by mode bits and finds the key beside the ledger")
 def test_verify_reads_the_events_a_crash_left_in_the_wal_of_a_read_only_copy(kp: Kaoping, tmp_path: Path) -> None:
     if not kp.db.startswith("sqlite"):
         pytest.skip("about SQLite files")

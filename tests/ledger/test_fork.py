@@ -18,6 +18,7 @@ def _fail() -> int:
     raise ValueError("坏数据")
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
     here = os.getpid()
     second = fork.start(lambda: (os.getpid(), [b"\x00" * 70_000, {"位置": 3}]))  # more than a pipe's buffer
@@ -26,17 +27,20 @@ def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
     assert value == [b"\x00" * 70_000, {"位置": 3}]
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_an_error_in_the_second_process_is_raised_here_with_its_traceback() -> None:
     with pytest.raises(fork.ChildFailed, match="ValueError: 坏数据"):
         fork.start(_fail).result()
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_a_second_process_that_dies_without_an_answer_is_reported_lost() -> None:
     second = fork.start(lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(fork.ChildLost):
         second.result()
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_stopping_the_work_ends_and_reaps_the_child() -> None:
     second = fork.start(lambda: signal.pause())
     pid = second.pid
@@ -48,7 +52,7 @@ def test_stopping_the_work_ends_and_reaps_the_child() -> None:
 
 
 def test_without_fork_the_work_runs_here_only_when_its_result_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(os, "fork")
+    monkeypatch.delattr(os, "fork", raising=False)
     assert not fork.can_fork()
     ran: list[int] = []
 
@@ -78,7 +82,7 @@ def test_a_scan_split_in_two_without_fork_equals_one_scan(tmp_path: Path, monkey
         monkeypatch.setattr(leaves, "PARALLEL_MIN", 8)
         monkeypatch.setattr(leaves, "CHUNK_HEIGHT", 2)
         forked = leaves.scan(ledger, *args)
-        monkeypatch.delattr(os, "fork")
+        monkeypatch.delattr(os, "fork", raising=False)
         here = leaves.scan(ledger, *args)
     finally:
         ledger.close()

@@ -90,6 +90,7 @@ def test_a_checkpoint_must_come_from_the_origin_named_by_its_key() -> None:
     assert open_checkpoint(good, signer.verifier).size == 1
 
 
+@pytest.mark.posix_only("checks the mode bits of the key file")
 def test_the_key_file_is_private_to_its_owner_and_never_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "kaoping.key"
     signer = SignerKey.generate("kaoping.local/x")

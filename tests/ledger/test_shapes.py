@@ -11,7 +11,8 @@ from ledger import events as ev
 from ledger import shapes
 
 KINDS = {str: shapes.STR, str | None: shapes.OPT_STR, int: shapes.INT, int | None: shapes.OPT_INT,
-         date: shapes.DAY, date | None: shapes.OPT_DAY, list[str]: shapes.STRS, dict[str, typing.Any]: shapes.EVIDENCE,
+         date: shapes.DAY, date | None: shapes.OPT_DAY, list[str]: shapes.STRS,
+         list[date]: shapes.DAYS, dict[str, typing.Any]: shapes.EVIDENCE,
          dict[str, typing.Any] | None: shapes.OPT_EVIDENCE}
 BASE = set(typing.get_type_hints(ev.Fact)) - {"actor"}
 

@@ -80,3 +80,28 @@ def test_the_recorders_list_the_streams_between_two_ids_in_order(ledger: Ledger)
     assert between(found[0], found[2], 10)[0] == found[0] and found[2] in between(found[0], found[2], 10)
     assert set(found) <= set(between(found[0], found[2], 10))
     assert between(found[0], found[2], 1) == [found[0]]
+
+
+def test_typeable_forms_grow_until_the_whole_ledger_takes_them_back_to_their_own_stream() -> None:
+    between = between_of(A, B, C)  # B is stored but not among the ids shown
+    forms = short_ids.typeable([str(A), str(C)], between)
+    assert forms == {str(A): str(A), str(C): "1234567f"}
+    assert all(short_ids.resolve(shown, between) == UUID(full) for full, shown in forms.items())
+    assert short_ids.typeable([str(A)], between_of(A, C)) == {str(A): "12345678"}
+
+
+def test_the_light_reader_lists_the_streams_between_two_ids_as_the_recorder_does(ledger: Ledger) -> None:
+    import sqlite3
+
+    from ledger.storage.reader import LedgerReader
+
+    if ledger.location.sqlite_path is None:
+        pytest.skip("the light reader reads SQLite ledgers only")
+    ledger.add_window("W01", "工商窗口")
+    found = sorted(ledger.record_finding("W2.2", window="W01", day="2008-06-02", source="weekly") for _ in range(3))
+    reader = LedgerReader(ledger.location, sqlite3.connect(ledger.location.sqlite_path))
+    try:
+        assert reader.streams_between(found[0], found[2], 10) == ledger.streams_between(found[0], found[2], 10)
+        assert reader.streams_between(found[0], found[2], 1) == [found[0]]
+    finally:
+        reader.close()

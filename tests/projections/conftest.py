@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from ledger.app import Ledger, open_ledger
 from ledger.commands import quarter as lq
+from ledger.commands import review
 from ledger.errors import KaopingError
 from projections.scoring.derive import derive
 from projections.scoring.results import QuarterResult
@@ -56,6 +58,12 @@ class Center:
             self.ledger.verify_complaint(cid, item, dq)
         return cid
 
+    def appeal(self, fact: str, *, by: str | None = None, day: str | None = None, text: str = "不服") -> str:
+        return str(review.file_appeal(self.ledger, fact, day or date.today().isoformat(), text, by, None))
+
+    def review(self, appeal: str, outcome: str = "overturned", reason: str = "经复核") -> None:
+        review.decide_appeal(self.ledger, appeal, outcome, reason)
+
     def views(self) -> Views:
         return Views(self.ledger, SEAL_KEY)
 
@@ -94,7 +102,7 @@ def all_results(ledger: Ledger, state: Any, as_of: int | None = None, projection
 OPS = st.lists(
     st.tuples(
         st.sampled_from(["find", "find", "find", "retract", "claim", "verify", "complaint", "settle", "move",
-                         "leave", "close", "reopen", "rename", "catch_up", "catch_up"]),
+                         "leave", "close", "reopen", "rename", "catch_up", "catch_up", "appeal", "review"]),
         st.integers(0, 1000),
     ),
     max_size=30,
@@ -123,6 +131,8 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
     findings: list[str] = []
     claims: list[str] = []
     complaints: list[str] = []
+    facts: list[str] = []
+    appeals: list[str] = []
     for op, n in ops:
         day = f"2008-{5 + n % 4:02d}-{1 + n % 28:02d}"
         try:
@@ -144,13 +154,18 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
                                       verify=False))
             elif op == "verify" and claims:
                 cid = claims.pop(n % len(claims))
-                c.ledger.verify_bonus(cid) if n % 3 else c.ledger.reject_bonus(cid, "不符")
+                if n % 3:
+                    c.ledger.verify_bonus(cid)
+                else:
+                    c.ledger.reject_bonus(cid, "不符")
+                    facts.append(cid)
             elif op == "complaint":
                 complaints.append(c.complaint(staff=people[n % 3], day=day))
             elif op == "settle" and complaints:
                 cid = complaints.pop(n % len(complaints))
                 if n % 2:
                     c.ledger.verify_complaint(cid, "S2.4", "complaint" if n % 3 == 0 else None)
+                    facts.append(cid)
                 else:
                     c.ledger.dismiss_complaint(cid, "不实")
             elif op == "move":  # also a return after a leave (D22), and often dated before facts entered (D23)
@@ -167,7 +182,13 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
                     c.ledger.rename_window(["W1", "W2"][n % 2], f"更名窗口{n}", since=since)
                 else:
                     c.ledger.rename_staff(people[n % 3], f"更名{n}", since=since)
+            elif op == "appeal" and facts:
+                appeals.append(c.appeal(facts[n % len(facts)], by=["W1", "W2", "P1", "P2", "P3", None][n % 6]))
+            elif op == "review" and appeals:
+                c.review(appeals.pop(n % len(appeals)), "overturned" if n % 3 else "upheld")
             elif op == "catch_up":
                 projection_factory().catch_up()
         except KaopingError:
             pass
+        if op == "find" and findings:
+            facts.append(findings[-1])

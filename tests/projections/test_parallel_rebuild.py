@@ -64,6 +64,7 @@ def test_a_rebuild_in_two_processes_equals_a_replay_wherever_the_ledger_is_split
         assert state.position == replay(ledger).position
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledger, Center],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, _ = busy_center
@@ -84,7 +85,7 @@ def test_a_long_rebuild_forks_and_still_equals_a_replay(busy_center: tuple[Ledge
 def test_where_there_is_no_fork_a_rebuild_folds_in_one_process_and_folding_in_two_parts_still_equals_a_replay(
         busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, _ = busy_center
-    monkeypatch.delattr(os, "fork")
+    monkeypatch.delattr(os, "fork", raising=False)
 
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise AssertionError("folded in two where nothing can fork")
@@ -115,6 +116,7 @@ def test_a_short_catch_up_stays_in_one_process(busy_center: tuple[Ledger, Center
     same_state(ledger, projection, projection.catch_up())
 
 
+@pytest.mark.posix_only("forks a second process")
 def test_a_crash_before_the_final_flush_tracks_nothing_and_the_next_catch_up_starts_clean(
         busy_center: tuple[Ledger, Center], monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, _ = busy_center

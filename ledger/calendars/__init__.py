@@ -1,0 +1,1 @@
+"""The shipped working-day calendars (package data, ledger/workdays.py)."""
