@@ -72,7 +72,11 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
     staff = [p.id for p in sorted(res.staff, key=lambda p: p.rank) if p.shortlisted and p.eligible]
     five, four = staff[:5], staff[5:20]
     ledger.actor = PARTY
-    run("decide", quarter, "--red-flag", ",".join(windows[:3]), "--five", ",".join(five), "--four", ",".join(four))
+    # The minutes first name one four-star pick too few; the 党组 amends its decision with the reason (D25).
+    run("decide", quarter, "--red-flag", ",".join(windows[:3]), "--five", ",".join(five), "--four",
+        ",".join(four[1:]))
+    run("decide", quarter, "--red-flag", ",".join(windows[:3]), "--five", ",".join(five), "--four", ",".join(four),
+        "--amend", "--reason", "核对会议纪要：漏录一名四星级服务明星")
     decision_position = sum(1 for _ in ledger.read())
     # A 12345 complaint about a four-star pick, found true after the decision: it voids that star (D11).
     voided = (four or five)[-1]
