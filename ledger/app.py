@@ -24,6 +24,7 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 from ledger import catalogue as rules
 from ledger import events as ev
 from ledger import ids, revisions, shapes, short_ids, text
+from ledger.app_tenure import CenterOverTime
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
@@ -82,7 +83,7 @@ class ImportResult:
     encoding: str = ""
 
 
-class Ledger(Application[UUID]):
+class Ledger(CenterOverTime, Application[UUID]):
     """The event store of one center, with its rules catalogue and evidence folder."""
 
     name = "kaoping"
@@ -206,6 +207,11 @@ class Ledger(Application[UUID]):
             _fold(registry, self.stream(stream))
         return registry
 
+    def window(self, code: str) -> tuple[Registry, int]:
+        """A window's stream folded into a registry of that window alone, and its version (0: not registered)."""
+        events = self.stream(ids.window_id((code or "").strip()))
+        return _fold(Registry(), events), events[-1].originator_version if events else 0
+
     def staff(self, person: str) -> PersonStream:
         """A person's stream as the registry commands see it (empty for an unregistered id)."""
         events = self.stream(ids.staff_id(person))
@@ -251,7 +257,7 @@ class Ledger(Application[UUID]):
         with storage_refusals():
             self.recorder.insert_events(stored)
 
-    def _retrying(self, attempt: Callable[[], T]) -> T:
+    def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append step again when another writer got there first."""
         for _ in range(RETRIES - 1):
             try:
@@ -268,7 +274,7 @@ class Ledger(Application[UUID]):
     def _on_fact(self, fact_id: str, decision: Callable[[FactStream, Stamp], ev.Fact]) -> UUID:
         """A step on an existing fact: read its stream, decide, append; again if another writer came first."""
         self.center()
-        return self._retrying(lambda: self._appended(decision(self.fact(fact_id), self.stamp())))
+        return self.retrying(lambda: self._appended(decision(self.fact(fact_id), self.stamp())))
 
     # --- registry -----------------------------------------------------------------------------
 
@@ -281,15 +287,6 @@ class Ledger(Application[UUID]):
         e = decide.initialise(_fold(Registry(), self.stream(ids.center_id())), cat, center, self.stamp())
         self.append(e, *also)
         return e.originator_id
-
-    def add_window(self, code: str, name: str, department: str = "") -> UUID:
-        """Register a window under a new code."""
-        self.center()
-        e = decide.register_window(self.registry_of(windows=[code]), code, name, department, self.stamp())
-        try:
-            return self._appended(e)
-        except Conflict:
-            raise Conflict(f"窗口代码已存在：{e.code}") from None
 
     def add_staff(self, person: str, name: str, window: str, since: str) -> UUID:
         """Register a person and their first window assignment."""
@@ -305,7 +302,7 @@ class Ledger(Application[UUID]):
         """Reassign a person (轮换) to another window from a date after their last assignment."""
         self.center()
         windows = self.registry_of(windows=[window])
-        return self._retrying(lambda: self._appended(
+        return self.retrying(lambda: self._appended(
             decide.move_staff(self.staff(person), windows, self.catalogue, window, since, self.stamp())))
 
     # --- findings -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ OPT_SEALED = "sealed|None"  # a complainant's sealed contact (D34): {"key_id", "
 COMMON = {"actor": STR}
 FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} for name, fields in {
     "CenterInitialised": {"center": STR, "rules": STR, "rules_revision": INT, "rules_sha256": STR},
-    "WindowRegistered": {"code": STR, "name": STR, "department": STR},
+    "WindowRegistered": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
     "StaffRegistered": {"staff_id": STR, "name": STR, "window": STR, "since": DAY},
     "StaffMoved": {"staff_id": STR, "window": STR, "since": DAY},
     "FindingRecorded": {"item": STR, "window": STR, "staff": OPT_STR, "date": DAY, "source": STR, "dq": OPT_STR,
@@ -59,6 +59,11 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "AppealOverturned": {"reason": STR},
     "QuarterAnnounced": {"quarter": STR, "date": DAY, "days": INT},
     "CalendarYearAdded": {"year": INT, "holidays": DAYS, "workdays": DAYS, "source": STR},
+    "WindowClosed": {"code": STR, "since": DAY, "reason": STR},
+    "WindowReopened": {"code": STR, "name": STR, "department": STR, "since": DAY},
+    "WindowRenamed": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
+    "StaffLeft": {"staff_id": STR, "since": DAY, "reason": STR},
+    "StaffRenamed": {"staff_id": STR, "name": STR, "since": OPT_DAY},
 }.items()}
 """Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
 
@@ -67,6 +72,7 @@ LATER_FIELDS: dict[str, frozenset[str]] = {topics.topic(name): frozenset(fields)
     "QuarterPublished": ("digest_version",),
     "ComplaintReceived": ("complainant",),
     "ComplaintVerified": ("date",),
+    "WindowRegistered": ("since",),
 }.items()}
 """Fields a later release added to an event (with a default in its class): rows stored before lack them, and are
 read as they are (tests/ledger/test_shapes.py: exactly the event classes' defaulted fields)."""

@@ -15,7 +15,8 @@ def topic(name: str) -> str:
     return f"{NAMESPACE}:{name}"
 
 
-REGISTRY = ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved")
+REGISTRY = ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved",
+            "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed")
 FACTS = (
     "FindingRecorded", "FindingRetracted",
     "BonusClaimed", "BonusVerified", "BonusRejected",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.catalogue import Catalogue
+from projections.log_tenure import TENURE_TYPE_NAMES, tenure_summary
 
 TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CenterInitialised: "中心初始化",
@@ -29,6 +30,7 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
     ev.SignedRangeLost: "恢复备份后重新签发",
+    **TENURE_TYPE_NAMES,
 }
 
 
@@ -60,7 +62,8 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"{e.center} 采用考评规则 {e.rules}（第{e.rules_revision}版）"
     if isinstance(e, ev.WindowRegistered):
         dept = f"，{e.department}" if e.department else ""
-        return f"窗口 {e.code} {e.name}{dept}"
+        since = f"，自 {e.since} 起参加考评" if e.since is not None else ""  # D21; the first release wrote none
+        return f"窗口 {e.code} {e.name}{dept}{since}"
     if isinstance(e, ev.StaffRegistered):
         return f"{e.staff_id} {e.name}，自 {e.since} 在窗口 {e.window}"
     if isinstance(e, ev.StaffMoved):
@@ -116,7 +119,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"见证方 {e.witness}（编号 {e.key_id}）副署检查点：前 {e.size} 个事件"
     if isinstance(e, ev.ComplainantErased):
         return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{e.reason}"
-    return type(e).__name__
+    return tenure_summary(e) or type(e).__name__
 
 
 def _decision(e: ev.DecisionRecorded | ev.DecisionAmended) -> str:

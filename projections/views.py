@@ -150,10 +150,11 @@ class Views:
 
     @_sound
     def shortlist(self, quarter: str, windows_n: int, staff_m: int) -> tuple[list[str], list[str]]:
-        """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13)."""
+        """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13); a window or person
+        that left the center before the quarter's end is not eligible (D21, D22)."""
         res = self.result(quarter)
-        windows = select_shortlist([(w.code, w.score, w.eligible) for w in res.windows], windows_n)
-        staff = select_shortlist([(p.id, p.score, p.eligible) for p in res.staff], staff_m)
+        windows = select_shortlist([(w.code, w.score, w.eligible and w.left is None) for w in res.windows], windows_n)
+        staff = select_shortlist([(p.id, p.score, p.eligible and p.left is None) for p in res.staff], staff_m)
         return windows, staff
 
     @_sound
@@ -163,6 +164,13 @@ class Views:
         bad = [w.code for w in res.windows if w.code in red_flag and w.shortlisted and not w.eligible]
         bad += [p.id for p in res.staff if p.id in five + four and p.shortlisted and not p.eligible]
         return bad
+
+    def departed_picks(self, quarter: str, red_flag: list[str], five: list[str], four: list[str]) -> list[str]:
+        """Picks that left the center before the quarter's end, after the shortlist was frozen (D21, D22)."""
+        res = self.result(quarter)
+        gone = [w.code for w in res.windows if w.code in red_flag and w.left is not None]
+        gone += [p.id for p in res.staff if p.id in five + four and p.left is not None]
+        return gone
 
     # --- questions ------------------------------------------------------------------------------
 
@@ -232,6 +240,8 @@ class Views:
         if window:
             w = res.window(window)
             if w is None:
+                if window in self.state.registry.windows:
+                    raise NotFound(f"窗口 {window} 在{quarter_label(quarter)}不在中心，不参加该季度考评")
                 raise NotFound(f"未登记的窗口：{window}")
             doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
@@ -240,7 +250,7 @@ class Views:
         p = res.person(staff)
         if p is None:
             if staff in self.state.registry.people:
-                raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}末尚未分配到窗口，不参加该季度考评")
+                raise NotFound(f"人员 {staff} 在{quarter_label(quarter)}没有在中心任何窗口工作，不参加该季度考评")
             raise NotFound(f"未登记的人员：{staff}")
         doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]

@@ -15,7 +15,7 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import table
-from cli.sample import data
+from cli.sample import data, tenure
 from cli.sample.plan import OFFICE, PARTY, Scenario
 from cli.sample.scenario import scenario
 from ledger import events as ev
@@ -136,7 +136,10 @@ def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -
               help="演示账本地址（默认同全局 --db，即 sqlite:///kaoping.db）；必须是空账本")
 @pass_session
 def demo_cmd(session: Session, db: str | None) -> None:
-    """建立一个演示用的考评账本：30 个窗口、约 150 名人员和 2008 年第三季度的全部记录，并输出季度结果。"""
+    """建立一个演示用的考评账本：31 个窗口、约 150 名人员和 2008 年第三季度的全部记录，并输出季度结果。
+
+    其中有一个 8 月进驻的窗口、一个 9 月撤出的窗口、一名 8 月借调期满离开的人员、一次更名和一次补登的轮换。
+    """
     if db:
         session.db = db
     location = parse_url(session.db)
@@ -178,6 +181,10 @@ def demo_cmd(session: Session, db: str | None) -> None:
         (f"{kp} report {q} --as-of {outcome.decision_position}", "党组决定时的结果"),
         (f"{kp} explain --staff {outcome.voided} {q}", "决定后才查实的投诉如何取消其四星"),
         (f"{kp} audit disqualifications --year 2008", "吃拿卡要等取消资格的来龙去脉"),
+        (f"{kp} window list", "各窗口参加考评的期间（人防窗口 8 月进驻，防雷窗口 9 月撤出）和更名"),
+        (f"{kp} staff list --at 2008-08-20", "某一天谁在哪个窗口"),
+        (f"{kp} explain --window {tenure.LATE_MOVE[0]} {q}", "补登的轮换把一条扣分移到了人员当日所在的窗口"),
+        (f"{kp} report 2008Q4", "借调期满离开的人员在第四季度不再列出"),
     ):
         click.echo(f"  {command}    # {why}")
 

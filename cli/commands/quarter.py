@@ -96,9 +96,13 @@ def decide_cmd(session: Session, quarter: str, red_flag: tuple[str, ...], five: 
     # refusals that need no scores: before the projection catches up
     lq.check_decision(ledger, quarter, rf, fv, fr, why)
     lq.meeting_day(quarter, ledger.stamp().today, meeting)
-    bad = Views.for_key_file(ledger, session.key).disqualified_picks(quarter, rf, fv, fr)
+    views = Views.for_key_file(ledger, session.key)
+    bad = views.disqualified_picks(quarter, rf, fv, fr)
     if bad:
         raise NotAllowed(f"{','.join(bad)} 入围后已被取消评比资格，不能评定")
+    gone = views.departed_picks(quarter, rf, fv, fr)
+    if gone:
+        raise NotAllowed(f"{','.join(gone)} 在{quarter_label(quarter)}结束前已离开中心，不能评定")
     did = lq.record_decision(ledger, quarter, rf, fv, fr, meeting=meeting, minutes_file=minutes, amend=why)
     about = ledger.catalogue_for(quarter).decision
     for key, picks, name in (("five", fv, "五星级服务明星"), ("four", fr, "四星级服务明星")):

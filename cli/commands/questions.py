@@ -62,10 +62,17 @@ def render_report(doc: dict[str, Any]) -> str:
          "奖励（元）"],
         [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
           _yes(p["shortlisted"]), _yes(p["disqualified"]),
-          "" if p["decided_stars"] is None else f"{p['decided_stars']}星", f"{p['stars']}星", p["reward_yuan"]]
+          "" if p["decided_stars"] is None else f"{p['decided_stars']}星",
+          "—" if p["stars"] is None else f"{p['stars']}星", p["reward_yuan"]]
          for p in doc["staff"]],
         align="><<<>>><<<<>",
     ))
+    closed = [f"{w['code']} {w['name']}（{w['left']} 起撤出）" for w in doc["windows"] if w.get("left")]
+    if closed:
+        out.append("季度结束前撤出中心的窗口（列出但不入围）：" + "、".join(closed))
+    gone = [f"{p['id']} {p['name']}（{p['left']} 起离开）" for p in doc["staff"] if p.get("left")]
+    if gone:
+        out.append("季度结束前离开中心的人员（列出但不入围、不授星）：" + "、".join(gone))
     pub = doc.get("published")
     if pub:
         agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"

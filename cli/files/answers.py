@@ -15,7 +15,7 @@ from ledger.quarter_status import STATUS_NAMES
 
 WINDOW_COLUMNS = (("rank", "排名"), ("code", "代码"), ("name", "窗口"), ("score", "得分"), ("bonus", "加分"),
                   ("deductions", "扣分"), ("shortlisted", "入围"), ("disqualified", "取消资格"),
-                  ("red_flag", "红旗窗口"), ("satisfaction", "满意率"), ("ratings", "评价数"),
+                  ("red_flag", "红旗窗口"), ("left", "撤出日期"), ("satisfaction", "满意率"), ("ratings", "评价数"),
                   ("overdue_rectifications", "逾期整改"))
 STAFF_COLUMNS = (("rank", "排名"), ("id", "编号"), ("name", "姓名"), ("window", "窗口"), ("score", "得分"),
                  ("bonus", "加分"), ("deductions", "应扣分"), ("shortlisted", "入围"), ("disqualified", "取消资格"),
@@ -100,9 +100,11 @@ NOT_COUNTED_COLUMNS = (("position", "账本位置"), ("date", "日期"), ("type"
 
 
 def reduction_name(code: str) -> str:
-    """Why stars were taken away, in words: 'disqualified', 'at_least_15' or nothing."""
+    """Why stars were taken away, in words: 'disqualified', 'at_least_15', 'left' or nothing."""
     if code == "disqualified":
         return "被取消服务明星资格"
+    if code == "left":
+        return "季度结束前已离开中心，不授星"
     if code.startswith("at_least_"):
         return f"应扣分达到 {code.removeprefix('at_least_')} 分"
     return code

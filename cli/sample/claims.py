@@ -9,7 +9,7 @@ from cli.sample.plan import OFFICE, WORKDAYS, Scenario
 from ledger.app import Ledger
 
 
-def _claim(sc: Scenario, key: str, day: str, kind: str, *, staff: str | None = None, window: str | None = None,
+def claim(sc: Scenario, key: str, day: str, kind: str, *, staff: str | None = None, window: str | None = None,
            level: str | None = None, place: int | None = None, ref: str | None = None, evidence: str,
            verify: str | None = None, reject: tuple[str, str] | None = None) -> None:
     """Schedule a bonus claim with its evidence file and, later, its verification or rejection."""
@@ -34,21 +34,21 @@ def bonuses(sc: Scenario, achievers: list[str]) -> None:
     comp1, comp2, comp3 = "2008年第三季度窗口业务技能竞赛", "“迎奥运”文明服务知识竞赛", "计算机操作技能比武"
     # Window claims.
     art = "工商窗口推行“预约服务”见成效"
-    _claim(sc, "w-art-county", "2008-07-18", "article", window="GS", level="county", ref=art,
+    claim(sc, "w-art-county", "2008-07-18", "article", window="GS", level="county", ref=art,
            evidence="长兴政务信息录用通知", verify="2008-07-25")
-    _claim(sc, "w-art-city", "2008-08-08", "article", window="GS", level="city", ref=art,
+    claim(sc, "w-art-city", "2008-08-08", "article", window="GS", level="city", ref=art,
            evidence="湖州日报刊登样报", verify="2008-08-14")  # same article, higher level: counted once, at 3
-    _claim(sc, "w-train-sb", "2008-07-24", "training", window="SB", evidence="社保业务知识培训签到表",
+    claim(sc, "w-train-sb", "2008-07-24", "training", window="SB", evidence="社保业务知识培训签到表",
            verify="2008-07-30")
-    _claim(sc, "w-train-gst", "2008-09-10", "training", window="GST", evidence="国税窗口新税法培训通知",
+    claim(sc, "w-train-gst", "2008-09-10", "training", window="GST", evidence="国税窗口新税法培训通知",
            verify="2008-09-15")
-    _claim(sc, "w-measure-bdc", "2008-08-04", "measure", window="BDC", evidence="不动产登记预约服务实施方案",
+    claim(sc, "w-measure-bdc", "2008-08-04", "measure", window="BDC", evidence="不动产登记预约服务实施方案",
            verify="2008-08-11")
-    _claim(sc, "w-honour-bdc", "2008-09-03", "honour", window="BDC", level="city", ref="湖州市青年文明号",
+    claim(sc, "w-honour-bdc", "2008-09-03", "honour", window="BDC", level="city", ref="湖州市青年文明号",
            evidence="市级青年文明号证书", verify="2008-09-08")
-    _claim(sc, "w-suggest-crj", "2008-08-20", "suggestion", window="CRJ", evidence="关于增设自助填表台的建议",
+    claim(sc, "w-suggest-crj", "2008-08-20", "suggestion", window="CRJ", evidence="关于增设自助填表台的建议",
            verify="2008-08-27")
-    _claim(sc, "w-honour-jt", "2008-07-29", "honour", window="JT", level="county", ref="县级文明窗口",
+    claim(sc, "w-honour-jt", "2008-07-29", "honour", window="JT", level="county", ref="县级文明窗口",
            evidence="县级文明窗口证书复印件",
            reject=("2008-08-04", "证书为2007年度荣誉，已在上年度计分，不予重复认定"))
     # Staff claims (each also counts for the person's window, D7).
@@ -100,12 +100,12 @@ def bonuses(sc: Scenario, achievers: list[str]) -> None:
     for n, (who, kind, opts, title) in enumerate(plan):
         day = rng.choice(WORKDAYS[5:-12])
         verified = day + timedelta(rng.randint(3, 8))
-        _claim(sc, f"s-{n}", day.isoformat(), kind, staff=a[who], evidence=title,
+        claim(sc, f"s-{n}", day.isoformat(), kind, staff=a[who], evidence=title,
                level=opts.get("level"), place=opts.get("place"), ref=opts.get("ref"),  # type: ignore[arg-type]
                verify=verified.isoformat())
-    _claim(sc, "s-rejected", "2008-08-22", "honour", staff=a[21], level="province", ref="浙江省劳动模范",
+    claim(sc, "s-rejected", "2008-08-22", "honour", staff=a[21], level="province", ref="浙江省劳动模范",
            evidence="劳动模范推荐表", reject=("2008-08-29", "所附材料为推荐表，并非荣誉证书，不予认定"))
-    _claim(sc, "s-pending", "2008-09-26", "suggestion", staff=a[20], evidence="关于窗口排班的建议")
+    claim(sc, "s-pending", "2008-09-26", "suggestion", staff=a[20], evidence="关于窗口排班的建议")
 
 
 def complaints(sc: Scenario, cast: dict[str, str]) -> None:

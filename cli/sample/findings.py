@@ -4,6 +4,7 @@ story (应扣分 at the thresholds, 轮换, disqualifications, a retraction)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
@@ -15,7 +16,7 @@ from ledger.sheets.findings import HEADER
 from ledger.sheets.reading import read_findings
 
 
-def _finding(sc: Scenario, name: str | None, day: str, item: str, source: str, *, staff: str | None = None,
+def record_finding(sc: Scenario, name: str | None, day: str, item: str, source: str, *, staff: str | None = None,
              window: str | None = None, dq: str | None = None, note: str = "") -> None:
     """Schedule a finding recorded one by one (值班 / 督查巡查 sheets)."""
     actor = {"weekly": WEEKLY, "duty": DUTY, "patrol": PATROL}[source]
@@ -80,7 +81,7 @@ def story_findings(sc: Scenario, weekly: WeeklySheets) -> dict[str, str]:
 
     for day in ("2008-07-08", "2008-08-05", "2008-09-02"):
         weekly.add(sc, d(day), "S4.1", staff=cast["late20"], note="上班迟到")
-    _finding(sc, None, "2008-09-17", "S4.1", "duty", staff=cast["late20"], note="未请假擅自离岗")
+    record_finding(sc, None, "2008-09-17", "S4.1", "duty", staff=cast["late20"], note="未请假擅自离岗")
 
     for day, item, note in (
         ("2008-07-15", "S1.3", "桌面放置零食"),
@@ -89,53 +90,69 @@ def story_findings(sc: Scenario, weekly: WeeklySheets) -> dict[str, str]:
         ("2008-09-09", "S3.2", "承诺件超期一天办结"),
     ):
         weekly.add(sc, d(day), item, staff=cast["heavy"], note=note)
-    _finding(sc, None, "2008-09-23", "S4.2", "patrol", staff=cast["heavy"], note="上班时间看与业务无关的杂志")
+    record_finding(sc, None, "2008-09-23", "S4.2", "patrol", staff=cast["heavy"], note="上班时间看与业务无关的杂志")
 
     for day in ("2008-07-22", "2008-08-19"):
         weekly.add(sc, d(day), "S4.1", staff=cast["late15"], note="早退")
-    _finding(sc, None, "2008-09-11", "S4.1", "duty", staff=cast["late15"], note="上班迟到")
+    record_finding(sc, None, "2008-09-11", "S4.1", "duty", staff=cast["late15"], note="上班迟到")
 
     for day in ("2008-07-10", "2008-07-31", "2008-08-21", "2008-09-18"):
         weekly.add(sc, d(day), "S1.1", staff=cast["untidy"], note="未佩戴工作牌")
 
     weekly.add(sc, d("2008-07-17"), "S1.1", staff=cast["rotated"], note="未按规定着制服")  # counts for 工商窗口
     weekly.add(sc, d("2008-09-04"), "S3.4", staff=cast["rotated"], note="未一次性告知所需材料")  # for 质监窗口
-    _finding(sc, None, "2008-09-16", "S3.6", "duty", staff=cast["rotated2"], note="退办件未出具退办件通知书")
+    record_finding(sc, None, "2008-09-16", "S3.6", "duty", staff=cast["rotated2"], note="退办件未出具退办件通知书")
 
-    _finding(sc, "gaming", "2008-08-13", "S4.2", "patrol", staff=cast["gaming"], dq="gaming",
+    record_finding(sc, "gaming", "2008-08-13", "S4.2", "patrol", staff=cast["gaming"], dq="gaming",
              note="上班时间玩电脑游戏（督查巡查当场发现）")
-    _finding(sc, "discipline", "2008-09-05", "S4.1", "patrol", staff=cast["discipline"], dq="discipline",
+    record_finding(sc, "discipline", "2008-09-05", "S4.1", "patrol", staff=cast["discipline"], dq="discipline",
              note="县纪委暗访发现上班时间擅自外出")
 
-    _finding(sc, "mistake", "2008-08-07", "S4.1", "duty", staff=cast["wrongly"], note="上班迟到")
+    record_finding(sc, "mistake", "2008-08-07", "S4.1", "duty", staff=cast["wrongly"], note="上班迟到")
     sc.at("2008-08-11", OFFICE, lambda lg: lg.retract(str(sc.ids["mistake"]),
                                                     "经核实该同志当日经批准外出办事，值班记录有误"))
     return cast
 
 
+def _steered(chosen: str, among: list[str], present: Callable[[str], bool]) -> str:
+    """The one drawn when present that day, else the next one in the list who is: steering a random fact away from a
+    window or person out of the center (D21, D22) without drawing again, so the rest of the sample is unchanged."""
+    start = among.index(chosen)
+    return next(c for c in among[start:] + among[:start] if present(c))
+
+
 def background_findings(sc: Scenario, weekly: WeeklySheets, spare: list[str]) -> None:
     """The ordinary findings of a quarter: a few per week on the weekly sheet, plus 值班 and 巡查 notes."""
     rng = sc.rng
+    reg = sc.registry
     staff_items = [k for k in data.NOTES if k.startswith("S")]
     window_items = [k for k in data.NOTES if k.startswith("W")]
     codes = [w.code for w in data.WINDOWS]
+
+    def window_on(day: date) -> str:
+        return _steered(rng.choice(codes), codes, lambda c: reg.open_on(c, day.isoformat()))
+
+    def person_on(day: date) -> str:
+        return _steered(rng.choice(spare), spare, lambda p: reg.window_on(p, day.isoformat()) is not None)
+
     for week in range(13):
         days = [d for d in WORKDAYS if (d - QUARTER_FIRST).days // 7 == week]
         for _ in range(rng.randint(4, 8)):
             day = rng.choice(days)
             if rng.random() < 0.75:
                 item = rng.choice(staff_items)
-                weekly.add(sc, day, item, staff=rng.choice(spare), note=rng.choice(data.NOTES[item]))
+                weekly.add(sc, day, item, staff=person_on(day), note=rng.choice(data.NOTES[item]))
             else:
                 item = rng.choice(window_items)
-                weekly.add(sc, day, item, window=rng.choice(codes), note=rng.choice(data.NOTES[item]))
+                weekly.add(sc, day, item, window=window_on(day), note=rng.choice(data.NOTES[item]))
     for source, count in (("duty", 24), ("patrol", 12)):
         for _ in range(count):
-            on = rng.choice(WORKDAYS).isoformat()
+            on = rng.choice(WORKDAYS)
             if rng.random() < 0.8:
                 item = rng.choice(staff_items)
-                _finding(sc, None, on, item, source, staff=rng.choice(spare), note=rng.choice(data.NOTES[item]))
+                record_finding(sc, None, on.isoformat(), item, source, staff=person_on(on),
+                               note=rng.choice(data.NOTES[item]))
             else:
                 item = rng.choice(window_items)
-                _finding(sc, None, on, item, source, window=rng.choice(codes), note=rng.choice(data.NOTES[item]))
-
+                record_finding(sc, None, on.isoformat(), item, source, window=window_on(on),
+                               note=rng.choice(data.NOTES[item]))

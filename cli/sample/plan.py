@@ -91,7 +91,7 @@ def registry(sc: Scenario) -> None:
             register_staff(sc, pid, next(names), w.code)
 
 
-def move(sc: Scenario, person: str, window: str, day: str) -> None:
-    """Plan a rotation (轮换) from a day."""
+def move(sc: Scenario, person: str, window: str, day: str, entered: str | None = None) -> None:
+    """Plan a rotation (轮换) from a day, entered that day or (`entered`) later, after facts it re-attributes."""
     sc.registry.apply(STAFF_MOVED, {"staff_id": person, "window": window, "since": day})
-    sc.at(day, OFFICE, lambda lg: lg.move_staff(person, window, day))
+    sc.at(entered or day, OFFICE, lambda lg: lg.move_staff(person, window, day))

@@ -9,12 +9,14 @@ from cli.sample import data
 from cli.sample.claims import bonuses, complaints
 from cli.sample.findings import WeeklySheets, background_findings, story_findings
 from cli.sample.plan import Scenario, registry
+from cli.sample.tenure import tenure
 
 
 def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
     """The whole sample quarter as dated steps (deterministic for a seed)."""
     sc = Scenario(workdir=workdir, rng=random.Random(seed))
     registry(sc)
+    tenure(sc)  # first: the random facts below keep to each one's time in the center
     weekly = WeeklySheets()
     cast = story_findings(sc, weekly)
     taken = set(cast.values())

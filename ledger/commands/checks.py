@@ -6,8 +6,10 @@ checked value or raises the refusal a user sees.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
+from ledger import text
 from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotAllowed, NotFound
@@ -49,6 +51,19 @@ def disqualification(cat: Catalogue, dq: str | None, item_code: str, channel: st
     return dq
 
 
+def name_text(value: str | None, what: str, *, empty: bool = False) -> str:
+    """A name as a user typed it (D27, ledger/text.line: one line, no control or bidi characters), not empty unless
+    `empty`, and — a name being what tells two windows or people apart — no zero-width (format) character either."""
+    name = text.line(value, what)
+    if not name and not empty:
+        raise InvalidInput(f"{what}不能为空")
+    if not name.isprintable():  # the common case, in C
+        for ch in name:
+            if unicodedata.category(ch) == "Cf":
+                raise InvalidInput(f"{what}不能含不可见字符 U+{ord(ch):04X}：{name!r}")
+    return name
+
+
 def known_window(registry: Registry, code: str | None) -> str:
     """A registered window's code, or a refusal."""
     if not code:
@@ -68,15 +83,47 @@ def known_person(registry: Registry, person: str | None) -> PersonEntry:
     return entry
 
 
+def window_taking_part(registry: Registry, code: str | None, day: date) -> str:
+    """A registered window that is in the center on the day (D21), or a refusal saying when it was."""
+    code = known_window(registry, code)
+    if not registry.open_on(code, day.isoformat()):
+        name = registry.windows[code]["name"]
+        raise NotAllowed(f"窗口 {code}（{name}）在 {day} 不在中心{time_in_center(registry, code)}")
+    return code
+
+
+def time_in_center(registry: Registry, code: str) -> str:
+    """A window's time in the center in words, for a refusal: （自 2008-05-01 起参加考评，2008-09-01 起撤出）."""
+    parts = []
+    for e in registry.windows[code]["presence"]:
+        since = e["since"] or "考评办法施行之日"
+        parts.append(f"{since} 起参加考评" if e["open"] else f"{since} 起撤出")
+    return f"（{'，'.join(parts)}）"
+
+
+def window_from(registry: Registry, code: str | None, day: date) -> str:
+    """A window a person may be assigned to from the day on: in the center that day and not leaving it later."""
+    code = window_taking_part(registry, code, day)
+    later = [e["since"] for e in registry.windows[code]["presence"]
+             if not e["open"] and e["since"] is not None and e["since"] > day.isoformat()]
+    if later:
+        raise NotAllowed(f"窗口 {code} 自 {later[0]} 起撤出，不能从 {day} 起把人员分配到该窗口")
+    return code
+
+
 def subject(registry: Registry, window: str | None, staff: str | None, day: date) -> tuple[str, str | None]:
     """`--window` / `--staff` as (the window the fact is attributed to, the person): a person's fact goes to the
-    window they were assigned to on its day (D2, `Registry.window_on`)."""
+    window they were assigned to on its day (D2, `Registry.window_on`); a window's fact needs the window in the
+    center that day (D21), a person's the person (D22)."""
     if bool(window) == bool(staff):
         raise InvalidInput("请指定 --window 或 --staff 其中之一")
     if staff:
         entry = known_person(registry, staff)
         at = registry.window_on(staff, day.isoformat())
         if at is None:
+            left = registry.left_on(staff, day.isoformat())
+            if left is not None:
+                raise NotAllowed(f"{staff}（{entry['name']}）已于 {left} 离开中心，{day} 的记录不能记在其名下")
             raise NotAllowed(f"{staff}（{entry['name']}）在 {day} 尚未分配到任何窗口")
         return at, staff
-    return known_window(registry, window), None
+    return window_taking_part(registry, window, day), None

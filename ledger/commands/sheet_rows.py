@@ -110,6 +110,7 @@ class SheetChecker:
         self.windows: dict[str, object] = {}
         self.people: dict[str, object] = {}
         self.assigned: dict[tuple[str, date], str | None] = {}
+        self.open: dict[tuple[str, date], object] = {}
 
     def _item(self, cell: str, on_staff: bool) -> str:
         key = (cell, on_staff)
@@ -192,9 +193,15 @@ class SheetChecker:
                 self.assigned[akey] = self.registry.window_on(person, day.isoformat())
             at = self.assigned[akey]
             if at != window:
-                where = f"窗口 {at}" if at else "任何窗口"
+                left = self.registry.left_on(person, day.isoformat()) if at is None else None
+                where = f"已于 {left} 离开中心" if left else f"属于窗口 {at}" if at else "属于任何窗口"
                 name = self.registry.people[person]["name"]
-                raise NotAllowed(f"{person}（{name}）在 {day} 属于{where}，不是窗口 {window}")
+                raise NotAllowed(f"{person}（{name}）在 {day} {where}，不是窗口 {window}")
+        else:  # a window's own fact needs the window in the center that day (D21)
+            reg, code = self.registry, str(window)
+            if (code, day) not in self.open:
+                self.open[code, day] = _verdict(lambda: checks.window_taking_part(reg, code, day))
+            _given(self.open[code, day])
         if row.note and not row.note.isprintable():
             line(row.note, "说明")  # one line, no control characters (D27); printable notes need no second look
         return CheckedRow(row.line, day, window, person, item, source, dq, row.note)  # type: ignore[arg-type]

@@ -28,7 +28,17 @@ from ledger.events.quarter import (
     ShortlistAmended,
     ShortlistFrozen,
 )
-from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+from ledger.events.registry import (
+    CenterInitialised,
+    StaffLeft,
+    StaffMoved,
+    StaffRegistered,
+    StaffRenamed,
+    WindowClosed,
+    WindowRegistered,
+    WindowRenamed,
+    WindowReopened,
+)
 from ledger.events.rules import RulesAdopted
 from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
 from ledger.events.witness import CosignatureRecorded
@@ -65,6 +75,11 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     RatingRecorded,
     RectificationRecorded,
     CallbackRecorded,
+    WindowClosed,
+    WindowReopened,
+    WindowRenamed,
+    StaffLeft,
+    StaffRenamed,
 )
 
 __all__ = [
@@ -78,4 +93,5 @@ __all__ = [
     "SignedRangeLost",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
+    "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]

@@ -18,6 +18,7 @@ import orjson
 
 from ledger.calendar import iso_day
 from ledger.catalogue import Catalogue
+from ledger.registry import Registry
 from ledger.storage.rows import decode_raw
 from ledger.topics import topic
 from projections.engine.materialised import QuarterProjection
@@ -29,9 +30,9 @@ from projections.scoring.standings import Standing, Standings, quarter_standings
 
 PREFIX = "s:"
 PUBLISHED_PREFIX = "p:"
-VERSION = 3
+VERSION = 4
 """2: standings stored as named entries (projections/scoring/standings.StandingEntry); 3: refs grouped after NFKC
-without spaces (D27), so standings cached before are derived again."""
+without spaces (D27), so standings cached before are derived again; 4: with `left` (D21, D22)."""
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
 
@@ -45,6 +46,25 @@ FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "Comp
                      "ComplaintDismissed", "AppealUpheld", "AppealOverturned")
 """Follow-ups read their stream's first event for the subject: an appeal's names its fact's window, person and
 quarter (D29)."""
+
+
+def filed_under(registry: Registry, windows: set[str], people: set[str]) -> set[str]:
+    """The windows under which the facts behind these windows' and people's standings are stored.
+
+    A fact is stored under the window it was recorded against: a person's, under one of the windows of their
+    assignments. A window's standing also counts the facts of everyone ever assigned to it (D8, D7), wherever those
+    were recorded, because a move entered later re-attributes them by day (D23).
+    """
+    needed = set(windows)
+    everyone = set(people)
+    if windows:
+        everyone.update(pid for pid, p in registry.people.items()
+                        if any(a["window"] in windows for a in p["assignments"]))
+    for pid in everyone:
+        person = registry.people.get(pid)
+        if person is not None:
+            needed.update(a["window"] for a in person["assignments"] if a["window"] is not None)
+    return needed
 
 
 class StandingsCache:
@@ -72,12 +92,7 @@ class StandingsCache:
         if touched is None:
             return self._derive_all(quarter, st)
         windows, people = touched
-        needed = set(windows)
-        for pid in people:  # a person's facts are filed under the windows they were recorded against
-            person = st.registry.people.get(pid)
-            if person is not None:
-                needed.update(a["window"] for a in person["assignments"])
-        q = self.projection.quarter_part(quarter, needed)
+        q = self.projection.quarter_part(quarter, filed_under(st.registry, windows, people))
         if windows or people:
             fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
             ws.update(fresh_w)
@@ -106,8 +121,14 @@ class StandingsCache:
             day = fact.get("date") if fact is not None else None
             if fact is not None and day is not None and fact.get("quarter", quarter_of_iso(iso_day(day))) == quarter:
                 windows.add(fact["window"])
-                if fact.get("staff") is not None:
-                    people.add(fact["staff"])
+                staff = fact.get("staff")
+                if staff is not None:
+                    people.add(staff)
+                    # D23: it counts for the person's window of its day, which a move entered after the fact was
+                    # recorded may have changed (the stored window stays the one of the recording)
+                    at = st.registry.window_on(staff, iso_day(day))
+                    if at is not None:
+                        windows.add(at)
         return windows, people
 
     def _derive_all(self, quarter: str, st: State, store: bool = True) -> Standings:

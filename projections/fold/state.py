@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 6
+FOLD_VERSION = 7
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
 4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
 5: appeals, their outcomes and the 公示 (D28, D29).
-6: 好差评 ratings, 整改 and 回访, the day a complaint was verified (D30, D31)."""
+6: 好差评 ratings, 整改 and 回访, the day a complaint was verified (D30, D31).
+7: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue
 from ledger.registry import Registry
 from projections.fold.entries import display_id
@@ -32,15 +33,16 @@ def derive(
     s = quarter_standings(q, quarter, pos, ws, ss, as_of)
     published_at = s.published["position"] if s.published else None
     wp, sp = placements(cat, ws, ss, s.shortlist, s.decision)
+    last = quarter_bounds(quarter)[1].isoformat()
     window_results = []
     for code, w in ws.items():
         pl = wp[code]
         cats, _, blines, dqs = w.detail  # type: ignore[misc]
         window_results.append(WindowResult(
-            code=code, name=w.name, department=registry.windows[code]["department"], categories=cats,
+            code=code, name=w.name, department=registry.window_name(code, last, as_of)[1], categories=cats,
             deductions=w.deductions, bonus=w.bonus, bonus_lines=blines, score=w.score, rank=pl.rank,
             eligible=w.eligible, disqualifications=dqs, shortlisted=pl.shortlisted, picked=pl.picked,
-            red_flag=pl.picked and w.eligible, voided=pl.picked and not w.eligible,
+            red_flag=pl.picked and w.shortlistable, voided=pl.picked and not w.shortlistable, left=w.left,
         ))
     window_results.sort(key=lambda x: (x.rank, x.code))
     cap = cat.staff_bonus_cap
@@ -54,7 +56,7 @@ def derive(
             bonus_lines=blines, score=p.score, rank=pl.rank, eligible=p.eligible, disqualifications=dqs,
             shortlisted=pl.shortlisted, decided_stars=pl.decided, base_stars=pl.base, minus=pl.minus,
             reduction=pl.reduction, stars=pl.stars, reward_yuan=pl.reward_yuan,
-            voided=(not p.eligible) and pl.picked,
+            voided=(not p.shortlistable) and pl.picked, left=p.left,
         ))
     staff_results.sort(key=lambda x: (x.rank, x.id))
 

@@ -108,7 +108,8 @@ def explain_window(cat: Catalogue, res: QuarterResult, w: WindowResult, q: Quart
     """Everything behind one window's quarter."""
     return {
         "quarter": res.quarter, "position": res.position, "status": res.status, "rules": res.rules,
-        "subject": {"type": "window", "code": w.code, "name": w.name, "department": w.department},
+        "subject": {"type": "window", "code": w.code, "name": w.name, "department": w.department,
+                    "left": w.left},
         "categories": [_category(cat, c) for c in w.categories],
         "table_score": sum(c.score for c in w.categories),
         "deductions": w.deductions,
@@ -126,7 +127,8 @@ def explain_staff(cat: Catalogue, res: QuarterResult, p: StaffResult, q: Quarter
     """Everything behind one person's quarter, down to the final star."""
     return {
         "quarter": res.quarter, "position": res.position, "status": res.status, "rules": res.rules,
-        "subject": {"type": "staff", "id": p.id, "name": p.name, "window": p.window, "window_name": p.window_name},
+        "subject": {"type": "staff", "id": p.id, "name": p.name, "window": p.window, "window_name": p.window_name,
+                    "left": p.left},
         "categories": [_category(cat, c) for c in p.categories],
         "table_score": sum(c.score for c in p.categories),
         "deductions": p.deductions,
@@ -171,6 +173,11 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
     rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
     lines.append(f"{head} · {quarter_label(doc['quarter'])} · 截至账本位置 {doc['position']} · "
                  f"{STATUS_NAMES[doc['status']]}{rules}")
+    if s.get("left") and staff:
+        lines.append(f"{s['left']} 起已离开中心（所列窗口为其最后工作日所在窗口）：本季度照常计分排名，"
+                     "但不能入围，不授星、不发奖励")
+    elif s.get("left"):
+        lines.append(f"窗口 {s['left']} 起已撤出中心：本季度照常计分排名，但不能入围，不能评为红旗窗口")
     lines.append("")
     lines.append("一、考评标准扣分（每违反一项按类别扣分，扣完该类分值为止）")
     for c in doc["categories"]:
@@ -235,7 +242,9 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         lines.append("六、星级")
         base_why = "党组决定" if doc["decided_stars"] in (4, 5) else "未入围或未评定，授三星"
         lines.append(f"    基础星级：{st['base']} 星（{base_why}）")
-        if st["reduction"] == "disqualified":
+        if st["reduction"] == "left":
+            lines.append(f"    季度结束前已离开中心（{s['left']} 起）：不授星")
+        elif st["reduction"] == "disqualified":
             voided = "，党组决定作废" if doc["voided"] else ""
             lines.append(f"    被取消服务明星资格{voided}：按三星减二颗星，最终 {st['final']} 星")
         elif st["reduction"]:
@@ -244,7 +253,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         else:
             low = min(t["at_least"] for t in st["thresholds"])
             lines.append(f"    应扣分 {doc['deductions']} < {low}：不减星")
-        lines.append(f"    最终星级：{st['final']} 星；奖励 {st['reward_yuan']} 元")
+        final = "不授星" if st["final"] is None else f"{st['final']} 星"
+        lines.append(f"    最终星级：{final}；奖励 {st['reward_yuan']} 元")
     else:
         lines.append(f"六、红旗窗口：{'是' if doc['red_flag'] else '否'}")
     if doc["not_counted"]:

@@ -26,6 +26,7 @@ class WindowRow(TypedDict):
     shortlisted: bool
     disqualified: bool
     red_flag: bool
+    left: str | None  # the day the window left the center, when it was out by the quarter's end (D21)
 
 
 class StaffRow(TypedDict):
@@ -41,8 +42,9 @@ class StaffRow(TypedDict):
     shortlisted: bool
     disqualified: bool
     decided_stars: int | None
-    stars: int
+    stars: int | None
     reward_yuan: int
+    left: str | None  # the day the person left the center, when they were out by the quarter's end (D22)
 
 
 class RulesRef(TypedDict):
@@ -155,6 +157,7 @@ class WindowResult:
     picked: bool
     red_flag: bool
     voided: bool
+    left: str | None = None  # the day the window left the center, when it was out by the quarter's end (D21)
 
     @property
     def disqualified(self) -> bool:
@@ -184,10 +187,11 @@ class StaffResult:
     decided_stars: int | None
     base_stars: int
     minus: int
-    reduction: str  # "disqualified", "at_least_N" or ""
-    stars: int
+    reduction: str  # "disqualified", "at_least_N", "left" or ""
+    stars: int | None  # None: left the center before the quarter's end, no star (D22)
     reward_yuan: int
     voided: bool
+    left: str | None = None  # the day the person left the center, when they were out by the quarter's end (D22)
 
     @property
     def disqualified(self) -> bool:

@@ -18,7 +18,8 @@ def report_rows(cat: Catalogue, s: Standings) -> ReportRows:
             {
                 "code": w.key, "name": w.name, "score": w.score, "bonus": w.bonus,
                 "deductions": w.deductions, "rank": wp[w.key].rank, "shortlisted": wp[w.key].shortlisted,
-                "disqualified": not w.eligible, "red_flag": wp[w.key].picked and w.eligible,
+                "disqualified": not w.eligible, "red_flag": wp[w.key].picked and w.shortlistable,
+                "left": w.left,
             }
             for w in wins
         ],
@@ -27,7 +28,7 @@ def report_rows(cat: Catalogue, s: Standings) -> ReportRows:
                 "id": p.key, "name": p.name, "window": p.window, "score": p.score, "bonus": p.bonus,
                 "deductions": p.deductions, "rank": sp[p.key].rank, "shortlisted": sp[p.key].shortlisted,
                 "disqualified": not p.eligible, "decided_stars": sp[p.key].decided, "stars": sp[p.key].stars,
-                "reward_yuan": sp[p.key].reward_yuan,
+                "reward_yuan": sp[p.key].reward_yuan, "left": p.left,
             }
             for p in people
         ],

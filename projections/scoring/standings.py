@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict, TypeVar
 
 from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue
 from ledger.quarter_status import status
-from ledger.registry import PersonEntry, Registry, WindowEntry
+from ledger.registry import Membership, Registry
 from projections.fold.entries import DecisionEntry, PublishedEntry, ShortlistEntry, display_id
 from projections.fold.state import QuarterState
 from projections.scoring.bonus import Claim, bonus_lines, verified_claims
@@ -56,6 +57,7 @@ class StandingEntry(TypedDict):
     eligible: bool
     window: str | None
     window_name: str | None
+    left: str | None
 
 
 @dataclass(slots=True)
@@ -72,20 +74,26 @@ class Standing:
     bonus: int
     deductions: int
     eligible: bool
-    window: str | None = None  # a person's window on the quarter's last day (None for a window)
+    window: str | None = None  # a person's window on their last working day of the quarter (None for a window)
     window_name: str | None = None
+    left: str | None = None  # the day a window or person left the center, when they were out by the quarter's end
     detail: tuple[tuple[CategoryScore, ...], int, tuple[BonusLine, ...], tuple[Disqualification, ...]] | None = None
+
+    @property
+    def shortlistable(self) -> bool:
+        """Whether the 督查科 may shortlist it: not disqualified, and still in the center at the quarter's end."""
+        return self.eligible and self.left is None
 
     def to_json(self) -> StandingEntry:
         """The cacheable part as a JSON-able entry."""
         return {"name": self.name, "score": self.score, "bonus": self.bonus, "deductions": self.deductions,
-                "eligible": self.eligible, "window": self.window, "window_name": self.window_name}
+                "eligible": self.eligible, "window": self.window, "window_name": self.window_name, "left": self.left}
 
     @classmethod
     def from_json(cls, key: str, data: StandingEntry) -> Standing:
         """A standing from what `to_json` produced."""
         return cls(key, data["name"], data["score"], data["bonus"], data["deductions"], data["eligible"],
-                   data["window"], data["window_name"])
+                   data["window"], data["window_name"], data["left"])
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ class Placement:
     base: int = 0
     minus: int = 0
     reduction: str = ""
-    stars: int = 0
+    stars: int | None = 0  # None: a person who had left the center by the quarter's end takes no star (D22)
     reward_yuan: int = 0
 
 
@@ -117,20 +125,43 @@ class Standings:
     published: PublishedEntry | None
 
 
-def _subjects(
-    registry: Registry, quarter: str, as_of: int | None
-) -> tuple[dict[str, WindowEntry], dict[str, tuple[str, PersonEntry]]]:
-    """Windows registered and people assigned to a window on the quarter's last day, as of a position."""
-    last_day = quarter_bounds(quarter)[1].isoformat()
-    windows = {c: w for c, w in registry.windows.items() if upto(w["p"], as_of)}
-    people: dict[str, tuple[str, PersonEntry]] = {}
-    for pid, p in registry.people.items():
-        if not upto(p["p"], as_of):
-            continue
-        at = registry.window_on(pid, last_day, as_of)
-        if at is not None:
-            people[pid] = (at, p)
+@dataclass(frozen=True)
+class Subject:
+    """A window or person of a quarter: their part in it (D21, D22) and their name in force at its end (D24)."""
+
+    membership: Membership
+    name: str
+    department: str = ""
+
+
+def _subjects(registry: Registry, quarter: str, as_of: int | None) -> tuple[dict[str, Subject], dict[str, Subject]]:
+    """The windows in the center on at least one day of the quarter, and the people who worked in it at least one
+    day (with the window of their last working day), as of a position; names as they stood at its end."""
+    first, last = (d.isoformat() for d in quarter_bounds(quarter))
+    windows: dict[str, Subject] = {}
+    for code in registry.windows:
+        m = registry.window_between(code, first, last, as_of)
+        if m is not None:
+            windows[code] = Subject(m, *registry.window_name(code, last, as_of))
+    people: dict[str, Subject] = {}
+    for pid in registry.people:
+        m = registry.person_between(pid, first, last, as_of)
+        if m is not None:
+            people[pid] = Subject(m, registry.person_name(pid, last, as_of))
     return windows, people
+
+
+def attribution(registry: Registry, as_of: int | None) -> Callable[[str, str], str | None]:
+    """D23: the window a person's fact of a day counts for, from the registry as it stood at `as_of` (whatever
+    the window recorded with the fact), remembered per (person, day): a quarter repeats them."""
+    seen: dict[tuple[str, str], str | None] = {}
+
+    def window_of(person: str, day: str) -> str | None:
+        key = (person, day)
+        if key not in seen:
+            seen[key] = registry.window_on(person, day, as_of)
+        return seen[key]
+    return window_of
 
 
 def standings_of(
@@ -152,7 +183,8 @@ def standings_of(
     published_at = published["position"] if published else None
     year = int(quarter[:4])
     windows, people = _subjects(registry, quarter, as_of)
-    names = {c: w["name"] for c, w in windows.items()}
+    names = {c: w.name for c, w in windows.items()}
+    window_of = attribution(registry, as_of)
     if only is not None:
         windows = {c: w for c, w in windows.items() if c in only[0]}
         people = {pid: v for pid, v in people.items() if pid in only[1]}
@@ -164,6 +196,10 @@ def standings_of(
     counterparts = r.counterparts
     for fid, origin, v, recorded_at in violations(q, as_of, ordered=detail):
         item, window, staff, dq = v["item"], v["w"], v["s"], v["dq"]
+        if staff is not None:
+            window = window_of(staff, v["d"]) or window
+            if window != v["w"]:
+                v = {**v, "w": window}  # a move entered after the fact: it counts where the person was (D23)
         if only is not None and window not in windows and staff not in people:
             continue
         counterpart = counterparts.get(item) if staff is not None else None
@@ -204,7 +240,8 @@ def standings_of(
     claims_by_window: dict[str, list[Claim]] = defaultdict(list)
     claims_by_person: dict[str, list[Claim]] = defaultdict(list)
     for c in verified_claims(q, as_of):
-        claims_by_window[c.window].append(c)  # D7: a person's achievement also counts for their window
+        window = window_of(c.staff, c.date) or c.window if c.staff is not None else c.window
+        claims_by_window[window].append(c)  # D7: a person's achievement also counts for their window (D23)
         if c.staff is not None:
             claims_by_person[c.staff].append(c)
 
@@ -213,21 +250,22 @@ def standings_of(
         cats, raw = score_table(r, cat.window_categories, w_hits.get(code, []), published_at, detail)
         blines = bonus_lines(r, claims_by_window.get(code, []), "window", published_at)
         bonus = sum(b.points for b in blines)  # D4: no cap
-        dqs = disq("window", code, w["name"], dq_by_window.get(code, []))
+        dqs = disq("window", code, w.name, dq_by_window.get(code, []))
         eligible = not any(QUARTER_RED_FLAG in d.scopes for d in dqs)
-        ws[code] = Standing(code, w["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
-                            detail=(cats, bonus, tuple(blines), dqs))
+        ws[code] = Standing(code, w.name, sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                            left=w.membership.left, detail=(cats, bonus, tuple(blines), dqs))
     cap = cat.staff_bonus_cap
     ss: dict[str, Standing] = {}
-    for pid, (at, p) in people.items():
+    for pid, p in people.items():
         cats, raw = score_table(r, cat.staff_categories, s_hits.get(pid, []), published_at, detail)
         blines = bonus_lines(r, claims_by_person.get(pid, []), "staff", published_at)
         bonus_raw = sum(b.points for b in blines)
         bonus = min(cap, bonus_raw)
-        dqs = disq("staff", pid, p["name"], dq_by_person.get(pid, []))
+        dqs = disq("staff", pid, p.name, dq_by_person.get(pid, []))
         eligible = not any(QUARTER_STAR in d.scopes for d in dqs)
-        ss[pid] = Standing(pid, p["name"], sum(c.score for c in cats) + bonus, bonus, raw, eligible,
-                           window=at, window_name=names.get(at, at),
+        at = p.membership.window
+        ss[pid] = Standing(pid, p.name, sum(c.score for c in cats) + bonus, bonus, raw, eligible,
+                           window=at, window_name=names.get(at, at), left=p.membership.left,
                            detail=(cats, bonus_raw, tuple(blines), dqs))
     return ws, ss
 
@@ -254,9 +292,13 @@ def placements(
         decided: int | None = None
         if decision is not None:
             decided = st["five"] if pid in five else st["four"] if pid in four else st["default"]
-        base, minus, final, reason = stars_for(cat, decided, s.deductions, not s.eligible)
+        final: int | None
+        if s.left is None:
+            base, minus, final, reason = stars_for(cat, decided, s.deductions, not s.eligible)
+        else:  # D22: 授星 is for people still at the windows
+            base, minus, final, reason = decided if decided is not None else st["default"], 0, None, "left"
         sp[pid] = Placement(rank, pid in sl_s, pid in five or pid in four, decided, base, minus, reason, final,
-                            cat.rewards_yuan.get(final, 0))
+                            cat.rewards_yuan.get(final, 0) if final is not None else 0)
     return wp, sp
 
 

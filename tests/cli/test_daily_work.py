@@ -97,7 +97,8 @@ def test_window_and_staff_lists_show_the_registry(run: Callable[..., Any]) -> No
     ok(run("window", "add", "TAX", "地税窗口"))
     ok(run("staff", "add", "P1", "张三", "--window", "TAX", "--from", "2008-05-01"))
     staff = orjson.loads(ok(run("staff", "list", "--json")))["staff"]
-    assert staff == [{"id": "P1", "name": "张三", "assignments": [{"window": "TAX", "from": "2008-05-01"}]}]
+    assert staff == [{"id": "P1", "name": "张三", "assignments": [{"window": "TAX", "from": "2008-05-01", "to": None}],
+                      "left": None, "names": [{"name": "张三", "from": None}]}]
     assert "地税窗口" in ok(run("window", "list"))
 
 

@@ -102,7 +102,7 @@ def all_results(ledger: Ledger, state: Any, as_of: int | None = None, projection
 OPS = st.lists(
     st.tuples(
         st.sampled_from(["find", "find", "find", "retract", "claim", "verify", "complaint", "settle", "move",
-                         "catch_up", "catch_up", "appeal", "review"]),
+                         "leave", "close", "reopen", "rename", "catch_up", "catch_up", "appeal", "review"]),
         st.integers(0, 1000),
     ),
     max_size=30,
@@ -168,8 +168,20 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
                     facts.append(cid)
                 else:
                     c.ledger.dismiss_complaint(cid, "不实")
-            elif op == "move":
+            elif op == "move":  # also a return after a leave (D22), and often dated before facts entered (D23)
                 c.ledger.move_staff(people[n % 3], ["W1", "W2"][n % 2], day)
+            elif op == "leave":
+                c.ledger.leave_staff(people[n % 3], day, "调离")
+            elif op == "close":
+                c.ledger.close_window(["W1", "W2"][n % 2], day, "撤出")
+            elif op == "reopen":
+                c.ledger.add_window(["W1", "W2"][n % 2], f"窗口{n}", since=day)
+            elif op == "rename":
+                since = day if n % 2 else None  # a new name from a day, or a correction (D24)
+                if n % 3:
+                    c.ledger.rename_window(["W1", "W2"][n % 2], f"更名窗口{n}", since=since)
+                else:
+                    c.ledger.rename_staff(people[n % 3], f"更名{n}", since=since)
             elif op == "appeal" and facts:
                 appeals.append(c.appeal(facts[n % len(facts)], by=["W1", "W2", "P1", "P2", "P3", None][n % 6]))
             elif op == "review" and appeals:

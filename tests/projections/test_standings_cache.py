@@ -81,6 +81,20 @@ def test_a_registry_event_makes_the_next_report_derive_every_subject_again(cente
     assert {w["code"] for w in doc["windows"]} == {"W1", "W2"}
 
 
+def test_a_follow_up_after_a_late_move_re_derives_the_window_the_fact_now_counts_for(
+        center: Center, monkeypatch: Any) -> None:
+    monkeypatch.setattr(materialised, "PARTITION_AT", 0)  # the quarter stored split by window as well
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    fid = center.find("S1.1", staff="P1", day="2008-06-10")  # stored under W1
+    center.ledger.move_staff("P1", "W2", "2008-06-01")  # entered late: the finding counts for W2 (D23)
+    assert {w["code"]: w["score"] for w in center.views().report("2008Q2")["windows"]} == {"W1": 100, "W2": 97}
+    center.ledger.retract(fid, "录错")  # touches the fact's stored window W1, and W2 where it counted
+    doc = center.views().report("2008Q2")
+    assert doc == full_report(center.ledger, "2008Q2")
+    assert {w["code"]: w["score"] for w in doc["windows"]} == {"W1": 100, "W2": 100}
+
+
 def test_a_quarter_split_by_window_holds_every_entry_once(center: Center) -> None:
     center.windows("W1", "W2")
     center.staff("P1", "W1")

@@ -9,10 +9,11 @@ import pytest
 
 from tests.cli.files.conftest import Demo, csv_sections, html_tables, pdf_text, shown, stored, xlsx_sheets
 
-WINDOW_KEYS = ["rank", "code", "name", "score", "bonus", "deductions", "shortlisted", "disqualified", "red_flag"]
+WINDOW_KEYS = ["rank", "code", "name", "score", "bonus", "deductions", "shortlisted", "disqualified", "red_flag",
+               "left"]
 STAFF_KEYS = ["rank", "id", "name", "window", "score", "bonus", "deductions", "shortlisted", "disqualified",
-              "decided_stars", "stars", "reward_yuan"]
-WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口",
+              "decided_stars", "stars", "reward_yuan", "left"]
+WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口", "撤出日期",
                   "满意率", "评价数", "逾期整改"]
 
 

@@ -68,7 +68,11 @@ def test_the_registry_folds_its_rows_with_dates_still_tagged() -> None:
         (4, STAFF_MOVED, {"staff_id": "S001", "window": "W02", "since": "2008-06-01"}),
     )]
     reg = registry_from(stored, lambda nid: 0)
-    assert reg.windows == {"W01": {"name": "工商窗口", "department": "县市场监督管理局", "p": 0}}
+    assert reg.windows == {"W01": {
+        "name": "工商窗口", "department": "县市场监督管理局", "p": 0,
+        "presence": [{"since": None, "open": True, "p": 0}],  # the first release's window: from the rules' start
+        "names": [{"since": None, "name": "工商窗口", "department": "县市场监督管理局", "p": 0}],
+    }}
     assert reg.people["S001"]["assignments"] == [{"since": "2008-05-01", "window": "W01", "p": 0},
                                                  {"since": "2008-06-01", "window": "W02", "p": 0}]
     assert reg.window_on("S001", "2008-05-31") == "W01"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import count
 
 from ledger import catalogue
-from ledger.registry import Assignment, Registry
+from ledger.registry import Assignment, PersonEntry, Registry, WindowEntry
 from projections.fold.entries import FindingEntry
 from projections.fold.state import QuarterState
 from projections.scoring.derive import derive
@@ -28,17 +28,23 @@ def registry() -> Registry:
     def since(day: str, window: str, p: int) -> Assignment:
         return {"since": day, "window": window, "p": p}
 
+    def window(code: str, p: int) -> WindowEntry:  # in the center from the rules' start (D21)
+        return {"name": f"窗口{code}", "department": "", "p": p, "presence": [{"since": None, "open": True, "p": p}],
+                "names": [{"since": None, "name": f"窗口{code}", "department": "", "p": p}]}
+
+    def person(name: str, p: int, *assignments: Assignment) -> PersonEntry:
+        return {"name": name, "p": p, "assignments": list(assignments),
+                "names": [{"since": None, "name": name, "p": p}]}
+
     return Registry(
         center={"center": "中心", "rules": CAT.id, "sha256": CAT.sha256, "p": 1},
-        windows={code: {"name": f"窗口{code}", "department": "", "p": p}
-                 for code, p in (("W01", 2), ("W02", 3), ("W03", 4), ("W04", 5))},
+        windows={code: window(code, p) for code, p in (("W01", 2), ("W02", 3), ("W03", 4), ("W04", 5))},
         people={
-            "P1": {"name": "甲", "p": 6, "assignments": [since("2008-05-01", "W01", 6)]},
-            "P2": {"name": "乙", "p": 6, "assignments": [since("2008-05-01", "W01", 6)]},
-            "P3": {"name": "丙", "p": 7, "assignments": [since("2008-05-01", "W02", 7)]},
-            "P4": {"name": "丁", "p": 8, "assignments": [since("2008-05-01", "W03", 8),
-                                                        since("2008-06-15", "W02", 9)]},
-            "P5": {"name": "戊", "p": 8, "assignments": [since("2008-07-01", "W04", 8)]},
+            "P1": person("甲", 6, since("2008-05-01", "W01", 6)),
+            "P2": person("乙", 6, since("2008-05-01", "W01", 6)),
+            "P3": person("丙", 7, since("2008-05-01", "W02", 7)),
+            "P4": person("丁", 8, since("2008-05-01", "W03", 8), since("2008-06-15", "W02", 9)),
+            "P5": person("戊", 8, since("2008-07-01", "W04", 8)),
         },
     )
 
