@@ -99,6 +99,7 @@ EXAMPLES: dict[str, str] = {
     "template findings": "kaoping template findings --out 第28周值周检查.xlsx",
     "import": "kaoping import findings 第28周值周检查.xlsx",
     "import findings": "kaoping import findings 第28周值周检查.xlsx",
+    "import ratings": "kaoping import ratings 2008年9月好差评.xlsx",
     "record": "kaoping record W2.2 --window DS --date 2008-07-14 --source weekly --note 上班迟到",
     "retract": "kaoping retract 编号 --reason 人员记错",
     "bonus": "kaoping bonus claim honour --staff 0101 --date 2008-08-02 --evidence 证书.pdf --level city "
@@ -111,6 +112,8 @@ EXAMPLES: dict[str, str] = {
                         "--text 态度冷漠",
     "complaint verify": "kaoping complaint verify 编号 --item S2.4 --dq complaint",
     "complaint dismiss": "kaoping complaint dismiss 编号 --reason 经查当时在岗",
+    "complaint rectify": "kaoping complaint rectify 编号 --date 2008-09-10 --text 当面致歉",
+    "complaint callback": "kaoping complaint callback 编号 --date 2008-09-12 --result satisfied",
     "complaint show": "kaoping complaint show 编号",
     "complaint erase-contact": "kaoping complaint erase-contact 编号 --reason 投诉人要求删除",
     "evidence": "kaoping evidence get 编号 --out 证据",

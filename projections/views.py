@@ -245,7 +245,7 @@ class Views:
                 raise NotFound(f"未登记的窗口：{window}")
             doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
-            return doc
+            return {**doc, **voice_view.subject_figures(q, cat, as_of, window=window)}
         assert staff is not None
         p = res.person(staff)
         if p is None:
@@ -254,7 +254,7 @@ class Views:
             raise NotFound(f"未登记的人员：{staff}")
         doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
-        return doc
+        return {**doc, **voice_view.subject_figures(q, cat, as_of, staff=staff)}
 
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:

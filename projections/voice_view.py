@@ -30,3 +30,11 @@ def annotate(doc: dict[str, Any], q: QuarterState | None, cat: Catalogue, calend
     doc["staff"] = [{**row, "satisfaction": (t := s_tally.get(row["id"], NONE)).rate, "ratings": t.total}
                     for row in doc["staff"]]
     return doc
+
+
+def subject_figures(q: QuarterState | None, cat: Catalogue, as_of: int | None, window: str | None = None,
+                    staff: str | None = None) -> dict[str, Any]:
+    """One window's or person's `satisfaction` and `ratings` as of a position, as the report's row has them."""
+    w_tally, s_tally = tallies(q, satisfied_levels(cat), as_of)
+    t = w_tally.get(window, NONE) if window is not None else s_tally.get(staff or "", NONE)
+    return {"satisfaction": t.rate, "ratings": t.total}

@@ -4,7 +4,7 @@ The 红旗窗口, the five- and four-star 服务明星, the star reductions, cha
 results, and the signed checkpoint with the full public key so anyone can check the ledger they came from.
 No script, no font or image from the internet: the page shows the same offline. The same page, marked 公示稿, is
 what `announce QUARTER --out DIR` writes for the 公示 (D28); the appeals of the quarter and their 复核 (D29) are
-shown when there are any.
+shown when there are any, and each window's 满意率 (D31) when the quarter has ratings.
 """
 
 from __future__ import annotations
@@ -64,6 +64,17 @@ def _witnesses(checkpoint: str, cosigners: Sequence[Cosigner]) -> str:
             "核验：把见证方公钥存为文件，运行 <code>kaoping verify --witness 见证方公钥.txt</code>。</p>")
 
 
+def _satisfaction(doc: dict[str, Any]) -> str:
+    """Each window's 满意率 from the public's 好差评 (D31), when the quarter has ratings; shown, never scored."""
+    rows = [w for w in doc["windows"] if w.get("ratings")]
+    if not rows:
+        return ""  # a quarter without ratings keeps the page its first layout made
+    items = [(w["name"], f" {w['satisfaction'] * 100:.2f}%（{w['ratings']}条）") for w in rows]
+    return (f'<section id="satisfaction"><h2>好差评满意率</h2>{_names(items)}'
+            "<p>满意率 =（非常满意 + 满意 + 基本满意）÷ 全部评价，含窗口工作人员得到的评价；只供参考，不计分。</p>"
+            "</section>")
+
+
 def render(doc: dict[str, Any], notice: Notice, pub: dict[str, Any] | None, checkpoint: str, public_key: str,
            draft: Draft | None = None, cosigners: Sequence[Cosigner] = ()) -> bytes:
     """The bulletin's bytes: results as `report --json` gives them at the published position (`pub`), with the
@@ -92,6 +103,9 @@ def render(doc: dict[str, Any], notice: Notice, pub: dict[str, Any] | None, chec
         body.insert(1, f'<section id="announce"><p>以下结果现予公示，公示期 {draft.first} 至 {draft.last}'
                        f"（{draft.days} 个工作日）{tentative}。被考评人员或窗口对检查记录、经查实的投诉或被驳回的"
                        "加分申报有异议的，可在公示期内向督查科提出申诉；公示期满且申诉复核完毕后正式公布。</p></section>")
+    rated = _satisfaction(doc)
+    if rated:
+        body.append(rated)
     for lead, text in notice.paragraphs[4:6]:
         body.append(f"<p><b>{escape(lead)}</b>{escape(text)}</p>")
     body.append(table_html(notice.attachments[2]))

@@ -216,6 +216,10 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         lines.append(f"    合计加分 {b['points']} 分")
     lines.append("")
     lines.append(f"三、总分 {doc['score']} 分，在 {doc['of']} 个{'人员' if staff else '窗口'}中排名第 {doc['rank']}")
+    if "ratings" in doc:  # 好差评 (D31): shown, never scored
+        rate = doc["satisfaction"]
+        lines.append(f"    好差评满意率：{rate * 100:.2f}%（评价 {doc['ratings']} 条），不计分" if rate is not None
+                     else "    好差评满意率：本季度没有评价")
     lines.append("")
     lines.append("四、取消评比资格")
     if not doc["disqualifications"]:

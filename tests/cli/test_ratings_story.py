@@ -141,3 +141,34 @@ def test_a_month_of_generated_ratings_imports_and_its_bad_ratings_wait_as_compla
     good = sum(1 for r in ds if r[3] in ("非常满意", "满意", "基本满意"))
     assert row(doc, "code", "DS")["satisfaction"] == round(good / len(ds), 4)
     assert row(doc, "code", "DS")["ratings"] == len(ds)
+
+
+def test_explain_shows_the_satisfaction_of_a_window_and_a_person_in_text_and_json(
+        k: Kaoping, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(HAND, encoding="utf-8")
+    k("import", "ratings", "r.csv")
+    ds = k.json("explain", "--window", "DS", "2025Q3")
+    assert (ds["satisfaction"], ds["ratings"]) == (0.75, 4)
+    zhang = k.json("explain", "--staff", "0101", "2025Q3")
+    assert (zhang["satisfaction"], zhang["ratings"]) == (0.6667, 3)
+    assert "好差评满意率：75.00%（评价 4 条），不计分" in k("explain", "--window", "DS", "2025Q3")
+    assert "好差评满意率：66.67%（评价 3 条），不计分" in k("explain", "--staff", "0101", "2025Q3")
+    none = k.json("explain", "--staff", "0201", "2025Q4")
+    assert (none["satisfaction"], none["ratings"]) == (None, 0)
+    assert "好差评满意率：本季度没有评价" in k("explain", "--staff", "0201", "2025Q4")
+
+
+def test_the_bulletin_shows_each_windows_satisfaction_and_publish_check_makes_it_again(
+        k: Kaoping, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(HAND, encoding="utf-8")
+    bad = k.json("import", "ratings", "r.csv")["complaints"][0]
+    k("complaint", "verify", bad, "--date", "2025-09-26")  # its rectification stays open, overdue today
+    k("shortlist", "2025Q3")
+    k("decide", "2025Q3", "--red-flag", "GT", "--five", "0201")
+    k("publish", "2025Q3", "--out", "公布")
+    page = (tmp_path / "公布" / "网站公布.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="satisfaction">'):]
+    section = section[:section.index("</section>")]
+    assert "好差评满意率" in section
+    assert "地税窗口<small> 75.00%（4条）</small>" in section and "国土窗口<small> 100.00%（1条）</small>" in section
+    k("publish", "--check", "公布")  # made again: the same bytes
