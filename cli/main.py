@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption
 
-from cli.help import ChineseContext, chinese_everywhere, format_steps, in_order_of_work
+from cli.help import SUMMARIES, ChineseContext, chinese_everywhere, format_steps, in_order_of_work
 from ledger.errors import InvalidInput, KaopingError
 from ledger.text import is_utf8, shown
 
@@ -83,6 +83,7 @@ class KaopingGroup(click.Group):
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         chinese_everywhere(cmd)
+        cmd.short_help = SUMMARIES.get(name or cmd.name or "", cmd.short_help)  # the one summary (cli/help.py)
         super().add_command(cmd, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -94,8 +95,8 @@ class KaopingGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        _register()
-        return in_order_of_work(super().list_commands(ctx))
+        # from the table, importing nothing: `kaoping --help` lists the commands without loading their code
+        return in_order_of_work({*COMMAND_MODULES, *super().list_commands(ctx)})
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         given = args[1] if len(args) > 1 else kwargs.get("args", [])
@@ -233,7 +234,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 
 
 # Which module defines each top-level command: a command's module (and what it imports — cryptography,
-# multiprocessing, the demo data…) is imported only when that command runs or help lists them all.
+# multiprocessing, the demo data…) is imported only when that command runs or shows its own help; the top-level
+# help lists the commands from this table and cli/help.py's, importing none of them.
 # tests/cli/test_lazy_commands.py checks this table against what each module registers.
 COMMAND_MODULES: dict[str, str] = {
     "init": "registry", "window": "registry", "staff": "registry", "rules": "rules",
@@ -259,7 +261,7 @@ def _load(group: click.Group, module_name: str) -> None:
 
 
 def _register() -> None:
-    """Attach every command now (help, tests); `kaoping CMD` loads only CMD's module."""
+    """Attach every command now (tests that walk them all); `kaoping CMD` loads only CMD's module."""
     for module_name in dict.fromkeys(COMMAND_MODULES.values()):
         if not all(n in cli.commands for n, m in COMMAND_MODULES.items() if m == module_name):
             _load(cli, module_name)

@@ -257,7 +257,7 @@ class Ledger(CenterOverTime, Application[UUID]):
         with storage_refusals():
             self.recorder.insert_events(stored)
 
-    def _retrying(self, attempt: Callable[[], T]) -> T:
+    def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append step again when another writer got there first."""
         for _ in range(RETRIES - 1):
             try:
@@ -274,7 +274,7 @@ class Ledger(CenterOverTime, Application[UUID]):
     def _on_fact(self, fact_id: str, decision: Callable[[FactStream, Stamp], ev.Fact]) -> UUID:
         """A step on an existing fact: read its stream, decide, append; again if another writer came first."""
         self.center()
-        return self._retrying(lambda: self._appended(decision(self.fact(fact_id), self.stamp())))
+        return self.retrying(lambda: self._appended(decision(self.fact(fact_id), self.stamp())))
 
     # --- registry -----------------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ class Ledger(CenterOverTime, Application[UUID]):
         """Reassign a person (轮换) to another window from a date after their last assignment."""
         self.center()
         windows = self.registry_of(windows=[window])
-        return self._retrying(lambda: self._appended(
+        return self.retrying(lambda: self._appended(
             decide.move_staff(self.staff(person), windows, self.catalogue, window, since, self.stamp())))
 
     # --- findings -----------------------------------------------------------------------------
@@ -393,10 +393,12 @@ class Ledger(CenterOverTime, Application[UUID]):
         """Record that a complaint's complainant was erased (its data key is destroyed by ledger/privacy)."""
         return self._on_fact(fact_id, lambda st, stamp: complaints.erase_complainant(st, key_id, reason, stamp))
 
-    def verify_complaint(self, fact_id: str, item: str, dq: str | None = None) -> UUID:
-        """Find a complaint true: name the item it breaches and, where allowed, a disqualification."""
+    def verify_complaint(self, fact_id: str, item: str | None, dq: str | None = None,
+                         day: str | None = None) -> UUID:
+        """Find a complaint true on a day (default today): name the item it breaches and, where allowed, a
+        disqualification; it opens a rectification (D30)."""
         return self._on_fact(fact_id, lambda st, stamp: complaints.verify_complaint(st, self.catalogue, item, dq,
-                                                                                    stamp))
+                                                                                    stamp, day))
 
     def dismiss_complaint(self, fact_id: str, reason: str) -> UUID:
         """Find a complaint untrue, with a reason."""
@@ -421,7 +423,10 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
     if location.sqlite_path is not None:
         refuse_foreign_sqlite(location.sqlite_path)
         if create and not location.exists:
-            made = _claim_file(location.sqlite_path)
+            try:  # a new ledger file, readable by its owner only (SQLite gives -wal and -shm the same mode);
+                made = files.claim_new(location.sqlite_path)  # True when this call made it: only its maker removes it
+            except OSError as exc:
+                raise InvalidInput(f"无法建立账本文件 {location.sqlite_path}：{exc.strerror or exc}") from None
     try:
         app = Ledger(location, actor)
     except BaseException as exc:
@@ -437,11 +442,3 @@ def open_ledger(url: str | None, actor: str | None = None, *, create: bool = Fal
     app.created_file = made
     return app
 
-
-def _claim_file(path: Path) -> bool:
-    """Make a new ledger file readable by its owner only (SQLite gives its -wal and -shm the same mode); True when
-    this call made it, so only its maker ever removes it."""
-    try:
-        return files.claim_new(path)
-    except OSError as exc:
-        raise InvalidInput(f"无法建立账本文件 {path}：{exc.strerror or exc}") from None

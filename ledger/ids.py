@@ -88,3 +88,14 @@ def appeal_id(fact: UUID) -> UUID:
 def calendar_id() -> UUID:
     """The stream of the years a center added to the working-day calendar (D28)."""
     return uuid5(NAMESPACE, "calendar")
+
+
+def rating_id(ref: str) -> UUID:
+    """The stream of the 好差评 rating with this 办件编号 (normalised, ledger/commands/ratings.py): imported once."""
+    return uuid5(NAMESPACE, f"rating:{ref}")
+
+
+def rating_complaint_id(ref: str) -> UUID:
+    """The complaint stream a 差评 waits in (channel `rating`, D31), named by its rating's 办件编号."""
+    return uuid5(NAMESPACE, f"rating-complaint:{ref}")
+

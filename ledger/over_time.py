@@ -33,7 +33,7 @@ class CenterOverTime:
         def window(self, code: str) -> tuple[Registry, int]: ...  # noqa: D102
         def staff(self, person: str) -> PersonStream: ...  # noqa: D102
         def stamp(self) -> Stamp: ...  # noqa: D102
-        def _retrying(self, attempt: Callable[[], T]) -> T: ...
+        def retrying(self, attempt: Callable[[], T]) -> T: ...
         def _appended(self, event: ev.Fact) -> UUID: ...
 
     def _reading(self) -> ReadableLedger:
@@ -49,7 +49,7 @@ class CenterOverTime:
             registry, version = self.window(code)
             return self._appended(decide.add_window(registry, self.catalogue, code, name, department, since,
                                                     default, self.stamp(), version))
-        return self._retrying(attempt)
+        return self.retrying(attempt)
 
     def close_window(self, code: str, since: str, reason: str | None = None) -> UUID:
         """A window leaves the center from a day (撤出, D21): refused while anyone is assigned to it then."""
@@ -60,7 +60,7 @@ class CenterOverTime:
             version = self.window(code)[1]  # read first: a change after it makes the append conflict, and retry
             return self._appended(tenure.close_window(self.registry(), self.catalogue, code, since, reason, facts,
                                                       self.stamp(), version))
-        return self._retrying(attempt)
+        return self.retrying(attempt)
 
     def rename_window(self, code: str, name: str, department: str | None = None, since: str | None = None) -> UUID:
         """A window's new name from a day, or its name corrected everywhere (D24)."""
@@ -70,17 +70,17 @@ class CenterOverTime:
             registry, version = self.window(code)
             return self._appended(tenure.rename_window(registry, self.catalogue, code, name, department, since,
                                                        self.stamp(), version))
-        return self._retrying(attempt)
+        return self.retrying(attempt)
 
     def leave_staff(self, person: str, since: str, reason: str | None = None) -> UUID:
         """A person leaves the center from a day (调离/离职, D22); refused while facts about them are dated then."""
         self.center()
         facts = tenure.facts_from(self._reading(), staff=person)
-        return self._retrying(lambda: self._appended(
+        return self.retrying(lambda: self._appended(
             tenure.leave_staff(self.staff(person), self.catalogue, since, reason, facts, self.stamp())))
 
     def rename_staff(self, person: str, name: str, since: str | None = None) -> UUID:
         """A person's new name from a day, or their name corrected everywhere (D24)."""
         self.center()
-        return self._retrying(lambda: self._appended(
+        return self.retrying(lambda: self._appended(
             tenure.rename_staff(self.staff(person), self.catalogue, name, since, self.stamp())))

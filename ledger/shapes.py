@@ -16,6 +16,7 @@ from ledger import topics
 
 STR, OPT_STR, INT, OPT_INT, DAY, OPT_DAY, STRS, DAYS, EVIDENCE, OPT_EVIDENCE = (
     "str", "str|None", "int", "int|None", "date", "date|None", "list[str]", "list[date]", "evidence", "evidence|None")
+OPT_SEALED = "sealed|None"  # a complainant's sealed contact (D34): {"key_id", "sealed"}, text only
 
 COMMON = {"actor": STR}
 FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} for name, fields in {
@@ -30,8 +31,9 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
                      "level": OPT_STR, "place": OPT_INT, "ref": OPT_STR},
     "BonusVerified": {},
     "BonusRejected": {"reason": STR},
-    "ComplaintReceived": {"window": STR, "staff": OPT_STR, "date": DAY, "channel": STR, "text": STR},
-    "ComplaintVerified": {"item": STR, "dq": OPT_STR},
+    "ComplaintReceived": {"window": STR, "staff": OPT_STR, "date": DAY, "channel": STR, "text": STR,
+                          "complainant": OPT_SEALED},
+    "ComplaintVerified": {"item": STR, "dq": OPT_STR, "date": OPT_DAY},
     "ComplaintDismissed": {"reason": STR},
     "ShortlistFrozen": {"quarter": STR, "windows_n": INT, "staff_m": INT, "windows": STRS, "staff": STRS},
     "DecisionRecorded": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "meeting": OPT_DAY,
@@ -42,6 +44,11 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "DecisionAmended": {"quarter": STR, "red_flag": STRS, "five": STRS, "four": STRS, "reason": STR,
                         "meeting": OPT_DAY, "minutes": OPT_EVIDENCE},
     "RulesAdopted": {"rules": STR, "revision": INT, "sha256": STR, "quarter": STR},
+    "CosignatureRecorded": {"witness": STR, "key_id": STR, "witness_key": STR, "size": INT, "root": STR, "line": STR},
+    "ComplainantErased": {"key_id": STR, "reason": STR},
+    "RatingRecorded": {"date": DAY, "window": STR, "staff": OPT_STR, "level": INT, "channel": STR, "ref": STR},
+    "RectificationRecorded": {"date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
+    "CallbackRecorded": {"date": DAY, "result": STR, "note": STR},
     "SignedRangeLost": {"signed_size": INT, "signed_root": STR, "signed_note": STR, "kept_size": INT,
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
@@ -63,6 +70,8 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
 LATER_FIELDS: dict[str, frozenset[str]] = {topics.topic(name): frozenset(fields) for name, fields in {
     "DecisionRecorded": ("meeting", "minutes"),
     "QuarterPublished": ("digest_version",),
+    "ComplaintReceived": ("complainant",),
+    "ComplaintVerified": ("date",),
     "WindowRegistered": ("since",),
 }.items()}
 """Fields a later release added to an event (with a default in its class): rows stored before lack them, and are
@@ -97,6 +106,8 @@ def fits(kind: str, value: Any) -> bool:
         return type(value) is list and all(type(v) is str for v in value)
     if kind == DAYS:
         return type(value) is list and all(_day(v) for v in value)
+    if kind == "sealed":
+        return type(value) is dict and all(type(v) is str for v in value.values())
     return _evidence(value)
 
 

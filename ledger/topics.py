@@ -29,7 +29,8 @@ PRIVACY = ("ComplainantErased",)
 RULES = ("RulesAdopted",)
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY
+VOICE = ("RatingRecorded", "RectificationRecorded", "CallbackRecorded")  # 好差评, 整改 and 回访 (D30, D31)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY + VOICE
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -47,3 +48,4 @@ APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "App
 CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
 LOSS_TOPIC = topic("SignedRangeLost")
 COSIGNATURE_TOPIC = topic("CosignatureRecorded")
+RATING_TOPIC = topic("RatingRecorded")

@@ -5,57 +5,17 @@ undated by age. Every kind of item comes from one source function over a `TodoCo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
 
 from ledger.calendar import quarter_bounds, quarter_label, quarter_of
-from ledger.catalogue import Catalogue
-from ledger.registry import Registry
 from ledger.short_ids import Between, typeable
-from ledger.workdays import WorkCalendar
 from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
+from projections.rectify_todo import open_rectifications
 from projections.scoring.standings import in_force, status_of
-
-
-@dataclass(frozen=True)
-class TodoItem:
-    """One thing waiting: its kind, short id, subject, a Chinese summary, due date (None: no deadline), and
-    `age`, the ledger position it has waited since (what orders the undated); `quarter` for `publish`'s warning."""
-
-    kind: str
-    id: str
-    subject: str
-    summary: str
-    due: date | None
-    quarter: str
-    age: int
-
-    def overdue(self, today: date) -> bool:
-        """Whether its due date has passed."""
-        return self.due is not None and today > self.due
-
-    def to_json(self, today: date) -> dict[str, Any]:
-        """The item as `todo --json` prints it (CLI.md)."""
-        return {"kind": self.kind, "id": self.id, "subject": self.subject, "summary": self.summary,
-                "due": self.due.isoformat() if self.due else None, "overdue": self.overdue(today)}
-
-
-@dataclass(frozen=True)
-class TodoContext:
-    """What a source reads: each quarter's fold state, the registry, the rules, the working-day calendar, today."""
-
-    quarters: dict[str, QuarterState]
-    registry: Registry
-    catalogue: Catalogue
-    calendar: WorkCalendar
-    today: date
-
-
-TodoSource = Callable[[TodoContext], Iterable[TodoItem]]
-"""A kind of 待办: name facts by their full id (`display_id`), in `id` and `summary`; `todo` shortens them."""
+from projections.todo_items import TodoContext, TodoItem, TodoSource
 
 FULL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -128,7 +88,7 @@ def quarter_steps(ctx: TodoContext) -> Iterable[TodoItem]:
                 yield TodoItem("publish", quarter, quarter, f"{label}公示至 {span[1]}，期满后公布", due, quarter, age)
 
 
-SOURCES: list[TodoSource] = [open_claims, open_complaints, open_appeals, quarter_steps]
+SOURCES: list[TodoSource] = [open_claims, open_complaints, open_appeals, quarter_steps, open_rectifications]
 """Every kind of 待办, in no particular order (the list is sorted): append a source to add a kind."""
 
 

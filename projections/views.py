@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
@@ -13,9 +13,11 @@ from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
+from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
 from ledger.workdays import WorkCalendar
 from projections import review_view as review
+from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
 from projections.engine.standings_cache import StandingsCache
@@ -197,7 +199,8 @@ class Views:
             doc["before_review"] = review.before_review_doc(q_now, self.state.registry, cat, quarter, as_of, rows)
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
-        return doc
+            return voice_view.annotate(doc, q_now, self.catalogue_for(quarter, as_of), self.calendar,
+                                      datetime.now(center_zone()).date(), as_of)
 
     def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
                    cache: StandingsCache) -> dict[str, Any]:

@@ -169,13 +169,15 @@ def complaint_record(session: Session, window: str | None, staff: str | None, da
 
 @complaint_group.command("verify")
 @click.argument("complaint_id", metavar="ID")
-@click.option("--item", required=True, metavar="ITEM", help="违反的条目代码")
+@click.option("--item", default=None, metavar="ITEM", help="违反的条目代码（差评默认 S3.5 / W5.5）")
 @click.option("--dq", default=None, metavar="KIND", help="取消资格类型")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="核实日期（默认今天），整改期限从此日起算")
 @JSON
 @pass_session
-def complaint_verify(session: Session, complaint_id: str, item: str, dq: str | None, as_json: bool) -> None:
-    """投诉经查实：指明违反的条目，必要时认定取消资格。"""
-    emit_id(session.ledger().verify_complaint(complaint_id, item, dq), as_json)
+def complaint_verify(session: Session, complaint_id: str, item: str | None, dq: str | None, day: str | None,
+                     as_json: bool) -> None:
+    """投诉经查实：指明违反的条目，必要时认定取消资格；同时开始整改，期限为核实后若干个工作日。"""
+    emit_id(session.ledger().verify_complaint(complaint_id, item, dq, day), as_json)
 
 
 @complaint_group.command("dismiss")
@@ -194,5 +196,8 @@ def register(cli: click.Group) -> None:
 
     for sub in COMMANDS:
         complaint_group.add_command(sub)
+    from cli.commands.voice import extend  # 好差评, 整改 and 回访 join the import and complaint groups
+
+    extend(import_group, complaint_group)
     for cmd in (record_cmd, import_group, retract_cmd, bonus_group, complaint_group):
         cli.add_command(cmd)

@@ -11,7 +11,6 @@ import click
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json, fitted_table
 from ledger.calendar import quarter_label
-from ledger.commands import review
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
@@ -38,6 +37,8 @@ def announce_cmd(session: Session, quarter: str, day: str | None, days: int | No
         from cli.files import bundle
 
         target = bundle.claim_dir(out)  # refused before anything is recorded
+    from ledger.commands import review  # the writes' module (eventsourcing's events): not imported by `todo`
+
     ledger = session.ledger()
     sid, span = review.announce_quarter(ledger, quarter, day, days)
     quarter = quarter.strip().upper()
@@ -92,6 +93,8 @@ def appeal_group() -> None:
 def appeal_file(session: Session, against: str, day: str, text: str, by: str | None, evidence_file: str | None,
                 as_json: bool) -> None:
     """提出申诉（公示期内；未公示的季度在公布前；公示期满后录入的记录在录入后 5 个工作日内），打印申诉编号。"""
+    from ledger.commands import review
+
     emit_id(review.file_appeal(session.ledger(), against, day, text, by, evidence_file), as_json)
 
 
@@ -102,6 +105,8 @@ def _outcome(name: str, outcome: str, doc: str) -> click.Command:
     @JSON
     @pass_session
     def command(session: Session, appeal_id: str, reason: str, as_json: bool) -> None:
+        from ledger.commands import review
+
         emit_id(review.decide_appeal(session.ledger(), appeal_id, outcome, reason), as_json)
 
     return command
@@ -127,6 +132,8 @@ def calendar_group() -> None:
 def calendar_add(session: Session, year: int, holidays: tuple[str, ...], workdays: tuple[str, ...], source: str,
                  as_json: bool) -> None:
     """添加 YEAR 年的节假日安排（只能添加已有年份的下一年；已有的年份不能改）。"""
+    from ledger.commands import review
+
     emit_id(review.add_calendar_year(session.ledger(), year, holidays, workdays, source), as_json)
 
 
@@ -148,8 +155,9 @@ def calendar_show(session: Session, as_json: bool) -> None:
     click.echo(f"{cal.last_year + 1} 年起尚无安排：按周一至周五计算，期限显示为「暂定」")
 
 
-KIND_NAMES = {"claim": "加分待核", "complaint": "投诉待核", "appeal": "申诉待复核", "shortlist": "待入围",
-              "decide": "待决定", "announce": "待公示", "publish": "待公布"}
+KIND_NAMES = {"claim": "加分待核", "complaint": "投诉待核", "rectify": "待整改", "callback": "待回访",
+              "appeal": "申诉待复核", "shortlist": "待入围", "decide": "待决定", "announce": "待公示",
+              "publish": "待公布"}
 
 
 @click.command("todo")

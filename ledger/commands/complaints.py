@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from ledger import events as ev
+from ledger.calendar import parse_date
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.commands.facts import FactStream, known, reason
@@ -22,6 +23,8 @@ def record_complaint(registry: Registry, cat: Catalogue, stamp: Stamp, stream: U
     """A complaint or 征求意见 response about a window or a person, from a catalogued channel; `complainant` is the
     sealed name and contact (ledger/privacy), never their clear text."""
     d = checks.fact_date(cat, stamp.today, day)
+    if channel == cat.procedure.rating_channel:
+        raise InvalidInput(f"投诉渠道 {channel} 只能由 kaoping import ratings 导入差评时使用")
     cat.channel_name(channel)
     text = line(text, "投诉内容")
     if not text:
@@ -40,14 +43,30 @@ def _open_complaint(complaint: FactStream) -> ev.ComplaintReceived:
     return first
 
 
-def verify_complaint(complaint: FactStream, cat: Catalogue, item: str, dq: str | None,
-                     stamp: Stamp) -> ev.ComplaintVerified:
-    """An open complaint found true: the item it breaches (fitting its subject) and, where the channel allows,
-    a disqualification."""
+def verify_complaint(complaint: FactStream, cat: Catalogue, item: str | None, dq: str | None,
+                     stamp: Stamp, day: str | None = None) -> ev.ComplaintVerified:
+    """An open complaint found true on a day (default today, not before it was received): the item it breaches
+    (fitting its subject; a 差评's is the rules' S3.5 / W5.5, D31) and, where the channel allows, a
+    disqualification."""
     first = _open_complaint(complaint)
-    item = checks.item(cat, item, on_staff=first.staff is not None)
+    on_staff = first.staff is not None
+    proc = cat.procedure
+    if first.channel == proc.rating_channel:
+        counts_as = proc.rating_counts_as["staff" if on_staff else "window"]
+        if item and item.strip() != counts_as:
+            raise InvalidInput(f"差评经核实只能认定为 {counts_as}（D31），不能认定为 {item.strip()}")
+        item = counts_as
+    if not item:
+        raise InvalidInput("请用 --item 指定投诉违反的条目")
+    item = checks.item(cat, item, on_staff=on_staff)
     checks.disqualification(cat, dq, item, first.channel)
-    return stamp.event(ev.ComplaintVerified, first.originator_id, complaint.version + 1, item=item, dq=dq or None)
+    verified = stamp.today if day is None else parse_date(day)
+    if verified > stamp.today:
+        raise InvalidInput(f"核实日期 {verified} 在今天之后")
+    if verified < first.date:
+        raise InvalidInput(f"核实日期 {verified} 早于投诉日期 {first.date}")
+    return stamp.event(ev.ComplaintVerified, first.originator_id, complaint.version + 1, item=item, dq=dq or None,
+                       date=verified)
 
 
 def dismiss_complaint(complaint: FactStream, why: str, stamp: Stamp) -> ev.ComplaintDismissed:

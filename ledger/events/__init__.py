@@ -40,6 +40,7 @@ from ledger.events.registry import (
     WindowReopened,
 )
 from ledger.events.rules import RulesAdopted
+from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
 from ledger.events.witness import CosignatureRecorded
 
 EVENT_TYPES: tuple[type[Fact], ...] = (
@@ -71,6 +72,9 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     CalendarYearAdded,
     CosignatureRecorded,
     ComplainantErased,
+    RatingRecorded,
+    RectificationRecorded,
+    CallbackRecorded,
     WindowClosed,
     WindowReopened,
     WindowRenamed,
@@ -88,5 +92,6 @@ __all__ = [
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
     "SignedRangeLost",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
+    "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
 ]

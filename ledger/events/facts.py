@@ -73,10 +73,12 @@ class ComplaintReceived(Fact):
 
 
 class ComplaintVerified(Fact):
-    """A complaint was found true (经查实): it breaches `item`, possibly disqualifying."""
+    """A complaint was found true (经查实): it breaches `item`, possibly disqualifying; `date` is the day of the
+    verification (D30: a rectification is due counted from it), None in events written before it was asked."""
 
     item: str
     dq: str | None
+    date: date | None = None
 
 
 class ComplaintDismissed(Fact):

@@ -80,17 +80,19 @@ def _lines(lines: Sequence[int]) -> str:
     return "、".join(parts)
 
 
-def check_header(name: str, cells: Sequence[object]) -> None:
-    """The seven columns, each named in English or in Chinese; empty columns after them are allowed."""
+def check_header(name: str, cells: Sequence[object], english: Sequence[str] = HEADER,
+                 chinese: Sequence[str] = CHINESE_HEADER) -> None:
+    """The sheet's columns (a findings sheet's seven by default), each named in English or in Chinese; empty
+    columns after them are allowed."""
     header = [cell_text(c) for c in cells]
     while header and not header[-1]:
         header.pop()
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
-    if len(header) == len(HEADER) and all(h in (en, zh) for h, en, zh in zip(header, HEADER, CHINESE_HEADER,
-                                                                              strict=True)):
+    if len(header) == len(english) and all(h in (en, zh) for h, en, zh in zip(header, english, chinese,
+                                                                               strict=True)):
         return
-    raise InvalidInput(f"{name} 第1行：表头应为 {','.join(HEADER)} 或 {','.join(CHINESE_HEADER)}，"
+    raise InvalidInput(f"{name} 第1行：表头应为 {','.join(english)} 或 {','.join(chinese)}，"
                        f"实际为 {','.join(header)}")
 
 
@@ -142,6 +144,17 @@ def decode_csv(data: bytes, name: str) -> tuple[str, str]:
 
 def parse_findings_csv(data: bytes, name: str = "CSV") -> Sheet:
     """Parse the bytes of a findings sheet; refuse a wrong header, encoding or shape, naming the rows."""
+    encoding, records = csv_records(data, name, HEADER, CHINESE_HEADER)
+    rows, problems = sheet_rows(name, records, text=True)
+    if not rows and not problems:
+        raise InvalidInput(f"{name} 只有表头，没有记录")
+    return Sheet(name, encoding, tuple(rows), tuple(problems))
+
+
+def csv_records(data: bytes, name: str, english: Sequence[str], chinese: Sequence[str]
+                ) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The encoding of a CSV sheet (UTF-8 or GBK, comma or tab separated) and its (line, cells) records after a
+    header of these columns: the one CSV reading every sheet (findings, ratings) goes through."""
     if not data.strip():
         raise InvalidInput(f"{name} 是空文件")
     text, encoding = decode_csv(data, name)
@@ -152,14 +165,11 @@ def parse_findings_csv(data: bytes, name: str = "CSV") -> Sheet:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise InvalidInput(f"{name} 第1行：缺少表头") from None
-    check_header(name, header)
+    check_header(name, header, english, chinese)
     records: list[tuple[int, list[str]]] = []
     try:
         for record in reader:
             records.append((reader.line_num, record))
     except csv.Error as exc:
         raise InvalidInput(f"{name} 第{reader.line_num}行：CSV 格式错误（{exc}）") from None
-    rows, problems = sheet_rows(name, records, text=True)
-    if not rows and not problems:
-        raise InvalidInput(f"{name} 只有表头，没有记录")
-    return Sheet(name, encoding, tuple(rows), tuple(problems))
+    return encoding, records

@@ -57,4 +57,12 @@ def split_by_window(q: QuarterState) -> dict[str, QuarterState]:
     for aid, out in q.appeal_outcomes.items():
         appeal = q.appeals.get(aid)
         part(appeal["w"] if appeal is not None else "").appeal_outcomes[aid] = out
+    for rid, r in q.ratings.items():
+        part(r["w"]).ratings[rid] = r
+    for key, done_then in q.rectifications.items():
+        complaint = q.complaints.get(done_then["f"])
+        part(complaint["w"] if complaint is not None else "").rectifications[key] = done_then
+    for key, b in q.callbacks.items():
+        complaint = q.complaints.get(b["f"])
+        part(complaint["w"] if complaint is not None else "").callbacks[key] = b
     return parts

@@ -74,7 +74,8 @@ class ComplaintEntry(TypedDict):
 
 
 class ComplaintOutcomeEntry(TypedDict):
-    """A complaint verified (the item found, the dq kind) or dismissed (with its reason)."""
+    """A complaint verified (the item found, the dq kind, the day of the verification `vd`, which opens its
+    rectification, D30) or dismissed (with its reason; `vd` None)."""
 
     p: int
     a: str
@@ -82,6 +83,40 @@ class ComplaintOutcomeEntry(TypedDict):
     item: str | None
     dq: str | None
     reason: str
+    vd: str | None
+
+
+class RatingEntry(TypedDict):
+    """A 好差评 rating (RatingRecorded): its day, window (D2), person and level (`lv`, 5 … 1), D31."""
+
+    p: int
+    d: str
+    w: str
+    s: str | None
+    lv: int
+
+
+class RectificationEntry(TypedDict):
+    """What was done about a verified complaint (RectificationRecorded, 整改): the complaint (`f`, a fact key), the
+    day, the text."""
+
+    p: int
+    a: str
+    f: str
+    d: str
+    text: str
+
+
+class CallbackEntry(TypedDict):
+    """The complainant's answer when called back (CallbackRecorded, 回访): the complaint (`f`), the day, `result`
+    satisfied or unsatisfied (which opens the rectification again), the note."""
+
+    p: int
+    a: str
+    f: str
+    d: str
+    result: str
+    note: str
 
 
 class ShortlistEntry(TypedDict):

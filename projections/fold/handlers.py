@@ -19,6 +19,7 @@ from ledger.topics import FINDING_TOPIC, topic
 from projections.fold.appeal_handlers import APPEAL_HANDLERS
 from projections.fold.entries import QUARTER_OF_MONTH, fact_key, quarter_of_iso
 from projections.fold.state import Data, QuarterState, RecordedLike, State
+from projections.fold.voice_handlers import VOICE_HANDLERS, verified_day
 
 Handler = Callable[[State, int, Data, str], None]
 """A handler: (state, ledger position, the event's fields, the key of its stream as `fact_key` gives it)."""
@@ -88,14 +89,14 @@ def _on_complaint_verified(s: State, p: int, e: Data, fid: str) -> None:
     q = s.fact_of(fid)
     if q is not None:
         q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "verified", "item": e["item"],
-                                              "dq": e["dq"], "reason": ""})
+                                              "dq": e["dq"], "reason": "", "vd": verified_day(e)})
 
 
 def _on_complaint_dismissed(s: State, p: int, e: Data, fid: str) -> None:
     q = s.fact_of(fid)
     if q is not None:
         q.complaint_outcomes.setdefault(fid, {"p": p, "a": e["actor"], "st": "dismissed", "item": None, "dq": None,
-                                              "reason": e["reason"]})
+                                              "reason": e["reason"], "vd": None})
 
 
 def _on_shortlist(s: State, p: int, e: Data, fid: str) -> None:
@@ -150,6 +151,7 @@ HANDLERS: dict[str, Handler] = {
     topic("ShortlistAmended"): _on_shortlist,
     topic("DecisionAmended"): _on_decision,
     **APPEAL_HANDLERS,
+    **VOICE_HANDLERS,
 }
 TOPIC_HANDLERS: dict[str, Handler] = {t: h if t == FINDING_TOPIC else checked(t, h) for t, h in HANDLERS.items()}
 """The fold, one handler per event type, keyed by the topic a stored row carries (ledger/topics.py), each checking

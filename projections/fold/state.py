@@ -17,6 +17,7 @@ from projections.fold.entries import (
     AnnouncementEntry,
     AppealEntry,
     AppealOutcomeEntry,
+    CallbackEntry,
     ClaimEntry,
     ClaimOutcomeEntry,
     ComplaintEntry,
@@ -24,6 +25,8 @@ from projections.fold.entries import (
     DecisionEntry,
     FindingEntry,
     PublishedEntry,
+    RatingEntry,
+    RectificationEntry,
     RetractionEntry,
     ShortlistEntry,
 )
@@ -32,12 +35,13 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 6
+FOLD_VERSION = 7
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
 4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
 5: appeals, their outcomes and the 公示 (D28, D29).
-6: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
+6: 好差评 ratings, 整改 and 回访, the day a complaint was verified (D30, D31).
+7: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101
@@ -69,12 +73,15 @@ class QuarterState:
     appeals: dict[str, AppealEntry] = field(default_factory=dict)
     appeal_outcomes: dict[str, AppealOutcomeEntry] = field(default_factory=dict)
     announcements: dict[str, AnnouncementEntry] = field(default_factory=dict)  # keyed by position (as text)
+    ratings: dict[str, RatingEntry] = field(default_factory=dict)
+    rectifications: dict[str, RectificationEntry] = field(default_factory=dict)  # keyed by position (as text)
+    callbacks: dict[str, CallbackEntry] = field(default_factory=dict)  # keyed by position (as text)
     shortlists: list[ShortlistEntry] = field(default_factory=list)
     decisions: list[DecisionEntry] = field(default_factory=list)
     published: PublishedEntry | None = None
 
     MAPS = ("findings", "retractions", "claims", "claim_outcomes", "complaints", "complaint_outcomes", "appeals",
-            "appeal_outcomes", "announcements")
+            "appeal_outcomes", "announcements", "ratings", "rectifications", "callbacks")
     LISTS = ("shortlists", "decisions")
     ONCE = ("published",)
 

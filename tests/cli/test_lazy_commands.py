@@ -1,15 +1,21 @@
-"""The CLI imports a command's module only when that command runs, so `kaoping report` starts fast."""
+"""The CLI imports a command's module only when that command runs or shows its help, so commands start fast and
+`kaoping --help` imports none of them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from importlib import import_module
 from pathlib import Path
 
 import click
+import pytest
 
+from cli.help import SUMMARIES
 from cli.main import COMMAND_MODULES, cli
+from cli.render import width
+from tests.helpers import Kaoping
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,3 +46,60 @@ def test_running_report_imports_neither_cryptography_nor_the_demo_nor_migration(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _modules_after(*args: str, cwd: Path = ROOT) -> tuple[str, set[str]]:
+    """What a fresh `kaoping ARGS` process prints, and the modules it has imported by the time it exits."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['kaoping', *{list(args)!r}]\n"
+        "from cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return out.stdout, set(out.stderr.split())
+
+
+HEAVY = ("cli.commands", "ledger.app", "eventsourcing", "cryptography")
+
+
+def test_the_top_level_help_imports_no_command_nor_the_ledger_nor_cryptography() -> None:
+    shown, loaded = _modules_after("--help")
+    assert "kaoping" in shown and "例：kaoping report" in shown
+    assert sorted(m for m in loaded if m.startswith(HEAVY)) == []
+
+
+def test_a_commands_help_imports_only_that_commands_module() -> None:
+    shown, loaded = _modules_after("report", "--help")
+    assert "例：\n  kaoping report" in shown
+    assert sorted(m for m in loaded if m.startswith("cli.commands.")) == ["cli.commands.questions"]
+    assert not [m for m in loaded if m.startswith(("cryptography", "ledger.app"))]
+
+
+def test_every_command_has_one_summary_that_fits_and_is_its_short_help() -> None:
+    assert set(SUMMARIES) == set(COMMAND_MODULES)
+    ctx = click.Context(cli)
+    for name, summary in SUMMARIES.items():
+        assert summary.endswith("。") and "\n" not in summary and width(summary) <= 76, name
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.short_help == summary, name
+
+
+@pytest.mark.sqlite_only("the light read path is SQLite's; PostgreSQL opens the full ledger")
+@pytest.mark.parametrize(("command", "answer"), [
+    (["report", "2008Q2"], "TAX"), (["todo"], "2008年第2季度待确定入围名单"), (["window", "list"], "地税窗口"),
+])
+def test_the_questions_on_a_sqlite_ledger_never_import_eventsourcing(
+    command: list[str], answer: str, kp: Kaoping, db_url: str, tmp_path: Path,
+) -> None:
+    # init writes the key beside the ledger, and the first question keeps the projection: then the light path reads
+    for args in (["init", "--center", "长兴县行政服务中心"], ["window", "add", "TAX", "地税窗口"],
+                 ["record", "W2.2", "--window", "TAX", "--date", "2008-06-02", "--source", "weekly"],
+                 ["report", "2008Q2"]):
+        assert kp(*args).exit_code == 0, args
+    shown, loaded = _modules_after("--db", db_url, *command, cwd=tmp_path)
+    assert answer in shown
+    assert f"cli.commands.{COMMAND_MODULES[command[0]]}" in loaded
+    assert sorted(m for m in loaded if m.startswith(("eventsourcing", "ledger.app", "ledger.events"))) == []

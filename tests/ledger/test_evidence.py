@@ -25,7 +25,8 @@ def test_a_claims_evidence_is_stored_under_its_hash_and_the_event_holds_hash_siz
 ) -> None:
     data = "荣誉证书".encode() * 100
     (tmp_path / "证书.jpg").write_bytes(data)
-    cid = center.claim_bonus("honour", staff="P1", day="2008-06-01", evidence_file=str(tmp_path / "证书.jpg"), level="city")
+    cid = center.claim_bonus("honour", staff="P1", day="2008-06-01", evidence_file=str(tmp_path / "证书.jpg"),
+                             level="city")
     claim = center.stream(cid)[0]
     assert isinstance(claim, ev.BonusClaimed)
     digest = hashlib.sha256(data).hexdigest()
@@ -39,7 +40,8 @@ def test_the_same_content_twice_is_stored_once(center: Ledger, tmp_path: Path) -
     (tmp_path / "a.pdf").write_bytes(b"same")
     (tmp_path / "b.pdf").write_bytes(b"same")
     center.claim_bonus("measure", window="TAX", day="2008-06-01", evidence_file=str(tmp_path / "a.pdf"))
-    center.record_finding("W2.1", window="TAX", day="2008-06-01", source="weekly", evidence_file=str(tmp_path / "b.pdf"))
+    center.record_finding("W2.1", window="TAX", day="2008-06-01", source="weekly",
+                          evidence_file=str(tmp_path / "b.pdf"))
     assert len([p for p in center.location.evidence_dir.rglob("*") if p.is_file()]) == 1
 
 

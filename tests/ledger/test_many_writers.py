@@ -130,7 +130,7 @@ def test_a_conflict_that_never_clears_is_a_refusal_not_a_loop(db_url: str) -> No
         raise Conflict("记录冲突")
 
     with pytest.raises(Conflict):
-        app._retrying(always_conflicts)
+        app.retrying(always_conflicts)
     assert 1 < len(calls) < 20
     app.close()
 

@@ -13,7 +13,7 @@ from ledger import shapes
 KINDS = {str: shapes.STR, str | None: shapes.OPT_STR, int: shapes.INT, int | None: shapes.OPT_INT,
          date: shapes.DAY, date | None: shapes.OPT_DAY, list[str]: shapes.STRS,
          list[date]: shapes.DAYS, dict[str, typing.Any]: shapes.EVIDENCE,
-         dict[str, typing.Any] | None: shapes.OPT_EVIDENCE}
+         dict[str, typing.Any] | None: shapes.OPT_EVIDENCE, dict[str, str] | None: shapes.OPT_SEALED}
 BASE = set(typing.get_type_hints(ev.Fact)) - {"actor"}
 
 

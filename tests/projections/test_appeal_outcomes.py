@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ledger.commands import voice
 from tests.projections.conftest import Center
 
 
@@ -51,7 +52,13 @@ def test_todo_lists_open_claims_complaints_and_appeals_and_drops_them_once_settl
     assert kinds() == [("claim", claim.replace("-", "")[:8]), ("complaint", complaint.replace("-", "")[:8])]
     center.ledger.verify_complaint(complaint, "S2.4")
     appeal = center.appeal(complaint)
-    assert kinds() == [("claim", claim.replace("-", "")[:8]), ("appeal", appeal.replace("-", "")[:8])]
+    rectify = ("rectify", complaint.replace("-", "")[:8])  # D30: a verified complaint opens a dated rectification
+    assert kinds() == [rectify, ("claim", claim.replace("-", "")[:8]), ("appeal", appeal.replace("-", "")[:8])]
     center.ledger.verify_bonus(claim)
     center.review(appeal, "upheld")
+    assert kinds() == [rectify]
+    today = date.today().isoformat()
+    voice.rectify_complaint(center.ledger, complaint, today, "当面致歉", None)
+    assert kinds() == [("callback", complaint.replace("-", "")[:8])]
+    voice.callback_complaint(center.ledger, complaint, today, "satisfied", "")
     assert kinds() == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger.runtime.zone import center_zone
+from ledger.storage.review_rows import work_calendar
+from projections import voice_view
 from projections.engine import materialised
 from projections.engine.chunks import split_by_window
 from projections.engine.materialised import QuarterProjection, replay
@@ -23,7 +27,10 @@ def full_report(ledger: Any, quarter: str) -> dict[str, Any]:
     state = replay(ledger)
     res = derive(state.quarters.get(quarter), state.registry, ledger.catalogue, quarter, position=state.position,
                  detail=False)
-    return {"quarter": quarter, "status": res.status, "position": res.position, "rules": res.rules, **res.rows}
+    doc = {"quarter": quarter, "status": res.status, "position": res.position, "rules": res.rules, **res.rows}
+    # 满意率 and overdue rectifications beside the rows, from the same replayed state (D30, D31)
+    return voice_view.annotate(doc, state.quarters.get(quarter), ledger.catalogue, work_calendar(ledger),
+                               datetime.now(center_zone()).date(), None)
 
 
 def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:

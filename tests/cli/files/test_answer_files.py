@@ -13,7 +13,8 @@ WINDOW_KEYS = ["rank", "code", "name", "score", "bonus", "deductions", "shortlis
                "left"]
 STAFF_KEYS = ["rank", "id", "name", "window", "score", "bonus", "deductions", "shortlisted", "disqualified",
               "decided_stars", "stars", "reward_yuan", "left"]
-WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口", "撤出日期"]
+WINDOW_HEADERS = ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口", "撤出日期",
+                  "满意率", "评价数", "逾期整改"]
 
 
 def _rows(doc_rows: list[dict[str, Any]], keys: list[str], as_cell: Any = shown) -> list[list[Any]]:
