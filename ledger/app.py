@@ -24,7 +24,6 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 from ledger import catalogue as rules
 from ledger import events as ev
 from ledger import ids, revisions, shapes, short_ids, text
-from ledger.app_tenure import CenterOverTime
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
@@ -33,6 +32,7 @@ from ledger.commands.sheet_duplicates import sort_new_rows
 from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
+from ledger.over_time import CenterOverTime
 from ledger.privacy import complainants
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
