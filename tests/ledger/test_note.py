@@ -21,13 +21,7 @@ from ledger.integrity.note import (
     sign_note,
     write_key_file,
 )
-
-# golang.org/x/mod/sumdb/note (note.go doc example and note_test.go): a published key pair and signature.
-GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-GO_NOTE = (GO_TEXT + "\n\u2014 PeterNeumann "
-           "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n")
+from tests.ledger.go_note_vectors import GO_NOTE, GO_SKEY, GO_TEXT, GO_VKEY
 
 
 def test_signing_the_go_reference_text_reproduces_the_published_note_byte_for_byte() -> None:

@@ -17,8 +17,8 @@ from ledger.integrity.leaves import leaf_data
 from ledger.integrity.merkle import MerkleTree, ProofError, leaf_hash
 from ledger.integrity.note import NoteError, SignerKey, sign_note
 from ledger.integrity.tlog_proof import HEADER, ProofFormatError, TlogProof, parse_proof, verify_tlog_proof
+from tests.ledger.go_note_vectors import GO_NOTE, GO_TEXT, GO_VKEY
 from tests.ledger.integrity import independent
-from tests.ledger.test_note import GO_NOTE, GO_TEXT, GO_VKEY
 
 
 @pytest.fixture
