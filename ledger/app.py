@@ -21,10 +21,9 @@ from eventsourcing.application import Application
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
-from ledger import acting
+from ledger import acting, ids, revisions, shapes, short_ids, text
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids, revisions, shapes, short_ids, text
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of

@@ -65,7 +65,8 @@ def may(role: str, topic: str) -> bool:
 
 ACT_NAMES: dict[str, str] = {
     "CenterInitialised": "初始化账本", "WindowRegistered": "登记窗口", "StaffRegistered": "登记人员",
-    "StaffMoved": "办理人员轮换", "WindowClosed": "撤销窗口", "WindowReopened": "恢复窗口", "WindowRenamed": "更改窗口名称",
+    "StaffMoved": "办理人员轮换", "WindowClosed": "撤销窗口", "WindowReopened": "恢复窗口",
+    "WindowRenamed": "更改窗口名称",
     "StaffLeft": "办理人员离岗", "StaffRenamed": "更改人员姓名", "RulesAdopted": "采用规则版本",
     "CalendarYearAdded": "添加工作日历", "SigningKeyRecorded": "记录签名公钥", "ActorAdded": "登记操作人",
     "ActorRetired": "停用操作人", "ActorKeyRotated": "更换操作人密钥",

@@ -30,7 +30,7 @@ RULES = ("RulesAdopted",)
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
 VOICE = ("RatingRecorded", "RectificationRecorded", "CallbackRecorded")  # 好差评, 整改 and 回访 (D30, D31)
-ACTORS = ("ActorAdded", "ActorRetired", "ActorKeyRotated", "CommandSigned")  # who acts, and each command's signature (D32)
+ACTORS = ("ActorAdded", "ActorRetired", "ActorKeyRotated", "CommandSigned")  # who acts; each command's signature (D32)
 NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY + VOICE + ACTORS
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 

@@ -85,7 +85,8 @@ def role_of(role: str) -> str:
     """A role as typed, checked against the roles table."""
     value = (role or "").strip().lower()
     if value not in roles.ROLES:
-        raise InvalidInput(f"角色必须是 {'、'.join(roles.ROLES)} 之一（{'、'.join(roles.ROLE_NAMES.values())}）：{role}")
+        names = "、".join(roles.ROLE_NAMES.values())
+        raise InvalidInput(f"角色必须是 {'、'.join(roles.ROLES)} 之一（{names}）：{role}")
     return value
 
 
