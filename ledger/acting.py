@@ -9,7 +9,7 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -20,10 +20,14 @@ from ledger.commands import actors as decide
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import ACTORS_STREAM
-from ledger.integrity import command_signature
-from ledger.integrity.note import NoteError, SignerKey, read_private_text, write_key_file
 from ledger.roster import Actor, Roster, roster_of
 from ledger.storage.refusals import storage_refusals
+
+if TYPE_CHECKING:
+    from ledger.integrity.note import SignerKey
+
+# cryptography (~80 ms) is imported only where a key is used (ledger/integrity/note.py): a ledger without actors,
+# and every question, never load it (tests/cli/test_lazy_commands.py)
 
 KEY_ENV = "KAOPING_ACTOR_KEY"
 
@@ -42,6 +46,8 @@ def key_file(ledger: Any) -> Path | None:
 
 def read_actor_key(path: Path) -> SignerKey:
     """An actor's private key file, refused when missing, malformed or readable by others."""
+    from ledger.integrity.note import NoteError, SignerKey, read_private_text
+
     text = read_private_text(path, what="操作人密钥文件", hint="（用 --actor-key 或 KAOPING_ACTOR_KEY 指定）")
     try:
         return SignerKey.parse(text)
@@ -57,6 +63,8 @@ def insert(ledger: Any, stored: Sequence[StoredEvent], *, first: tuple[Actor, Si
     roster_now, _ = roster(ledger)
     if not roster_now and first is None:
         return list(ledger.recorder.insert_events(stored) or [])
+    from ledger.integrity import command_signature
+
     if first is not None:
         if roster_now or [s.topic for s in stored] != [ev.ActorAdded.TOPIC]:
             raise NotAllowed("只有第一个操作人的登记可以用他自己的新密钥签名")
@@ -94,6 +102,8 @@ def key_name(name: str) -> str:
 
 def new_key_file(path_text: str, name: str) -> tuple[Path, SignerKey]:
     """A fresh key for `name`, written first to a new owner-only file (never over another)."""
+    from ledger.integrity.note import SignerKey, write_key_file
+
     path = Path(path_text)
     if not path_text.strip() or path.is_dir():
         raise InvalidInput(f"密钥文件名无效：{path_text!r}")
