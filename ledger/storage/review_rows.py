@@ -5,8 +5,7 @@ every appeal's state, from their own rows (a handful) through `pages`, so the fu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from ledger.storage.rows import decode_raw
@@ -36,8 +35,7 @@ def work_calendar(ledger: ReadableLedger) -> WorkCalendar:
     return calendar_from(calendar_years(ledger))
 
 
-@dataclass(frozen=True)
-class AppealState:
+class AppealState(NamedTuple):
     """An appeal as `todo` and `publish` see it: its fields as filed, and its outcome (None: pending)."""
 
     id: str

@@ -7,16 +7,15 @@ these are figures shown beside the scores.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ledger.workdays import WorkCalendar
 from projections.fold.state import QuarterState
 from projections.scoring.review import overturned
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """A subject's ratings: how many, and how many of them satisfied (非常满意, 满意, 基本满意)."""
 
     satisfied: int
@@ -53,8 +52,7 @@ def tallies(q: QuarterState | None, satisfied: Iterable[int], as_of: int | None 
             {s: Tally(s_good.get(s, 0), n) for s, n in s_all.items()})
 
 
-@dataclass(frozen=True)
-class OpenRectification:
+class OpenRectification(NamedTuple):
     """A verified complaint's rectification as of a position: its window and person, where it stands (`open`,
     `rectified` waiting for the callback, `closed`), since when, and (while open) its due date."""
 
