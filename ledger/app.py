@@ -41,8 +41,6 @@ from ledger.storage.rows import Row, decode_raw, iter_notifications, paged, posi
 from ledger.storage.transcoder import OrjsonTranscoder
 from ledger.topics import REGISTRY_TOPICS
 
-# A sheet's import (its checks, duplicates and fast stored-row path) and a complainant's sealing are imported by the
-# methods that use them: `kaoping record` loads this module and needs neither (issue 15).
 if TYPE_CHECKING:
     from ledger.sheets.findings import Sheet
 
@@ -169,8 +167,7 @@ class Ledger(CenterOverTime, Application[UUID]):
 
     def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
         """One stream's stored events as (notification id, topic, state), oldest first, read by the stream's index."""
-        rows: list[tuple[int, str, bytes]] = self.recorder.stream_rows(originator_id)  # type: ignore[attr-defined]
-        return rows
+        return self.recorder.stream_rows(originator_id)  # type: ignore[attr-defined]
 
     def rules_in_force(self) -> revisions.RulesInForce:
         """The center's rule adoptions (init's and `rules adopt`'s), refused before `init` (D36)."""
@@ -326,10 +323,9 @@ class Ledger(CenterOverTime, Application[UUID]):
                         as_new: bool = False) -> ImportResult:
         """Record a sheet's findings all or none; rows imported before are skipped, not repeated, and rows that
         repeat a finding recorded elsewhere are named, not recorded, unless `as_new` (D26)."""
-        from ledger.commands.sheet_duplicates import sort_new_rows
+        from ledger.commands.sheet_duplicates import sort_new_rows  # here, not at the top: `record` needs none of them
         from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
         from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
-
         self.center()
         with collector_paused():
             stamp = self.stamp()
@@ -386,8 +382,7 @@ class Ledger(CenterOverTime, Application[UUID]):
                          contact_keys: Path | None = None) -> UUID:
         """Record a complaint or 征求意见 response; it counts only once verified (D9). A complainant's name and
         contact are sealed under a fresh data key kept in `contact_keys`, outside the database (D34)."""
-        from ledger.privacy import complainants
-
+        from ledger.privacy import complainants  # here, not at the top: `record` never seals a complainant (issue 15)
         self.center()
         registry = self.registry_of(windows=[window], people=[staff])
         stream = ids.new_id()
