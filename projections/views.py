@@ -12,12 +12,13 @@ from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
+from ledger.integrity.who_acted import WhoActed, who_acted
 from ledger.runtime.gcpause import collector_paused
 from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
 from ledger.workdays import WorkCalendar
+from projections import acted_roles, voice_view
 from projections import review_view as review
-from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
 from projections.engine.standings_cache import StandingsCache
@@ -72,6 +73,7 @@ class Views:
         self._state: State | None = None
         self._calendar: WorkCalendar | None = None
         self._rules: RulesInForce | None = None
+        self._who: WhoActed | None = None
 
     @classmethod
     def for_key_file(cls, ledger: ReadableLedger, key_file: str | os.PathLike[str] | None = None) -> Views:
@@ -228,6 +230,13 @@ class Views:
                                   for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
         }
 
+    @property
+    def who(self) -> WhoActed:
+        """Who acted at each position, as `verify` confirms it (checked once per command, only with actors)."""
+        if self._who is None:
+            self._who = who_acted(self.ledger)
+        return self._who
+
     @_sound
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
@@ -245,7 +254,7 @@ class Views:
                 raise NotFound(f"未登记的窗口：{window}")
             doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
-            return {**doc, **voice_view.subject_figures(q, cat, as_of, window=window)}
+            return {**acted_roles.explained(doc, self.who), **voice_view.subject_figures(q, cat, as_of, window=window)}
         assert staff is not None
         p = res.person(staff)
         if p is None:
@@ -254,7 +263,7 @@ class Views:
             raise NotFound(f"未登记的人员：{staff}")
         doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
-        return {**doc, **voice_view.subject_figures(q, cat, as_of, staff=staff)}
+        return {**acted_roles.explained(doc, self.who), **voice_view.subject_figures(q, cat, as_of, staff=staff)}
 
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
@@ -276,7 +285,7 @@ class Views:
                     doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     @_sound
     def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
@@ -300,7 +309,7 @@ class Views:
                         doc = disqualification_doc(cat, d)
                         doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                         out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""
