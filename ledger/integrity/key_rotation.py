@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,45 +19,10 @@ from ledger import events as ev
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity.keys import ensure_signer, key_path
-from ledger.integrity.note import NoteError, SignerKey, VerifierKey, open_note, sign_note, write_key_file
+from ledger.integrity.note import SignerKey, write_key_file
+from ledger.integrity.rotation_note import Rotation, signed_by_both
 from ledger.integrity.verification import b64, check
 from ledger.privacy import keystore
-
-DOMAIN = "kaoping-key-rotation/1"
-
-
-@dataclass(frozen=True)
-class Rotation:
-    """What a rotation note says: the log, the tree it vouches for, and the new public key (verifier key text)."""
-
-    origin: str
-    size: int
-    root: str
-    new_key: str
-
-    def body(self) -> str:
-        """The note text both keys sign."""
-        return f"{DOMAIN}\n{self.origin}\n{self.size}\n{self.root}\n{self.new_key}\n"
-
-
-def signed_by_both(rotation: Rotation, old: SignerKey, new: SignerKey) -> str:
-    """The rotation note with the old key's signature line and the new key's."""
-    note = sign_note(rotation.body(), old)
-    return note + sign_note(rotation.body(), new).rsplit("\n\n", 1)[1]
-
-
-def opened(note: str, old: VerifierKey, new: VerifierKey) -> Rotation:
-    """The rotation a note states, once both keys' signatures verify and it names the new key; NoteError if not."""
-    text = open_note(note, old)
-    if open_note(note, new) != text:  # pragma: no cover - both read the same text
-        raise NoteError("签名正文不一致")
-    lines = text.split("\n")
-    if len(lines) != 6 or lines[0] != DOMAIN or not lines[2].isascii() or not lines[2].isdigit():
-        raise NoteError("密钥更换记录的正文格式不正确")
-    rotation = Rotation(lines[1], int(lines[2]), lines[3], lines[4])
-    if rotation.new_key != new.text() or rotation.origin != old.name:
-        raise NoteError("密钥更换记录的正文与新公钥或账本名称不符")
-    return rotation
 
 
 def rotate(ledger: Any, key_file: str | os.PathLike[str] | None, key_out: str, reason: str) -> ev.SigningKeyRotated:

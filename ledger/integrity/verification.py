@@ -13,7 +13,7 @@ import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
-from ledger.integrity import actor_check
+from ledger.integrity import actor_check, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
@@ -314,14 +314,12 @@ def _opens(note: str, key: VerifierKey) -> bool:
 def _rotation(report: Report, pos: int, state: bytes, key: VerifierKey | None) -> VerifierKey | None:
     """A recorded key rotation: signed by the key in force and by the new key, over the tree as it stood; the new
     key, or None (a flaw noted) when it does not hold."""
-    from ledger.integrity import key_rotation
-
     try:
         data = orjson.loads(state)
         if key is None:
             raise NoteError("no key in force")
         new = VerifierKey.parse(data["verifier_key"])
-        said = key_rotation.opened(data["note"], key, new)
+        said = rotation_note.opened(data["note"], key, new)
         if (data["previous_key_id"] != key.key_id_hex or data["key_id"] != new.key_id_hex
                 or data["size"] != said.size or data["root"] != said.root or new.name != key.name):
             raise NoteError("fields differ from the note")
