@@ -26,7 +26,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("季度流程", ("shortlist", "decide", "announce", "appeal", "publish")),
     ("查询", ("todo", "report", "explain", "audit", "year", "log")),
     ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
-                "witness")),
+                "key", "witness")),
     ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
@@ -36,6 +36,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 SUMMARIES: dict[str, str] = {
     "init": "初始化账本：登记中心并采用考评规则。",
     "actor": "操作人与角色：登记、停用、更换密钥；登记后每次写入都要操作人签名。",
+    "key": "中心检查点签名密钥：丢失、被盗或到期时更换（新旧密钥共同签署的事件）。",
     "rules": "考评规则：各版次的规则目录，以及本中心自哪个季度起采用哪一版。",
     "window": "窗口登记。",
     "staff": "人员登记与轮换。",
@@ -136,6 +137,7 @@ EXAMPLES: dict[str, str] = {
     "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
                           "--public-key 公钥.txt",
     "public-key": "kaoping public-key --out 公钥.txt",
+    "key": "kaoping key rotate --key-out 新签名密钥.key --reason 密钥文件丢失",
     "witness": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json --out 副署.txt",
     "actor": "kaoping actor add 王芳 --role clerk --key-out 王芳.key",
     "actor add": "kaoping actor add 王芳 --role clerk --key-out 王芳.key",

@@ -253,7 +253,7 @@ COMMAND_MODULES: dict[str, str] = {
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
-    "witness": "witness", "actor": "actor",
+    "witness": "witness", "actor": "actor", "key": "center_key",
     "migrate": "move", "backup": "move", "pg-setup": "pg_setup",
     "demo": "demo",
 }

@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from ledger import events as ev
-from ledger import ids
+from ledger import ids, roles
 from ledger.commands import actors as decide
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
@@ -87,6 +87,26 @@ def insert(ledger: Any, stored: Sequence[StoredEvent], *, first: tuple[Actor, Si
         signature=command_signature.sign(signer, actor.name, actor.role, len(stored), digest))
     found = ledger.recorder.insert_events([*stored, ledger.mapper.to_stored_event(signature)])
     return list(found or [])[: len(stored)]
+
+
+def authorise_reading(ledger: Any, allowed: Sequence[str], what: str) -> Actor | None:
+    """The actor asking to read something only `allowed` roles may see (`what`, in Chinese), checked like a write:
+    --as must name a registered actor not retired, and --actor-key must hold that actor's key. None before the
+    first actor (no one is known then: the ledger reads as it always did)."""
+    roster_now, _ = roster(ledger)
+    if not roster_now:
+        return None
+    path = key_file(ledger)
+    signer_key = read_actor_key(path) if path is not None else None
+    why = decide.refusal(roster_now, ledger.actor, signer_key.verifier.text() if signer_key else None, ())
+    if why is not None:
+        raise NotAllowed(why)
+    actor = roster_now.get(ledger.actor)
+    assert actor is not None
+    if actor.role not in allowed:
+        names = "、".join(roles.role_name(r) for r in allowed)
+        raise NotAllowed(f"{actor.name} 的角色（{roles.role_name(actor.role)}）不能{what}（只有{names}可以）")
+    return actor
 
 
 def _first_fields(ledger: Any, originator: Any) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ ACTS: dict[str, tuple[str, ...]] = {
     # admin: the registry (the center, its windows and people, its rules and calendar) and the actors
     "admin": ("CenterInitialised", "WindowRegistered", "StaffRegistered", "StaffMoved", "WindowClosed",
               "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed", "RulesAdopted", "CalendarYearAdded",
-              "SigningKeyRecorded", "ActorAdded", "ActorRetired", "ActorKeyRotated"),
+              "SigningKeyRecorded", "SigningKeyRotated", "ActorAdded", "ActorRetired", "ActorKeyRotated"),
     # clerk (督查科): facts, claims, complaints, shortlist, announce, publish, appeals and their outcomes,
     # checkpoints and witnesses' cosignatures, ratings, rectifications and callbacks
     "clerk": ("FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
@@ -68,7 +68,8 @@ ACT_NAMES: dict[str, str] = {
     "StaffMoved": "办理人员轮换", "WindowClosed": "撤销窗口", "WindowReopened": "恢复窗口",
     "WindowRenamed": "更改窗口名称",
     "StaffLeft": "办理人员离岗", "StaffRenamed": "更改人员姓名", "RulesAdopted": "采用规则版本",
-    "CalendarYearAdded": "添加工作日历", "SigningKeyRecorded": "记录签名公钥", "ActorAdded": "登记操作人",
+    "CalendarYearAdded": "添加工作日历", "SigningKeyRecorded": "记录签名公钥", "SigningKeyRotated": "更换中心签名密钥",
+    "ActorAdded": "登记操作人",
     "ActorRetired": "停用操作人", "ActorKeyRotated": "更换操作人密钥",
     "FindingRecorded": "录入检查记录", "FindingRetracted": "撤回检查记录", "BonusClaimed": "登记加分申报",
     "BonusVerified": "核实加分申报", "BonusRejected": "驳回加分申报", "ComplaintReceived": "登记投诉",

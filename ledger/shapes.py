@@ -53,6 +53,8 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
     "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
+    "SigningKeyRotated": {"origin": STR, "key_id": STR, "verifier_key": STR, "previous_key_id": STR, "size": INT,
+                          "root": STR, "note": STR, "reason": STR},
     "AppealFiled": {"against": STR, "origin": STR, "quarter": STR, "window": STR, "staff": OPT_STR, "by": STR,
                     "date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
     "AppealUpheld": {"reason": STR},

@@ -32,6 +32,7 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
     ev.SignedRangeLost: "恢复备份后重新签发",
+    ev.SigningKeyRotated: "更换签名密钥",
     **TENURE_TYPE_NAMES,
     **VOICE_TYPE_NAMES,
     **ACTOR_TYPE_NAMES,
@@ -114,6 +115,9 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"自 {e.quarter} 起采用考评规则 {e.rules}（第{e.revision}版，sha256 {e.sha256[:12]}…）"
     if isinstance(e, ev.SigningKeyRecorded):
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
+    if isinstance(e, ev.SigningKeyRotated):
+        return (f"检查点签名密钥更换：编号 {e.previous_key_id} 换为 {e.key_id}（新旧密钥共同签署前 {e.size} 个事件），"
+                f"理由：{e.reason}")
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
     if isinstance(e, ev.SignedRangeLost):

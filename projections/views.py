@@ -28,6 +28,7 @@ from projections.scoring.standings import recorded_by
 # the audit's ~10 modules, nor `todo` the report's).
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
+    from ledger.integrity.who_acted import WhoActed
     from ledger.revisions import RulesInForce
     from ledger.storage.reader import ReadableLedger
     from ledger.workdays import WorkCalendar
@@ -70,6 +71,7 @@ class Views:
         self._state: State | None = None
         self._calendar: WorkCalendar | None = None
         self._rules: RulesInForce | None = None
+        self._who: WhoActed | None = None
 
     @classmethod
     def for_key_file(cls, ledger: ReadableLedger, key_file: str | os.PathLike[str] | None = None) -> Views:
@@ -236,12 +238,22 @@ class Views:
                                   for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
         }
 
+    @property
+    def who(self) -> WhoActed:
+        """Who acted at each position, as `verify` confirms it (checked once per command, only with actors)."""
+        if self._who is None:
+            from ledger.integrity.who_acted import who_acted  # explain's and the audit's, not the report's
+
+            self._who = who_acted(self.ledger)
+        return self._who
+
     @_sound
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
         """Every step behind one window's or person's quarter."""
         if bool(window) == bool(staff):
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        from projections import acted_roles
         from projections.fact_notes import add_notes
         from projections.scoring.explain import explain_staff, explain_window
 
@@ -256,7 +268,8 @@ class Views:
                 raise NotFound(f"未登记的窗口：{window}")
             doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
-            return {**doc, **voice_view.subject_figures(q, cat, as_of, window=window)}
+            return {**acted_roles.explained(doc, self.who),
+                    **voice_view.subject_figures(q, cat, as_of, window=window)}
         assert staff is not None
         p = res.person(staff)
         if p is None:
@@ -265,11 +278,12 @@ class Views:
             raise NotFound(f"未登记的人员：{staff}")
         doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
-        return {**doc, **voice_view.subject_figures(q, cat, as_of, staff=staff)}
+        return {**acted_roles.explained(doc, self.who), **voice_view.subject_figures(q, cat, as_of, staff=staff)}
 
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
+        from projections import acted_roles
         from projections.scoring.explain import disqualification_doc
 
         if kind is not None:
@@ -289,12 +303,13 @@ class Views:
                     doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     @_sound
     def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
         audit shows what was found and undone, not only what stands."""
+        from projections import acted_roles
         from projections.fold.entries import fact_key
         from projections.scoring.explain import disqualification_doc
         from projections.scoring.review import before_review
@@ -317,7 +332,7 @@ class Views:
                         doc = disqualification_doc(cat, d)
                         doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                         out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""

@@ -1,7 +1,7 @@
 """A complaint's complainant (D34): shown to whoever holds the contact keys, erased for good by destroying its key.
 
 Until actors and roles exist (D32), `complaint show` is open to anyone holding the contact key file (kept beside the
-signing key, 0600); once they do, it is for an admin or clerk.
+signing key, 0600); once they do, it is for an admin or clerk, who proves it with --as and --actor-key as for a write.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from ledger.text import shown
 # (~30 modules, issue 15).
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+READERS = ("admin", "clerk")
+"""Who may see a complainant's name and contact once actors exist (D34)."""
 
 
 def contact_store(session: Session) -> Path:
@@ -45,10 +47,14 @@ def warn_personal(text: str) -> None:
 @JSON
 @pass_session
 def complaint_show(session: Session, complaint_id: str, as_json: bool) -> None:
-    """显示投诉人的姓名和联系方式（解密；需要投诉人信息密钥文件）。"""
+    """显示投诉人的姓名和联系方式（解密；需要投诉人信息密钥文件；登记了操作人后只限管理员和督查科，
+    用 --as 和 --actor-key 证明身份）。"""
+    from ledger import acting
     from ledger.privacy import complainants
 
-    found = complainants.show(session.ledger(), complaint_id, contact_store(session))
+    ledger = session.ledger()
+    acting.authorise_reading(ledger, READERS, "查看投诉人信息")
+    found = complainants.show(ledger, complaint_id, contact_store(session))
     person = found.complainant
     if as_json:
         emit_json({"id": found.complaint, "state": found.state,

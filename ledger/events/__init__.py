@@ -20,7 +20,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded, SigningKeyRotated
 from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import (
     DecisionAmended,
@@ -66,6 +66,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     DecisionAmended,
     RulesAdopted,
     SignedRangeLost,
+    SigningKeyRotated,
     AppealFiled,
     AppealUpheld,
     AppealOverturned,
@@ -95,7 +96,7 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
-    "SignedRangeLost",
+    "SignedRangeLost", "SigningKeyRotated",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
