@@ -16,7 +16,7 @@ from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.text import line, shown_all
-from projections.scoring.explain import render_explain
+from projections.scoring.role_text import role_note
 from projections.views import Views
 
 if TYPE_CHECKING:
@@ -126,6 +126,8 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
+    from projections.scoring.explain import render_explain  # explain's own code, not report's
+
     screen = shown_all(doc)
     click.echo(render_explain(views.catalogue, screen))
     if screen.get("appeals"):
@@ -179,7 +181,8 @@ def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
             if key == "dq":
                 value = f"认定取消资格：{cat.disqualification(value).name}"
             detail.append(labels[key].get(value, value) if key in labels else value)
-    return f"      位置{e['position']} {names.get(e['type'], e['type'])} 操作人 {e['actor']} {' '.join(detail)}"
+    return (f"      位置{e['position']} {names.get(e['type'], e['type'])} 操作人 {e['actor']}{role_note(e)} "
+            f"{' '.join(detail)}")
 
 
 def render_disqualifications(items: list[dict[str, Any]], cat: Catalogue) -> str:

@@ -212,7 +212,8 @@ def year(doc: dict[str, Any]) -> Document:
 
 
 LOG_COLUMNS = (("position", "位置"), ("time", "时间（UTC）"), ("actor", "操作人"), ("type", "事件类型"),
-               ("type_name", "类型"), ("summary", "摘要"), ("id", "事件流编号"), ("version", "版本"))
+               ("type_name", "类型"), ("summary", "摘要"), ("id", "事件流编号"), ("version", "版本"),
+               ("role_name", "角色"), ("signed_name", "签名"))  # the verified role (D32), after the first columns
 
 
 def log(doc: dict[str, Any]) -> Document:
