@@ -141,12 +141,13 @@ def decode_csv(data: bytes, name: str) -> tuple[str, str]:
         data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        as_utf8 = exc.start
     try:
         return data.decode("gb18030"), "GBK/GB18030"
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # the line where the likelier encoding breaks: a UTF-8 file with one bad line names that line
+        line = data[: max(as_utf8, exc.start)].count(b"\n") + 1
         raise InvalidInput(f"{name} 第{line}行：既不是 UTF-8 也不是 GBK/GB18030 编码"
                            "（请在 Excel 中另存为“CSV UTF-8”或 Excel 工作簿）") from None
 
