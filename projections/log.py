@@ -30,6 +30,14 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
     ev.SignedRangeLost: "恢复备份后重新签发",
+    ev.QuarterAnnounced: "公示",
+    ev.CalendarYearAdded: "添加工作日历",
+    ev.AppealFiled: "申诉",
+    ev.AppealUpheld: "复核维持",
+    ev.AppealOverturned: "复核撤销",
+    ev.RatingRecorded: "好差评",
+    ev.RectificationRecorded: "整改",
+    ev.CallbackRecorded: "回访",
     **TENURE_TYPE_NAMES,
 }
 

@@ -36,6 +36,11 @@ def _yes(v: bool) -> str:
     return "是" if v else ""
 
 
+def _rate(v: float | None) -> str:
+    """满意率 as a percentage (D31), — without ratings."""
+    return "—" if v is None else f"{v:.2%}"
+
+
 def _show(v: Any) -> str:
     if v is True:
         return "是"
@@ -50,22 +55,28 @@ def render_report(doc: dict[str, Any]) -> str:
     rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
     out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}{rules}", "",
            "红旗窗口考评"]
+    # 好差评 and 整改 (D30, D31) beside the scores, when the quarter has ratings or rectifications past due
+    rated = any(r.get("ratings") for r in doc["windows"])
+    overdue = any(w.get("overdue_rectifications") for w in doc["windows"])
     out.append(table(
-        ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"],
+        ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"]
+        + ["满意率"] * rated + ["逾期整改"] * overdue,
         [[w["rank"], w["code"], w["name"], w["score"], w["bonus"], w["deductions"], _yes(w["shortlisted"]),
-          _yes(w["disqualified"]), "★" if w["red_flag"] else ""] for w in doc["windows"]],
-        align="><<>>><<<",
+          _yes(w["disqualified"]), "★" if w["red_flag"] else ""]
+         + [_rate(w.get("satisfaction"))] * rated + [w.get("overdue_rectifications") or ""] * overdue
+         for w in doc["windows"]],
+        align="><<>>><<<" + ">" * rated + ">" * overdue,
     ))
     out += ["", "服务明星考评"]
     out.append(table(
         ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级",
-         "奖励（元）"],
+         "奖励（元）"] + ["满意率"] * rated,
         [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
           _yes(p["shortlisted"]), _yes(p["disqualified"]),
           "" if p["decided_stars"] is None else f"{p['decided_stars']}星",
-          "—" if p["stars"] is None else f"{p['stars']}星", p["reward_yuan"]]
+          "—" if p["stars"] is None else f"{p['stars']}星", p["reward_yuan"]] + [_rate(p.get("satisfaction"))] * rated
          for p in doc["staff"]],
-        align="><<<>>><<<<>",
+        align="><<<>>><<<<>" + ">" * rated,
     ))
     closed = [f"{w['code']} {w['name']}（{w['left']} 起撤出）" for w in doc["windows"] if w.get("left")]
     if closed:
