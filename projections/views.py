@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
@@ -13,7 +13,6 @@ from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
-from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
 from ledger.workdays import WorkCalendar
 from projections import review_view as review
@@ -200,7 +199,7 @@ class Views:
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
             return voice_view.annotate(doc, q_now, self.catalogue_for(quarter, as_of), self.calendar,
-                                      datetime.now(center_zone()).date(), as_of)
+                                      voice_view.overdue_day(self.ledger, self.state, as_of), as_of)
 
     def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
                    cache: StandingsCache) -> dict[str, Any]:
