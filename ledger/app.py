@@ -21,9 +21,9 @@ from eventsourcing.application import Application
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
+from ledger import acting, ids, revisions, shapes, short_ids, text
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids, revisions, shapes, short_ids, text
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
@@ -87,6 +87,7 @@ class Ledger(CenterOverTime, Application[UUID]):
     """The event store of one center, with its rules catalogue and evidence folder."""
 
     name = "kaoping"
+    actor_key: str | None = None  # the acting person's key file (--actor-key), else KAOPING_ACTOR_KEY (D32)
 
     def __init__(self, location: Location, actor: str | None = None) -> None:
         self.location = location
@@ -246,16 +247,14 @@ class Ledger(CenterOverTime, Application[UUID]):
         return Stamp(self.actor, datetime.now(UTC), date.today())
 
     def append(self, *events: ev.Fact) -> list[int]:
-        """Append events atomically, returning their notification ids; a storage failure becomes a refusal
-        (another writer's event at the same stream version: `Conflict`)."""
-        with storage_refusals():
-            recordings = self.save(*events)
-        return [r.notification.id for r in recordings]
+        """Append events atomically, signed by the acting person once any actor exists (ledger/acting.py), returning
+        their notification ids; a storage failure becomes a refusal (another writer came first: `Conflict`)."""
+        return self.append_stored([self.mapper.to_stored_event(e) for e in events])
 
-    def append_stored(self, stored: Sequence[StoredEvent]) -> None:
+    def append_stored(self, stored: Sequence[StoredEvent]) -> list[int]:
         """Append rows already encoded (a sheet's findings, `ledger.sheets.encoding`) atomically, as `append`."""
         with storage_refusals():
-            self.recorder.insert_events(stored)
+            return acting.insert(self, stored)
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append step again when another writer got there first."""

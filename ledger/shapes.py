@@ -64,6 +64,10 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "WindowRenamed": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
     "StaffLeft": {"staff_id": STR, "since": DAY, "reason": STR},
     "StaffRenamed": {"staff_id": STR, "name": STR, "since": OPT_DAY},
+    "ActorAdded": {"name": STR, "role": STR, "public_key": STR},
+    "ActorRetired": {"name": STR, "reason": STR},
+    "ActorKeyRotated": {"name": STR, "public_key": STR},
+    "CommandSigned": {"role": STR, "events": INT, "digest": STR, "key_id": STR, "signature": STR},
 }.items()}
 """Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
 

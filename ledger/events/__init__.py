@@ -6,6 +6,7 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.actors import ActorAdded, ActorKeyRotated, ActorRetired, CommandSigned
 from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
 from ledger.events.calendar import CalendarYearAdded
@@ -80,6 +81,10 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     WindowRenamed,
     StaffLeft,
     StaffRenamed,
+    ActorAdded,
+    ActorRetired,
+    ActorKeyRotated,
+    CommandSigned,
 )
 
 __all__ = [
@@ -94,4 +99,5 @@ __all__ = [
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
+    "ActorAdded", "ActorRetired", "ActorKeyRotated", "CommandSigned",
 ]

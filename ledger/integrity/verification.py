@@ -13,12 +13,13 @@ import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity import actor_check
 from ledger.integrity.checkpoint import open_checkpoint
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
 from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
-from ledger.topics import CHECKPOINT_TOPIC, INTEGRITY_TOPICS, KEY_TOPIC, KNOWN_TOPICS, LOSS_TOPIC
+from ledger.topics import ACTOR_TOPICS, CHECKPOINT_TOPIC, INTEGRITY_TOPICS, KEY_TOPIC, KNOWN_TOPICS, LOSS_TOPIC
 
 DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
 
@@ -47,6 +48,7 @@ class Report:
     kept: dict[str, Any] | None = None  # the last checkpoint the signer kept beside its key, and how it stands
     lost: list[dict[str, Any]] = field(default_factory=list)  # signed ranges lost to a restored backup
     integrity_version: int = 0
+    acted: actor_check.Acted = field(default_factory=actor_check.Acted)  # who acted, checked (D32)
 
     @property
     def tree(self) -> MerkleTree:
@@ -101,6 +103,8 @@ class Report:
             "external": self.external,
             "kept_checkpoint": self.kept,
             "lost_ranges": self.lost,
+            "signed_from": self.acted.signed_from,
+            "signed_commands": self.acted.signatures,
             "broken": {"position": b.position, "kind": b.kind, "message": b.message,
                        "earliest": b.position if b.earliest is None else b.earliest} if b else None,
             "problems": [{"position": f.position, "kind": f.kind, "message": f.message}
@@ -157,8 +161,10 @@ def check(
     `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
     With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
     """
-    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, INTEGRITY_TOPICS, track.bytes if track else None)
-    report = Report(s, trusted, key_source, flaws=list(s.flaws))
+    special = INTEGRITY_TOPICS | ACTOR_TOPICS  # the actors' rows too: who acted is checked from them (D32)
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None)
+    report = Report(s, trusted, key_source, flaws=list(s.flaws), acted=actor_check.check(ledger, s))
+    report.flaws.extend(report.acted.flaws)
     if evidence_dir is not None:
         report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
@@ -169,6 +175,8 @@ def check(
     prev_size, prev_root = 0, EMPTY_ROOT
     key: VerifierKey | None = None
     for pos, o, version, topic, state in s.special:
+        if topic in ACTOR_TOPICS and o != INTEGRITY_STREAM.bytes:
+            continue  # who acted: checked above
         if o != INTEGRITY_STREAM.bytes:
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
             continue
