@@ -9,33 +9,32 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
-from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
 from ledger.storage.review_rows import work_calendar
-from ledger.workdays import WorkCalendar
 from projections import review_view as review
 from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
-from projections.engine.standings_cache import StandingsCache
-from projections.fact_notes import add_notes
-from projections.fold.entries import PublishedEntry, fact_key
 from projections.fold.state import QuarterState, State
-from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
-from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
-from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
-from projections.scoring.review import before_review
-from projections.scoring.rows import report_rows
+from projections.scoring.results import rules_ref
 from projections.scoring.standings import recorded_by
-from projections.scoring.stars import select_shortlist
-from projections.todo import TodoContext, TodoItem, todo
 
+# Each question imports its own code where it is asked (the report's standings cache and publication check,
+# explain's steps, the audit's review fold, todo's items, the shortlist's selection): a command pays at start-up
+# only for the modules its own answer needs (issue 15: `kaoping report` no longer imports explain's, todo's and
+# the audit's ~10 modules, nor `todo` the report's).
 if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
     from ledger.revisions import RulesInForce
     from ledger.storage.reader import ReadableLedger
+    from ledger.workdays import WorkCalendar
+    from projections.engine.standings_cache import StandingsCache
+    from projections.fold.entries import PublishedEntry
+    from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult
+    from projections.todo_items import TodoItem
 
 
 P = ParamSpec("P")
@@ -115,6 +114,8 @@ class Views:
     @_sound
     def todo(self, today: date) -> list[TodoItem]:
         """Everything waiting, as of today (projections/todo.py)."""
+        from projections.todo import TodoContext, todo
+
         st = self.state
         quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
         ctx = TodoContext(quarters, st.registry, self.catalogue, self.calendar, today)
@@ -151,6 +152,8 @@ class Views:
     def shortlist(self, quarter: str, windows_n: int, staff_m: int) -> tuple[list[str], list[str]]:
         """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13); a window or person
         that left the center before the quarter's end is not eligible (D21, D22)."""
+        from projections.scoring.stars import select_shortlist
+
         res = self.result(quarter)
         windows = select_shortlist([(w.code, w.score, w.eligible and w.left is None) for w in res.windows], windows_n)
         staff = select_shortlist([(p.id, p.score, p.eligible and p.left is None) for p in res.staff], staff_m)
@@ -180,6 +183,10 @@ class Views:
         The current report comes from the cached standings (only what changed is derived again);
         `--as-of` derives the quarter as it stood then.
         """
+        from ledger.runtime.zone import center_zone
+        from projections.engine.standings_cache import StandingsCache
+        from projections.scoring.rows import report_rows
+
         as_of = self.check_as_of(as_of)
         with collector_paused():
             cat = self.catalogue_for(quarter, as_of)
@@ -206,6 +213,8 @@ class Views:
         """The published result beside the current one (D19): its digest checked again over exactly the fields of
         the version it recorded (D18), from the rows as the ledger stood at its results position — with the names
         in force then."""
+        from projections.scoring import publication
+
         pub_at = published["position"]
         pub_rows = cache.published_rows(
             quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
@@ -233,6 +242,9 @@ class Views:
         """Every step behind one window's or person's quarter."""
         if bool(window) == bool(staff):
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        from projections.fact_notes import add_notes
+        from projections.scoring.explain import explain_staff, explain_window
+
         res = self.result(quarter, as_of)
         q = self.quarter_state(quarter)
         cat = self.catalogue_for(quarter, as_of)
@@ -258,6 +270,8 @@ class Views:
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
+        from projections.scoring.explain import disqualification_doc
+
         if kind is not None:
             self.catalogue.disqualification(kind)
         out = []
@@ -281,6 +295,10 @@ class Views:
     def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
         audit shows what was found and undone, not only what stands."""
+        from projections.fold.entries import fact_key
+        from projections.scoring.explain import disqualification_doc
+        from projections.scoring.review import before_review
+
         out = []
         self.state  # noqa: B018 - catch up first
         for quarter in self.projection.quarters():
@@ -303,6 +321,8 @@ class Views:
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""
+        from projections.fold.entries import fact_key
+
         events = []
         kind = "finding"
         key = fact_key(fact_id)

@@ -16,7 +16,6 @@ from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.text import line, shown_all
-from projections.scoring.explain import render_explain
 from projections.views import Views
 
 if TYPE_CHECKING:
@@ -126,6 +125,8 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     if as_json:
         emit_json(doc)
         return
+    from projections.scoring.explain import render_explain  # explain's own code, not report's
+
     screen = shown_all(doc)
     click.echo(render_explain(views.catalogue, screen))
     if screen.get("appeals"):
