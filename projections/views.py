@@ -183,7 +183,6 @@ class Views:
         The current report comes from the cached standings (only what changed is derived again);
         `--as-of` derives the quarter as it stood then.
         """
-        from ledger.runtime.zone import center_zone
         from projections.engine.standings_cache import StandingsCache
         from projections.scoring.rows import report_rows
 
