@@ -16,7 +16,6 @@ import gc
 import io
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.baseline import raw_baseline, stored_since  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
 from ledger.catalogue import load  # noqa: E402
 from ledger.sheets.findings import HEADER, parse_findings_csv  # noqa: E402
@@ -67,24 +67,6 @@ def generate(rows: int, seed: int) -> tuple[list[str], dict[str, str], bytes]:
             dq = "gaming" if item == "W2.3" and rnd.random() < 0.1 else ""
             writer.writerow([day, rnd.choice(windows), "", item, source, dq, note])
     return windows, staff, out.getvalue().encode("utf-8")
-
-
-def raw_baseline(rows: list[tuple[str, int, str, bytes]], schema: list[str], folder: Path) -> tuple[float, float]:
-    """Wall and CPU seconds to insert the same rows with executemany in one transaction into an identical table."""
-    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    for statement in schema:
-        conn.execute(statement)
-    gc.collect()
-    start, cpu = time.perf_counter(), time.process_time()
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES (?,?,?,?)", rows
-    )
-    conn.execute("COMMIT")
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    conn.close()
-    return elapsed, cpu
 
 
 def fresh_ledger(folder: Path, windows: list[str], staff: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -129,14 +111,7 @@ def main() -> None:
             del sheet, result, again
             app.close()
 
-            db = sqlite3.connect(folder / "kaoping.db")
-            schema = [s for (s,) in db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
-            rows = db.execute(
-                "SELECT originator_id, originator_version, topic, state FROM stored_events "
-                "WHERE rowid > ? ORDER BY rowid",
-                (before,),
-            ).fetchall()
-            db.close()
+            rows, schema = stored_since(folder / "kaoping.db", before)
             assert len(rows) == n
             raw, raw_cpu = raw_baseline(rows, schema, folder)
             del rows
