@@ -16,9 +16,6 @@ from tests.templates import LedgerTemplates, Seed, database_in
 
 BACKENDS = ["sqlite", "postgres"]
 
-# tests/ledger/test_tamper.py still imports the old private name; tests.pg.database_for is the one to use.
-_postgres_url = pg.database_for
-
 
 @pytest.fixture
 def ledger_seed() -> Seed | None:
