@@ -6,7 +6,10 @@ Prints, from one run on one machine (best and median of --rounds):
 - `kaoping report QUARTER --json` as a subprocess, each time right after one more finding was recorded
   (aim < 150 ms: the materialised projection folds only the new event, it never replays the log);
 - the same in-process: catch-up, then the report document (cached standings: only the subjects the new
-  event touched are derived again, from their windows' part of the quarter).
+  event touched are derived again, from their windows' part of the quarter);
+- the realistic cases (issue 15 aim 3, < 5x the interpreter), each as a subprocess right after it happened:
+  after a staff move (the registry changes), after a sheet of 1,500 findings, and the first report of an older
+  quarter (no cached standings for it yet: each round asks a quarter not asked before).
 
     python bench/report_latency.py --db sqlite:////tmp/big.db [--generate 1000000] [--rounds 7]
 """
@@ -44,6 +47,8 @@ def main() -> None:
                         help="generate this many events first if the file is missing")
     parser.add_argument("--quarter", default=None, help="the quarter to report (default: the latest)")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--cases", action="store_true",
+                        help="also the realistic cases: after a staff move, after a 1,500-row sheet, an older quarter")
     args = parser.parse_args()
     path = Path(args.db.removeprefix("sqlite:///"))
     if not path.exists():
@@ -58,7 +63,7 @@ def main() -> None:
 
     ledger = open_ledger(args.db, "基准")
     t = time.perf_counter()
-    views = Views(ledger)
+    views = Views.for_key_file(ledger)  # the projection kept under the key beside the ledger, as `report` reads it
     state = views.state  # catch up once (a first run after generation folds the whole ledger)
     print(f"ledger: {state.position:,} events; projection caught up in {time.perf_counter() - t:.1f} s")
     quarter = args.quarter or max(views.projection.quarters())
@@ -67,6 +72,37 @@ def main() -> None:
 
     def one_more() -> None:
         ledger.record_finding("W1.1", window=window, day=first_day, source="patrol", note="基准：再记一条")
+
+    windows = list(state.registry.windows)
+    # people still in the center, with their last assignment: each round moves the next one to another window, on
+    # the day after their last assignment or the quarter's first, whichever is later
+    last = {pid: e["assignments"][-1] for pid, e in state.registry.people.items()
+            if e["assignments"] and e["assignments"][-1]["window"] is not None}
+    movable = sorted(last, key=lambda pid: last[pid]["since"])
+    moves = iter(range(10_000))
+
+    def a_move() -> None:
+        from datetime import date, timedelta
+
+        n = next(moves)
+        person = movable[n]
+        now = last[person]
+        target = next(w for w in windows[n % len(windows):] + windows if w != now["window"])
+        day = max(date.fromisoformat(now["since"]) + timedelta(days=1), date.fromisoformat(first_day))
+        ledger.move_staff(person, target, day.isoformat())
+
+    from ledger.sheets.findings import Sheet, SheetRow
+
+    sheets = iter(range(10_000))
+
+    def a_sheet() -> None:
+        # 1,500 new findings over the quarter's windows (a note unique to the round: none repeats an earlier row)
+        n = next(sheets)
+        rows = tuple(SheetRow(i + 2, first_day, windows[i % len(windows)], "", "W1.1", "patrol", "", f"基准表{n}-{i}")
+                     for i in range(1500))
+        ledger.import_findings(Sheet("基准.csv", "utf-8", rows), as_new=True)  # rows like one_more's, on purpose
+
+    older = iter(sorted(q for q in views.projection.quarters() if q != quarter))
 
     # As installed: byte-compiled modules cached (this sandbox sets PYTHONDONTWRITEBYTECODE, which would
     # otherwise recompile every module on every run); one warm-up run of each writes the caches.
@@ -80,18 +116,29 @@ def main() -> None:
     for cmd in (bare, imports, report):
         timed(cmd, env)
     bare_s, import_s, report_s = [], [], []
+    cases: dict[str, list[float]] = {"after a staff move": [], "after a 1,500-row sheet": [],
+                                     "first report of an older quarter": []}
     for _ in range(args.rounds):
         bare_s.append(timed(bare, env))
         import_s.append(timed(imports, env))
         one_more()
         report_s.append(timed(report, env))
+        if args.cases:
+            a_move()
+            cases["after a staff move"].append(timed(report, env))
+            a_sheet()
+            cases["after a 1,500-row sheet"].append(timed(report, env))
+            old = next(older, None)
+            if old is not None:
+                cases["first report of an older quarter"].append(
+                    timed([sys.executable, "-c", entry, "report", old, "--json"], env))
 
     parts: dict[str, list[float]] = {"catch-up": [], "standings + report document": []}
     total = []
     for _ in range(args.rounds):
         one_more()
         t0 = time.perf_counter()
-        fresh = Views(ledger)
+        fresh = Views.for_key_file(ledger)
         before = fresh.projection.load().position
         fresh.state  # noqa: B018
         t1 = time.perf_counter()
@@ -107,6 +154,11 @@ def main() -> None:
     print(figures("python -c pass (interpreter start-up)", bare_s))
     print(figures("python -c 'import cli.main, cli.commands.questions'", import_s))
     print(figures(f"kaoping report {quarter} --json (subprocess)", report_s))
+    floor = statistics.median(bare_s)
+    print(f"{'':<44} = {statistics.median(report_s) / floor:.1f}x the interpreter (median; aim < 3x)")
+    for name, secs in cases.items():
+        if secs:
+            print(figures(f"  {name}", secs) + f"   = {statistics.median(secs) / floor:.1f}x (aim < 5x)")
     print(figures("in-process: catch-up + report", total))
     for name, secs in parts.items():
         print(figures(f"  {name}", secs))

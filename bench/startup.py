@@ -31,14 +31,21 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("todo", ("todo",), False),
     ("record (a write)", ("record", "W2.2", "--window", "GS", "--date", "2008-07-14", "--source", "weekly",
                           "--note", "上班迟到"), True),
+    ("claim file (a write)", ("bonus", "claim", "article", "--window", "GS", "--date", "2008-07-15",
+                              "--level", "county", "--evidence", "cert.txt", "--ref", "基准"), True),
 )
+
+
+# As installed: byte-compiled modules cached (pip compiles them; this sandbox sets PYTHONDONTWRITEBYTECODE, which
+# would recompile every module of ours on every run, ~1.5x a command's time); the warm-up run writes the caches.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one subprocess run (which must succeed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=ENV)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -60,8 +67,9 @@ def main() -> None:
     where = args.dir or Path(tempfile.mkdtemp(prefix="kaoping-startup-"))
     where.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{where / 'demo.db'}"
+    (where / "cert.txt").write_text("证明材料（基准）\n", encoding="utf-8")  # the claim's evidence file
     if not (where / "demo.db").exists():
-        subprocess.run([kaoping, "demo", "--db", db], cwd=where, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([kaoping, "demo", "--db", db], cwd=where, check=True, stdout=subprocess.DEVNULL, env=ENV)
     bare = [sys.executable, "-c", "pass"]
     runs: dict[str, list[tuple[float, float]]] = {"python -c pass": []}
     runs.update({label: [] for label, _, _ in COMMANDS})

@@ -21,12 +21,12 @@ QUARTER_HELP = "季度写作 YYYYQn：年份加 Q 加第几季度，如 2008Q3 �
 
 # The work of a quarter, in order: what the top-level help lists, each command under its step.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("建账", ("init", "rules", "window", "staff", "calendar")),
+    ("建账", ("init", "actor", "rules", "window", "staff", "calendar")),
     ("日常录入", ("template", "import", "record", "retract", "bonus", "complaint", "evidence")),
     ("季度流程", ("shortlist", "decide", "announce", "appeal", "publish")),
     ("查询", ("todo", "report", "explain", "audit", "year", "log")),
     ("防篡改", ("checkpoint", "verify", "receipt", "verify-receipt", "prove", "verify-consistency", "public-key",
-                "witness")),
+                "key", "witness")),
     ("账本维护", ("backup", "migrate", "pg-setup", "rebuild", "demo")),
 )
 
@@ -35,6 +35,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # click short_help from here — the one source of a command's summary. Each fits beside the names in 100 columns.
 SUMMARIES: dict[str, str] = {
     "init": "初始化账本：登记中心并采用考评规则。",
+    "actor": "操作人与角色：登记、停用、更换密钥；登记后每次写入都要操作人签名。",
+    "key": "中心检查点签名密钥：丢失、被盗或到期时更换（新旧密钥共同签署的事件）。",
     "rules": "考评规则：各版次的规则目录，以及本中心自哪个季度起采用哪一版。",
     "window": "窗口登记。",
     "staff": "人员登记与轮换。",
@@ -135,7 +137,13 @@ EXAMPLES: dict[str, str] = {
     "verify-consistency": "kaoping verify-consistency 检查点-2008Q2.txt 检查点-2008Q3.txt 一致性.txt "
                           "--public-key 公钥.txt",
     "public-key": "kaoping public-key --out 公钥.txt",
+    "key": "kaoping key rotate --key-out 新签名密钥.key --reason 密钥文件丢失",
     "witness": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json --out 副署.txt",
+    "actor": "kaoping actor add 王芳 --role clerk --key-out 王芳.key",
+    "actor add": "kaoping actor add 王芳 --role clerk --key-out 王芳.key",
+    "actor list": "kaoping actor list",
+    "actor retire": "kaoping actor retire 王芳 --reason 调离督查科",
+    "actor rotate-key": "kaoping actor rotate-key 王芳 --key-out 王芳-新.key",
     "witness new": "kaoping witness new jw.changxing.gov.cn/witness --key-out 县纪委.key",
     "witness cosign": "kaoping witness cosign 检查点-2008Q3.txt --key 县纪委.key --state 县纪委-状态.json "
                       "--out 副署.txt",

@@ -151,10 +151,12 @@ def _database_refusal(exc: Exception, operational: bool) -> Refusal:
 class Session:
     """What every command shares: the `--db` URL, the actor, and the ledger once opened."""
 
-    def __init__(self, db: str | None, actor: str | None, key: str | None = None) -> None:
+    def __init__(self, db: str | None, actor: str | None, key: str | None = None,
+                 actor_key: str | None = None) -> None:
         self.db = db
         self.actor = actor
         self.key = key  # the checkpoint signing key file (--key / KAOPING_KEY)
+        self.actor_key = actor_key  # the acting person's key file (--actor-key / KAOPING_ACTOR_KEY, D32)
         self._ledger: Ledger | None = None
         self._reader: ReadableLedger | None = None
         self._created: list[Path] = []
@@ -165,6 +167,7 @@ class Session:
             from ledger.app import open_ledger  # eventsourcing: imported only by commands that open the full ledger
 
             self._ledger = open_ledger(self.db, self.actor, create=create)
+            self._ledger.actor_key = self.actor_key
             path = self._ledger.location.sqlite_path
             if create and path is not None and self._ledger.created_file:
                 self._created = [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))]
@@ -212,9 +215,11 @@ pass_session = click.make_pass_decorator(Session)
               help="操作人姓名，记录在每个事件上（默认操作系统用户）")
 @click.option("--key", envvar="KAOPING_KEY", default=None, metavar="FILE",
               help="检查点签名密钥文件（默认：SQLite 账本旁的同名 .key 文件，如 kaoping.key）")
+@click.option("--actor-key", envvar="KAOPING_ACTOR_KEY", default=None, metavar="FILE",
+              help="操作人的私钥文件（登记了操作人的账本，每次写入都要用它签名；见 kaoping actor）")
 @click.version_option(package_name="kaoping", message="%(prog)s 版本 %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None, actor_key: str | None) -> None:
     """kaoping 考评：长兴县行政服务中心 红旗窗口、服务明星考评账本。
 
     \b
@@ -222,13 +227,14 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
     第一次使用可先运行 kaoping demo 建一个演示账本。
     季度写作 YYYYQn，如 2008Q3 是 2008 年第三季度。
     """
-    given = ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件"))
+    given = ((db, "--db", "数据库地址"), (actor, "--as", "操作人姓名"), (key, "--key", "签名密钥文件"),
+             (actor_key, "--actor-key", "操作人密钥文件"))
     for value, option, what in given:
         if value is not None and not value.strip():
             raise InvalidInput(f"{what}不能为空（{option}）")
         if value is not None and not is_utf8(value):
             raise InvalidInput(f"{what}不是有效的 UTF-8 文本（{option}）")
-    session = Session(db, actor, key)
+    session = Session(db, actor, key, actor_key)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
@@ -247,7 +253,7 @@ COMMAND_MODULES: dict[str, str] = {
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",
     "checkpoint": "integrity", "verify": "integrity", "receipt": "integrity", "verify-receipt": "integrity",
     "prove": "integrity", "verify-consistency": "integrity", "public-key": "integrity",
-    "witness": "witness",
+    "witness": "witness", "actor": "actor", "key": "center_key",
     "migrate": "move", "backup": "move", "pg-setup": "pg_setup",
     "demo": "demo",
 }

@@ -14,30 +14,25 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent, Transcoder
 
+from ledger import acting, ids, revisions, shapes, short_ids, text
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger import ids, revisions, shapes, short_ids, text
 from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
-from ledger.commands.sheet_duplicates import sort_new_rows
-from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
 from ledger.over_time import CenterOverTime
-from ledger.privacy import complainants
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
-from ledger.sheets.findings import Sheet
-from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
 from ledger.storage import evidence, files
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 from ledger.storage.refusals import storage_refusals
@@ -45,6 +40,9 @@ from ledger.storage.row_events import row_decoder
 from ledger.storage.rows import Row, decode_raw, iter_notifications, paged, position_of, registry_from
 from ledger.storage.transcoder import OrjsonTranscoder
 from ledger.topics import REGISTRY_TOPICS
+
+if TYPE_CHECKING:
+    from ledger.sheets.findings import Sheet
 
 T = TypeVar("T")
 RETRIES = 8
@@ -87,6 +85,7 @@ class Ledger(CenterOverTime, Application[UUID]):
     """The event store of one center, with its rules catalogue and evidence folder."""
 
     name = "kaoping"
+    actor_key: str | None = None  # the acting person's key file (--actor-key), else KAOPING_ACTOR_KEY (D32)
 
     def __init__(self, location: Location, actor: str | None = None) -> None:
         self.location = location
@@ -167,9 +166,13 @@ class Ledger(CenterOverTime, Application[UUID]):
             self._catalogue = revisions.pinned(center.rules, center.rules_revision, center.rules_sha256)
         return self._catalogue
 
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One stream's stored events as (notification id, topic, state), oldest first, read by the stream's index."""
+        return self.recorder.stream_rows(originator_id)  # type: ignore[attr-defined]
+
     def rules_in_force(self) -> revisions.RulesInForce:
         """The center's rule adoptions (init's and `rules adopt`'s), refused before `init` (D36)."""
-        rows = self.recorder.stream_rows(ids.center_id())  # type: ignore[attr-defined]
+        rows = self.stream_rows(ids.center_id())
         found = revisions.RulesInForce.from_rows(((nid, topic, decode_raw(state)) for nid, topic, state in rows),
                                                  self.recorder.position_of)  # type: ignore[attr-defined]
         if not found.adoptions:
@@ -246,16 +249,14 @@ class Ledger(CenterOverTime, Application[UUID]):
         return Stamp(self.actor, datetime.now(UTC), date.today())
 
     def append(self, *events: ev.Fact) -> list[int]:
-        """Append events atomically, returning their notification ids; a storage failure becomes a refusal
-        (another writer's event at the same stream version: `Conflict`)."""
-        with storage_refusals():
-            recordings = self.save(*events)
-        return [r.notification.id for r in recordings]
+        """Append events atomically, signed by the acting person once any actor exists (ledger/acting.py), returning
+        their notification ids; a storage failure becomes a refusal (another writer came first: `Conflict`)."""
+        return self.append_stored([self.mapper.to_stored_event(e) for e in events])
 
-    def append_stored(self, stored: Sequence[StoredEvent]) -> None:
+    def append_stored(self, stored: Sequence[StoredEvent]) -> list[int]:
         """Append rows already encoded (a sheet's findings, `ledger.sheets.encoding`) atomically, as `append`."""
         with storage_refusals():
-            self.recorder.insert_events(stored)
+            return acting.insert(self, stored)
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append step again when another writer got there first."""
@@ -321,6 +322,9 @@ class Ledger(CenterOverTime, Application[UUID]):
                         as_new: bool = False) -> ImportResult:
         """Record a sheet's findings all or none; rows imported before are skipped, not repeated, and rows that
         repeat a finding recorded elsewhere are named, not recorded, unless `as_new` (D26)."""
+        from ledger.commands.sheet_duplicates import sort_new_rows  # here, not at the top: `record` needs none of them
+        from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
+        from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
         self.center()
         with collector_paused():
             stamp = self.stamp()
@@ -377,6 +381,7 @@ class Ledger(CenterOverTime, Application[UUID]):
                          contact_keys: Path | None = None) -> UUID:
         """Record a complaint or 征求意见 response; it counts only once verified (D9). A complainant's name and
         contact are sealed under a fresh data key kept in `contact_keys`, outside the database (D34)."""
+        from ledger.privacy import complainants  # here, not at the top: `record` never seals a complainant (issue 15)
         self.center()
         registry = self.registry_of(windows=[window], people=[staff])
         stream = ids.new_id()

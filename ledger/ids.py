@@ -12,6 +12,9 @@ NAMESPACE = UUID("6b1f0d3e-5c2a-4e57-9a0e-7a3f4c2d8e11")
 INTEGRITY_STREAM = uuid5(NAMESPACE, "integrity")
 """The stream of the signing key and the checkpoints."""
 
+ACTORS_STREAM = uuid5(NAMESPACE, "actors")
+"""The stream of the actors: who may act, with which key and role (D32)."""
+
 
 def center_id() -> UUID:
     """The one center stream of a ledger."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypedDict, TypeVar
+from typing import Any, NamedTuple, TypedDict, TypeVar
 
 from ledger.calendar import iso_day
 from ledger.topics import topic
@@ -89,8 +89,7 @@ class PersonEntry(TypedDict):
     names: list[PersonName]
 
 
-@dataclass(frozen=True)
-class Membership:
+class Membership(NamedTuple):
     """Someone's part in a stretch of days (a quarter): the window of their last day in it (a window: its own
     code), and the day they left when they were out of the center by its end (None: still in)."""
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -137,8 +137,7 @@ def vocabulary_changes(base: Catalogue, other: Catalogue) -> list[str]:
     return [what for what in mine if mine[what] != theirs[what]]
 
 
-@dataclass(frozen=True)
-class Adoption:
+class Adoption(NamedTuple):
     """A revision adopted by the center: at init (`quarter` None: from the start) or from a quarter on; `nid` is the
     notification id of its event (its ledger position is asked only when a question is as of an earlier one)."""
 

@@ -53,6 +53,8 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
                         "restored_size": INT, "reason": STR},
     "SigningKeyRecorded": {"origin": STR, "key_id": STR, "verifier_key": STR},
     "CheckpointRecorded": {"size": INT, "root": STR, "note": STR, "leaf_digests": STR},
+    "SigningKeyRotated": {"origin": STR, "key_id": STR, "verifier_key": STR, "previous_key_id": STR, "size": INT,
+                          "root": STR, "note": STR, "reason": STR},
     "AppealFiled": {"against": STR, "origin": STR, "quarter": STR, "window": STR, "staff": OPT_STR, "by": STR,
                     "date": DAY, "text": STR, "evidence": OPT_EVIDENCE},
     "AppealUpheld": {"reason": STR},
@@ -64,6 +66,10 @@ FIELDS: dict[str, dict[str, str]] = {topics.topic(name): {**COMMON, **fields} fo
     "WindowRenamed": {"code": STR, "name": STR, "department": STR, "since": OPT_DAY},
     "StaffLeft": {"staff_id": STR, "since": DAY, "reason": STR},
     "StaffRenamed": {"staff_id": STR, "name": STR, "since": OPT_DAY},
+    "ActorAdded": {"name": STR, "role": STR, "public_key": STR},
+    "ActorRetired": {"name": STR, "reason": STR},
+    "ActorKeyRotated": {"name": STR, "public_key": STR},
+    "CommandSigned": {"role": STR, "events": INT, "digest": STR, "key_id": STR, "signature": STR},
 }.items()}
 """Each topic's fields as stored (tests/ledger/test_shapes.py: equal to the event classes' annotations)."""
 

@@ -23,14 +23,15 @@ FACTS = (
     "ComplaintReceived", "ComplaintVerified", "ComplaintDismissed",
 )
 QUARTER = ("ShortlistFrozen", "DecisionRecorded", "QuarterPublished", "ShortlistAmended", "DecisionAmended")
-INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost")
+INTEGRITY = ("SigningKeyRecorded", "CheckpointRecorded", "SignedRangeLost", "SigningKeyRotated")
 WITNESS = ("CosignatureRecorded",)
 PRIVACY = ("ComplainantErased",)
 RULES = ("RulesAdopted",)
 APPEALS = ("AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced")  # 申诉, 复核, 公示 (D28, D29)
 CALENDAR = ("CalendarYearAdded",)  # a year's 节假日安排 added to the working-day calendar (D28)
 VOICE = ("RatingRecorded", "RectificationRecorded", "CallbackRecorded")  # 好差评, 整改 and 回访 (D30, D31)
-NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY + VOICE
+ACTORS = ("ActorAdded", "ActorRetired", "ActorKeyRotated", "CommandSigned")  # who acts; each command's signature (D32)
+NAMES = REGISTRY + FACTS + QUARTER + INTEGRITY + RULES + APPEALS + CALENDAR + WITNESS + PRIVACY + VOICE + ACTORS
 """Every event class the ledger has ever written, by name; a class not listed here cannot be defined."""
 
 KNOWN_TOPICS = frozenset(topic(n) for n in NAMES)
@@ -47,5 +48,9 @@ CHECKPOINT_TOPIC = topic("CheckpointRecorded")
 APPEAL_TOPICS = frozenset(topic(n) for n in ("AppealFiled", "AppealUpheld", "AppealOverturned"))
 CALENDAR_TOPICS = frozenset(topic(n) for n in CALENDAR)
 LOSS_TOPIC = topic("SignedRangeLost")
+ROTATION_TOPIC = topic("SigningKeyRotated")
 COSIGNATURE_TOPIC = topic("CosignatureRecorded")
 RATING_TOPIC = topic("RatingRecorded")
+ACTOR_TOPICS = frozenset(topic(n) for n in ACTORS)
+ROSTER_TOPICS = frozenset(topic(n) for n in ACTORS[:3])
+SIGNATURE_TOPIC = topic("CommandSigned")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -28,8 +28,7 @@ LOOK_AHEAD = 1
 """Dates up to this many years past the last arranged year are counted (weekdays only, 暂定); later ones refused."""
 
 
-@dataclass(frozen=True)
-class YearArrangement:
+class YearArrangement(NamedTuple):
     """One year's 部分节假日安排: its days off (法定节假日 with the weekends they swallow) and its 调休 working days."""
 
     year: int

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.catalogue import Catalogue
+from projections.log_actors import ACTOR_TYPE_NAMES, actor_summary
 from projections.log_tenure import TENURE_TYPE_NAMES, tenure_summary
+from projections.log_voice import VOICE_TYPE_NAMES, voice_summary
 
 TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CenterInitialised: "中心初始化",
@@ -30,7 +32,10 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.DecisionAmended: "修正党组决定",
     ev.RulesAdopted: "采用规则版本",
     ev.SignedRangeLost: "恢复备份后重新签发",
+    ev.SigningKeyRotated: "更换签名密钥",
     **TENURE_TYPE_NAMES,
+    **VOICE_TYPE_NAMES,
+    **ACTOR_TYPE_NAMES,
 }
 
 
@@ -110,6 +115,9 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"自 {e.quarter} 起采用考评规则 {e.rules}（第{e.revision}版，sha256 {e.sha256[:12]}…）"
     if isinstance(e, ev.SigningKeyRecorded):
         return f"检查点签名公钥 {e.origin}（编号 {e.key_id}）"
+    if isinstance(e, ev.SigningKeyRotated):
+        return (f"检查点签名密钥更换：编号 {e.previous_key_id} 换为 {e.key_id}（新旧密钥共同签署前 {e.size} 个事件），"
+                f"理由：{e.reason}")
     if isinstance(e, ev.CheckpointRecorded):
         return f"签名检查点：前 {e.size} 个事件，根哈希 {e.root}"
     if isinstance(e, ev.SignedRangeLost):
@@ -119,7 +127,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"见证方 {e.witness}（编号 {e.key_id}）副署检查点：前 {e.size} 个事件"
     if isinstance(e, ev.ComplainantErased):
         return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{e.reason}"
-    return tenure_summary(e) or type(e).__name__
+    return tenure_summary(e) or voice_summary(e, cat) or actor_summary(e) or type(e).__name__
 
 
 def _decision(e: ev.DecisionRecorded | ev.DecisionAmended) -> str:

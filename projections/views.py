@@ -9,34 +9,33 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
-from ledger.catalogue import Catalogue
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
-from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
-from ledger.workdays import WorkCalendar
 from projections import review_view as review
 from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
-from projections.engine.standings_cache import StandingsCache
-from projections.fact_notes import add_notes
-from projections.fold.entries import PublishedEntry, fact_key
 from projections.fold.state import QuarterState, State
-from projections.scoring import publication
 from projections.scoring.derive import amendments_of, derive
-from projections.scoring.explain import disqualification_doc, explain_staff, explain_window
-from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult, rules_ref
-from projections.scoring.review import before_review
-from projections.scoring.rows import report_rows
+from projections.scoring.results import rules_ref
 from projections.scoring.standings import recorded_by
-from projections.scoring.stars import select_shortlist
-from projections.todo import TodoContext, TodoItem, todo
 
+# Each question imports its own code where it is asked (the report's standings cache and publication check,
+# explain's steps, the audit's review fold, todo's items, the shortlist's selection): a command pays at start-up
+# only for the modules its own answer needs (issue 15: `kaoping report` no longer imports explain's, todo's and
+# the audit's ~10 modules, nor `todo` the report's).
 if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
+    from ledger.integrity.who_acted import WhoActed
     from ledger.revisions import RulesInForce
     from ledger.storage.reader import ReadableLedger
+    from ledger.workdays import WorkCalendar
+    from projections.engine.standings_cache import StandingsCache
+    from projections.fold.entries import PublishedEntry
+    from projections.scoring.results import QuarterResult, ReportRows, StaffResult, WindowResult
+    from projections.todo_items import TodoItem
 
 
 P = ParamSpec("P")
@@ -72,6 +71,7 @@ class Views:
         self._state: State | None = None
         self._calendar: WorkCalendar | None = None
         self._rules: RulesInForce | None = None
+        self._who: WhoActed | None = None
 
     @classmethod
     def for_key_file(cls, ledger: ReadableLedger, key_file: str | os.PathLike[str] | None = None) -> Views:
@@ -116,6 +116,8 @@ class Views:
     @_sound
     def todo(self, today: date) -> list[TodoItem]:
         """Everything waiting, as of today (projections/todo.py)."""
+        from projections.todo import TodoContext, todo
+
         st = self.state
         quarters = {q: s for q in self.projection.quarters() if (s := self.quarter_state(q)) is not None}
         ctx = TodoContext(quarters, st.registry, self.catalogue, self.calendar, today)
@@ -152,6 +154,8 @@ class Views:
     def shortlist(self, quarter: str, windows_n: int, staff_m: int) -> tuple[list[str], list[str]]:
         """The 入围名单 the scores give now: top N / M eligible, ties at the cut included (D13); a window or person
         that left the center before the quarter's end is not eligible (D21, D22)."""
+        from projections.scoring.stars import select_shortlist
+
         res = self.result(quarter)
         windows = select_shortlist([(w.code, w.score, w.eligible and w.left is None) for w in res.windows], windows_n)
         staff = select_shortlist([(p.id, p.score, p.eligible and p.left is None) for p in res.staff], staff_m)
@@ -181,6 +185,10 @@ class Views:
         The current report comes from the cached standings (only what changed is derived again);
         `--as-of` derives the quarter as it stood then.
         """
+        from ledger.runtime.zone import center_zone
+        from projections.engine.standings_cache import StandingsCache
+        from projections.scoring.rows import report_rows
+
         as_of = self.check_as_of(as_of)
         with collector_paused():
             cat = self.catalogue_for(quarter, as_of)
@@ -207,6 +215,8 @@ class Views:
         """The published result beside the current one (D19): its digest checked again over exactly the fields of
         the version it recorded (D18), from the rows as the ledger stood at its results position — with the names
         in force then."""
+        from projections.scoring import publication
+
         pub_at = published["position"]
         pub_rows = cache.published_rows(
             quarter, pub_at, lambda: self.result(quarter, pub_at, detail=False).rows
@@ -228,12 +238,25 @@ class Views:
                                   for d in recorded_by(q.decisions, as_of) if d["p"] > published["p"]],
         }
 
+    @property
+    def who(self) -> WhoActed:
+        """Who acted at each position, as `verify` confirms it (checked once per command, only with actors)."""
+        if self._who is None:
+            from ledger.integrity.who_acted import who_acted  # explain's and the audit's, not the report's
+
+            self._who = who_acted(self.ledger)
+        return self._who
+
     @_sound
     def explain(self, quarter: str, window: str | None, staff: str | None, as_of: int | None = None
                 ) -> dict[str, Any]:
         """Every step behind one window's or person's quarter."""
         if bool(window) == bool(staff):
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
+        from projections import acted_roles
+        from projections.fact_notes import add_notes
+        from projections.scoring.explain import explain_staff, explain_window
+
         res = self.result(quarter, as_of)
         q = self.quarter_state(quarter)
         cat = self.catalogue_for(quarter, as_of)
@@ -245,7 +268,8 @@ class Views:
                 raise NotFound(f"未登记的窗口：{window}")
             doc = add_notes(explain_window(cat, res, w, q, as_of), self.ledger.fact_fields)
             doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["window"] == window]
-            return {**doc, **voice_view.subject_figures(q, cat, as_of, window=window)}
+            return {**acted_roles.explained(doc, self.who),
+                    **voice_view.subject_figures(q, cat, as_of, window=window)}
         assert staff is not None
         p = res.person(staff)
         if p is None:
@@ -254,11 +278,14 @@ class Views:
             raise NotFound(f"未登记的人员：{staff}")
         doc = add_notes(explain_staff(cat, res, p, q, as_of), self.ledger.fact_fields)
         doc["appeals"] = [a for a in review.appeals_of(q, as_of) if a["staff"] == staff]
-        return {**doc, **voice_view.subject_figures(q, cat, as_of, staff=staff)}
+        return {**acted_roles.explained(doc, self.who), **voice_view.subject_figures(q, cat, as_of, staff=staff)}
 
     @_sound
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
+        from projections import acted_roles
+        from projections.scoring.explain import disqualification_doc
+
         if kind is not None:
             self.catalogue.disqualification(kind)
         out = []
@@ -276,12 +303,17 @@ class Views:
                     doc = disqualification_doc(self.catalogue_for(quarter), d)
                     doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     @_sound
     def overturned_disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
         audit shows what was found and undone, not only what stands."""
+        from projections import acted_roles
+        from projections.fold.entries import fact_key
+        from projections.scoring.explain import disqualification_doc
+        from projections.scoring.review import before_review
+
         out = []
         self.state  # noqa: B018 - catch up first
         for quarter in self.projection.quarters():
@@ -300,10 +332,12 @@ class Views:
                         doc = disqualification_doc(cat, d)
                         doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
                         out.append(doc)
-        return out
+        return acted_roles.chained(out, self.who)
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""
+        from projections.fold.entries import fact_key
+
         events = []
         kind = "finding"
         key = fact_key(fact_id)

@@ -1,7 +1,7 @@
 """A complaint's complainant (D34): shown to whoever holds the contact keys, erased for good by destroying its key.
 
 Until actors and roles exist (D32), `complaint show` is open to anyone holding the contact key file (kept beside the
-signing key, 0600); once they do, it is for an admin or clerk.
+signing key, 0600); once they do, it is for an admin or clerk, who proves it with --as and --actor-key as for a write.
 """
 
 from __future__ import annotations
@@ -12,22 +12,30 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_json
-from ledger.integrity.keys import key_path
-from ledger.privacy import complainants, keystore
-from ledger.privacy.detect import personal_numbers
 from ledger.storage.location import parse_url
 from ledger.text import shown
 
+# The contact keys (cryptography) and the complainants' store are imported by the commands that use them: these
+# commands join the `complaint` group, which `kaoping record` loads too, and must not make it import cryptography
+# (~30 modules, issue 15).
+
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+READERS = ("admin", "clerk")
+"""Who may see a complainant's name and contact once actors exist (D34)."""
 
 
 def contact_store(session: Session) -> Path:
     """The contact key store of this ledger: beside its signing key file (--key / KAOPING_KEY / beside the file)."""
+    from ledger.integrity.keys import key_path
+    from ledger.privacy import keystore
+
     return keystore.store_path(key_path(parse_url(session.db), session.key))
 
 
 def warn_personal(text: str) -> None:
     """Warn (stderr, Chinese) when a complaint's free text seems to hold a phone or 身份证 number."""
+    from ledger.privacy.detect import personal_numbers
+
     kinds = personal_numbers(text)
     if kinds:
         click.echo(f"提醒：投诉内容中似乎含有{'、'.join(kinds)}。投诉人的姓名和联系方式请用 --complainant 和 --contact "
@@ -39,8 +47,14 @@ def warn_personal(text: str) -> None:
 @JSON
 @pass_session
 def complaint_show(session: Session, complaint_id: str, as_json: bool) -> None:
-    """显示投诉人的姓名和联系方式（解密；需要投诉人信息密钥文件）。"""
-    found = complainants.show(session.ledger(), complaint_id, contact_store(session))
+    """显示投诉人的姓名和联系方式（解密；需要投诉人信息密钥文件；登记了操作人后只限管理员和督查科，
+    用 --as 和 --actor-key 证明身份）。"""
+    from ledger import acting
+    from ledger.privacy import complainants
+
+    ledger = session.ledger()
+    acting.authorise_reading(ledger, READERS, "查看投诉人信息")
+    found = complainants.show(ledger, complaint_id, contact_store(session))
     person = found.complainant
     if as_json:
         emit_json({"id": found.complaint, "state": found.state,
@@ -63,6 +77,8 @@ def complaint_show(session: Session, complaint_id: str, as_json: bool) -> None:
 @pass_session
 def complaint_erase_contact(session: Session, complaint_id: str, reason: str, as_json: bool) -> None:
     """删除投诉人的姓名和联系方式：销毁其加密密钥（之后永远无法解密），并在账本中记录删除；账本仍可校验。"""
+    from ledger.privacy import complainants
+
     ledger = session.ledger()
     ledger.center()
     erased = complainants.erase(ledger, complaint_id, reason, contact_store(session))

@@ -9,7 +9,6 @@ import click
 from cli.main import Session, pass_session
 from cli.numbers import AsciiInt
 from cli.render import emit_id, emit_json
-from ledger.sheets.reading import read_findings
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 SUBJECT = [
@@ -63,6 +62,8 @@ def import_findings(session: Session, file: str, sheet: str | None, as_new: bool
     表头为 日期,窗口,人员,条目,来源,取消资格,说明（或 date,window,staff,item,source,dq,note）；
     空白表格可用 kaoping template findings --out 检查表.xlsx 生成。
     """
+    from ledger.sheets.reading import read_findings  # the sheet reader (csv, Excel cells): not `record`'s
+
     rows = read_findings(file, sheet)
     ledger = session.ledger()
     show_bar = sys.stderr.isatty() and len(rows) >= 200 and not as_json

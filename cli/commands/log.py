@@ -15,6 +15,7 @@ from cli.numbers import AsciiInt
 from cli.render import clip, emit_json, fitted_table
 from ledger.calendar import parse_date, parse_quarter
 from ledger.errors import KaopingError
+from ledger.integrity.who_acted import who_acted
 from ledger.runtime.zone import center_zone, local, zone_label
 from ledger.short_ids import short_forms
 from projections.log import summary, type_name
@@ -51,6 +52,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
         cat = ledger.catalogue
     except KaopingError:  # an uninitialised ledger (or a changed catalogue) still shows its raw events
         cat = None
+    who = who_acted(ledger)  # each position's verified actor and role (D32): verify's own check, nothing else
     every_id: set[str] = set()
     entries: list[dict[str, Any]] = [
         {
@@ -63,6 +65,7 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
             "id": str(r.event.originator_id),
             "version": r.event.originator_version,
             "summary": summary(r.event, cat),
+            **who.fields(r.position),
         }
         for r in shown.shown(_noting_ids(ledger.read(), every_id))
     ]
@@ -81,9 +84,12 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
     if as_json:
         emit_json({"events": entries})
         return
-    rows = [[e["position"], e["local_time"].replace("T", " ")[:16], clip(e["actor"], ACTOR_COLUMNS), e["type_name"],
+    # a ledger with actors shows each event's verified role (or 未签名 / 签名未通过校验); one without, as it always did
+    rows = [[e["position"], e["local_time"].replace("T", " ")[:16], clip(e["actor"], ACTOR_COLUMNS),
+             *([who.label(e["position"])] if who.has_actors else []), e["type_name"],
              e["summary"].replace(e["id"], short[e["id"]])] for e in entries]
-    click.echo(fitted_table(["位置", f"时间（{zone_label(zone)}）", "操作人", "类型", "摘要"], rows, WIDTH, align=">"))
+    heads = ["位置", f"时间（{zone_label(zone)}）", "操作人", *(["角色"] if who.has_actors else []), "类型", "摘要"]
+    click.echo(fitted_table(heads, rows, WIDTH, align=">"))
 
 
 def _noting_ids(records: Iterable[Positioned], ids: set[str]) -> Iterator[Positioned]:

@@ -38,6 +38,8 @@ KINDS = {
     "signature": "检查点签名无效",
     "checkpoint": "检查点记录被改动",
     "key": "签名公钥被替换或删除",
+    "actor": "操作人、角色或职责分离不符（D32）",
+    "actor-signature": "操作人签名无效（D32）",
     "anchor": "账本不延续签名密钥上次签发的检查点",
     "integrity": "完整性事件流被改动",
     "consistency": "检查点之间不一致",
@@ -146,6 +148,11 @@ def _render(doc: dict) -> str:
     else:
         lines.append("账本内还没有检查点（运行 kaoping checkpoint 签发）")
     lines.append(f"最近检查点之后新增的事件：{doc['newer_than_checkpoint']} 个（尚未被任何签名覆盖）")
+    if doc["signed_from"] is not None:
+        lines.append(f"操作人签名：自位置 {doc['signed_from']} 起每个事件都应有操作人签名，"
+                     f"已核验 {doc['signed_commands']} 次写入的签名及其角色（之前的事件写于登记操作人之前，未签名）")
+    else:
+        lines.append("操作人签名：账本尚未登记操作人，事件未签名（kaoping actor add 登记第一个管理员）")
     kept = doc["kept_checkpoint"]
     if kept:
         verdict = ("账本延续它，且它记录在账本中" if kept["extends"] and kept["stored"]

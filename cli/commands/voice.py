@@ -6,8 +6,9 @@ import click
 
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json
-from ledger.commands import voice
-from ledger.sheets.ratings import read_ratings
+
+# The ratings' sheet reader and writes are imported by the commands that use them: these commands join the
+# `import` and `complaint` groups, which `kaoping record` loads too (issue 15: ~25 modules it does not need).
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -24,6 +25,9 @@ def import_ratings(session: Session, file: str, sheet: str | None, as_json: bool
     评价为 非常满意 满意 基本满意 不满意 非常不满意（或 5–1），渠道为 评价器 二维码 网上 短信 电话；
     人员可以为空。每条“不满意”“非常不满意”都是一条差评，作为投诉等待核实或驳回。
     """
+    from ledger.commands import voice
+    from ledger.sheets.ratings import read_ratings
+
     result = voice.import_ratings(session.ledger(), read_ratings(file, sheet))
     if as_json:
         emit_json({"added": result.added, "skipped": result.skipped,
@@ -49,6 +53,8 @@ def import_ratings(session: Session, file: str, sheet: str | None, as_json: bool
 def complaint_rectify(session: Session, complaint_id: str, day: str, text: str, evidence_file: str | None,
                       as_json: bool) -> None:
     """登记经查实投诉的整改情况（之后回访投诉人）。"""
+    from ledger.commands import voice
+
     emit_id(voice.rectify_complaint(session.ledger(), complaint_id, day, text, evidence_file), as_json)
 
 
@@ -63,6 +69,8 @@ def complaint_rectify(session: Session, complaint_id: str, day: str, text: str, 
 def complaint_callback(session: Session, complaint_id: str, day: str, result: str, note: str,
                        as_json: bool) -> None:
     """登记回访结果：满意则整改完毕，不满意则重新整改。"""
+    from ledger.commands import voice
+
     emit_id(voice.callback_complaint(session.ledger(), complaint_id, day, result, note), as_json)
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.files.document import Document
 from ledger.errors import InvalidInput
 from ledger.text import shown
+
+if TYPE_CHECKING:  # the document model's dataclasses are built only by a command that writes a file
+    from cli.files.document import Document
 
 ANSWER_FORMATS = (".csv", ".xlsx", ".html", ".pdf")
 FORMAT_NAMES = {".csv": "CSV", ".xlsx": "Excel 工作簿", ".html": "网页", ".pdf": "PDF", ".docx": "Word 文档"}

@@ -12,9 +12,8 @@ ledger's public `append`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from ledger import ids
@@ -36,8 +35,7 @@ if TYPE_CHECKING:
 MAX_SHORTLIST = 100000  # far above any center's size; keeps the count a storable integer
 
 
-@dataclass(frozen=True)
-class QuarterStream:
+class QuarterStream(NamedTuple):
     """The quarter's own events: the shortlist and decision in force (the last recorded, D25), the publication,
     and its status."""
 

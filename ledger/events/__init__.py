@@ -6,6 +6,7 @@ importable from here, whichever module of this package defines it.
 
 from __future__ import annotations
 
+from ledger.events.actors import ActorAdded, ActorKeyRotated, ActorRetired, CommandSigned
 from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
 from ledger.events.base import Fact
 from ledger.events.calendar import CalendarYearAdded
@@ -19,7 +20,7 @@ from ledger.events.facts import (
     FindingRecorded,
     FindingRetracted,
 )
-from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded
+from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded, SigningKeyRotated
 from ledger.events.privacy import ComplainantErased
 from ledger.events.quarter import (
     DecisionAmended,
@@ -65,6 +66,7 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     DecisionAmended,
     RulesAdopted,
     SignedRangeLost,
+    SigningKeyRotated,
     AppealFiled,
     AppealUpheld,
     AppealOverturned,
@@ -80,6 +82,10 @@ EVENT_TYPES: tuple[type[Fact], ...] = (
     WindowRenamed,
     StaffLeft,
     StaffRenamed,
+    ActorAdded,
+    ActorRetired,
+    ActorKeyRotated,
+    CommandSigned,
 )
 
 __all__ = [
@@ -90,8 +96,9 @@ __all__ = [
     "ShortlistFrozen", "DecisionRecorded", "QuarterPublished",
     "SigningKeyRecorded", "CheckpointRecorded", "CosignatureRecorded", "ComplainantErased",
     "ShortlistAmended", "DecisionAmended", "RulesAdopted",
-    "SignedRangeLost",
+    "SignedRangeLost", "SigningKeyRotated",
     "AppealFiled", "AppealUpheld", "AppealOverturned", "QuarterAnnounced", "CalendarYearAdded",
     "RatingRecorded", "RectificationRecorded", "CallbackRecorded",
     "WindowClosed", "WindowReopened", "WindowRenamed", "StaffLeft", "StaffRenamed",
+    "ActorAdded", "ActorRetired", "ActorKeyRotated", "CommandSigned",
 ]

@@ -31,6 +31,25 @@ class CheckpointRecorded(Fact):
     leaf_digests: str
 
 
+class SigningKeyRotated(Fact):
+    """The center's signing key was replaced (lost, stolen or due): checkpoints from here on are signed by the new key.
+
+    `verifier_key` (`origin`, `key_id`) is the new public key, `previous_key_id` the one it replaces; `note` is a
+    signed note (ledger/integrity/key_rotation.py) naming both keys and the tree of the first `size` events (root
+    `root`), signed by the old key and by the new one, so either key, trusted, vouches for the other and for the
+    history up to `size`; `reason` is why.
+    """
+
+    origin: str
+    key_id: str
+    verifier_key: str
+    previous_key_id: str
+    size: int
+    root: str
+    note: str
+    reason: str
+
+
 class SignedRangeLost(Fact):
     """An older backup was restored: events the key had signed (up to `signed_size`) are no longer in the ledger.
 

@@ -80,11 +80,13 @@ def key_event(actor: str, signer: SignerKey) -> ev.SigningKeyRecorded:
 
 
 def recorded_key(ledger: Any) -> VerifierKey | None:
-    """The public key recorded in the ledger, if any."""
+    """The public key the ledger records as in force, if any: the first one, or the last rotation's (`verify`
+    checks the rotations' signatures; this only says which key the ledger names now)."""
     events = ledger.stream(INTEGRITY_STREAM)
-    if events and isinstance(events[0], ev.SigningKeyRecorded):
-        return VerifierKey.parse(events[0].verifier_key)
-    return None
+    if not events or not isinstance(events[0], ev.SigningKeyRecorded):
+        return None
+    rotated = [e for e in events if isinstance(e, ev.SigningKeyRotated)]
+    return VerifierKey.parse(rotated[-1].verifier_key if rotated else events[0].verifier_key)
 
 
 def ensure_signer(ledger: Any, path: Path) -> SignerKey:

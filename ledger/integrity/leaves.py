@@ -21,6 +21,7 @@ from uuid import UUID
 from ledger.integrity.merkle import MerkleTree, lower_levels
 from ledger.runtime import fork
 from ledger.storage.location import sqlite_uri
+from ledger.storage.rows import EVENTS_TABLE
 
 # One raw row: (notification id, originator id as stored, version, topic, state).
 Row = tuple[Any, Any, Any, Any, Any]
@@ -186,6 +187,12 @@ CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower
 PARALLEL_MIN = 100_000  # below this many events one process is fast enough
 
 
+def events_table(ledger: Any) -> str:
+    """The events table of a full Ledger (its recorder's) or of the questions' light reader (kaoping's own)."""
+    recorder = getattr(ledger, "recorder", None)
+    return str(recorder.events_table_name) if recorder is not None else EVENTS_TABLE
+
+
 def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """Every stored row in ledger order, as stored, a batch at a time.
 
@@ -194,7 +201,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        yield from _sqlite_rows(location.sqlite_path, ledger.recorder.events_table_name, batch=batch)
+        yield from _sqlite_rows(location.sqlite_path, events_table(ledger), batch=batch)
         return
     raw = getattr(ledger.recorder, "raw_rows", None)
     if raw is not None:
@@ -215,7 +222,7 @@ def scan(
     location = ledger.location
     split = 0
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        table = ledger.recorder.events_table_name
+        table = events_table(ledger)
         with closing(sqlite3.connect(sqlite_uri(location.sqlite_path, mode="ro"), uri=True)) as conn:
             total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             if total >= PARALLEL_MIN:

@@ -13,12 +13,21 @@ import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
+from ledger.integrity import actor_check, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
 from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
-from ledger.topics import CHECKPOINT_TOPIC, INTEGRITY_TOPICS, KEY_TOPIC, KNOWN_TOPICS, LOSS_TOPIC
+from ledger.topics import (
+    ACTOR_TOPICS,
+    CHECKPOINT_TOPIC,
+    INTEGRITY_TOPICS,
+    KEY_TOPIC,
+    KNOWN_TOPICS,
+    LOSS_TOPIC,
+    ROTATION_TOPIC,
+)
 
 DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
 
@@ -47,6 +56,7 @@ class Report:
     kept: dict[str, Any] | None = None  # the last checkpoint the signer kept beside its key, and how it stands
     lost: list[dict[str, Any]] = field(default_factory=list)  # signed ranges lost to a restored backup
     integrity_version: int = 0
+    acted: actor_check.Acted = field(default_factory=actor_check.Acted)  # who acted, checked (D32)
 
     @property
     def tree(self) -> MerkleTree:
@@ -101,6 +111,8 @@ class Report:
             "external": self.external,
             "kept_checkpoint": self.kept,
             "lost_ranges": self.lost,
+            "signed_from": self.acted.signed_from,
+            "signed_commands": self.acted.signatures,
             "broken": {"position": b.position, "kind": b.kind, "message": b.message,
                        "earliest": b.position if b.earliest is None else b.earliest} if b else None,
             "problems": [{"position": f.position, "kind": f.kind, "message": f.message}
@@ -157,8 +169,10 @@ def check(
     `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
     With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
     """
-    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, INTEGRITY_TOPICS, track.bytes if track else None)
-    report = Report(s, trusted, key_source, flaws=list(s.flaws))
+    special = INTEGRITY_TOPICS | ACTOR_TOPICS  # the actors' rows too: who acted is checked from them (D32)
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None)
+    report = Report(s, trusted, key_source, flaws=list(s.flaws), acted=actor_check.check(ledger, s))
+    report.flaws.extend(report.acted.flaws)
     if evidence_dir is not None:
         report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
@@ -167,14 +181,28 @@ def check(
     holes: list[tuple[int, int]] = []  # leaf ranges whose digests were lost with a deleted checkpoint
     good = 0  # leaves 1..good match a signed root
     prev_size, prev_root = 0, EMPTY_ROOT
-    key: VerifierKey | None = None
+    key: VerifierKey | None = None  # the key in force: the first recorded, then each verified rotation's
+    chain: list[VerifierKey] = []  # every key in force, in order (a trusted key may be any of them)
+    mismatch: Flaw | None = None  # the first key differs from the trusted one: a flaw unless a rotation leads to it
+    # a ledger never rotated holds every checkpoint to the trusted key; a rotated one to the key in force there
+    rotated_ever = any(r[3] == ROTATION_TOPIC for r in s.special)
     for pos, o, version, topic, state in s.special:
+        if topic in ACTOR_TOPICS and o != INTEGRITY_STREAM.bytes:
+            continue  # who acted: checked above
         if o != INTEGRITY_STREAM.bytes:
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
             continue
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
         if version > 1 and topic == LOSS_TOPIC:
-            _note_loss(report, pos, state, trusted or key)
+            _note_loss(report, pos, state, key if rotated_ever else trusted or key)
+            continue
+        if version > 1 and topic == ROTATION_TOPIC:
+            rotated = _rotation(report, pos, state, key)
+            if rotated is not None:
+                key = rotated
+                chain.append(rotated)
+                if trusted is None or mismatch is None or rotated == trusted:
+                    report.key = rotated
             continue
         if topic != expected:
             flaws.append(Flaw(pos, "integrity", f"完整性事件流第 {version} 个事件的类型被改动：{topic}"))
@@ -193,13 +221,14 @@ def check(
                 flaws.append(Flaw(pos, "key", "账本记录的签名公钥被改动（无法解析）"))
                 key = None
                 continue
+            chain.append(key)
             if trusted is not None and key != trusted:
-                flaws.append(Flaw(pos, "key", f"账本记录的签名公钥（编号 {key.key_id_hex}）"
-                                              f"与受信任的公钥（编号 {trusted.key_id_hex}）不符"))
+                mismatch = Flaw(pos, "key", f"账本记录的签名公钥（编号 {key.key_id_hex}）"
+                                            f"与受信任的公钥（编号 {trusted.key_id_hex}）不符")
             elif report.key is None:
                 report.key = key
             continue
-        signing = trusted or key
+        signing = key if rotated_ever else trusted or key
         if signing is None:
             flaws.append(Flaw(pos, "checkpoint", "检查点之前没有可用的签名公钥"))
             continue
@@ -251,15 +280,20 @@ def check(
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
             good = size  # a matching signed root proves every leaf up to its size
         prev_size, prev_root = size, cp.root
+    if mismatch is not None and trusted not in chain:
+        flaws.append(mismatch)
     if trusted is not None and key is None and not any(f.kind == "key" for f in flaws):
         flaws.append(Flaw(min(2, tree.size + 1), "key", "账本中没有签名公钥记录，但受信任的公钥存在："
                                                          "签名公钥记录被删除，或账本被清空、替换"))
     if report.key is None and trusted is not None and key is not None and key == trusted:
         report.key = trusted
-    if external_note is not None:
-        report.external = _check_external(report, external_note, trusted or key, bytes(digests), good, holes, EXTERNAL)
+    current = key if rotated_ever else trusted or key
+    if external_note is not None:  # a checkpoint kept outside may be one an earlier key signed
+        signer = next((k for k in reversed(chain) if _opens(external_note, k)), current)
+        report.external = _check_external(report, external_note, signer, bytes(digests), good, holes, EXTERNAL)
     if kept_note is not None:
-        report.kept = _check_external(report, kept_note, trusted or key, bytes(digests), good, holes, KEPT)
+        # kept beside the trusted key file, by that key
+        report.kept = _check_external(report, kept_note, trusted or current, bytes(digests), good, holes, KEPT)
         stored = any(c.size == report.kept["size"] and b64(c.root) == report.kept["root"] for c in report.checkpoints)
         report.kept["stored"] = stored
         if report.kept["extends"] and not stored:
@@ -267,6 +301,38 @@ def check(
             flaws.append(Flaw(size + 1, "checkpoint", f"签名密钥旁保存的最近检查点（大小 {size}）在账本中没有记录："
                                                       "账本内的检查点记录被删除", earliest=size + 1, exact=False))
     return report
+
+
+def _opens(note: str, key: VerifierKey) -> bool:
+    try:
+        open_checkpoint(note, key)
+    except NoteError:
+        return False
+    return True
+
+
+def _rotation(report: Report, pos: int, state: bytes, key: VerifierKey | None) -> VerifierKey | None:
+    """A recorded key rotation: signed by the key in force and by the new key, over the tree as it stood; the new
+    key, or None (a flaw noted) when it does not hold."""
+    try:
+        data = orjson.loads(state)
+        if key is None:
+            raise NoteError("no key in force")
+        new = VerifierKey.parse(data["verifier_key"])
+        said = rotation_note.opened(data["note"], key, new)
+        if (data["previous_key_id"] != key.key_id_hex or data["key_id"] != new.key_id_hex
+                or data["size"] != said.size or data["root"] != said.root or new.name != key.name):
+            raise NoteError("fields differ from the note")
+    except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError, NoteError):
+        report.flaws.append(Flaw(pos, "key", f"位置 {pos} 的签名密钥更换记录不能验证（不是当时在用的密钥与新密钥"
+                                             "共同签署的，或记录被改动）"))
+        return None
+    tree = report.tree
+    if not said.size < pos or b64(tree.root(said.size)) != said.root:
+        report.flaws.append(Flaw(pos, "content", f"位置 {said.size} 之前的事件与位置 {pos} 更换签名密钥时新旧密钥"
+                                                 "共同签署的不同（被改动、删除或插入）", exact=False,
+                                 earliest=1))
+    return new
 
 
 def _note_loss(report: Report, pos: int, state: bytes, key: VerifierKey | None) -> None:

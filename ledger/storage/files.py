@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 POSIX = os.name == "posix"
@@ -96,6 +95,8 @@ def replace_whole(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
 
 def _written_beside(path: Path, data: bytes, mode: int) -> Path:
     """A temporary file in `path`'s folder holding `data`, flushed to disk, with `mode`; removed again on failure."""
+    import tempfile  # here, not at the top: it pulls in shutil, random, bz2 and lzma, which a question never needs
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     temp = Path(tmp)
     try:

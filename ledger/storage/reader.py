@@ -65,6 +65,9 @@ class ReadableLedger(Protocol):
     def fact_fields(self, fact_id: str) -> dict[str, Any] | None:
         """A fact stream's first event as stored (tagged values left tagged), None for an unknown stream."""
 
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One stream's stored events as (notification id, topic, state), oldest first."""
+
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
         """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ledger/short_ids.py)."""
 
@@ -159,6 +162,13 @@ class LedgerReader:
         ).fetchone()
         return None if row is None else decode_raw(row[0])
 
+    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """The recorder's `stream_rows`: one stream's stored events as (rowid, topic, state), by its index."""
+        return self._conn.execute(
+            f"SELECT rowid, topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? ORDER BY originator_version",
+            (originator_id.hex,),
+        ).fetchall()
+
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
         """The recorder's `streams_between`, over the same stored ids (32 lowercase hex digits)."""
         rows = self._conn.execute(
@@ -175,12 +185,8 @@ class LedgerReader:
         """The center stream's stored events as (rowid, topic, fields); an undecodable one is refused, named."""
         from ledger.ids import center_id
 
-        rows = self._conn.execute(
-            f"SELECT rowid, topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? ORDER BY originator_version",
-            (center_id().hex,),
-        ).fetchall()
         out = []
-        for rowid, topic, state in rows:
+        for rowid, topic, state in self.stream_rows(center_id()):
             try:
                 out.append((rowid, topic, decode_raw(state)))
             except ValueError as exc:

@@ -164,10 +164,11 @@ REGISTRY_TOPICS = topics.REGISTRY_TOPICS
 
 
 NOT_FOLDED = (topics.INTEGRITY_TOPICS | topics.RULES_TOPICS | topics.CALENDAR_TOPICS | topics.WITNESS_TOPICS
-              | topics.PRIVACY_TOPICS)
+              | topics.PRIVACY_TOPICS | topics.ACTOR_TOPICS)
 """Event types that say nothing about a quarter's facts: the integrity stream, the rules adopted (the center's
 stream, read by the questions themselves: ledger/revisions.py), the working-day calendar's years (read where a
-deadline is counted), witnesses' cosignatures and a complainant's erasure: deliberately skipped."""
+deadline is counted), witnesses' cosignatures, a complainant's erasure, and who acts (the actors and each command's
+signature): deliberately skipped."""
 
 
 @lru_cache(maxsize=1)

@@ -99,4 +99,4 @@ def _superseded_note(counting: str) -> str:
 
 
 def _replace_points(line: BonusLine, points: int, note: str) -> BonusLine:
-    return BonusLine(**{**line.__dict__, "points": points, "note": note})
+    return line._replace(points=points, note=note)

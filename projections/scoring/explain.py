@@ -21,6 +21,7 @@ from projections.scoring.results import (
     StaffResult,
     WindowResult,
 )
+from projections.scoring.role_text import role_note
 from projections.scoring.steps import quarter_steps, render_steps
 
 
@@ -152,8 +153,9 @@ def _fact_line(f: dict[str, Any]) -> str:
     via = f"（对应 {f['item']}）" if f["counted_item"] != f["item"] else ""
     who = f" 人员 {f['staff']}" if f.get("staff") and f["counted_item"] != f["item"] else ""
     kind = "投诉经查实" if f["origin"] == "complaint" else "检查记录"
-    who_recorded = f"核实人 {f['recorder']}（投诉登记于位置{f['recorded_at']}）" if f["origin"] == "complaint" \
-        else f"记录人 {f['recorder']}"
+    role = role_note(f, "recorder")
+    who_recorded = f"核实人 {f['recorder']}{role}（投诉登记于位置{f['recorded_at']}）" if f["origin"] == "complaint" \
+        else f"记录人 {f['recorder']}{role}"
     late = "【公布后补录】" if f["amendment"] else ""
     dq = f" 认定取消资格：{f['dq_name']}" if f["dq"] else ""
     pts = f"{f['points']}分" if f["points"] else "0分（本类已扣完）"
@@ -208,7 +210,8 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         note += f" 证明材料 {'、'.join(x['evidence'])}" if x.get("evidence") else ""
         late = "【公布后补录】" if x["amendment"] else ""
         lines.append(f"    {late}位置{x['position']} {x['date']} {x['item']} {x['kind_name']}{detail} "
-                     f"+{x['points']}分{note} 申报人 {x['recorder']} 核实人 {x['verifier']}  编号 {x['id']}")
+                     f"+{x['points']}分{note} 申报人 {x['recorder']}{role_note(x, 'recorder')} "
+                     f"核实人 {x['verifier']}{role_note(x, 'verifier')}  编号 {x['id']}")
     if staff:
         capped = f"，超过上限按 {b['cap']} 分计" if b["raw"] > b["cap"] else ""
         lines.append(f"    合计 {b['raw']} 分{capped}，计入 {b['points']} 分")
@@ -264,7 +267,7 @@ def render_explain(cat: Catalogue, doc: dict[str, Any]) -> str:
         kinds = {"finding": "检查记录", "claim": "加分申报", "complaint": "投诉"}
         for x in doc["not_counted"]:
             why = f"，{x['reason']}" if x["reason"] else ""
-            by = f"（{x['by']}，位置{x['at']}）" if x["by"] else ""
+            by = f"（{x['by']}{role_note(x, 'by')}，位置{x['at']}）" if x["by"] else ""
             lines.append(f"    位置{x['position']} {x['date']} {kinds[x['type']]} {x['item']} {names[x['status']]}"
                          f"{by}{why}  编号 {x['id']}")
     return "\n".join(lines)

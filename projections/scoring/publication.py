@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -35,8 +34,7 @@ class Publishable(Protocol):
     def rules(self) -> RulesRef: ...  # noqa: D102
 
 
-@dataclass(frozen=True)
-class RowsAt:
+class RowsAt(NamedTuple):
     """A quarter's report rows as the ledger stood at `position`, kept without the result they came from, and the
     rules revision they were scored under."""
 

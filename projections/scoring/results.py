@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from ledger.catalogue import Catalogue
 from projections.fold.entries import DecisionEntry, PublishedEntry, ShortlistEntry
@@ -67,8 +67,7 @@ class ReportRows(TypedDict):
     staff: list[StaffRow]
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One counted violation for one subject: a finding, or a verified complaint acting as one (D9)."""
 
     fact_id: str
@@ -88,8 +87,7 @@ class Occurrence:
     amendment: bool  # recorded after the quarter was published (D19)
 
 
-@dataclass(frozen=True)
-class CategoryScore:
+class CategoryScore(NamedTuple):
     """A category of a table: its points, every occurrence, raw and capped deduction (D3)."""
 
     code: str
@@ -102,8 +100,7 @@ class CategoryScore:
     score: int
 
 
-@dataclass(frozen=True)
-class BonusLine:
+class BonusLine(NamedTuple):
     """One verified bonus claim and what it is worth for this subject (0 when counted elsewhere)."""
 
     fact_id: str
@@ -123,8 +120,7 @@ class BonusLine:
     amendment: bool
 
 
-@dataclass(frozen=True)
-class Disqualification:
+class Disqualification(NamedTuple):
     """A 取消评比资格 of one subject in one quarter, with the facts that caused it."""
 
     subject_type: str  # "window" or "staff"
@@ -138,8 +134,7 @@ class Disqualification:
     positions: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class WindowResult:
+class WindowResult(NamedTuple):
     """A window's quarter: table, bonus, score, rank, eligibility and 红旗窗口."""
 
     code: str
@@ -165,8 +160,7 @@ class WindowResult:
         return not self.eligible
 
 
-@dataclass(frozen=True)
-class StaffResult:
+class StaffResult(NamedTuple):
     """A person's quarter: table, S5, score, rank, eligibility, decision, reductions, stars, reward."""
 
     id: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypedDict, TypeVar
+from typing import Any, NamedTuple, TypedDict, TypeVar
 
 from ledger.calendar import quarter_bounds
 from ledger.catalogue import Catalogue
@@ -96,8 +96,7 @@ class Standing:
                    data["window"], data["window_name"], data["left"])
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where a subject ends up once all are ranked and the shortlist and decision are applied."""
 
     rank: int
@@ -111,8 +110,7 @@ class Placement:
     reward_yuan: int = 0
 
 
-@dataclass(frozen=True)
-class Standings:
+class Standings(NamedTuple):
     """Every subject's standing in a quarter, with the quarter-level parts a report needs beside them."""
 
     quarter: str
@@ -125,8 +123,7 @@ class Standings:
     published: PublishedEntry | None
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """A window or person of a quarter: their part in it (D21, D22) and their name in force at its end (D24)."""
 
     membership: Membership

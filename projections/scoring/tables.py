@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.catalogue import Catalogue, Category, DisqualificationKind
 from projections.fold.entries import FindingEntry, display_id
@@ -14,8 +13,7 @@ from projections.scoring.results import CategoryScore, Occurrence
 from projections.scoring.review import overturned
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     cat: Catalogue
     categories: dict[str, Category]
     item_category: dict[str, str]
