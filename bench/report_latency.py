@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,16 +30,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+CPU: dict[int, list[float]] = {}
+"""CPU seconds (user + system) of each timed command's runs, by id of its argument list: on a loaded shared machine
+the wall clock waits for other sessions, the CPU time much less."""
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one subprocess run (which must succeed)."""
+    """Wall seconds of one subprocess run (which must succeed); its CPU seconds go to CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(id(cmd), []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 
-def figures(label: str, seconds: list[float]) -> str:
+def figures(label: str, seconds: list[float], cmd: list[str] | None = None) -> str:
     ms = [s * 1000 for s in seconds]
-    return f"{label:<44} best {min(ms):6.0f} ms   median {statistics.median(ms):6.0f} ms   ({len(ms)} runs)"
+    cpu = [c * 1000 for c in CPU.get(id(cmd), [])[1:]] if cmd is not None else []  # [0]: the warm-up run
+    extra = f"   CPU best {min(cpu):5.0f} median {statistics.median(cpu):5.0f} ms" if cpu else ""
+    return f"{label:<44} best {min(ms):6.0f} ms   median {statistics.median(ms):6.0f} ms{extra}   ({len(ms)} runs)"
 
 
 def main() -> None:
@@ -87,6 +99,7 @@ def main() -> None:
     heavy = [sys.executable, "-c", heavy_entry, "report", quarter, "--json"]
     for cmd in (bare, imports, report, *([heavy] if args.full else [])):
         timed(cmd, env)
+    load = os.getloadavg()[0]
     bare_s, import_s, report_s, heavy_s = [], [], [], []
     for _ in range(args.rounds):
         bare_s.append(timed(bare, env))
@@ -114,12 +127,13 @@ def main() -> None:
         total.append(t2 - t0)
     ledger.close()
 
-    print(f"report {quarter} after one more event; load average {os.getloadavg()[0]:.2f} (2-core shared machine)")
-    print(figures("python -c pass (interpreter start-up)", bare_s))
-    print(figures("python -c 'import cli.main, cli.commands.questions'", import_s))
-    print(figures(f"kaoping report {quarter} --json (subprocess)", report_s))
+    print(f"report {quarter} after one more event; load average {load:.2f} before, {os.getloadavg()[0]:.2f} after "
+          "(2-core shared machine)")
+    print(figures("python -c pass (interpreter start-up)", bare_s, bare))
+    print(figures("python -c 'import cli.main, cli.commands.questions'", import_s, imports))
+    print(figures(f"kaoping report {quarter} --json (subprocess)", report_s, report))
     if heavy_s:
-        print(figures("  the same through the full ledger", heavy_s))
+        print(figures("  the same through the full ledger", heavy_s, heavy))
     print(figures("in-process: catch-up + report", total))
     for name, secs in parts.items():
         print(figures(f"  {name}", secs))
