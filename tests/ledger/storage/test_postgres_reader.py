@@ -155,6 +155,24 @@ def test_the_reader_and_the_full_ledger_store_the_same_projection_rows_and_give_
         pg.drop_database(light)
 
 
+def test_a_long_catch_up_through_the_reader_spills_and_stores_what_the_full_ledger_stores(
+    history: tuple[str, int]
+) -> None:
+    url, _ = history
+    (heavy, _), (light, _) = _emptied_copy(url), _emptied_copy(url)
+    ledger, reader = open_ledger(heavy), _reader(light)
+    try:
+        QuarterProjection(ledger, SEAL_KEY).catch_up(spill_at=3)
+        QuarterProjection(reader, SEAL_KEY).catch_up(spill_at=3)  # pages of 3 rows, chunks written by a second thread
+        assert _stored(light) == _stored(heavy)
+        assert _answers(reader) == _answers(ledger)
+    finally:
+        ledger.close()
+        reader.close()
+        pg.drop_database(heavy)
+        pg.drop_database(light)
+
+
 def test_the_readers_lookups_answer_as_the_full_ledgers(history: tuple[str, int]) -> None:
     url, _ = history
     ledger, reader = open_ledger(url), _reader(url)
