@@ -5,6 +5,7 @@ from __future__ import annotations
 from ledger import events as ev
 from ledger.catalogue import Catalogue
 from projections.log_tenure import TENURE_TYPE_NAMES, tenure_summary
+from projections.log_voice import VOICE_TYPE_NAMES, voice_summary
 
 TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CenterInitialised: "中心初始化",
@@ -31,6 +32,7 @@ TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.RulesAdopted: "采用规则版本",
     ev.SignedRangeLost: "恢复备份后重新签发",
     **TENURE_TYPE_NAMES,
+    **VOICE_TYPE_NAMES,
 }
 
 
@@ -119,7 +121,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         return f"见证方 {e.witness}（编号 {e.key_id}）副署检查点：前 {e.size} 个事件"
     if isinstance(e, ev.ComplainantErased):
         return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{e.reason}"
-    return tenure_summary(e) or type(e).__name__
+    return tenure_summary(e) or voice_summary(e, cat) or type(e).__name__
 
 
 def _decision(e: ev.DecisionRecorded | ev.DecisionAmended) -> str:

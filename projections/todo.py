@@ -14,7 +14,8 @@ from ledger.short_ids import Between, typeable
 from projections.fold.entries import display_id
 from projections.fold.state import QuarterState
 from projections.rectify_todo import open_rectifications
-from projections.scoring.standings import in_force, status_of
+from projections.review_view import announced
+from projections.scoring.standings import status_of
 from projections.todo_items import TodoContext, TodoItem, TodoSource
 
 FULL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -43,14 +44,9 @@ def open_complaints(ctx: TodoContext) -> Iterable[TodoItem]:
 
 
 def announced_span(ctx: TodoContext, q: QuarterState) -> tuple[date, date] | None:
-    """The quarter's 公示 in force (the latest announcement after its decision, D25), as (first, last) day."""
-    decision = in_force(q.decisions, None)
-    decided_at = decision["p"] if decision else 0
-    shown = [a for a in q.announcements.values() if a["p"] > decided_at]
-    if not shown:
-        return None
-    latest = max(shown, key=lambda a: a["p"])
-    return ctx.calendar.span(date.fromisoformat(latest["date"]), latest["days"])
+    """The quarter's 公示 in force (the report's `announced`, D25), as (first, last) day."""
+    shown = announced(q, ctx.calendar, None)
+    return (date.fromisoformat(shown["from"]), date.fromisoformat(shown["to"])) if shown else None
 
 
 def open_appeals(ctx: TodoContext) -> Iterable[TodoItem]:
@@ -60,7 +56,17 @@ def open_appeals(ctx: TodoContext) -> Iterable[TodoItem]:
         for aid, a in q.appeals.items():
             if aid not in q.appeal_outcomes:
                 summary = f"申诉待复核（{a['d']} 提出，针对 {display_id(a['f'])}）：{a['text'][:30]}"
-                yield TodoItem("appeal", display_id(aid), a["by"], summary, span[1] if span else None, quarter, a["p"])
+                yield TodoItem("appeal", display_id(aid), a["by"], summary, review_due(ctx, span, a["d"]), quarter,
+                               a["p"])
+
+
+def review_due(ctx: TodoContext, span: tuple[date, date] | None, filed: str) -> date | None:
+    """An appeal's 复核 deadline: the 公示's last day, or for an appeal filed after it (a late fact's, D29) the same
+    number of working days after filing as the late appeal itself had; None before any 公示."""
+    if span is None:
+        return None
+    day = date.fromisoformat(filed)
+    return span[1] if day <= span[1] else ctx.calendar.after(day, ctx.catalogue.procedure.appeal_late_working_days)
 
 
 def quarter_steps(ctx: TodoContext) -> Iterable[TodoItem]:

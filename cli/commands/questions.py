@@ -6,14 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.appeal_lines import appeal_text
 from cli.files.out import OUT
 from cli.main import Session, pass_session
 from cli.numbers import AsciiInt
 from cli.render import emit_json, table
+from cli.report_text import render_report
 from ledger.calendar import quarter_label
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
-from ledger.quarter_status import STATUS_NAMES
 from ledger.text import line, shown_all
 from projections.scoring.explain import render_explain
 from projections.views import Views
@@ -24,76 +25,6 @@ if TYPE_CHECKING:
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
                      help="按账本位置 N 当时的状态回答（位置即事件序号，见 kaoping log）")
-
-FIELD_NAMES = {
-    "score": "得分", "bonus": "加分", "deductions": "扣分", "rank": "排名", "shortlisted": "入围",
-    "disqualified": "取消资格", "red_flag": "红旗窗口", "window": "窗口", "decided_stars": "党组决定",
-    "stars": "星级", "reward_yuan": "奖励（元）",
-}
-
-
-def _yes(v: bool) -> str:
-    return "是" if v else ""
-
-
-def _show(v: Any) -> str:
-    if v is True:
-        return "是"
-    if v is False:
-        return "否"
-    return "—" if v is None else str(v)
-
-
-def render_report(doc: dict[str, Any]) -> str:
-    """The report as CJK-aligned Chinese tables."""
-    q = doc["quarter"]
-    rules = f" · 考评规则 {doc['rules']['id']}@{doc['rules']['revision']}" if doc.get("rules") else ""
-    out = [f"{quarter_label(q)}考评结果 · 截至账本位置 {doc['position']} · {STATUS_NAMES[doc['status']]}{rules}", "",
-           "红旗窗口考评"]
-    out.append(table(
-        ["排名", "代码", "窗口", "得分", "加分", "扣分", "入围", "取消资格", "红旗窗口"],
-        [[w["rank"], w["code"], w["name"], w["score"], w["bonus"], w["deductions"], _yes(w["shortlisted"]),
-          _yes(w["disqualified"]), "★" if w["red_flag"] else ""] for w in doc["windows"]],
-        align="><<>>><<<",
-    ))
-    out += ["", "服务明星考评"]
-    out.append(table(
-        ["排名", "编号", "姓名", "窗口", "得分", "加分", "应扣分", "入围", "取消资格", "党组决定", "星级",
-         "奖励（元）"],
-        [[p["rank"], p["id"], p["name"], p["window"], p["score"], p["bonus"], p["deductions"],
-          _yes(p["shortlisted"]), _yes(p["disqualified"]),
-          "" if p["decided_stars"] is None else f"{p['decided_stars']}星",
-          "—" if p["stars"] is None else f"{p['stars']}星", p["reward_yuan"]]
-         for p in doc["staff"]],
-        align="><<<>>><<<<>",
-    ))
-    closed = [f"{w['code']} {w['name']}（{w['left']} 起撤出）" for w in doc["windows"] if w.get("left")]
-    if closed:
-        out.append("季度结束前撤出中心的窗口（列出但不入围）：" + "、".join(closed))
-    gone = [f"{p['id']} {p['name']}（{p['left']} 起离开）" for p in doc["staff"] if p.get("left")]
-    if gone:
-        out.append("季度结束前离开中心的人员（列出但不入围、不授星）：" + "、".join(gone))
-    pub = doc.get("published")
-    if pub:
-        agrees = "，与账本重算一致" if pub["digest_matches"] else "，与账本重算不一致！"
-        out += ["", f"已于账本位置 {pub['position']} 公布（所公布结果截至位置 {pub['results_position']}，"
-                    f"摘要 {pub['digest'][:16]}…{agrees}）"]
-        for d in pub.get("amended_decisions", []):
-            out.append(f"公布后党组于账本位置 {d['position']} 修正了决定（理由：{d['reason']}），以修正后的决定为准")
-        if pub["differences"]:
-            late = f"公布后有补录记录 {len(pub['amendments'])} 条，" if pub["amendments"] else ""
-            out.append(f"{late}当前结果与公布结果不同之处：")
-            out.append(table(
-                ["对象", "名称", "项目", "公布时", "当前"],
-                [[d["subject"], d["name"], FIELD_NAMES.get(d["field"], d["field"]), _show(d["published"]),
-                  _show(d["current"])] for d in pub["differences"]],
-            ))
-        elif pub["amendments"]:
-            out.append(f"公布后有补录记录 {len(pub['amendments'])} 条，结果未因此改变")
-        else:
-            out.append("当前结果与公布结果一致")
-    return "\n".join(out)
-
 
 def _to_file(out: str | None, kind: str, doc: dict[str, Any], as_json: bool) -> bool:
     """Write the answer to --out when asked (and print its JSON too with --json); False when not asked."""
@@ -198,10 +129,8 @@ def explain_cmd(session: Session, window: str | None, staff: str | None, quarter
     screen = shown_all(doc)
     click.echo(render_explain(views.catalogue, screen))
     if screen.get("appeals"):
-        from cli.files import answers
-
         for a in screen["appeals"]:
-            click.echo(answers.appeal_text(a))
+            click.echo(appeal_text(a))
 
 
 @click.group("audit")

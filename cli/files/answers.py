@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cli.appeal_lines import outcome_name
 from cli.files.document import Document, Table, pairs, table
-from ledger.appeal_names import ORIGIN_NAMES, OUTCOME_NAMES
+from ledger.appeal_names import ORIGIN_NAMES
 from ledger.calendar import quarter_label
 from ledger.quarter_status import STATUS_NAMES
 
@@ -23,6 +24,8 @@ STAFF_COLUMNS = (("rank", "排名"), ("id", "编号"), ("name", "姓名"), ("win
                  ("left", "离开日期"), ("satisfaction", "满意率"), ("ratings", "评价数"))
 DIFFERENCE_COLUMNS = (("subject_type", "对象类型"), ("subject", "对象"), ("name", "名称"), ("field", "项目"),
                       ("published", "公布时"), ("current", "当前"))
+REVIEW_COLUMNS = (("subject_type", "对象类型"), ("subject", "对象"), ("name", "名称"), ("field", "项目"),
+                  ("before", "复核前"), ("after", "复核后"))
 
 
 OPTIONAL = frozenset({"satisfaction", "ratings", "overdue_rectifications", "left"})
@@ -33,19 +36,6 @@ APPEAL_COLUMNS = (("id", "申诉编号"), ("date", "申诉日期"), ("by", "申�
                   ("against", "记录编号"), ("window", "窗口"), ("staff", "人员"), ("text", "申诉理由"),
                   ("outcome_name", "复核结果"), ("reason", "复核理由"), ("decided_by", "复核人"),
                   ("position", "申诉位置"), ("decided_at", "复核位置"))
-
-
-def outcome_name(appeal: dict[str, Any]) -> str:
-    """待复核, 维持原认定 or 撤销原认定."""
-    done = OUTCOME_NAMES.get(appeal["outcome"] or "")
-    return f"{done}原认定" if done else "待复核"
-
-
-def appeal_text(appeal: dict[str, Any]) -> str:
-    """One appeal and its outcome in a line, as the screen, the statement and the audit say it."""
-    why = f"（{appeal['reason']}）" if appeal["reason"] else ""
-    return (f"申诉 {appeal['id']}：{appeal['date']} {appeal['by']} 对{ORIGIN_NAMES.get(appeal['origin'], '')} "
-            f"{appeal['against']} 提出「{appeal['text']}」，复核{outcome_name(appeal)}{why}")
 
 
 def appeals_table(appeals: list[dict[str, Any]]) -> Table:
@@ -75,8 +65,16 @@ def report(doc: dict[str, Any]) -> Document:
             ("公布后补录记录", pub["amendments"]),
         ]))
         tables.append(table("与公布结果不同之处", DIFFERENCE_COLUMNS, pub["differences"]))
+    shown = doc.get("announced")
+    if shown:
+        tables.append(pairs("公示", [("公示开始", shown["from"]), ("公示截止", shown["to"]),
+                                   ("工作日数", shown["days"]),
+                                   ("暂定（该年度节假日安排未加入）", shown["provisional"])]))
     if doc.get("appeals"):
         tables.append(appeals_table(doc["appeals"]))
+    changed = (doc.get("before_review") or {}).get("differences")
+    if changed:
+        tables.append(table("复核前后不同之处", REVIEW_COLUMNS, changed))
     return Document(f"{quarter_label(q)}考评结果", tuple(lines), tuple(tables))
 
 

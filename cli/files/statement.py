@@ -14,6 +14,7 @@ import base64
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from cli.appeal_lines import appeal_text
 from cli.files import answers
 from cli.files.out import target, write_new, written
 from cli.files.pdf_file import FAMILY, heading, new_pdf, paragraph, pdf_table
@@ -93,7 +94,7 @@ def render(doc: dict[str, Any], receipts: list[dict[str, Any]], explanation: str
         pdf.ln(2)
         paragraph(pdf, "申诉与复核", 11)
         for a in doc["appeals"]:
-            paragraph(pdf, answers.appeal_text(a), 9)
+            paragraph(pdf, appeal_text(a), 9)
     for t in answers.explain_tables(doc):
         pdf_table(pdf, t, 7)
     pdf.add_page()

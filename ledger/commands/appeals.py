@@ -81,7 +81,8 @@ def file_appeal(target: Appealable, appeal: FactStream, period: Period, stamp: S
     if d > stamp.today:
         raise InvalidInput(f"申诉日期不能晚于今天：{d}")
     if d < target.since:
-        raise InvalidInput(f"申诉日期 {d} 早于被申诉记录的日期 {target.since}")
+        raise InvalidInput(f"申诉日期 {d} 早于该{ORIGIN_NAMES[target.origin]}可以申诉之日 {target.since}"
+                           "（录入、核实或驳回之日）")
     text = (text or "").strip()
     if not text:
         raise InvalidInput("申诉内容不能为空（--text）")

@@ -101,3 +101,33 @@ def test_an_appeal_within_the_announcement_overturned_changes_the_star_and_publi
     monkeypatch.setattr(ledger.app, "date", AfterTheAnnouncement)
     k("publish", q)
     assert k.json("report", q)["status"] == "published"
+
+
+def test_a_late_findings_appeal_is_due_for_review_five_working_days_after_filing_and_the_report_shows_review(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    k = Kaoping(f"sqlite:///{tmp_path / 'k.db'}")
+    today = date.today()
+    q = last_ended_quarter(today)
+    first, last = quarter_bounds(q)
+    k("init", "--center", "长兴县行政服务中心")
+    k("window", "add", "DS", "地税窗口", "--from", first.isoformat())
+    k("staff", "add", "0101", "张三", "--window", "DS", "--from", first.isoformat())
+    k("shortlist", q)
+    k("decide", q, "--five", "0101")
+    opened = shipped().on_or_after(last + timedelta(days=1))
+    k("announce", q, "--date", opened.isoformat())  # a 公示 over before today's late finding
+    span = shipped().span(opened, 5)
+    assert span[1] < today
+    late = k("record", "S2.1", "--staff", "0101", "--date", first.isoformat(), "--source", "weekly").strip()
+    appeal = k("appeal", "file", "--against", late, "--date", today.isoformat(), "--text", "当天请假").strip()
+    items = {i["kind"]: i for i in k.json("todo")["items"]}
+    assert items["appeal"]["due"] == shipped().after(today, 5).isoformat()
+    assert items["appeal"]["overdue"] is False
+
+    k("appeal", "overturn", appeal, "--reason", "有请假条")
+    shown = k("report", q)
+    assert f"公示：{span[0]} 至 {span[1]}，5 个工作日" in shown
+    assert "申诉与复核（1 件）" in shown and "复核撤销原认定（有请假条）" in shown
+    assert "复核前后不同之处" in shown
+    assert ["人员", "0101", "张三", "扣分", "4", "0"] in [line.split() for line in shown.splitlines()]

@@ -206,8 +206,9 @@ def _report_imports(db: Path, *args: str) -> tuple[str, list[str]]:
         "import sys\nfrom cli.main import main\ntry:\n    main()\n"
         "except SystemExit as e:\n    assert not e.code, e.code\n"
         "print(sorted({m.split('.')[0] if m.startswith('eventsourcing') else 'ledger.events' if"
-        " m.startswith('ledger.events') else 'ledger.app' if m.startswith('ledger.app') else m for m in sys.modules"
-        " if m.startswith(('eventsourcing', 'ledger.events', 'ledger.app'))}), file=sys.stderr)"
+        " m.startswith('ledger.events') else 'ledger.app' if m.split('.')[:2] == ['ledger', 'app'] else m"
+        " for m in sys.modules if m.startswith(('eventsourcing', 'ledger.events'))"
+        " or m.split('.')[:2] == ['ledger', 'app']}), file=sys.stderr)"
     )
     p = subprocess.run([sys.executable, "-c", code, "--db", f"sqlite:///{db}", *args],
                        capture_output=True, text=True, cwd=ROOT, check=True)

@@ -71,6 +71,11 @@ def test_a_hand_made_sheet_shows_its_satisfaction_per_window_and_person_and_adds
     assert row(doc, "code", "DS")["overdue_rectifications"] == 0
     empty = k.json("report", "2025Q2")
     assert all(r["satisfaction"] is None and r["ratings"] == 0 for r in empty["windows"] + empty["staff"])
+    lines = [line.split() for line in k("report", "2025Q3").splitlines()]
+    assert [h for h in lines if h[:1] == ["排名"]][0][-2:] == ["满意率", "评价数"]
+    assert next(r for r in lines if r[1:2] == ["DS"])[-2:] == ["75.00%", "4"]
+    assert next(r for r in lines if r[1:2] == ["0101"])[-2:] == ["66.67%", "3"]
+    assert "满意率" not in k("report", "2025Q2")  # no ratings in that quarter: no columns
 
 
 def test_every_bad_row_of_a_ratings_sheet_is_named_and_nothing_is_written(k: Kaoping, tmp_path: Path) -> None:
