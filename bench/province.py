@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,12 +40,20 @@ def admin(server: str, statement: str) -> None:
         conn.execute(statement)  # type: ignore[arg-type]
 
 
+CPU: list[float] = []
+"""CPU seconds (user + system) of every `run`, in order: on a loaded machine the wall clock waits for others."""
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Wall seconds of one `kaoping` run as a new process, and what it printed (it must succeed)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", ENTRY, *args], env=env, cwd=ROOT, check=True, capture_output=True,
                        text=True)
-    return time.perf_counter() - t, p.stdout
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall, p.stdout
 
 
 def figures(label: str, seconds: list[float]) -> str:
@@ -91,6 +100,15 @@ def one_more(url: str, quarter: str) -> None:
         ledger.close()
 
 
+def pinned(doc: dict[str, object]) -> tuple[object, ...]:
+    """What a report says of its publication that no later event may change: the digest, the results position and
+    whether the rows as they stood then still hash to it (the late findings `one_more` adds change only the
+    differences listed beside it)."""
+    pub = doc["published"]
+    assert isinstance(pub, dict)
+    return pub["digest"], pub["results_position"], pub["digest_matches"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", required=True, help="a PostgreSQL server URL (postgresql://user@host:port)")
@@ -128,8 +146,8 @@ def main() -> None:
             for _ in range(args.rounds):
                 one_more(url, quarter)
                 beside.append(run(["--db", url, "report", quarter, "--json"], alone_env)[0])
-            same = all(json.loads(run(["--db", u, "report", q, "--json"], {**env, "KAOPING_KEY": str(k)})[1])
-                       ["published"] == docs[i + 1]["published"] for i, (u, k, q) in enumerate(centers))
+            same = all(pinned(json.loads(run(["--db", u, "report", q, "--json"], {**env, "KAOPING_KEY": str(k)})[1]))
+                       == pinned(docs[i + 1]) for i, (u, k, q) in enumerate(centers))
             keys = folder / "keys"
             keys.mkdir()
             province = ["province", "report", quarter]
@@ -138,12 +156,22 @@ def main() -> None:
                 (keys / f"{i + 1:02d}.txt").write_text(public)
                 province += ["--db", u, "--public-key", str(keys / f"{i + 1:02d}.txt")]
             run(province, env)  # warm-up
-            listed = [run(province, env) for _ in range(args.rounds)]
+            listed, listed_cpu = [], []
+            for _ in range(args.rounds):
+                listed.append(run(province, env))
+                listed_cpu.append(CPU[-1])
+            bare = []
+            for _ in range(args.rounds):
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+                bare.append(time.perf_counter() - t)
             print(f"\nload average {load:.2f} before, {os.getloadavg()[0]:.2f} after (2-core shared machine)")
             print(figures("center 01 report after one event, alone", alone))
             print(figures(f"center 01 report after one event, beside {args.centers - 1} others", beside))
             print(f"every center's published result the same as it gave before the others were added: {same}")
+            print(figures("python -c pass", bare))
             print(figures(f"kaoping province report {quarter} ({len(centers)} centers)", [s for s, _ in listed]))
+            print(figures("  its CPU (user + system)", listed_cpu))
             print(f"(aim < 2 s; the quarter {quarter} is what each generated center published first)\n")
             print(listed[-1][1])
         finally:

@@ -26,7 +26,7 @@ def province_cmd() -> None:
     """省级汇总：同一台服务器上多个中心的账本（每个中心一个数据库），各自公布的结果汇成一张表。"""
 
 
-@province_cmd.command("report")
+@province_cmd.command("report", short_help="列出各中心 QUARTER 公布的红旗窗口和五星级服务明星，核对摘要和签名。")
 @click.argument("quarter")
 @click.option("--db", "urls", multiple=True, required=True, metavar="URL",
               help="一个中心的账本地址（postgresql://… 或 sqlite:///…）；每个中心一个，可重复")
