@@ -226,12 +226,15 @@ def test_a_save_that_loses_the_race_to_another_process_is_rolled_back_and_says_s
 
 
 def _imports(url: str, *args: str) -> tuple[str, str]:
+    # the full ledger's modules: ledger.app and its parts (ledger.app_tenure…), not ledger.appeal_names
     code = (
         "import sys\nfrom cli.main import main\ntry:\n    main()\n"
         "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "app = ('ledger.app.', 'ledger.app_')\n"
         "print(sorted({m.split('.')[0] if m.startswith(('eventsourcing', 'psycopg_pool')) else 'ledger.events' if"
-        " m.startswith('ledger.events') else 'ledger.app' if m.startswith('ledger.app') else m for m in sys.modules"
-        " if m.startswith(('eventsourcing', 'ledger.events', 'ledger.app', 'psycopg_pool'))}), file=sys.stderr)"
+        " m.startswith('ledger.events') else 'ledger.app' if m == 'ledger.app' or m.startswith(app) else m"
+        " for m in sys.modules if m.startswith(('eventsourcing', 'ledger.events', 'psycopg_pool')) or m == 'ledger.app'"
+        " or m.startswith(app)}), file=sys.stderr)"
     )
     p = subprocess.run([sys.executable, "-c", code, "--db", url, *args], capture_output=True, text=True, cwd=ROOT,
                        check=True)
