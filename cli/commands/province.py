@@ -69,7 +69,9 @@ def province_report_cmd(session: object, quarter: str, urls: tuple[str, ...], pu
             c.to_json() if isinstance(c, CenterPublication) else {"db": c[0], "error": c[1]} for c in found]})
     else:
         click.echo(render(quarter, found))
-    if any(not isinstance(c, CenterPublication) or not c.sound for c in found):
+    failing = [c for c in found if not isinstance(c, CenterPublication) or not c.sound]
+    if failing:
+        click.echo(f"错误：{len(failing)} 个中心无法读取或核对不符（见{'输出' if as_json else '上表'}）", err=True)
         raise click.exceptions.Exit(1)
 
 

@@ -106,9 +106,10 @@ def test_a_kept_copy_altered_is_not_believed_and_a_digest_altered_is_reported_wi
         conn.execute("UPDATE kaoping_events SET state = "
                      "convert_to(replace(convert_from(state, 'UTF8'), %s, %s), 'UTF8') "
                      "WHERE topic = 'ledger.events:QuarterPublished'", (only["digest"], "0" * 64))
-    code, doc, _ = _province(tmp_path, "2008Q2", "--db", changxing, "--json")
+    code, doc, err = _province(tmp_path, "2008Q2", "--db", changxing, "--json")
     (only,) = doc["centers"]  # type: ignore[index]
     assert code == 1 and only["digest_matches"] is False
+    assert err == "错误：1 个中心无法读取或核对不符（见输出）\n"
 
 
 def test_bad_input_is_one_chinese_line_and_exit_code_two(centers: tuple[str, str, Path]) -> None:
