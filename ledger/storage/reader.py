@@ -181,11 +181,6 @@ class LedgerReader:
         last: int | None = self._conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0]
         return last or 0
 
-    def stream_rows(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
-        """One stream's stored events as (rowid, topic, state), oldest first (the recorder's `stream_rows`)."""
-        return self._conn.execute(f"SELECT rowid, topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? "
-                                  "ORDER BY originator_version", (originator_id.hex,)).fetchall()
-
     def _center_rows(self) -> list[tuple[int, str, dict[str, Any]]]:
         """The center stream's stored events as (rowid, topic, fields); an undecodable one is refused, named."""
         from ledger.ids import center_id
