@@ -65,16 +65,26 @@ def parse_fact_id(text: str) -> UUID:
 
 
 def sheet_row_streams(row_keys: Sequence[str]) -> tuple[list[UUID], list[str]]:
-    """sheet_row_id of many keys, with their 32-digit hex forms (what SQLite stores).
+    """sheet_row_id of many keys, with their 32-digit hex forms (what SQLite stores)."""
+    return _named_streams(_ROW_PREFIX, row_keys)
 
-    Same values as `sheet_row_id`; builds each UUID the way UUID.__init__ ends (setting `int` and
-    `is_safe`) after doing the uuid5 bit-twiddling once, because a 100,000-row sheet needs them all.
+
+def rating_streams(refs: Sequence[str]) -> tuple[list[UUID], list[str]]:
+    """rating_id of many 办件编号, with their 32-digit hex forms (what SQLite stores): a month holds 100,000."""
+    return _named_streams(_RATING_PREFIX, refs)
+
+
+def _named_streams(prefix: bytes, names: Sequence[str]) -> tuple[list[UUID], list[str]]:
+    """uuid5(NAMESPACE, name) of many names under one prefix (NAMESPACE's bytes and the name's kind), and hex.
+
+    Same values as `uuid5`; builds each UUID the way UUID.__init__ ends (setting `int` and `is_safe`) after doing
+    the uuid5 bit-twiddling once, because a 100,000-row sheet needs them all.
     """
     new, put, unknown = object.__new__, object.__setattr__, SafeUUID.unknown
     uuids: list[UUID] = []
     hexes: list[str] = []
-    for key in row_keys:
-        n = int.from_bytes(sha1(_ROW_PREFIX + key.encode()).digest()[:16]) & _CLEAR | _UUID5
+    for name in names:
+        n = int.from_bytes(sha1(prefix + name.encode()).digest()[:16]) & _CLEAR | _UUID5
         u = new(UUID)
         put(u, "int", n)
         put(u, "is_safe", unknown)
@@ -91,6 +101,9 @@ def appeal_id(fact: UUID) -> UUID:
 def calendar_id() -> UUID:
     """The stream of the years a center added to the working-day calendar (D28)."""
     return uuid5(NAMESPACE, "calendar")
+
+
+_RATING_PREFIX = NAMESPACE.bytes + b"rating:"
 
 
 def rating_id(ref: str) -> UUID:

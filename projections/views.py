@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger.calendar import quarter_label
@@ -185,7 +185,6 @@ class Views:
         The current report comes from the cached standings (only what changed is derived again);
         `--as-of` derives the quarter as it stood then.
         """
-        from ledger.runtime.zone import center_zone
         from projections.engine.standings_cache import StandingsCache
         from projections.scoring.rows import report_rows
 
@@ -208,7 +207,7 @@ class Views:
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
             return voice_view.annotate(doc, q_now, self.catalogue_for(quarter, as_of), self.calendar,
-                                      datetime.now(center_zone()).date(), as_of)
+                                      voice_view.overdue_day(self.ledger, self.state, as_of), as_of)
 
     def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
                    cache: StandingsCache) -> dict[str, Any]:

@@ -3,13 +3,20 @@ shown, never scored: the rows a publication's digest is compared with are left a
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from ledger.catalogue import Catalogue
+from ledger.runtime.zone import center_zone
+from ledger.storage.rows import decode_raw
 from ledger.workdays import WorkCalendar
-from projections.fold.state import QuarterState
+from projections.fold.state import QuarterState, State
+from projections.fold.voice_handlers import center_day
 from projections.scoring.voice import Tally, overdue_by_window, rectifications, tallies
+
+if TYPE_CHECKING:
+    from ledger.storage.reader import ReadableLedger
 
 NONE = Tally(0, 0)
 
@@ -17,6 +24,20 @@ NONE = Tally(0, 0)
 def satisfied_levels(cat: Catalogue) -> list[int]:
     """The levels 满意率 counts as satisfied (非常满意, 满意, 基本满意), from the rules."""
     return [lv.value for lv in cat.procedure.rating_levels if lv.satisfied]
+
+
+def overdue_day(ledger: ReadableLedger, state: State, as_of: int | None) -> date:
+    """The day a report counts its rectifications overdue against (D30): today for the ledger as it stands; for a
+    report as of a position, the day (center's zone) that position's event was recorded — so a replay, and the
+    publication bundle made from one, gives the same answer on any later day."""
+    if as_of is None:
+        return datetime.now(center_zone()).date()
+    row = None
+    if state.notification_id == state.position:  # ids 1…n of n events: the event at position N has id N
+        row = next(iter(ledger.pages(as_of - 1, 1)), [None])[0]
+    if row is None or row[0] != as_of:  # ids with gaps (PostgreSQL after a rollback): count the rows
+        row = next(islice((r for page in ledger.pages() for r in page), as_of - 1, None))
+    return center_day(decode_raw(row[4])["timestamp"])
 
 
 def annotate(doc: dict[str, Any], q: QuarterState | None, cat: Catalogue, calendar: WorkCalendar, day: date,

@@ -16,8 +16,14 @@ from tests.templates import LedgerTemplates, Seed, database_in
 
 BACKENDS = ["sqlite", "postgres"]
 
-# tests/ledger/test_tamper.py still imports the old private name; tests.pg.database_for is the one to use.
-_postgres_url = pg.database_for
+# Single tests that take a minute or more (a whole pytest run, or the README's quick start, in a subprocess): run
+# first, so that under pytest-xdist (pyproject's addopts) no worker is left running one of them alone at the end.
+LONGEST_FIRST = ("tests/test_windows_simulation.py", "tests/test_readme.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the LONGEST_FIRST modules' tests first; every other test keeps its order."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)
 
 
 @pytest.fixture

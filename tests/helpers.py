@@ -115,3 +115,14 @@ def runner_cases(
     return [
         pytest.param(c, r, marks=[pytest.mark.sqlite_only("about SQLite files")] if c in only else []) for c, r in pairs
     ]
+
+
+def backend_cases(every: Iterable[str], on_postgres: Iterable[str]) -> list[pytest.ParameterSet]:
+    """(case, db_url) parameters (use with indirect=["db_url"]): every case on SQLite, and only the named
+    representative subset on PostgreSQL too — for sweeps whose refusals are decided before the ledger is read,
+    where the backend matters only to the check that nothing was written (one case of each kind keeps it honest)."""
+    pg_cases = set(on_postgres)
+    missing = pg_cases - set(every)
+    assert not missing, f"cases named that do not exist: {sorted(missing)}"
+    return [pytest.param(c, b, id=f"{b}-{c}") for c in sorted(every) for b in ("sqlite", "postgres")
+            if b == "sqlite" or c in pg_cases]

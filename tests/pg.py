@@ -36,7 +36,9 @@ def fresh_database(base: str, name: str, template: str | None = None) -> str:
 
     parts = urlsplit(base)
     slug = re.sub(r"[^a-z0-9_]", "_", name.lower())[-40:]
-    dbname = f"kp_{slug}_{uuid.uuid4().hex[:8]}"
+    # unique by the uuid; the pytest-xdist worker (gw0, gw1, …) in the name says whose a leftover database was
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    dbname = f"kp_{worker}{'_' if worker else ''}{slug}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_url(base), autocommit=True) as conn:
         if template is None:
             conn.execute(f'CREATE DATABASE "{dbname}"')

@@ -136,3 +136,14 @@ def test_the_rule_folds_do_no_io() -> None:
     for name, path in modules():
         if under(name, "projections.fold") or under(name, "projections.scoring"):
             assert {i.split(".")[0] for i in imports_of(path)} & io_modules == set(), name
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """What several test modules share lives in a helper module (or a conftest), so running one module runs
+    only its own tests and no module's tests are collected twice."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for name in imports_of(path, type_checking=True):
+            if any(part.startswith("test_") for part in name.split(".")):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []

@@ -22,8 +22,9 @@ PORTABLE = (
 
 def test_the_portable_part_of_the_suite_passes_where_the_posix_only_calls_do_not_exist(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "KAOPING_TEST_PG"}
+    # -n 0: the portable part runs in this one interpreter (the outer run's workers already use the cores)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.windows", "-p", "no:cacheprovider", "-v",
+        [sys.executable, "-m", "pytest", "-p", "tests.windows", "-p", "no:cacheprovider", "-n", "0", "-v",
          "--basetemp", str(tmp_path / "run"), *PORTABLE],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
     )

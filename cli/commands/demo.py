@@ -41,6 +41,7 @@ class QuarterOutcome:
     decision_position: int
     now_position: int
     voided: str
+    rated: str  # the person whose 差评 was found true, rectified and called back (D30, D31)
 
 
 def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str) -> QuarterOutcome | None:
@@ -65,7 +66,7 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
     consulted = listed[len(listed) // 2]
     cid = ledger.record_complaint(staff=consulted, day="2008-09-30", channel="consultation",
                                   text="办证代理员反映：该同志曾为熟人优先办理，插队现象明显")
-    ledger.verify_complaint(str(cid), "S3.3", "consultation")
+    ledger.verify_complaint(str(cid), "S3.3", "consultation", "2008-09-30")
     # The 党组 names the best of the shortlist: three 红旗窗口, about 5 five-star and 15 four-star staff.
     res = Views(ledger).result(quarter)
     windows = [w.code for w in sorted(res.windows, key=lambda w: w.rank) if w.shortlisted and w.eligible]
@@ -83,9 +84,10 @@ def finish_quarter(session: Session, ledger: Ledger, sc: Scenario, quarter: str)
     ledger.actor = OFFICE
     late = ledger.record_complaint(staff=voided, day="2008-09-26", channel="hotline-12345",
                                    text="群众来电反映该工作人员业务不熟练，多次让群众补交材料，耽误办事")
-    ledger.verify_complaint(str(late), "S3.4", "complaint")
+    ledger.verify_complaint(str(late), "S3.4", "complaint", "2008-10-08")
     now_position = sum(1 for _ in ledger.read())
-    return QuarterOutcome(decision_position, now_position, voided)
+    rated = (ledger.fact_fields(str(sc.ids["rating-verified"])) or {}).get("staff") or ""
+    return QuarterOutcome(decision_position, now_position, voided, rated)
 
 
 def print_report(session: Session, quarter: str) -> None:
@@ -142,7 +144,8 @@ def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -
 def demo_cmd(session: Session, db: str | None) -> None:
     """建立一个演示用的考评账本：31 个窗口、约 150 名人员和 2008 年第三季度的全部记录，并输出季度结果。
 
-    其中有一个 8 月进驻的窗口、一个 9 月撤出的窗口、一名 8 月借调期满离开的人员、一次更名和一次补登的轮换。
+    其中有一个 8 月进驻的窗口、一个 9 月撤出的窗口、一名 8 月借调期满离开的人员、一次更名和一次补登的轮换，
+    以及每月 1000 条好差评（一条差评查实后整改、回访，一条恶意差评被驳回）。
     """
     if db:
         session.db = db
@@ -184,6 +187,9 @@ def demo_cmd(session: Session, db: str | None) -> None:
         (f"{kp} report {q}", "本季度结果"),
         (f"{kp} report {q} --as-of {outcome.decision_position}", "党组决定时的结果"),
         (f"{kp} explain --staff {outcome.voided} {q}", "决定后才查实的投诉如何取消其四星"),
+        (f"{kp} explain --staff {outcome.rated} {q}", "好差评满意率，以及一条查实的差评如何扣分（S3.5，已整改并回访）"),
+        (f"{kp} todo", "还在等待处理的差评、整改和季度步骤"),
+        (f"{kp} publish {q} --out 公布", "公布本季度结果：网站公布页附各窗口好差评满意率"),
         (f"{kp} audit disqualifications --year 2008", "吃拿卡要等取消资格的来龙去脉"),
         (f"{kp} window list", "各窗口参加考评的期间（人防窗口 8 月进驻，防雷窗口 9 月撤出）和更名"),
         (f"{kp} staff list --at 2008-08-20", "某一天谁在哪个窗口"),

@@ -90,9 +90,9 @@ def build(ledger: Ledger, quarter: str, number: str | None, witnesses: Sequence[
         raise NotAllowed(f"账本重算的 {quarter} 公布结果与公布时记录的摘要不一致，拒绝生成公布材料"
                          "（请运行 kaoping verify）")
     at = pub["results_position"]
-    doc = shown_all(views.report(quarter, at))  # every stored text as `shown` prints it (tables: document.cell)
-    for w in doc["windows"]:  # counted against today, not the ledger: a bundle checked later must stay the same
-        w.pop("overdue_rectifications", None)
+    # every stored text as `shown` prints it (tables: document.cell); overdue rectifications as of the results
+    # position's own day (D30), so a bundle checked later is the same
+    doc = shown_all(views.report(quarter, at))
     res = views.result(quarter, at)
     key = keys.recorded_key(ledger)
     checkpoint = event.checkpoint or ""

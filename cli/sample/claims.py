@@ -121,7 +121,7 @@ def complaints(sc: Scenario, cast: dict[str, str]) -> None:
         sc.at(day, OFFICE, run)
 
     def verify(key: str, day: str, item: str, dq: str | None = None) -> None:
-        sc.at(day, OFFICE, lambda lg: lg.verify_complaint(str(sc.ids[key]), item, dq))
+        sc.at(day, OFFICE, lambda lg: lg.verify_complaint(str(sc.ids[key]), item, dq, day))  # found true that day
 
     complaint("c-hotline", "2008-07-21", "hotline-12345", "办事群众反映窗口工作人员态度冷漠、故意刁难，多次往返未办成",
               staff=cast["complained"])

@@ -1,4 +1,5 @@
-"""The whole sample quarter of `kaoping demo` as dated steps: the registry, findings, bonus claims, complaints."""
+"""The whole sample quarter of `kaoping demo` as dated steps: the registry, findings, bonus claims, complaints and
+好差评 ratings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from cli.sample.claims import bonuses, complaints
 from cli.sample.findings import WeeklySheets, background_findings, story_findings
 from cli.sample.plan import Scenario, registry
 from cli.sample.tenure import tenure
+from cli.sample.voice import ratings
 
 
 def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
@@ -27,6 +29,7 @@ def scenario(workdir: Path, seed: int = data.SEED) -> Scenario:
     weekly.schedule(sc)
     bonuses(sc, achievers)
     complaints(sc, cast)
+    ratings(sc, achievers, taken)  # last, and from seeds of its own: the steps above stay as they were
     sc.actions.sort()
     return sc
 

@@ -14,8 +14,8 @@ from ledger.commands.sheet_rows import ROW_REFUSALS, SheetChecker
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.procedure import Procedure
 from ledger.registry import Registry
-from ledger.sheets.findings import bad_rows
 from ledger.sheets.ratings import RatingRow, RatingSheet
+from ledger.sheets.table import bad_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +36,24 @@ class CheckedRating:
                 and fields["channel"] == self.channel and str(fields["date"]) == self.day.isoformat())
 
 
+SEPARATORS = frozenset(",，、;")
+FORMULA = tuple("=+-@")
+"""How a spreadsheet formula starts (CSV injection): no 办件编号 does, and a file that has one is refused."""
+
+
 def normal_ref(text: str) -> str:
-    """A 办件编号 as compared (D27): Unicode NFKC, spaces removed; refused when empty or not printable."""
-    ref = "".join(unicodedata.normalize("NFKC", text or "").split())
+    """A 办件编号 as compared (D27): Unicode NFKC, spaces removed; refused when empty, not printable or shaped like
+    a spreadsheet formula."""
+    if text.isascii() and text.isprintable() and " " not in text:
+        ref = text  # NFKC leaves printable ASCII as it is and it holds no space: a month's 100,000 refs skip both
+    else:
+        ref = "".join(unicodedata.normalize("NFKC", text or "").split())
     if not ref:
         raise InvalidInput("缺少办件编号")
-    if not ref.isprintable() or any(c in ref for c in ",，、;"):
+    if not ref.isprintable() or not SEPARATORS.isdisjoint(ref):
         raise InvalidInput(f"办件编号含有不允许的字符：{ref!r}")
+    if ref.startswith(FORMULA):
+        raise InvalidInput(f"办件编号不能以 {ref[0]} 开头（像电子表格公式）：{ref[:40]!r}")
     return ref
 
 
@@ -80,11 +91,14 @@ class RatingChecker(SheetChecker):
         d = self.dates.get(row.date)
         if d is None:
             d = self.dates[row.date] = _verdict(lambda: checks.fact_date(self.cat, self.today, row.date))
-        day: date = _given(d)  # type: ignore[assignment]
-        window = self._window(row.window)
-        person = None
+        day: date = d if type(d) is date else _given(d)  # type: ignore[assignment]
+        # a known cell's verdict is its code (str): taken as it is, row after row; anything else asked again
+        known = self.windows.get(row.window)
+        window = known if type(known) is str else self._window(row.window)
+        person: str | None = None
         if row.staff:
-            person = self._person(row.staff)
+            known = self.people.get(row.staff)
+            person = known if type(known) is str else self._person(row.staff)
             akey = (person, day)
             if akey not in self.assigned:
                 self.assigned[akey] = self.registry.window_on(person, day.isoformat())
@@ -93,6 +107,11 @@ class RatingChecker(SheetChecker):
                 where = f"窗口 {at}" if at else "任何窗口"
                 raise NotAllowed(f"{person}（{self.registry.people[person]['name']}）在 {day} 属于{where}，"
                                  f"不是窗口 {window}")
+        else:  # a window's own rating needs the window in the center that day, as its findings do (D21)
+            reg, code = self.registry, window
+            if (code, day) not in self.open:
+                self.open[code, day] = _verdict(lambda: checks.window_taking_part(reg, code, day))
+            _given(self.open[code, day])
         return CheckedRating(row.line, day, window, person, level, channel, normal_ref(row.ref))
 
 

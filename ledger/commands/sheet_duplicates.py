@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ledger.commands.sheet_rows import CheckedRow
-from ledger.sheets.findings import bad_rows
+from ledger.sheets.table import bad_rows
 
 Finding = tuple[str, str, str | None, str, str, str | None]
 """What makes two findings the same finding, their notes aside: (date, window, staff, item, source, dq)."""

@@ -12,8 +12,9 @@ from ledger.catalogue import Catalogue
 from ledger.commands import checks
 from ledger.errors import InvalidInput, NotAllowed, NotFound
 from ledger.registry import Registry
-from ledger.sheets.findings import Sheet, SheetRow, bad_rows
+from ledger.sheets.findings import Sheet, SheetRow
 from ledger.sheets.identity import row_content, row_keys
+from ledger.sheets.table import bad_rows
 from ledger.text import line
 
 ROW_REFUSALS = (InvalidInput, NotFound, NotAllowed)

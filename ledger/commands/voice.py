@@ -7,8 +7,9 @@ as, or nothing at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ledger import events as ev
@@ -19,7 +20,7 @@ from ledger.commands.sheet_rows import needs_whole_registry, split_label
 from ledger.commands.stamp import Stamp
 from ledger.procedure import Procedure
 from ledger.runtime.gcpause import collector_paused
-from ledger.sheets.rating_storing import recorded_ratings, stored_ratings
+from ledger.sheets.rating_storing import Streams, rating_streams, recorded_ratings, stored_ratings
 from ledger.sheets.ratings import RatingSheet
 from ledger.storage import evidence
 from ledger.topics import RATING_TOPIC
@@ -61,12 +62,16 @@ def import_ratings(ledger: Ledger, sheet: RatingSheet) -> RatingsImport:
         cat = ledger.catalogue
         proc = cat.procedure
         checker = RatingChecker(registry, cat, proc, stamp.today)
-        fresh, skipped = check_ratings(
-            sheet, checker,
-            lambda rs: recorded_ratings(ledger.recorder, lambda: ledger.pages(topics={RATING_TOPIC}), rs))
+        streams: Streams = {}
+
+        def recorded(ratings: list[CheckedRating]) -> dict[str, Mapping[str, Any]]:
+            streams.update(rating_streams(r.ref for r in ratings))
+            return recorded_ratings(ledger.recorder, lambda: ledger.pages(topics={RATING_TOPIC}), streams)
+
+        fresh, skipped = check_ratings(sheet, checker, recorded)
         bad = {lv.value for lv in proc.rating_levels if lv.bad}
         complaints = [bad_complaint(proc, r, stamp) for r in fresh if r.level in bad]
-        stored = stored_ratings(ledger.recorder, ledger.mapper, fresh, stamp)
+        stored = stored_ratings(ledger.recorder, ledger.mapper, fresh, streams, stamp)
         stored += [ledger.mapper.to_stored_event(c) for c in complaints]
         if stored:
             ledger.append_stored(stored)

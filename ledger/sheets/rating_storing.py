@@ -70,18 +70,29 @@ def rating_encoder(mapper: Mapper[Any], stamp: Stamp) -> RatingEncoder:
     return fast
 
 
+Streams = dict[str, tuple[UUID, str]]
+"""Each 办件编号's rating stream and that id in hex, made once per import (`rating_streams`)."""
+
+
+def rating_streams(refs: Iterable[str]) -> Streams:
+    """The rating stream of each 办件编号 (ids.rating_id, in bulk): both the look-up of the ratings recorded before
+    and the stored rows need them, and a month of ratings is 100,000 uuid5."""
+    names = list(refs)
+    uuids, hexes = ids.rating_streams(names)
+    return dict(zip(names, zip(uuids, hexes, strict=True), strict=True))
+
+
 def recorded_ratings(recorder: ApplicationRecorder, pages: Callable[[], Iterable[list[Row]]],
-                     ratings: Sequence[CheckedRating]) -> dict[str, Mapping[str, Any]]:
-    """The stored fields of the ratings already recorded under these ratings' 办件编号, by 办件编号."""
-    streams = [ids.rating_id(r.ref) for r in ratings]
-    hexes = [s.hex for s in streams]
-    existing = existing_streams(recorder, streams, hexes)
+                     streams: Streams) -> dict[str, Mapping[str, Any]]:
+    """The stored fields of the ratings already recorded in these streams, by 办件编号."""
+    ordered = list(streams.values())
+    existing = existing_streams(recorder, [u for u, _ in ordered], [h for _, h in ordered])
     if not existing:
         return {}
     found: dict[str, Mapping[str, Any]] = {}
     if len(existing) <= BY_ONE:
-        for stream in streams:
-            if stream.hex in existing:
+        for stream, hex_id in ordered:
+            if hex_id in existing:
                 stored = recorder.select_events(stream, lte=1, limit=1)
                 fields = decode_raw(stored[0].state)
                 found[fields["ref"]] = fields
@@ -96,13 +107,13 @@ def recorded_ratings(recorder: ApplicationRecorder, pages: Callable[[], Iterable
 
 
 def stored_ratings(recorder: ApplicationRecorder, mapper: Mapper[Any], ratings: Sequence[CheckedRating],
-                   stamp: Stamp) -> list[StoredEvent]:
-    """The stored rows of the RatingRecorded events of new ratings."""
+                   streams: Streams, stamp: Stamp) -> list[StoredEvent]:
+    """The stored rows of the RatingRecorded events of new ratings (their streams made by `rating_streams`)."""
     as_hex = isinstance(recorder, FastSQLiteApplicationRecorder)  # SQLite stores originator ids as hex text
     encode = rating_encoder(mapper, stamp)
     out = []
     for r in ratings:
-        stream = ids.rating_id(r.ref)
-        out.append(StoredEvent(stream.hex if as_hex else stream, 1, RATING_TOPIC,
+        stream, hex_id = streams[r.ref]
+        out.append(StoredEvent(hex_id if as_hex else stream, 1, RATING_TOPIC,
                                encode(r.day, r.window, r.staff, r.level, r.channel, r.ref)))
     return out

@@ -1,29 +1,21 @@
-"""A findings sheet typed in Excel, read with python-calamine: date cells are dates, numbers are numbers."""
+"""A sheet typed in Excel, read with python-calamine: date cells are dates, numbers are numbers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ledger.errors import InvalidInput
-from ledger.sheets.findings import CHINESE_HEADER, HEADER, Sheet, check_header, sheet_rows
+from ledger.sheets.table import Layout, check_header
 
 
-def read_workbook(path: Path, sheet: str | None = None) -> Sheet:
-    """The first worksheet of a workbook (or the one named), as a findings sheet named 文件 工作表“名称”."""
-    name, records = workbook_records(path, sheet, HEADER, CHINESE_HEADER)
-    rows, problems = sheet_rows(name, records)
-    if not rows and not problems:
-        raise InvalidInput(f"{name} 只有表头，没有记录")
-    return Sheet(name, "Excel", tuple(rows), tuple(problems))
-
-
-def workbook_records(path: Path, sheet: str | None, english: Sequence[str], chinese: Sequence[str]
+def workbook_records(path: Path, sheet: str | None, layout: Layout[Any]
                      ) -> tuple[str, Iterator[tuple[int, Sequence[object]]]]:
-    """How refusals name a worksheet (文件 工作表“名称”) and its (line, cells) records after a header of these
-    columns: the one workbook reading every sheet (findings, ratings) goes through."""
+    """How refusals name a worksheet (文件 工作表“名称”) and its (line, cells) records after a header of the
+    layout's columns: the one workbook reading every sheet (findings, ratings) goes through."""
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -43,7 +35,7 @@ def workbook_records(path: Path, sheet: str | None, english: Sequence[str], chin
     name = f"{path.name} 工作表“{sheet}”"
     if not cells or not any(str(c).strip() for c in cells[0]):
         raise InvalidInput(f"{name} 第1行：缺少表头")
-    check_header(name, cells[0], english, chinese)
+    check_header(name, cells[0], layout)
     return name, ((n, row) for n, row in enumerate(cells[1:], start=2))
 
 

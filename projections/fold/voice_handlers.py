@@ -8,7 +8,7 @@ index, as any follow-up.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from ledger.calendar import iso_day
 from ledger.runtime.zone import center_zone
@@ -25,10 +25,14 @@ def verified_day(e: Data) -> str:
     day = e.get("date")
     if day is not None:
         return iso_day(day)
-    moment = e["timestamp"]
+    return center_day(e["timestamp"]).isoformat()
+
+
+def center_day(moment: datetime | dict[str, str]) -> date:
+    """The day of an event's timestamp (as decoded, or still tagged as stored) in the center's time zone (D27)."""
     if type(moment) is dict:
         moment = datetime.fromisoformat(moment["_data_"])
-    return moment.astimezone(center_zone()).date().isoformat()
+    return moment.astimezone(center_zone()).date()  # type: ignore[union-attr]
 
 
 def _on_rating(s: State, p: int, e: Data, fid: str) -> None:

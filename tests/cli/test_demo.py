@@ -59,7 +59,8 @@ def test_the_demo_builds_a_sample_center_with_every_kind_of_fact(kp: Kaoping, db
     assert kinds[ev.StaffMoved] >= 1
     assert kinds[ev.FindingRetracted] == 1
     assert kinds[ev.BonusVerified] > 10 and kinds[ev.BonusRejected] >= 1
-    assert kinds[ev.ComplaintDismissed] == 1
+    assert kinds[ev.ComplaintDismissed] == 2, "one complaint found untrue, one 恶意差评 (D31)"
+    assert kinds[ev.RatingRecorded] == 3000 and kinds[ev.RectificationRecorded] == kinds[ev.CallbackRecorded] == 1
 
     findings = [e for e in events if isinstance(e, ev.FindingRecorded)]
     assert {f.source for f in findings} == {"weekly", "duty", "patrol"}
@@ -240,3 +241,38 @@ def test_a_demo_that_fails_halfway_leaves_no_new_database_file_behind(tmp_path: 
     r = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'half.db'}", "demo"], catch_exceptions=False)
     assert r.exit_code == 2 and "模拟中途失败" in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_has_a_quarter_of_ratings_one_bad_rating_found_true_rectified_and_called_back_one_dismissed(
+        kp: Kaoping, db_url: str) -> None:
+    r = kp("demo")
+    assert r.exit_code == 0, r.stderr
+    events = _events(db_url)
+    ratings = [e for e in events if isinstance(e, ev.RatingRecorded)]
+    assert {e.date.month for e in ratings} == {7, 8, 9} and len({e.ref for e in ratings}) == 3000
+    received = {e.originator_id: e for e in events if isinstance(e, ev.ComplaintReceived) and e.channel == "rating"}
+    assert len(received) == sum(1 for e in ratings if e.level <= 2), "every 差评 waits as a complaint"
+    verified = [e for e in events if isinstance(e, ev.ComplaintVerified) and e.originator_id in received]
+    assert [e.item for e in verified] == ["S3.5"]
+    found = verified[0].originator_id
+    rectified = [e for e in events if isinstance(e, ev.RectificationRecorded)]
+    called = [e for e in events if isinstance(e, ev.CallbackRecorded)]
+    assert [e.originator_id for e in rectified] == [e.originator_id for e in called] == [found]
+    assert called[0].result == "satisfied"
+    dismissed = [e for e in events if isinstance(e, ev.ComplaintDismissed) and e.originator_id in received]
+    assert len(dismissed) == 1 and dismissed[0].reason.startswith("恶意差评")
+
+    doc = orjson.loads(kp("report", "2008Q3", "--json").stdout)
+    assert all(w["ratings"] > 0 and 0.8 < w["satisfaction"] <= 1 for w in doc["windows"])
+    assert sum(w["ratings"] for w in doc["windows"]) == 3000
+    person = received[found].staff
+    assert person is not None and person in r.stdout, "the demo points at the person whose 差评 was found true"
+    row = next(p for p in doc["staff"] if p["id"] == person)
+    assert row["ratings"] > 0 and row["satisfaction"] < 1
+    assert "满意率" in r.stdout, "the demo's report shows 满意率"
+    explained = kp("explain", "--staff", person, "2008Q3")
+    assert "好差评满意率：" in explained.stdout and "S3.5" in explained.stdout
+    todo = orjson.loads(kp("todo", "--json").stdout)["items"]
+    assert not [i for i in todo if i["id"] == str(found)[:8]], "rectified and called back: nothing waits"
+    assert sum(1 for i in todo if i["kind"] == "complaint") >= len(received) - 2
+

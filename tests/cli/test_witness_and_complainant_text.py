@@ -11,7 +11,7 @@ import pytest
 
 from ledger import events as ev
 from ledger.app import open_ledger
-from tests.cli.test_hostile_input import SPOILERS, assert_refused_safely, classes, unsafe
+from tests.cli.hostile import SPOILERS, assert_refused_safely, classes, unsafe
 from tests.conftest import Kaoping
 from tests.snapshot import snapshot
 

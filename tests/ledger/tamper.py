@@ -2,7 +2,7 @@
 
 Every case runs on SQLite (`SqliteRows`, keyed by rowid) and on PostgreSQL (`PostgresRows`, keyed by
 notification_id, whose base ledger has gaps in its ids on purpose). PostgreSQL cases skip locally
-without KAOPING_TEST_PG and fail under CI (tests/conftest.py `_postgres_url`).
+without KAOPING_TEST_PG and fail under CI (tests/pg.py `database_for`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.integrity import anchor, keys, signing, verification
 from ledger.integrity.note import read_key_file
 from ledger.integrity.verification import Report
-from tests.conftest import _postgres_url
+from tests import pg
 
 # Examples per test and backend: each PostgreSQL example copies a database, so keep this modest.
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,7 +74,7 @@ def _lose_ids(app: Ledger) -> None:
 
 
 def _build_base(backend: str, folder: Path) -> Base:
-    url = f"sqlite:///{folder / 'kaoping.db'}" if backend == "sqlite" else _postgres_url(folder.name)
+    url = f"sqlite:///{folder / 'kaoping.db'}" if backend == "sqlite" else pg.database_for(folder.name)
     app = open_ledger(url, "督查科", create=True)
     staged = keys.stage_key(folder / "kaoping.key")
     app.init("长兴县行政服务中心", also=[keys.key_event(app.actor, staged.signer)])

@@ -2,7 +2,7 @@
 
 Every case runs on SQLite (`SqliteRows`, keyed by rowid) and on PostgreSQL (`PostgresRows`, keyed by
 notification_id, whose base ledger has gaps in its ids on purpose); the machinery is tests/ledger/tamper.py.
-PostgreSQL cases skip locally without KAOPING_TEST_PG and fail under CI (tests/conftest.py `_postgres_url`).
+PostgreSQL cases skip locally without KAOPING_TEST_PG and fail under CI (tests/pg.py `database_for`).
 """
 
 from __future__ import annotations

@@ -84,6 +84,23 @@ def test_the_bundle_holds_the_published_results(published: tuple[Demo, dict]) ->
     assert all(r[4] == names[r[3]] for r in roll[1:-1])
 
 
+def test_the_bundle_shows_the_quarters_satisfaction_and_its_overdue_rectifications_as_of_its_position(
+        published: tuple[Demo, dict]) -> None:
+    demo, pub = published
+    doc = demo.json("report", "2008Q3", "--as-of", str(pub["position"]))
+    folder = demo.folder / "公布"
+    page = (folder / "网站公布.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="satisfaction">'):]
+    section = section[:section.index("</section>")]
+    for w in doc["windows"]:  # every window of the demo was rated (D31)
+        assert f"{w['name']}<small> {w['satisfaction']:.2%}（{w['ratings']}条）</small>" in section
+    ranking = xlsx_sheets(folder / "考评结果.xlsx")["红旗窗口排名"]
+    column = ranking[0].index("逾期整改")  # counted as of the results position's day (D30): the same any day
+    overdue = {r[1]: r[column] for r in ranking[1:]}
+    assert overdue == {w["code"]: w["overdue_rectifications"] for w in doc["windows"]}
+    assert sum(overdue.values()) >= 1, "the demo's complaints verified in 2008 and never rectified"
+
+
 def test_the_notice_of_the_bundle_prints_on_a4_with_its_number_and_names(published: tuple[Demo, dict]) -> None:
     demo, _ = published
     folder = demo.folder / "公布"

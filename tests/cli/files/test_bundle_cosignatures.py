@@ -12,8 +12,8 @@ import docx
 import orjson
 import pytest
 
+from tests.cli.cosignature import independent_cosignature
 from tests.cli.files.conftest import Demo, pdf_text
-from tests.cli.test_witnesses import independent_cosignature
 
 WITNESS = "长兴县纪委"
 FILES = {"网站公布.html", "通报.docx", "通报.pdf", "考评结果.xlsx", "奖励发放表.xlsx", "签名检查点.txt", "公钥.txt",

@@ -11,7 +11,7 @@ from ledger import events as ev
 from ledger.commands import quarter as q
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
-from tests.ledger.commands.test_quarter import DECISION, PUBLISHED, SHORTLIST, stream
+from tests.ledger.commands.quarter_steps import DECISION, PUBLISHED, SHORTLIST, stream
 
 NEW_SHORTLIST = (ev.ShortlistAmended, {"windows_n": 1, "staff_m": 1, "windows": ["W02"], "staff": ["S003"],
                                        "reason": "名额调整"})

@@ -11,24 +11,9 @@ from ledger import events as ev
 from ledger import ids
 from ledger.catalogue import Catalogue
 from ledger.commands import quarter as q
-from ledger.commands.quarter import QuarterStream
 from ledger.commands.stamp import Stamp
 from ledger.errors import InvalidInput, NotAllowed
-
-DIGEST = "d" * 64
-
-
-def stream(stamp: Stamp, *steps: tuple[type[ev.Fact], dict[str, Any]], quarter: str = "2008Q3") -> QuarterStream:
-    """The quarter's stream after these steps (versions 1, 2, …)."""
-    events = [stamp.event(cls, ids.quarter_id(quarter), n, quarter=quarter, **fields)
-              for n, (cls, fields) in enumerate(steps, start=1)]
-    return q.fold_quarter(quarter, events)
-
-
-SHORTLIST = (ev.ShortlistFrozen, {"windows_n": 2, "staff_m": 3, "windows": ["W01", "W02"],
-                                  "staff": ["S001", "S002", "S003"]})
-DECISION = (ev.DecisionRecorded, {"red_flag": ["W01"], "five": ["S001"], "four": ["S002"]})
-PUBLISHED = (ev.QuarterPublished, {"position": 40, "digest": DIGEST, "checkpoint": None})
+from tests.ledger.commands.quarter_steps import DECISION, DIGEST, PUBLISHED, SHORTLIST, stream
 
 
 @pytest.mark.parametrize(("steps", "status"), [((), "open"), ((SHORTLIST,), "shortlisted"),
