@@ -14,7 +14,7 @@ from projections.engine.rows import quarter_lookup
 from projections.engine.spill import Spiller
 from projections.fold.state import State
 from tests.projections.conftest import Center, small_center
-from tests.projections.test_parallel_rebuild import same_state
+from tests.projections.replayed import same_state
 from tests.seal import SEAL_KEY
 
 SPILL_AT = 6
