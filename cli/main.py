@@ -133,6 +133,10 @@ class KaopingGroup(click.Group):
             # through eventsourcing, anything else as before
             raise _database_refusal(exc, isinstance(exc, sqlite3.OperationalError)) from None
         except Exception as exc:
+            # raw psycopg errors come from the PostgreSQL light read path (ledger.storage.postgres_reader)
+            psycopg = sys.modules.get("psycopg")
+            if psycopg is not None and isinstance(exc, psycopg.Error):
+                raise _database_refusal(exc, isinstance(exc, psycopg.OperationalError)) from None
             # eventsourcing's storage errors, when eventsourcing is loaded at all (the light path never imports it)
             persistence = sys.modules.get("eventsourcing.persistence")
             if persistence is None or not isinstance(exc, persistence.PersistenceError):
@@ -174,12 +178,13 @@ class Session:
         return self._ledger
 
     def reading(self) -> ReadableLedger:
-        """The ledger for a question (report, explain, audit, year), opened once per command: a SQLite file
-        that already has kaoping's tables is read through the stdlib (`ledger.storage.reader`, no eventsourcing
-        import); anything else — PostgreSQL, a missing or foreign file — opens the full ledger, which refuses
-        or creates what is missing as every other command does."""
+        """The ledger for a question (report, explain, audit, year), opened once per command: a ledger that
+        already has kaoping's tables is read through a light reader (`ledger.storage.readers`: the stdlib for a
+        SQLite file, psycopg alone for PostgreSQL; no eventsourcing import); anything else — a missing or foreign
+        file, a database not yet set up — opens the full ledger, which refuses or creates what is missing as every
+        other command does."""
         if self._reader is None:
-            from ledger.storage.reader import open_reader
+            from ledger.storage.readers import open_reader
 
             self._reader = open_reader(self.db) or self.ledger()
         return self._reader
@@ -247,7 +252,7 @@ COMMAND_MODULES: dict[str, str] = {
     "init": "registry", "window": "registry", "staff": "registry", "rules": "rules",
     "record": "facts", "import": "facts", "retract": "facts", "bonus": "facts", "complaint": "facts",
     "template": "template", "evidence": "evidence",
-    "log": "log",
+    "log": "log", "province": "province",
     "shortlist": "quarter", "decide": "quarter", "publish": "quarter",
     "announce": "review", "appeal": "review", "calendar": "review", "todo": "review",
     "report": "questions", "explain": "questions", "audit": "questions", "year": "questions", "rebuild": "questions",

@@ -26,6 +26,11 @@ def key_rotate(session: Session, key_out: str, reason: str, as_json: bool) -> No
     ledger = session.ledger()
     ledger.center()
     event = key_rotation.rotate(ledger, session.key, key_out, reason)
+    # the stored projection is sealed under a key derived from the signing key: seal it again under the new one, so
+    # the next question with the new key finds it sound instead of warning that it was altered
+    from projections.views import Views
+
+    Views.for_key_file(ledger, key_out).projection.rebuild()
     if as_json:
         emit_json({"previous_key_id": event.previous_key_id, "key_id": event.key_id, "size": event.size,
                    "root": event.root, "key_file": key_out, "public_key": event.verifier_key})

@@ -107,6 +107,11 @@ class RatingChecker(SheetChecker):
                 where = f"窗口 {at}" if at else "任何窗口"
                 raise NotAllowed(f"{person}（{self.registry.people[person]['name']}）在 {day} 属于{where}，"
                                  f"不是窗口 {window}")
+        else:  # a window's own rating needs the window in the center that day, as its findings do (D21)
+            reg, code = self.registry, window
+            if (code, day) not in self.open:
+                self.open[code, day] = _verdict(lambda: checks.window_taking_part(reg, code, day))
+            _given(self.open[code, day])
         return CheckedRating(row.line, day, window, person, level, channel, normal_ref(row.ref))
 
 

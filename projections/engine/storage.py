@@ -1,11 +1,12 @@
 """Where the materialised quarter projection lives: keyed blobs saved atomically with a tracking row.
 
-The storage interface is a handful of calls (load, keys, items, put, replace, save, clear). On SQLite the blobs
-sit in the ledger's own database beside eventsourcing's `tracking` table, so projection state and tracking
-position commit in one transaction: one class, `projections/engine/sqlite_store.py`, whose transactions come
-from eventsourcing's datastore when the full `Ledger` is open, or from a plain `sqlite3` connection when a
-question reads the ledger through `ledger.storage.reader.LedgerReader`. PostgreSQL: a `PostgresTrackingRecorder`
-subclass in `projections/engine/postgres_store.py`. `projections/engine/stores.py` picks one for a ledger.
+The storage interface is a handful of calls (load, keys, items, put, replace, save, clear). The blobs sit in the
+ledger's own database beside eventsourcing's tracking table, so projection state and tracking position commit in one
+transaction: one class per backend, whose transactions are handed to it — `projections/engine/sqlite_store.py`
+(eventsourcing's `SQLiteDatastore.transaction` when the full `Ledger` is open, a plain `sqlite3` connection when a
+question reads through `ledger.storage.reader.LedgerReader`) and `projections/engine/postgres_store.py`
+(eventsourcing's pool, or the psycopg connection of `ledger.storage.postgres_reader`).
+`projections/engine/stores.py` picks one for a ledger.
 """
 
 from __future__ import annotations

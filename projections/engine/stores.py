@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ledger.storage.postgres_reader import PostgresLedgerReader
 from ledger.storage.reader import LedgerReader
+from projections.engine.postgres_store import PostgresProjectionStorage
 from projections.engine.sqlite_store import SQLiteProjectionStorage
 
 if TYPE_CHECKING:
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
 
 def storage_for(ledger: ReadableLedger) -> ProjectionStorage:
     """The projection storage beside this ledger's events (creating its tables when the full ledger opens it)."""
+    if isinstance(ledger, PostgresLedgerReader):
+        return PostgresProjectionStorage.on_connection(ledger.connect(), ledger.schema, ledger.tracking_table)
     if isinstance(ledger, LedgerReader):
         return SQLiteProjectionStorage.on_connection(ledger.connect())
     factory: Any = ledger.factory  # type: ignore[attr-defined]
@@ -26,6 +30,11 @@ def storage_for(ledger: ReadableLedger) -> ProjectionStorage:
         if factory.env_create_table():
             store.create()
         return store
-    from projections.engine.postgres_store import PostgresProjectionRecorder
+    from eventsourcing.postgres import PostgresTrackingRecorder
 
-    return factory.tracking_recorder(PostgresProjectionRecorder)
+    # the same on PostgreSQL: eventsourcing creates (or migrates) its tracking table, the store runs on its pool
+    tracking = factory.tracking_recorder(PostgresTrackingRecorder)
+    pg_store = PostgresProjectionStorage.on_datastore(tracking.datastore, tracking.tracking_table_name)
+    if factory.env_create_table():
+        pg_store.create()
+    return pg_store

@@ -109,3 +109,14 @@ def test_once_actors_exist_only_an_admin_rotates_the_center_key(tmp_path: Path) 
     assert _rows(tmp_path)[-1][0] == "ledger.events:CommandSigned"
     _ok(kp("--key", "新.key", "--actor-key", "王芳.key", "checkpoint", actor="王芳"))
     _ok(kp("--key", "新.key", "verify"))
+
+
+def test_after_a_rotation_the_questions_with_the_new_key_find_the_projection_sound(tmp_path: Path) -> None:
+    kp = Kaoping(f"sqlite:///{tmp_path / 'kaoping.db'}", tmp_path)
+    _ok(kp("init", "--center", "长兴县行政服务中心"))
+    _ok(kp("window", "add", "DS", "地税窗口"))
+    _ok(kp("report", "2008Q3"))  # the projection is kept, sealed under the first key
+    _ok(kp("key", "rotate", "--key-out", "新.key", "--reason", "定期更换"))
+    shown = kp("--key", "新.key", "report", "2008Q3")
+    assert shown.exit_code == 0 and "封印" not in shown.stderr and "封印" not in shown.stdout
+    assert "封印" in kp("report", "2008Q3").stderr  # the old key no longer vouches for what is stored

@@ -177,3 +177,15 @@ def test_the_bulletin_shows_each_windows_satisfaction_and_publish_check_makes_it
     assert "好差评满意率" in section
     assert "地税窗口<small> 75.00%（4条）</small>" in section and "国土窗口<small> 100.00%（1条）</small>" in section
     k("publish", "--check", "公布")  # made again: the same bytes
+
+
+def test_a_window_rating_on_a_day_the_window_was_not_in_the_center_is_refused_as_its_findings_are(
+        k: Kaoping, tmp_path: Path) -> None:
+    k("window", "add", "FG", "发改窗口", "--from", "2025-09-15")
+    (tmp_path / "early.csv").write_text("date,window,staff,level,channel,ref\n"
+                                        "2025-09-16,FG,,5,评价器,F2\n"
+                                        "2025-09-10,FG,,5,评价器,F1\n", encoding="utf-8")
+    why = "窗口 FG（发改窗口）在 2025-09-10 不在中心（2025-09-15 起参加考评）"
+    assert k("import", "ratings", "early.csv", code=2).strip() == f"错误：early.csv 第3行：{why}"
+    assert k("record", "W2.2", "--window", "FG", "--date", "2025-09-10", "--source", "weekly",
+             code=2).strip() == f"错误：{why}"
