@@ -191,23 +191,37 @@ class Views:
         as_of = self.check_as_of(as_of)
         with collector_paused():
             cat = self.catalogue_for(quarter, as_of)
-            cache = StandingsCache(self.projection, cat)
+            cache = StandingsCache(self.projection, cat, lambda q: self._beside(q, cat))
             if as_of is None:
-                s = cache.standings(quarter, self.state)
+                s, beside = cache.report_parts(quarter, self.state)
+                assert beside is not None
                 status, position, published, rows = s.status, s.position, s.published, report_rows(cat, s)
             else:
                 res = self.result(quarter, as_of, detail=False)
                 status, position, published, rows = res.status, res.position, res.published, res.rows
+                beside = self._beside(self.quarter_state(quarter), cat, as_of)
             doc: dict[str, Any] = {"quarter": quarter, "status": status, "position": position, "rules": rules_ref(cat),
                                    **rows}
-            q_now = self.quarter_state(quarter)
-            doc["announced"] = review.announced(q_now, self.calendar, as_of)
-            doc["appeals"] = review.appeals_of(q_now, as_of)
-            doc["before_review"] = review.before_review_doc(q_now, self.state.registry, cat, quarter, as_of, rows)
+            doc["announced"] = beside["announced"]
+            doc["appeals"] = beside["appeals"]
+            # 复核's before-and-after compares with the current rows: derived from the whole quarter, when there is one
+            doc["before_review"] = review.before_review_doc(
+                self.quarter_state(quarter), self.state.registry, cat, quarter, as_of, rows
+            ) if beside["overturned"] else None
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
-            return voice_view.annotate(doc, q_now, self.catalogue_for(quarter, as_of), self.calendar,
-                                      voice_view.overdue_day(self.ledger, self.state, as_of), as_of)
+            return voice_view.annotated(doc, voice_view.Figures.from_json(beside["voice"]),
+                                        voice_view.overdue_day(self.ledger, self.state, as_of))
+
+    def _beside(self, q: QuarterState | None, cat: Catalogue, as_of: int | None = None) -> dict[str, Any]:
+        """The report's parts beside its rows, from the quarter's whole state (kept beside the cached standings, as
+        JSON: projections/engine/standings_cache.py) — 公示, appeals, whether a 复核 overturned a fact, and the
+        满意率 tallies and open rectifications."""
+        from projections.scoring.review import overturned
+
+        return {"announced": review.announced(q, self.calendar, as_of), "appeals": review.appeals_of(q, as_of),
+                "overturned": q is not None and bool(overturned(q, as_of)),
+                "voice": voice_view.figures(q, cat, self.calendar, as_of).to_json()}
 
     def _published(self, quarter: str, as_of: int | None, published: PublishedEntry, rows: ReportRows,
                    cache: StandingsCache) -> dict[str, Any]:

@@ -3,20 +3,33 @@ re-derives only the windows and people those events touched instead of all of th
 
 The cache of a quarter records the ledger position it was derived at. When the projection has moved on,
 the events since then are read (a handful, usually) and sorted: a new fact or a follow-up of this
-quarter marks its window and person; a shortlist, decision or publication changes no standing; any
-registry event (a window or person registered or moved) or a long backlog derives the quarter again.
+quarter marks its window and person; a person registered, moved, left or renamed marks that person and every
+window they may have been at in the quarter; a shortlist, decision or publication changes no standing; a
+window's registry event or a long backlog derives the quarter again.
 The subjects marked are derived from the quarter's facts exactly as a full derivation would (the same
 `standings_of`), and a property test holds the cached report equal to the full one.
+
+What is read for them is bounded by the quarter, not by history (issue 15: with 7,509 moves in ten years,
+"every window any of its people ever worked at" was nearly all 60, so one event re-derived the whole quarter):
+the cache keeps, per person, the windows their facts of this quarter are filed under (`filed`, exact by
+construction: counted from the quarter's facts, added to as new ones land), and the people a window's standing
+needs are those assigned to it on a day of the quarter (D2, D23) or with facts filed under it.
+
+Beside the standings it keeps the report's other parts (公示, appeals, 满意率 tallies, open rectifications:
+`beside`, computed by the caller from the whole quarter), so a report after a few findings or claims need not load
+the quarter at all; any other event of a fact stream, appeal, voice, quarter step, calendar year or rules revision
+computes them again from the whole quarter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
 
-from ledger.calendar import iso_day
+from ledger import topics
+from ledger.calendar import iso_day, quarter_bounds
 from ledger.catalogue import Catalogue
 from ledger.registry import Registry
 from ledger.storage.rows import decode_raw
@@ -24,15 +37,16 @@ from ledger.topics import topic
 from projections.engine.materialised import QuarterProjection
 from projections.fold.entries import fact_key, quarter_of_iso
 from projections.fold.handlers import REGISTRY_TOPICS
-from projections.fold.state import FOLD_VERSION, State
+from projections.fold.state import FOLD_VERSION, QuarterState, State
 from projections.scoring.results import ReportRows
 from projections.scoring.standings import Standing, Standings, quarter_standings, standings_of
 
 PREFIX = "s:"
 PUBLISHED_PREFIX = "p:"
-VERSION = 4
+VERSION = 5
 """2: standings stored as named entries (projections/scoring/standings.StandingEntry); 3: refs grouped after NFKC
-without spaces (D27), so standings cached before are derived again; 4: with `left` (D21, D22)."""
+without spaces (D27), so standings cached before are derived again; 4: with `left` (D21, D22); 5: with `filed`
+and `beside`."""
 MAX_DELTA = 2_000
 """More new events than this since the cache was written: derive the whole quarter again (as fast)."""
 
@@ -48,34 +62,92 @@ FOLLOW_UPS = _topics("FindingRetracted", "BonusVerified", "BonusRejected", "Comp
 quarter (D29)."""
 
 
-def filed_under(registry: Registry, windows: set[str], people: set[str]) -> set[str]:
-    """The windows under which the facts behind these windows' and people's standings are stored.
+STAFF_EVENTS = _topics("StaffRegistered", "StaffMoved", "StaffLeft", "StaffRenamed")
+"""Registry events about one person (`staff_id`): they change that person's standing and the windows they may have
+been at; any other registry event derives the quarter again."""
+KEEP_BESIDE = _topics("FindingRecorded", "FindingRetracted", "BonusClaimed", "BonusVerified", "BonusRejected",
+                      "ComplaintReceived") | REGISTRY_TOPICS | topics.INTEGRITY_TOPICS | topics.WITNESS_TOPICS \
+    | topics.ACTOR_TOPICS | topics.PRIVACY_TOPICS
+"""Events that leave the report's parts beside the rows as they were: findings and claims are not read there, a
+complaint only once settled, the registry only by 复核's before-and-after (derived afresh whenever there is one)."""
 
-    A fact is stored under the window it was recorded against: a person's, under one of the windows of their
-    assignments. A window's standing also counts the facts of everyone ever assigned to it (D8, D7), wherever those
-    were recorded, because a move entered later re-attributes them by day (D23).
+Beside = Callable[[QuarterState | None], dict[str, Any]]
+"""The report's parts beside its rows, computed from a quarter's whole state (projections/views.py)."""
+
+
+def filed_of(q: QuarterState | None) -> dict[str, set[str]]:
+    """Each person's windows their facts of the quarter are filed under (the window recorded with the fact)."""
+    out: dict[str, set[str]] = {}
+    if q is not None:
+        entries: Iterable[Any] = (*q.findings.values(), *q.claims.values(), *q.complaints.values())
+        for e in entries:
+            if e["s"] is not None:
+                out.setdefault(e["s"], set()).add(e["w"])
+    return out
+
+
+def windows_during(registry: Registry, person: str, first: str, last: str) -> set[str]:
+    """D2: the windows a person is assigned to on at least one day first…last (ISO), as the registry stands."""
+    entry = registry.people.get(person)
+    if entry is None:
+        return set()
+    out = {w} if (w := registry.window_on(person, first)) is not None else set()
+    out.update(a["window"] for a in entry["assignments"] if first < a["since"] <= last and a["window"] is not None)
+    return out
+
+
+def windows_ever_during(registry: Registry, person: str, first: str, last: str) -> set[str]:
+    """The windows a person was assigned to on a day first…last as the registry stood at any position: an
+    assignment counts unless it starts after `last`, or before `first` with one recorded before it starting
+    in between (D23: a move entered later takes over only from the position it was recorded)."""
+    entry = registry.people.get(person)
+    if entry is None:
+        return set()
+    out = set()
+    for a in entry["assignments"]:
+        since = a["since"]
+        if a["window"] is None or since > last:
+            continue
+        if since >= first or not any(e["p"] < a["p"] and since < e["since"] <= first for e in entry["assignments"]):
+            out.add(a["window"])
+    return out
+
+
+def filed_under(registry: Registry, quarter: str, windows: set[str], people: set[str],
+                filed: dict[str, set[str]]) -> set[str]:
+    """The windows under which the facts behind these windows' and people's standings of the quarter are filed.
+
+    A person's standing counts their facts of the quarter, filed under the windows in `filed`. A window's counts
+    its own facts and those of everyone assigned to it on the fact's day (D8, D7, D23) — the people assigned to it
+    on a day of the quarter, wherever their facts were filed — or, when the registry has no window for that day,
+    the window filed with the fact.
     """
-    needed = set(windows)
+    first, last = (d.isoformat() for d in quarter_bounds(quarter))
     everyone = set(people)
     if windows:
-        everyone.update(pid for pid, p in registry.people.items()
-                        if any(a["window"] in windows for a in p["assignments"]))
+        everyone.update(pid for pid in registry.people if windows_during(registry, pid, first, last) & windows)
+        everyone.update(pid for pid, ws in filed.items() if ws & windows)
+    needed = set(windows)
     for pid in everyone:
-        person = registry.people.get(pid)
-        if person is not None:
-            needed.update(a["window"] for a in person["assignments"] if a["window"] is not None)
+        needed.update(filed.get(pid, ()))
     return needed
 
 
 class StandingsCache:
     """Current standings of each quarter, caught up from the position they were derived at."""
 
-    def __init__(self, projection: QuarterProjection, catalogue: Catalogue) -> None:
+    def __init__(self, projection: QuarterProjection, catalogue: Catalogue, beside: Beside | None = None) -> None:
+        """`beside`: the report's other parts from a whole quarter, kept beside the standings (None: not kept)."""
         self.projection = projection
         self.catalogue = catalogue
+        self.beside = beside
 
     def standings(self, quarter: str, st: State) -> Standings:
         """The quarter's standings as the (caught-up) projection state `st` stands."""
+        return self.report_parts(quarter, st)[0]
+
+    def report_parts(self, quarter: str, st: State) -> tuple[Standings, dict[str, Any] | None]:
+        """The quarter's standings, and the parts `beside` computes (None without it), as `st` stands."""
         storage = self.projection.storage
         blob = storage.load(PREFIX + quarter)
         cached = orjson.loads(blob) if blob is not None else None
@@ -85,33 +157,55 @@ class StandingsCache:
             return self._derive_all(quarter, st, store=cached is None or cached["position"] <= st.position)
         ws = {k: Standing.from_json(k, v) for k, v in cached["windows"].items()}
         ss = {k: Standing.from_json(k, v) for k, v in cached["staff"].items()}
+        filed = {k: set(v) for k, v in cached["filed"].items()}
+        beside = cached["beside"]
         if cached["position"] == st.position:
-            return Standings(quarter, st.position, cached["status"], ws, ss, cached["shortlist"],
-                             cached["decision"], cached["published"])
-        touched = self._touched(quarter, cached["notification_id"], st)
+            out = Standings(quarter, st.position, cached["status"], ws, ss, cached["shortlist"],
+                            cached["decision"], cached["published"])
+            if beside is None and self.beside is not None:
+                beside = self.beside(self.projection.quarter(quarter))
+                self._store(out, st, filed, beside)
+            return out, beside
+        touched = self._touched(quarter, cached["notification_id"], st, filed)
         if touched is None:
             return self._derive_all(quarter, st)
-        windows, people = touched
-        q = self.projection.quarter_part(quarter, filed_under(st.registry, windows, people))
+        windows, people, keeps_beside = touched
+        q = self.projection.quarter_part(quarter, filed_under(st.registry, quarter, windows, people, filed))
         if windows or people:
-            fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched)
-            ws.update(fresh_w)
-            ss.update(fresh_s)
+            fresh_w, fresh_s = standings_of(q, st.registry, self.catalogue, quarter, detail=False, only=touched[:2])
+            # a subject derived again and gone from the quarter (a person moved out of it) is dropped; the order is
+            # the registry's, as a full derivation's
+            ws = {k: v for k, v in ws.items() if k not in windows} | fresh_w
+            ss = {k: v for k, v in ss.items() if k not in people} | fresh_s
+            ws = {c: ws[c] for c in st.registry.windows if c in ws}
+            ss = {pid: ss[pid] for pid in st.registry.people if pid in ss}
         out = quarter_standings(q, quarter, st.position, ws, ss)
-        self._store(out, st)
-        return out
+        if not keeps_beside or beside is None:
+            beside = self.beside(self.projection.quarter(quarter)) if self.beside is not None else None
+        self._store(out, st, filed, beside)
+        return out, beside
 
-    def _touched(self, quarter: str, after_id: int, st: State) -> tuple[set[str], set[str]] | None:
-        """Windows and people whose standing the events since `after_id` may change; None: derive all."""
+    def _touched(self, quarter: str, after_id: int, st: State, filed: dict[str, set[str]]
+                 ) -> tuple[set[str], set[str], bool] | None:
+        """Windows and people whose standing the events since `after_id` may change, and whether the parts beside
+        the rows stay as they were; None: derive all. New facts' windows are added to `filed`."""
         windows: set[str] = set()
         people: set[str] = set()
+        keeps_beside = True
+        first, last = (d.isoformat() for d in quarter_bounds(quarter))
         # one page of at most MAX_DELTA + 1 rows: more than MAX_DELTA events to sort means deriving all anyway
         rows = next(iter(self.projection.ledger.pages(after_id, MAX_DELTA + 1)), [])
         for seen, (nid, originator_id, _, row_topic, state) in enumerate(rows, 1):
             if nid > st.notification_id:
                 break
-            if seen > MAX_DELTA or row_topic in REGISTRY_TOPICS:
+            if seen > MAX_DELTA or (row_topic in REGISTRY_TOPICS and row_topic not in STAFF_EVENTS):
                 return None
+            keeps_beside = keeps_beside and row_topic in KEEP_BESIDE
+            if row_topic in STAFF_EVENTS:
+                person = decode_raw(state)["staff_id"]
+                people.add(person)
+                windows.update(windows_ever_during(st.registry, person, first, last))
+                continue
             if row_topic in NEW_FACTS:
                 fact: dict[str, Any] | None = decode_raw(state)
             elif row_topic in FOLLOW_UPS:
@@ -124,28 +218,32 @@ class StandingsCache:
                 staff = fact.get("staff")
                 if staff is not None:
                     people.add(staff)
+                    if row_topic in NEW_FACTS:
+                        filed.setdefault(staff, set()).add(fact["window"])
                     # D23: it counts for the person's window of its day, which a move entered after the fact was
                     # recorded may have changed (the stored window stays the one of the recording)
                     at = st.registry.window_on(staff, iso_day(day))
                     if at is not None:
                         windows.add(at)
-        return windows, people
+        return windows, people, keeps_beside
 
-    def _derive_all(self, quarter: str, st: State, store: bool = True) -> Standings:
+    def _derive_all(self, quarter: str, st: State, store: bool = True) -> tuple[Standings, dict[str, Any] | None]:
         q = self.projection.quarter(quarter)
         ws, ss = standings_of(q, st.registry, self.catalogue, quarter, detail=False)
         out = quarter_standings(q, quarter, st.position, ws, ss)
+        beside = self.beside(q) if self.beside is not None else None
         if store:
-            self._store(out, st)
-        return out
+            self._store(out, st, filed_of(q), beside)
+        return out, beside
 
-    def _store(self, s: Standings, st: State) -> None:
+    def _store(self, s: Standings, st: State, filed: dict[str, set[str]], beside: dict[str, Any] | None) -> None:
         doc: dict[str, Any] = {
             "v": VERSION, "fold": FOLD_VERSION, "rules": self.catalogue.sha256, "position": st.position,
             "notification_id": st.notification_id,
             "status": s.status, "shortlist": s.shortlist, "decision": s.decision, "published": s.published,
             "windows": {k: w.to_json() for k, w in s.windows.items()},
             "staff": {k: p.to_json() for k, p in s.staff.items()},
+            "filed": {k: sorted(v) for k, v in filed.items()}, "beside": beside,
         }
         self.projection.storage.put({PREFIX + s.quarter: orjson.dumps(doc)})
 

@@ -125,8 +125,11 @@ def small_center() -> Iterator[Center]:
             ledger.close()
 
 
-def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> None:
-    """Apply random ledger commands (skipping refused ones), catching the projection up now and then."""
+def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any,
+            windows: tuple[str, ...] = ("W1", "W2")) -> None:
+    """Apply random ledger commands (skipping refused ones) over these windows, catching the projection up now and
+    then."""
+    ws = list(windows)
     people = ["P1", "P2", "P3"]
     findings: list[str] = []
     claims: list[str] = []
@@ -138,7 +141,7 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
         try:
             if op == "find":
                 if n % 3 == 0:
-                    findings.append(c.find(["W1.1", "W2.3", "W5.4"][n % 3], window=["W1", "W2"][n % 2], day=day,
+                    findings.append(c.find(["W1.1", "W2.3", "W5.4"][n % 3], window=ws[n % len(ws)], day=day,
                                            dq="gaming" if n % 7 == 0 else None))
                 else:
                     item = ["S1.1", "S3.5", "S4.4", "S2.3"][n % 4]
@@ -169,17 +172,17 @@ def run_ops(c: Center, ops: list[tuple[str, int]], projection_factory: Any) -> N
                 else:
                     c.ledger.dismiss_complaint(cid, "不实")
             elif op == "move":  # also a return after a leave (D22), and often dated before facts entered (D23)
-                c.ledger.move_staff(people[n % 3], ["W1", "W2"][n % 2], day)
+                c.ledger.move_staff(people[n % 3], ws[n % len(ws)], day)
             elif op == "leave":
                 c.ledger.leave_staff(people[n % 3], day, "调离")
             elif op == "close":
-                c.ledger.close_window(["W1", "W2"][n % 2], day, "撤出")
+                c.ledger.close_window(ws[n % len(ws)], day, "撤出")
             elif op == "reopen":
-                c.ledger.add_window(["W1", "W2"][n % 2], f"窗口{n}", since=day)
+                c.ledger.add_window(ws[n % len(ws)], f"窗口{n}", since=day)
             elif op == "rename":
                 since = day if n % 2 else None  # a new name from a day, or a correction (D24)
                 if n % 3:
-                    c.ledger.rename_window(["W1", "W2"][n % 2], f"更名窗口{n}", since=since)
+                    c.ledger.rename_window(ws[n % len(ws)], f"更名窗口{n}", since=since)
                 else:
                     c.ledger.rename_staff(people[n % 3], f"更名{n}", since=since)
             elif op == "appeal" and facts:
