@@ -77,7 +77,7 @@ class Summary:
 
 def _quarters(count: int) -> list[str]:
     year, q = FIRST_QUARTER
-    out = []
+    out: list[str] = []
     today = date.today()
     while len(out) < count:
         name = f"{year}Q{q}"
@@ -118,7 +118,8 @@ class _QuarterTally:
 class Generator:
     """Builds the events of a whole multi-quarter ledger in ledger order, day by day."""
 
-    def __init__(self, ledger: Ledger, events: int, seed: int, evidence_pool: list[dict[str, Any]]) -> None:
+    def __init__(self, ledger: Ledger, events: int, seed: int, evidence_pool: list[dict[str, Any]],
+                 staff: int | None = None, quarters: int | None = None) -> None:
         self.ledger = ledger
         self.cat: Catalogue = ledger.catalogue
         self.rng = random.Random(seed)
@@ -126,7 +127,7 @@ class Generator:
         self.made = 0
         self.evidence_pool = evidence_pool
         self.counts: Counter[str] = Counter()
-        n_staff = max(150, min(1000, events // 1000))
+        n_staff = staff if staff is not None else max(150, min(1000, events // 1000))
         n_windows = max(30, min(60, n_staff // 10))
         self.windows = self._windows(n_windows)
         names = demo_data.staff_names(n_staff, seed)
@@ -135,7 +136,7 @@ class Generator:
             for i in range(n_staff)
         ]
         self.names = names
-        self.quarters = _quarters(max(2, round(events / EVENTS_PER_QUARTER)))
+        self.quarters = _quarters(quarters if quarters is not None else max(2, round(events / EVENTS_PER_QUARTER)))
         # A handful of disqualifications per quarter, whatever the density (a real quarter has a few).
         per_quarter = events / len(self.quarters)
         self.finding_dq = min(0.01, 3 / (per_quarter * 0.55))
@@ -427,8 +428,12 @@ def _init(ledger: Ledger, key: Path | None) -> int:
 
 
 def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None = None,
-             key: Path | None = None) -> Summary:
+             key: Path | None = None, staff: int | None = None, quarters: int | None = None) -> Summary:
     """Fill an empty ledger at `url` with `events` realistic events (including `init`); deterministic per seed.
+
+    `staff` and `quarters` give the center's shape (default: one person per thousand events, 150–1000, and one
+    quarter per 25,000 events from 2008Q3, never past today); e.g. a 10-year, 300-staff center is
+    `staff=300, quarters=40`.
 
     `key`: a signing key file recorded at init as `kaoping init` does (a fresh key is random, so the
     ledger is then the same for a seed except that event).
@@ -445,7 +450,7 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None
             batch = 20_000 if ledger.location.backend == "sqlite" else 2_000
         first = _init(ledger, key)
         pool = _evidence_pool(ledger, 64, seed)
-        gen = Generator(ledger, events - first, seed, pool)
+        gen = Generator(ledger, events - first, seed, pool, staff, quarters)
         pending: list[ev.Fact] = []
         for e in gen.run():
             pending.append(e)
@@ -476,9 +481,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="events per transaction (SQLite 20000, PostgreSQL 2000)")
     parser.add_argument("--key", type=Path, default=None,
                         help="record this signing key file at init, as `kaoping init` does (created if missing)")
+    parser.add_argument("--staff", type=int, default=None,
+                        help="people registered (default: one per thousand events, 150–1000)")
+    parser.add_argument("--quarters", type=int, default=None,
+                        help="quarters from 2008Q3 (default: one per 25,000 events; a 10-year center: 40)")
     args = parser.parse_args(argv)
+    if (args.staff is not None and args.staff < 1) or (args.quarters is not None and args.quarters < 2):
+        print("错误：--staff 至少为 1，--quarters 至少为 2", file=sys.stderr)
+        return 2
     try:
-        summary = generate(args.db, args.events, args.seed, args.batch, args.key)
+        summary = generate(args.db, args.events, args.seed, args.batch, args.key, args.staff, args.quarters)
     except NotAllowed as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -32,6 +32,7 @@ from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
 from ledger.over_time import CenterOverTime
 from ledger.registry import Registry
+from ledger.runtime import zone
 from ledger.runtime.gcpause import collector_paused
 from ledger.storage import evidence, files
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
@@ -245,8 +246,8 @@ class Ledger(CenterOverTime, Application[UUID]):
     # --- writing ------------------------------------------------------------------------------
 
     def stamp(self) -> Stamp:
-        """This ledger's actor, the time now, and today's date: what a decision stamps its event with."""
-        return Stamp(self.actor, datetime.now(UTC), date.today())
+        """This ledger's actor, the time now, and the center's today: what a decision stamps its event with."""
+        return Stamp(self.actor, datetime.now(UTC), zone.center_today())
 
     def append(self, *events: ev.Fact) -> list[int]:
         """Append events atomically, signed by the acting person once any actor exists (ledger/acting.py), returning

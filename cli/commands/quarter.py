@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from ledger.commands import quarter as lq
 from ledger.commands import review
 from ledger.errors import InvalidInput, KaopingError, NotAllowed
 from ledger.integrity import keys, signing
+from ledger.runtime.zone import center_today
 from ledger.text import line, shown
 from projections.scoring import publication
 from projections.views import Views
@@ -192,7 +192,7 @@ def publish_cmd(session: Session, quarter: str | None, out: str | None, number: 
 
 def _warn_pending(views: Views, quarter: str) -> None:
     """After publishing: name the quarter's claims, complaints (and other facts' work) still waiting (todo)."""
-    waiting = [i for i in views.todo(date.today()) if i.quarter == quarter and i.kind not in review.QUARTER_STEPS]
+    waiting = [i for i in views.todo(center_today()) if i.quarter == quarter and i.kind not in review.QUARTER_STEPS]
     if waiting:
         more = "…" if len(waiting) > 5 else ""
         click.echo(f"提示：{quarter_label(quarter)}仍有 {len(waiting)} 项待办（"

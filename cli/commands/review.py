@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import click
 from cli.main import Session, pass_session
 from cli.render import emit_id, emit_json, fitted_table
 from ledger.calendar import quarter_label
+from ledger.runtime.zone import center_today
 
 if TYPE_CHECKING:
     from ledger.app import Ledger
@@ -167,7 +167,7 @@ def todo_cmd(session: Session, as_json: bool) -> None:
     """待办：待核实的加分申报和投诉、待复核的申诉、待入围/决定/公示/公布的季度；已逾期的排在最前。"""
     from projections.views import Views
 
-    today = date.today()
+    today = center_today()
     items = Views.for_key_file(session.reading(), session.key).todo(today)
     if as_json:
         emit_json({"items": [i.to_json(today) for i in items]})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
@@ -15,6 +14,7 @@ from ledger.calendar import quarter_label, quarter_of
 from ledger.commands.rules import adopt_rules
 from ledger.errors import KaopingError
 from ledger.revisions import RulesInForce
+from ledger.runtime.zone import center_today
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 
@@ -56,7 +56,7 @@ def rules_show(session: Session, spec: str | None, rules_id: str | None, as_json
     if wanted is not None:
         cat = revisions.resolve(wanted)
     elif in_force is not None:  # the revision this quarter is scored under
-        now = in_force.adoption_for(quarter_of(date.today()))
+        now = in_force.adoption_for(quarter_of(center_today()))
         cat = revisions.load_revision(now.rules, now.revision)
     else:  # no ledger yet: the default rules' latest revision
         cat = revisions.resolve(rules.DEFAULT_RULES)

@@ -21,6 +21,7 @@ from ledger.calendar import parse_date, parse_quarter, quarter_bounds, quarter_l
 from ledger.digests import DIGEST_FIELDS, DIGEST_VERSION
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.quarter_status import STATUS_NAMES, status
+from ledger.runtime.zone import center_today
 
 if TYPE_CHECKING:
     from ledger import events as ev
@@ -93,7 +94,7 @@ def year_in_force(cat: Catalogue, today: date, year: int) -> int:
 def check_ended(quarter: str, today: date | None = None) -> None:
     """Refuse a shortlist before the quarter is over: it is 依据当季工作 — the whole quarter's scores."""
     last = quarter_bounds(quarter)[1]
-    if last >= (today or date.today()):
+    if last >= (today or center_today()):
         raise NotAllowed(f"{quarter_label(quarter)}尚未结束（{last} 结束），入围名单应在季度结束后按全季得分确定")
 
 
@@ -246,12 +247,12 @@ def publication(qs: QuarterStream, stamp: Stamp, position: int, digest: str,
 
 def check_quarter(ledger: ReadableLedger, text: str) -> str:
     """A quarter the ledger's rules were in force for and that has begun, or a refusal."""
-    return quarter_in_force(ledger.catalogue, date.today(), text)
+    return quarter_in_force(ledger.catalogue, center_today(), text)
 
 
 def check_year(ledger: ReadableLedger, year: int) -> int:
     """A calendar year the ledger's rules were in force for and that has begun, or a refusal."""
-    return year_in_force(ledger.catalogue, date.today(), year)
+    return year_in_force(ledger.catalogue, center_today(), year)
 
 
 def quarter_stream(ledger: Ledger, quarter: str) -> QuarterStream:

@@ -18,7 +18,7 @@ from struct import error as StructError
 from typing import Any
 from uuid import UUID
 
-from ledger.integrity.merkle import MerkleTree, lower_levels
+from ledger.integrity.merkle import MerkleTree, upper_levels
 from ledger.runtime import fork
 from ledger.storage.location import sqlite_uri
 from ledger.storage.rows import EVENTS_TABLE
@@ -66,13 +66,13 @@ class Segment:
     """One stretch of consecutive rows, hashed into leaves and checked on its own."""
 
     start: int  # position of its first row
-    leaves: bytes
+    leaves: bytes | bytearray  # the scan's own buffer, never copied (32 bytes a row)
     flaws: list[Flaw]
     special: list[SpecialRow]  # rows on the integrity stream or with its topics
     tracked: list[SpecialRow]  # rows of the stream asked for (receipts)
     entering: dict[bytes, tuple[int, int]]  # streams whose first version here is not 1: (version, position)
     last: dict[bytes, int] | None = None  # last version of every stream (kept only where it is merged)
-    levels: list[bytes] = field(default_factory=list)
+    levels: list[bytes] = field(default_factory=list)  # its tree's kept levels (merkle.upper_levels), when split
 
 
 @dataclass
@@ -148,7 +148,7 @@ def scan_rows(
                 special.append((position, o, version, topic, state))
             if o == track:
                 tracked.append((position, o, version, topic, state))
-    return Segment(start, bytes(leaves), flaws, special, tracked, entering, last if keep_last else None)
+    return Segment(start, leaves, flaws, special, tracked, entering, last if keep_last else None)
 
 
 def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
@@ -176,10 +176,11 @@ def _scan_tail(
     path: Path, table: str, from_rowid: int, start: int, known: frozenset[str], stream: bytes,
     topics: frozenset[str], track: bytes | None, height: int,
 ) -> Segment:
-    """The second half of a parallel scan, run in the second process: leaves and lower tree levels."""
+    """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
+    `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32)."""
     seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ?", (from_rowid,)), known, stream, topics, track,
                     start, keep_last=False)
-    seg.levels = lower_levels(seg.leaves, height)
+    seg.levels = upper_levels(seg.leaves, height)
     return seg
 
 
@@ -254,7 +255,7 @@ def _scan_two(
                                            CHUNK_HEIGHT))
     try:
         head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
-        head_levels = lower_levels(head.leaves, CHUNK_HEIGHT)
+        head_levels = upper_levels(head.leaves, CHUNK_HEIGHT)
         tail = second.result()
     finally:
         second.stop()
@@ -268,7 +269,15 @@ def _scan_two(
         expected = head.last.get(o, 0) + 1
         if version != expected:
             flaws.append(_version_flaw(o, version, position, expected))
-    # a short tail has fewer levels: join those both have, the tree computes the rest
+    head.last = None  # every stream's last version (~100 bytes a stream): released before the leaves are joined
+    # One buffer of leaves: the tail's appended to the head's in place (no third copy); a short tail has fewer
+    # levels: join those both have, the tree computes the rest.
     levels = [a + b for a, b in zip(head_levels, tail.levels, strict=False)]
-    tree = MerkleTree.from_levels(levels) if tail.leaves else MerkleTree(head.leaves)
+    leaves, more = head.leaves, tail.leaves
+    tail.leaves = head.leaves = b""
+    if not isinstance(leaves, bytearray):
+        leaves = bytearray(leaves)
+    leaves += more
+    del more
+    tree = MerkleTree.from_levels(leaves, levels) if len(leaves) > split * 32 else MerkleTree(leaves)
     return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)

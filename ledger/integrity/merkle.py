@@ -1,9 +1,10 @@
 """RFC 9162 §2.1 Merkle tree: tree heads of any size, inclusion and consistency proofs, strict verifiers.
 
 Leaves are hashed SHA-256(0x00 ‖ data), interior nodes SHA-256(0x01 ‖ left ‖ right); the empty tree's
-hash is SHA-256(""). A `MerkleTree` keeps each level as one flat byte string (32 bytes per node), built
-level by level — pairing neighbours and carrying an odd last node up unchanged gives exactly RFC 9162's
-left-balanced tree — so a million leaves cost ~64 MB and no recursion.
+hash is SHA-256(""). A `MerkleTree` keeps its leaves and each level from `KEPT_FROM` up as one flat byte string
+(32 bytes per node), built level by level — pairing neighbours and carrying an odd last node up unchanged gives
+exactly RFC 9162's left-balanced tree — with no recursion. The levels between are not kept: a node there is
+recomputed from its few leaves when a head or a proof asks for it, so a million leaves cost ~36 MB, not ~64 MB.
 
 The verifiers follow RFC 9162 §2.1.3.2 and §2.1.4.2 step by step: every proof node is consumed, and a
 proof with a node too many, a node too few, a node of the wrong length or a size/index out of range
@@ -19,6 +20,10 @@ from ledger.errors import KaopingError
 
 HASH_SIZE = 32
 EMPTY_ROOT = sha256(b"").digest()
+KEPT_FROM = 4
+"""The lowest level kept above the leaves. Levels 1–3 would hold 28 bytes per leaf; a node of theirs is one of at
+most 8 leaves, recomputed in at most 7 hashes (a head or a proof asks for at most one per level), while level 4
+and above hold 4 bytes per leaf."""
 
 
 class ProofError(KaopingError):
@@ -35,19 +40,23 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(b"\x01" + left + right).digest()
 
 
-def _next_level(level: bytes) -> bytes:
+def _next_level(level: bytes | bytearray) -> bytes:
     """Pair neighbouring nodes of one level; an odd last node is carried up unchanged."""
     end = (len(level) // 64) * 64
     parts = [sha256(b"\x01" + level[i : i + 64]).digest() for i in range(0, end, 64)]
     if end < len(level):
-        parts.append(level[end:])
+        parts.append(bytes(level[end:]))
     return b"".join(parts)
 
 
-def lower_levels(leaves: bytes, height: int) -> list[bytes]:
-    """Levels 0..height of the tree over `leaves` (fewer when the tree is shorter)."""
-    levels = [leaves]
-    while len(levels) <= height and len(levels[-1]) > HASH_SIZE:
+def upper_levels(leaves: bytes | bytearray, top: int | None = None) -> list[bytes]:
+    """Levels KEPT_FROM..top of the tree over `leaves` (every level up to the root when `top` is None; fewer when
+    the tree is shorter), the levels below them computed and dropped on the way."""
+    level: bytes | bytearray = leaves
+    for _ in range(KEPT_FROM):
+        level = _next_level(level)
+    levels = [bytes(level)]
+    while (top is None or len(levels) <= top - KEPT_FROM) and len(levels[-1]) > HASH_SIZE:
         levels.append(_next_level(levels[-1]))
     return levels
 
@@ -63,17 +72,18 @@ class MerkleTree:
     def __init__(self, leaves: bytes | bytearray = b"") -> None:
         if len(leaves) % HASH_SIZE:
             raise ValueError("leaf hashes must be 32 bytes each")
-        self._leaves: bytes | bytearray = leaves
-        self._levels: list[bytes] | None = None
+        self._leaves: bytes | bytearray = leaves  # kept as given: a scan's bytearray is not copied
+        self._upper: list[bytes] | None = None  # levels KEPT_FROM and up, built on first use
 
     @classmethod
-    def from_levels(cls, levels: Sequence[bytes]) -> MerkleTree:
-        """A tree from its lowest levels already computed (e.g. by joining aligned segments)."""
-        tree = cls(levels[0])
-        built = list(levels)
-        while len(built[-1]) > HASH_SIZE:
+    def from_levels(cls, leaves: bytes | bytearray, upper: Sequence[bytes]) -> MerkleTree:
+        """A tree from its leaves and its lowest kept levels already computed (`upper_levels` of aligned segments,
+        joined level by level)."""
+        tree = cls(leaves)
+        built = list(upper)
+        while built and len(built[-1]) > HASH_SIZE:
             built.append(_next_level(built[-1]))
-        tree._levels = built
+        tree._upper = built if built else None
         return tree
 
     def __len__(self) -> int:
@@ -91,7 +101,7 @@ class MerkleTree:
         if not isinstance(self._leaves, bytearray):
             self._leaves = bytearray(self._leaves)
         self._leaves += leaf
-        self._levels = None
+        self._upper = None
 
     def leaf(self, index: int) -> bytes:
         """The hash of leaf `index` (0-based)."""
@@ -99,21 +109,21 @@ class MerkleTree:
             raise IndexError(index)
         return bytes(self._leaves[index * HASH_SIZE : (index + 1) * HASH_SIZE])
 
-    def leaves_view(self) -> bytes:
-        """All leaf hashes, 32 bytes each, as one byte string."""
-        return self._build()[0]
-
-    def _build(self) -> list[bytes]:
-        if self._levels is None:
-            levels = [self._leaves if isinstance(self._leaves, bytes) else bytes(self._leaves)]
-            while len(levels[-1]) > HASH_SIZE:  # ~64 MB in all for a million leaves
-                levels.append(_next_level(levels[-1]))
-            self._levels = levels
-        return self._levels
+    def leaves_view(self) -> bytes | bytearray:
+        """All leaf hashes, 32 bytes each, as one byte string (the tree's own: read it, do not keep a view of it)."""
+        return self._leaves
 
     def _perfect(self, height: int, index: int) -> bytes:
         """The node over leaves [index·2^height, (index+1)·2^height), which must lie inside the tree."""
-        level = self._build()[height]
+        if height < KEPT_FROM:
+            span = HASH_SIZE << height
+            level: bytes | bytearray = self._leaves[index * span : (index + 1) * span]
+            for _ in range(height):
+                level = _next_level(level)
+            return bytes(level)
+        if self._upper is None:
+            self._upper = upper_levels(self._leaves)
+        level = self._upper[height - KEPT_FROM]
         return level[index * HASH_SIZE : (index + 1) * HASH_SIZE]
 
     def subtree(self, lo: int, hi: int) -> bytes:

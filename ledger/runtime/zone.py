@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ledger.errors import InvalidInput
@@ -30,3 +30,9 @@ def zone_label(zone: ZoneInfo) -> str:
 def local(moment: datetime, zone: ZoneInfo) -> datetime:
     """A recorded moment (timezone-aware, stored in UTC) in the center's zone."""
     return moment.astimezone(zone)
+
+
+def center_today() -> date:
+    """Today in the center's zone: what every date is checked against and every deadline counted from, so a machine
+    set to another zone (a UTC server) dates a Beijing evening's work by Beijing's calendar."""
+    return datetime.now(center_zone()).date()

@@ -3,8 +3,9 @@
 A query loads the tracked position, folds only the events recorded since then, and stores what they
 added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
 never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
-up). `rebuild()` drops everything and folds the whole ledger again, flushing as it goes so memory stays
-bounded; on SQLite a long backlog (a rebuild) is folded in two processes (`projections/engine/parallel.py`).
+up). `rebuild()` drops everything and folds the whole ledger again, writing out as it goes so memory stays
+bounded by a budget of entries, not by history (projections/engine/spill.py); on SQLite a long backlog (a
+rebuild) is folded in two processes (`projections/engine/parallel.py`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ if TYPE_CHECKING:
 META = "meta"
 REGISTRY = "registry"
 COMPACT_AFTER = 16
+INDEX_LIMIT = 60_000
+"""The most recent facts whose quarter a long fold keeps at hand for their follow-ups (projections/engine/spill.py);
+an older fact's is looked up in the ledger. In a generated 1M-event ledger, follow-ups a few days after their fact,
+a limit of 40,000 left 415 lookups (the second process's follow-ups of facts in the first part); 200,000 cost
+~25 MB per process."""
+SPILL_AT = 20_000
+"""The unsaved entries a fold keeps before writing them out (projections/engine/spill.py): ~15 MB resident."""
 PARTITION_AT = 2_000
 """A quarter whose catch-up chunks hold more entries than this is stored split by window on its next full
 load, so that re-deriving a few windows and people reads only their part (projections/engine/standings_cache.py)."""
@@ -48,7 +56,7 @@ class QuarterProjection:
     """
 
     def __init__(self, ledger: ReadableLedger, seal_key: bytes | None = None, *,
-                 index_limit: int = 200_000, parallel_at: int = PARALLEL_AT) -> None:
+                 index_limit: int = INDEX_LIMIT, parallel_at: int = PARALLEL_AT) -> None:
         self.ledger = ledger
         self.seal_key = seal_key
         self.kept = seal_key is not None  # False: folded in memory from the events, nothing stored
@@ -125,7 +133,7 @@ class QuarterProjection:
 
     # --- catching up ------------------------------------------------------------------------------
 
-    def catch_up(self, spill_at: int = 20_000) -> State:
+    def catch_up(self, spill_at: int = SPILL_AT) -> State:
         """Fold every event recorded since the tracked position and store what it added."""
         # The fold makes many long-lived, cycle-free containers: the cyclic collector only slows it down.
         with collector_paused():

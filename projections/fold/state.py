@@ -163,6 +163,7 @@ class State:
     ) -> None:
         self.quarters: MutableMapping[str, QuarterState] = {} if quarters is None else quarters
         self.fact_quarter: MutableMapping[str, str] = {} if fact_quarter is None else fact_quarter
+        self.older_facts: MutableMapping[str, str] = {}  # the index's previous generation (`age_index`)
         self.registry = Registry() if registry is None else registry
         self.position = position
         self.notification_id = notification_id
@@ -182,10 +183,19 @@ class State:
         """The state of the quarter a fact belongs to (None: unknown, or outside the quarter folded)."""
         quarter = self.fact_quarter.get(fact_id)
         if quarter is None:
-            quarter = self.lookup(fact_id)
+            quarter = self.older_facts.get(fact_id)
+            if quarter is None:
+                quarter = self.lookup(fact_id)
         if quarter is None or (self.only is not None and quarter != self.only):
             return None
         return self.quarter(quarter)
+
+    def age_index(self, limit: int) -> None:
+        """Once the fact index holds `limit` facts, make it the older generation and drop the one before: the
+        index then never holds more than twice `limit` facts, the most recent ones (`lookup` answers the rest)."""
+        if len(self.fact_quarter) >= limit:
+            self.older_facts = self.fact_quarter
+            self.fact_quarter = {}
 
     def wants(self, quarter: str) -> bool:
         """Whether this fold keeps the quarter (all of them unless restricted by `only`)."""

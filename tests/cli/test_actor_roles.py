@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
 import orjson
@@ -14,9 +13,10 @@ import pytest
 
 from ledger import roles, topics
 from ledger.app import open_ledger
+from ledger.runtime.zone import center_today
 from tests.helpers import Kaoping, Result, assert_refused, run_script
 
-TODAY = date.today().isoformat()
+TODAY = center_today().isoformat()
 ACTORS = {"admin": "张三", "clerk": "李明", "party": "周书记", "auditor": "赵审计"}
 """Who plays each role in the matrix (the facts are recorded by 王芳, another clerk)."""
 RECORDER = "王芳"

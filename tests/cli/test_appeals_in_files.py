@@ -11,12 +11,13 @@ from typing import Any
 import orjson
 import pytest
 
-import ledger.app
+import ledger.runtime.zone
+from ledger.runtime.zone import center_today
 from ledger.workdays import shipped
 from tests.helpers import Kaoping, Result, assert_refused
 from tests.snapshot import snapshot
 
-TODAY = date.today().isoformat()  # the world's facts were recorded today: an appeal is not dated before that (D29)
+TODAY = center_today().isoformat()  # the world's facts were recorded today: an appeal is not dated before that (D29)
 
 
 def ok(result: Result) -> str:
@@ -87,20 +88,14 @@ def test_announce_into_a_folder_that_is_not_empty_is_refused_before_anything_is_
 
 def later(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
     """From now on the ledger's today is `day` (the appeal's period is counted from real recording days)."""
-
-    class Then(date):
-        @classmethod
-        def today(cls) -> Then:
-            return cls.fromordinal(day.toordinal())
-
-    monkeypatch.setattr(ledger.app, "date", Then)
+    monkeypatch.setattr(ledger.runtime.zone, "center_today", lambda: day)
 
 
 def test_an_appeal_after_the_announcement_ended_is_refused_and_writes_nothing(
         world: dict[str, str], kp: Kaoping, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     decided(kp)
     ok(kp("announce", "2008Q2", "--date", TODAY))
-    end = shipped().span(date.today(), 5)[1]
+    end = shipped().span(center_today(), 5)[1]
     later(monkeypatch, end + timedelta(days=1))
     before = snapshot(db_url, tmp_path)
     assert_refused(kp("appeal", "file", "--against", world["finding"], "--date", str(end + timedelta(days=1)),
@@ -116,7 +111,7 @@ def test_a_fact_recorded_after_the_announcement_ended_may_be_appealed_within_its
     decided(kp)
     ok(kp("announce", "2008Q2", "--date", "2008-07-01"))  # 2008-07-01 … 2008-07-07, long over
     late = ok(kp("record", "S1.1", "--staff", "P2", "--date", "2008-06-20", "--source", "weekly")).strip()
-    last = shipped().after(date.today(), 5)  # 5 working days after its recording, that day not counted (D29)
+    last = shipped().after(center_today(), 5)  # 5 working days after its recording, that day not counted (D29)
     later(monkeypatch, last + timedelta(days=1))
     before = snapshot(db_url, tmp_path)
     assert_refused(kp("appeal", "file", "--against", late, "--date", str(last + timedelta(days=1)), "--text", "x"),

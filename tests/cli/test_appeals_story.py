@@ -10,9 +10,10 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-import ledger.app
+import ledger.runtime.zone
 from cli.main import cli
 from ledger.calendar import quarter_bounds, quarter_of
+from ledger.runtime.zone import center_today
 from ledger.workdays import shipped
 
 
@@ -45,7 +46,7 @@ def test_an_appeal_within_the_announcement_overturned_changes_the_star_and_publi
         tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     k = Kaoping(f"sqlite:///{tmp_path / 'k.db'}")
-    today = date.today()
+    today = center_today()
     q = last_ended_quarter(today)
     first = quarter_bounds(q)[0]
     k("init", "--center", "长兴县行政服务中心")
@@ -93,12 +94,7 @@ def test_an_appeal_within_the_announcement_overturned_changes_the_star_and_publi
     assert [(a["against"], a["outcome"]) for a in explain["appeals"]] == [(ids[3], "overturned")]
     assert "正在公示" in k("publish", q, code=2)  # the appeal is decided, the 公示 still runs
 
-    class AfterTheAnnouncement(date):
-        @classmethod
-        def today(cls) -> AfterTheAnnouncement:
-            return cls.fromordinal((span[1] + timedelta(days=1)).toordinal())
-
-    monkeypatch.setattr(ledger.app, "date", AfterTheAnnouncement)
+    monkeypatch.setattr(ledger.runtime.zone, "center_today", lambda: span[1] + timedelta(days=1))
     k("publish", q)
     assert k.json("report", q)["status"] == "published"
 
@@ -107,7 +103,7 @@ def test_a_late_findings_appeal_is_due_for_review_five_working_days_after_filing
         tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     k = Kaoping(f"sqlite:///{tmp_path / 'k.db'}")
-    today = date.today()
+    today = center_today()
     q = last_ended_quarter(today)
     first, last = quarter_bounds(q)
     k("init", "--center", "长兴县行政服务中心")

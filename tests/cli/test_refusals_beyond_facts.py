@@ -6,18 +6,18 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ledger.runtime.zone import center_today
 from tests.helpers import Kaoping, Result, assert_refused, kaoping_script, one_per_command, run_script, runner_cases
 from tests.snapshot import snapshot
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 NOWHERE_PG = "postgresql://kaoping:secret@127.0.0.1:1/kaoping"
-_TODAY = date.today()
+_TODAY = center_today()
 THIS_QUARTER = f"{_TODAY.year}Q{(_TODAY.month - 1) // 3 + 1}"
 
 # name → (arguments with {placeholders}, a fragment the one-line message must contain)

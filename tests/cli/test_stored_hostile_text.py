@@ -15,6 +15,7 @@ from ledger import events as ev
 from ledger import ids
 from ledger.app import open_ledger
 from ledger.commands.stamp import Stamp
+from ledger.runtime.zone import center_today
 from ledger.text import UNSHOWN
 from tests.conftest import Kaoping
 
@@ -35,7 +36,7 @@ def stored(db_url: str, tmp_path: Path) -> dict[str, str]:
     app = open_ledger(db_url, "科长", create=True)
     try:
         cat = rules.load(rules.DEFAULT_RULES)
-        s = Stamp(HOSTILE, datetime.now(UTC), date.today())
+        s = Stamp(HOSTILE, datetime.now(UTC), center_today())
         app.append(s.event(ev.CenterInitialised, ids.center_id(), 1, center=HOSTILE, rules=cat.id,
                            rules_revision=cat.revision, rules_sha256=cat.sha256))
         app.append(s.event(ev.WindowRegistered, ids.window_id(CODE), 1, code=CODE, name=HOSTILE,

@@ -17,6 +17,7 @@ from ledger.integrity.merkle import (
     leaf_hash,
     node_hash,
     root_from_inclusion_proof,
+    upper_levels,
     verify_consistency,
     verify_inclusion,
 )
@@ -254,3 +255,20 @@ def test_a_large_tree_head_is_the_fold_of_its_halves() -> None:
     assert t.root() == node_hash(MerkleTree(b"".join(hashes[:4096])).root(), MerkleTree(b"".join(hashes[4096:])).root())
     proof = t.consistency_proof(3000)
     verify_consistency(3000, 5000, proof, t.root(3000), t.root())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(0, 70), st.data())
+def test_a_tree_from_the_kept_levels_of_aligned_segments_equals_the_tree_of_all_their_leaves(
+        blocks: int, tail: int, data: st.DataObject) -> None:
+    top = 5  # segments split at a multiple of 2^5 leaves, as a two-process scan splits at 2^CHUNK_HEIGHT
+    hashes = [sha256(i.to_bytes(4, "big")).digest() for i in range(blocks * 32 + tail)]
+    head, rest = b"".join(hashes[: blocks * 32]), b"".join(hashes[blocks * 32 :])
+    levels = [a + b for a, b in zip(upper_levels(head, top), upper_levels(rest, top), strict=False)]
+    joined = MerkleTree.from_levels(bytearray(head + rest), levels) if rest else MerkleTree(head)
+    whole = MerkleTree(b"".join(hashes))
+    size = data.draw(st.integers(1, len(hashes)))
+    assert joined.root(size) == whole.root(size) == reference_root(hashes[:size])
+    index = data.draw(st.integers(0, size - 1))
+    assert joined.inclusion_proof(index, size) == whole.inclusion_proof(index, size)
+    assert joined.consistency_proof(index + 1, size) == whole.consistency_proof(index + 1, size)

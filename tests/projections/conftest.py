@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from ledger.app import Ledger, open_ledger
 from ledger.commands import quarter as lq
 from ledger.commands import review
 from ledger.errors import KaopingError
+from ledger.runtime.zone import center_today
 from projections.scoring.derive import derive
 from projections.scoring.results import QuarterResult
 from projections.views import Views
@@ -59,7 +59,7 @@ class Center:
         return cid
 
     def appeal(self, fact: str, *, by: str | None = None, day: str | None = None, text: str = "不服") -> str:
-        return str(review.file_appeal(self.ledger, fact, day or date.today().isoformat(), text, by, None))
+        return str(review.file_appeal(self.ledger, fact, day or center_today().isoformat(), text, by, None))
 
     def review(self, appeal: str, outcome: str = "overturned", reason: str = "经复核") -> None:
         review.decide_appeal(self.ledger, appeal, outcome, reason)

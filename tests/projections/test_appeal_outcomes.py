@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.commands import voice
+from ledger.runtime.zone import center_today
 from tests.projections.conftest import Center
 
 
@@ -57,7 +58,7 @@ def test_todo_lists_open_claims_complaints_and_appeals_and_drops_them_once_settl
     center.ledger.verify_bonus(claim)
     center.review(appeal, "upheld")
     assert kinds() == [rectify]
-    today = date.today().isoformat()
+    today = center_today().isoformat()
     voice.rectify_complaint(center.ledger, complaint, today, "当面致歉", None)
     assert kinds() == [("callback", complaint.replace("-", "")[:8])]
     voice.callback_complaint(center.ledger, complaint, today, "satisfied", "")

@@ -17,18 +17,9 @@ from ledger.errors import LedgerUnreadable
 from projections.engine import materialised, parallel
 from projections.engine.materialised import QuarterProjection, replay
 from projections.fold.state import QuarterState
-from tests.projections.conftest import OPS, QUARTERS, Center, all_results, run_ops, small_center
+from tests.projections.conftest import OPS, QUARTERS, Center, run_ops, small_center
+from tests.projections.replayed import same_state
 from tests.seal import SEAL_KEY
-
-
-def same_state(ledger: Ledger, projection: QuarterProjection, state: Any) -> None:
-    """The projection's stored quarters, registry and position are those of a replay, entry for entry."""
-    full = replay(ledger)
-    assert state.position == full.position
-    assert state.registry.to_json() == full.registry.to_json()
-    for q in sorted(set(full.quarters) | set(projection.quarters())):
-        assert projection.quarter(q) == full.quarters.get(q), q
-    assert all_results(ledger, state, projection=projection) == all_results(ledger, full)
 
 
 @pytest.fixture
