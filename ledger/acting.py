@@ -89,6 +89,19 @@ def insert(ledger: Any, stored: Sequence[StoredEvent], *, first: tuple[Actor, Si
     return list(found or [])[: len(stored)]
 
 
+def authorise_ahead(ledger: Any, acts: Sequence[str]) -> None:
+    """Refuse, before a command stores anything, the acts (stored topics) the acting person may not do — for a
+    command that stores in steps (a checkpoint on a ledger that does not yet record the center's key records the key
+    first): a refused later step must not leave an earlier one stored. Nothing to check before the first actor."""
+    roster_now, _ = roster(ledger)
+    if not roster_now:
+        return
+    path = key_file(ledger)
+    signer_key = read_actor_key(path) if path is not None else None
+    decide.authorise(roster_now, ledger.actor, signer_key.verifier.text() if signer_key else None,
+                     [decide.Act(topic) for topic in acts])
+
+
 def authorise_reading(ledger: Any, allowed: Sequence[str], what: str) -> Actor | None:
     """The actor asking to read something only `allowed` roles may see (`what`, in Chinese), checked like a write:
     --as must name a registered actor not retired, and --actor-key must hold that actor's key. None before the

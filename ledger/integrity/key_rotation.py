@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ledger import acting
 from ledger import events as ev
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
@@ -31,6 +32,7 @@ def rotate(ledger: Any, key_file: str | os.PathLike[str] | None, key_out: str, r
     why = reason.strip()
     if not why or any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in why):
         raise InvalidInput("更换签名密钥需要说明原因（--reason，一行文字）")
+    acting.authorise_ahead(ledger, [ev.SigningKeyRotated.TOPIC])  # before ensure_signer may record a missing key
     path = key_path(ledger.location, key_file)
     old = ensure_signer(ledger, path)
     out = Path(key_out)

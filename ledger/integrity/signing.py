@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
+from ledger import acting
 from ledger import events as ev
 from ledger.errors import Conflict, InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
@@ -29,6 +30,8 @@ def make_checkpoint(
     older backup was restored, `after_restore` (the operator's reason) records the lost signed range first.
     """
     reason = _reason(after_restore) if after_restore is not None else None
+    # before ensure_signer, which may record the key of a ledger that has none: a refused checkpoint stores nothing
+    acting.authorise_ahead(ledger, [ev.CheckpointRecorded.TOPIC, *([ev.SignedRangeLost.TOPIC] if reason else [])])
     path = key_path(ledger.location, key_file)
     signer = ensure_signer(ledger, path)
     kept = anchor.read_kept(path, signer.verifier)
