@@ -18,7 +18,7 @@ from struct import error as StructError
 from typing import Any
 from uuid import UUID
 
-from ledger.integrity.merkle import MerkleTree, upper_levels
+from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
 from ledger.runtime import fork
 from ledger.storage.location import sqlite_uri
 from ledger.storage.rows import EVENTS_TABLE
@@ -227,11 +227,14 @@ def scan(
         with closing(sqlite3.connect(sqlite_uri(location.sqlite_path, mode="ro"), uri=True)) as conn:
             total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             if total >= PARALLEL_MIN:
-                chunk = 1 << CHUNK_HEIGHT
+                chunk = 1 << join_height()
                 split = max(chunk, (total // 2 + chunk // 2) // chunk * chunk)
-                from_rowid = conn.execute(
-                    f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET ?", (split,)
-                ).fetchone()[0]
+                if split < total:  # else too few rows for two aligned halves: one process
+                    from_rowid = conn.execute(
+                        f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET ?", (split,)
+                    ).fetchone()[0]
+                else:
+                    split = 0
     if split:
         try:
             two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
@@ -245,17 +248,24 @@ def scan(
     return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
 
 
+def join_height() -> int:
+    """The height the two halves of a scan are aligned to: CHUNK_HEIGHT, but never below the tree's lowest kept
+    level (merkle.KEPT_FROM), where the halves' levels are joined — a split inside a kept node would break it."""
+    return max(CHUNK_HEIGHT, KEPT_FROM)
+
+
 def _scan_two(
     path: Path, table: str, from_rowid: int, split: int,
     args: tuple[frozenset[str], bytes, frozenset[str], bytes | None],
 ) -> Scan | None:
     """Rows before `from_rowid` here, the rest in a second process; None if the rows moved meanwhile."""
     known, stream, topics, track = args
+    height = join_height()
     second = fork.start(lambda: _scan_tail(path, table, from_rowid, split + 1, known, stream, topics, track,
-                                           CHUNK_HEIGHT))
+                                           height))
     try:
         head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
-        head_levels = upper_levels(head.leaves, CHUNK_HEIGHT)
+        head_levels = upper_levels(head.leaves, height)
         tail = second.result()
     finally:
         second.stop()

@@ -74,7 +74,7 @@ def test_a_scan_split_in_two_without_fork_equals_one_scan(tmp_path: Path, monkey
         ledger.init("中心")
         for code in ("W1", "W2", "W3"):
             ledger.add_window(code, f"窗口{code}")
-        for n in range(12):
+        for n in range(36):  # 40 events: two halves aligned to 16 leaves (merkle.KEPT_FROM)
             ledger.record_finding("W1.1", window=f"W{1 + n % 3}", staff=None, day="2008-05-10", source="weekly",
                                   dq=None)
         args = (topics.KNOWN_TOPICS, ids.INTEGRITY_STREAM.bytes, topics.INTEGRITY_TOPICS)
@@ -86,6 +86,6 @@ def test_a_scan_split_in_two_without_fork_equals_one_scan(tmp_path: Path, monkey
         here = leaves.scan(ledger, *args)
     finally:
         ledger.close()
-    assert one.size == forked.size == here.size == 16
+    assert one.size == forked.size == here.size == 40
     assert forked.tree.root() == here.tree.root() == one.tree.root()
     assert forked.flaws == here.flaws == one.flaws == []
