@@ -6,7 +6,7 @@ from ledger import events as ev
 from ledger.catalogue import Catalogue
 from projections.log_actors import ACTOR_TYPE_NAMES, actor_summary
 from projections.log_tenure import TENURE_TYPE_NAMES, tenure_summary
-from projections.log_voice import VOICE_TYPE_NAMES, voice_summary
+from projections.log_voice import VOICE_TYPE_NAMES, subject_text, voice_summary
 
 TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CenterInitialised: "中心初始化",
@@ -44,10 +44,6 @@ def type_name(e: ev.Fact) -> str:
     return TYPE_NAMES.get(type(e), type(e).__name__)
 
 
-def _subject(window: str, staff: str | None) -> str:
-    return f"人员 {staff}（窗口 {window}）" if staff else f"窗口 {window}"
-
-
 def _dq_name(cat: Catalogue | None, kind: str) -> str:
     """A disqualification kind by its Chinese name (the code when the rules are unreadable)."""
     known = {d.kind: d.name for d in cat.disqualifications} if cat else {}
@@ -77,7 +73,7 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
         src = cat.sources.get(e.source, e.source) if cat else e.source
         dq = f"，取消资格：{_dq_name(cat, e.dq)}" if e.dq else ""
         note = f"，{e.note}" if e.note else ""
-        return f"{sid} {e.date} {_subject(e.window, e.staff)} 违反 {e.item}（{src}）{dq}{note}"
+        return f"{sid} {e.date} {subject_text(e.window, e.staff)} 违反 {e.item}（{src}）{dq}{note}"
     if isinstance(e, ev.FindingRetracted):
         return f"{sid} 撤回，理由：{e.reason}"
     if isinstance(e, ev.BonusClaimed):
@@ -89,14 +85,14 @@ def summary(e: ev.Fact, cat: Catalogue | None) -> str:
             ]
         )
         kind = _kind_name(cat, e.kind)
-        return f"{sid} {e.date} {_subject(e.window, e.staff)} 申报 {kind}{detail}，证明 {e.evidence['name']}"
+        return f"{sid} {e.date} {subject_text(e.window, e.staff)} 申报 {kind}{detail}，证明 {e.evidence['name']}"
     if isinstance(e, ev.BonusVerified):
         return f"{sid} 加分申报已核实"
     if isinstance(e, ev.BonusRejected):
         return f"{sid} 加分申报驳回，理由：{e.reason}"
     if isinstance(e, ev.ComplaintReceived):
         ch = cat.channels.get(e.channel, e.channel) if cat else e.channel
-        return f"{sid} {e.date} {_subject(e.window, e.staff)} 来自{ch}：{e.text}"
+        return f"{sid} {e.date} {subject_text(e.window, e.staff)} 来自{ch}：{e.text}"
     if isinstance(e, ev.ComplaintVerified):
         dq = f"，取消资格：{_dq_name(cat, e.dq)}" if e.dq else ""
         return f"{sid} 经查实，违反 {e.item}{dq}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ledger import events as ev
+from ledger.appeal_names import ORIGIN_NAMES
 from ledger.catalogue import Catalogue
 
 VOICE_TYPE_NAMES: dict[type[ev.Fact], str] = {
@@ -16,11 +17,11 @@ VOICE_TYPE_NAMES: dict[type[ev.Fact], str] = {
     ev.CalendarYearAdded: "工作日历",
 }
 
-ORIGIN_NAMES = {"finding": "检查记录", "complaint": "投诉", "claim": "加分申报"}
 CALLBACK_RESULTS = {"satisfied": "满意", "unsatisfied": "不满意（重新整改）"}
 
 
-def _subject(window: str, staff: str | None) -> str:
+def subject_text(window: str, staff: str | None) -> str:
+    """How a log line names a fact's subject: 人员 0101（窗口 DS） or 窗口 DS."""
     return f"人员 {staff}（窗口 {window}）" if staff else f"窗口 {window}"
 
 
@@ -38,7 +39,7 @@ def voice_summary(e: ev.Fact, cat: Catalogue | None) -> str | None:
     if isinstance(e, ev.AppealFiled):
         what = ORIGIN_NAMES.get(e.origin, e.origin)
         evidence = f"，证明 {e.evidence['name']}" if e.evidence else ""
-        return (f"{sid} {e.date} {e.by} 对{what} {e.against}（{e.quarter}，{_subject(e.window, e.staff)}）"
+        return (f"{sid} {e.date} {e.by} 对{what} {e.against}（{e.quarter}，{subject_text(e.window, e.staff)}）"
                 f"提出申诉：{e.text}{evidence}")
     if isinstance(e, ev.AppealUpheld):
         return f"{sid} 复核维持原记录，理由：{e.reason}"
@@ -46,7 +47,7 @@ def voice_summary(e: ev.Fact, cat: Catalogue | None) -> str | None:
         return f"{sid} 复核撤销原记录，理由：{e.reason}"
     if isinstance(e, ev.RatingRecorded):
         channel = cat.procedure.rating_channels.get(e.channel, e.channel) if cat else e.channel
-        return f"{e.date} {_subject(e.window, e.staff)} {_level(cat, e.level)}（办件编号 {e.ref}，{channel}）"
+        return f"{e.date} {subject_text(e.window, e.staff)} {_level(cat, e.level)}（办件编号 {e.ref}，{channel}）"
     if isinstance(e, ev.RectificationRecorded):
         evidence = f"，证明 {e.evidence['name']}" if e.evidence else ""
         return f"{sid} {e.date} 整改：{e.text}{evidence}"
