@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import click
@@ -13,9 +14,17 @@ import orjson
 from ledger.text import json_safe, shown
 
 
+@lru_cache(maxsize=8192)
+def char_width(ch: str) -> int:
+    """Display columns of one character: CJK (wide/fullwidth) take two. Cached: a log of thousands of rows asks
+    for the same few hundred characters again and again (the Unicode lookup was most of `log`'s time)."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def width(text: str) -> int:
-    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns; ASCII text (codes,
+    dates, ids — most cells) is counted by its length without looking at each character."""
+    return len(text) if text.isascii() else sum(map(char_width, text))
 
 
 def pad(text: str, cols: int, align: str = "<") -> str:
@@ -63,7 +72,7 @@ def clip(text: str, cols: int) -> str:
         return text
     out, used = [], 0
     for ch in text:
-        w = width(ch)
+        w = char_width(ch)
         if used + w > cols - 1:
             break
         out.append(ch)
@@ -74,18 +83,20 @@ def clip(text: str, cols: int) -> str:
 def wrap(text: str, cols: int) -> list[str]:
     """Text broken into lines of at most `cols` display columns (CJK counted double), at a space or a comma when
     one is near the end of a line (so a code such as S3.3 is not split), and no line starts with a comma."""
+    if width(text) <= cols:  # most cells fit: no walk over their characters
+        return [text]
     lines: list[str] = []
     line: list[str] = []
     used = 0
     for ch in text:
-        w = width(ch)
+        w = char_width(ch)
         if line and used + w > cols:
             cut = max((i for i, c in enumerate(line) if c in " ,，、；：" and i >= len(line) - 12), default=-1)
             if cut < 0 and ch in "，。、；：）":
                 cut = len(line) - 2
             rest = line[cut + 1:] if cut >= 0 else []
             lines.append("".join(line[: cut + 1] if cut >= 0 else line).rstrip())
-            line, used = rest, sum(width(c) for c in rest)
+            line, used = rest, sum(map(char_width, rest))
         line.append(ch)
         used += w
     lines.append("".join(line))

@@ -143,3 +143,10 @@ def test_every_command_help_is_chinese_with_an_example(kp: Kaoping, command: lis
 
 def test_the_version_is_chinese(kp: Kaoping) -> None:
     assert " 版本 0." in kp("--version").stdout
+
+
+def test_display_width_counts_chinese_characters_twice_and_ascii_once() -> None:
+    assert width("CX117") == 5
+    assert width("王主任") == 6
+    assert width("S3.3 上班迟到，") == 5 + 4 * 2 + 2
+    assert width("") == 0
