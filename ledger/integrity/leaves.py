@@ -8,7 +8,7 @@ stored bytes). Leaf index = position − 1 in ledger order (notification ids can
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -18,6 +18,7 @@ from struct import error as StructError
 from typing import Any
 from uuid import UUID
 
+from ledger.integrity import streams
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
 from ledger.runtime import fork
 from ledger.storage.location import sqlite_uri
@@ -70,9 +71,10 @@ class Segment:
     flaws: list[Flaw]
     special: list[SpecialRow]  # rows on the integrity stream or with its topics
     tracked: list[SpecialRow]  # rows of the stream asked for (receipts)
-    entering: dict[bytes, tuple[int, int]]  # streams whose first version here is not 1: (version, position)
-    last: dict[bytes, int] | None = None  # last version of every stream (kept only where it is merged)
+    rows: tuple[int, int] = (0, 0)  # the fingerprint of its rows (streams.Fingerprint.state)
+    last_nid: Any = None  # the notification id of its last row
     levels: list[bytes] = field(default_factory=list)  # its tree's kept levels (merkle.upper_levels), when split
+    streams: tuple[tuple[int, int], list[streams.Bad]] | None = None  # its half of the stream-order pass, if asked
 
 
 @dataclass
@@ -101,22 +103,25 @@ def scan_rows(
     special_topics: frozenset[str],
     track: bytes | None = None,
     start: int = 1,
-    keep_last: bool = True,
+    key: bytes | None = None,
 ) -> Segment:
-    """Hash every row into a leaf; check each stream's versions run on by one and every topic is known.
+    """Hash every row into a leaf, check every topic is known and every row is stored as a genuine write stores it,
+    and fingerprint the rows (streams.Fingerprint, under `key`) for the stream-order pass that checks versions.
 
     `batches`: the rows in ledger order, a list at a time (as `fetchmany` gives them).
     """
     leaves = bytearray()
-    last: dict[bytes, int] = {}
-    entering: dict[bytes, tuple[int, int]] = {}
     flaws: list[Flaw] = []
     special: list[SpecialRow] = []
     tracked: list[SpecialRow] = []
     topic_parts: dict[str, bytes] = {}
-    join, fromhex, head, length, get = b"".join, bytes.fromhex, _HEAD, _LEN, last.get
+    fp = streams.Fingerprint(key or streams.new_key())
+    join, fromhex, head, length = b"".join, bytes.fromhex, _HEAD, _LEN
     position = start - 1
+    last_nid = None
     for batch in batches:
+        ids = bytearray()
+        flawed = len(flaws)
         for _nid, oid, version, topic, state in batch:
             position += 1
             try:
@@ -126,29 +131,44 @@ def scan_rows(
                     tp = topic_parts[topic] = length(len(t)) + t
                     if topic not in known_topics:
                         flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
-                o = fromhex(oid) if type(oid) is str and len(oid) == 32 else originator_bytes(oid)
+                if type(oid) is str and len(oid) == 32:
+                    o = fromhex(oid)
+                elif isinstance(oid, UUID):
+                    o = oid.bytes
+                else:
+                    o = originator_bytes(oid)
+                    flaws.append(_format_flaw(position, "originator id"))
                 if len(o) == 16:
                     leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
                 else:
+                    flaws.append(_format_flaw(position, "originator id"))
                     leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
             except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
                 # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
-                flaws.append(Flaw(position, "format",
-                                  f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{type(exc).__name__}）"))
+                flaws.append(_format_flaw(position, type(exc).__name__))
                 leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
                 continue
-            prev = get(o, 0)
-            last[o] = version
-            if version != prev + 1:
-                if prev == 0 and o not in entering:
-                    entering[o] = (version, position)
-                else:
-                    flaws.append(_version_flaw(o, version, position, prev + 1))
+            ids += o
             if o == special_stream or topic in special_topics:
                 special.append((position, o, version, topic, state))
             if o == track:
                 tracked.append((position, o, version, topic, state))
-    return Segment(start, leaves, flaws, special, tracked, entering, last if keep_last else None)
+        if batch:
+            last_nid = batch[-1][0]
+            nids, _, versions, _, _ = zip(*batch, strict=True)
+            try:
+                tail = streams.tails(versions, nids) if len(flaws) == flawed else None
+            except StructError:
+                tail = None
+            if tail is not None:  # every row canonical (a flawed one is not): the whole batch in three calls
+                fp.add(ids, tail)
+            else:
+                fp.add_rows((r[1], r[2], r[0]) for r in batch)
+    return Segment(start, leaves, flaws, special, tracked, fp.state, last_nid)
+
+
+def _format_flaw(position: int, what: str) -> Flaw:
+    return Flaw(position, "format", f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{what}）")
 
 
 def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
@@ -173,14 +193,16 @@ def _sqlite_rows(
 
 
 def _scan_tail(
-    path: Path, table: str, from_rowid: int, start: int, known: frozenset[str], stream: bytes,
-    topics: frozenset[str], track: bytes | None, height: int,
+    path: Path, table: str, from_rowid: int, upto: int, start: int, args: tuple[frozenset[str], bytes,
+    frozenset[str], bytes | None], height: int, key: bytes,
 ) -> Segment:
     """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
-    `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32)."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ?", (from_rowid,)), known, stream, topics, track,
-                    start, keep_last=False)
+    `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32), and the upper half of the
+    stream-order pass."""
+    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
+                    start=start, key=key)
     seg.levels = upper_levels(seg.leaves, height)
+    seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
     return seg
 
 
@@ -218,14 +240,17 @@ def scan(
     special_topics: frozenset[str],
     track: bytes | None = None,
 ) -> Scan:
-    """Hash and check every stored row; a large SQLite ledger is split between two processes."""
+    """Hash and check every stored row, in ledger order and then in stream order (streams.py), the two passes
+    tied by a fingerprint; a large SQLite ledger is split between two processes."""
     args = (known_topics, special_stream, special_topics, track)
+    key = streams.new_key()
     location = ledger.location
-    split = 0
+    table = events_table(ledger)
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        table = events_table(ledger)
-        with closing(sqlite3.connect(sqlite_uri(location.sqlite_path, mode="ro"), uri=True)) as conn:
-            total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        path = location.sqlite_path
+        split = 0
+        with closing(sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)) as conn:
+            total, upto = conn.execute(f"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
             if total >= PARALLEL_MIN:
                 chunk = 1 << join_height()
                 split = max(chunk, (total // 2 + chunk // 2) // chunk * chunk)
@@ -235,17 +260,53 @@ def scan(
                     ).fetchone()[0]
                 else:
                     split = 0
-    if split:
-        try:
-            two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
-        except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
-            two = None
-        if two is not None:
-            return two
-    seg = scan_rows(raw_rows(ledger), *args)
-    for o, (version, position) in seg.entering.items():
-        seg.flaws.append(_version_flaw(o, version, position, 1))
-    return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
+        if split:
+            try:
+                two = _scan_two(path, table, from_rowid, upto, split, args, key)
+            except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
+                two = None
+            if two is not None:
+                return two
+        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key)
+        by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
+        flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
+    else:
+        seg = scan_rows(raw_rows(ledger), *args, key=key)
+        pg = streams.PostgresTable.of(ledger)
+        upto = seg.last_nid if seg.last_nid is not None else 0  # the rows the first pass saw, whatever came since
+        by_streams = streams.check_streams(pg.stream_rows(upto), key)
+        flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
+    flaws = seg.flaws + flaws
+    return Scan(MerkleTree(seg.leaves), flaws, seg.special, seg.tracked)
+
+
+def _stream_flaws(
+    positions: Callable[[list[int]], dict[int, int]], rows: list[tuple[int, int]],
+    by_streams: list[tuple[tuple[int, int], list[streams.Bad]]],
+) -> list[Flaw]:
+    """The stream-order pass's findings as flaws at their positions; a flaw too if it did not see exactly the rows
+    the ledger-order pass saw."""
+    seen = (_xor(v for v, _ in rows), sum(n for _, n in rows))
+    told = (_xor(s[0] for s, _ in by_streams), sum(s[1] for s, _ in by_streams))
+    bad = [b for _, found in by_streams for b in found]
+    flaws: list[Flaw] = []
+    if seen != told or any(b[0] == streams.DISORDER for b in bad):
+        flaws.append(Flaw(1, "stream", "按事件流读出的事件与按顺序读出的不同：索引被改动，或数据库对两次读取的回答不同",
+                          earliest=1, exact=False))
+    bad = [b for b in bad if b[0] != streams.DISORDER]
+    if bad:
+        at = positions([b[0] for b in bad])
+        for nid, o, version, expected in bad:
+            if nid in at:
+                flaws.append(_version_flaw(bytes.fromhex(o), version, at[nid], expected))
+    return flaws
+
+
+def _xor(values: Iterable[int]) -> int:
+    out = 0
+    for v in values:
+        out ^= v
+    return out
 
 
 def join_height() -> int:
@@ -255,31 +316,25 @@ def join_height() -> int:
 
 
 def _scan_two(
-    path: Path, table: str, from_rowid: int, split: int,
-    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None],
+    path: Path, table: str, from_rowid: int, upto: int, split: int,
+    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None], key: bytes,
 ) -> Scan | None:
-    """Rows before `from_rowid` here, the rest in a second process; None if the rows moved meanwhile."""
-    known, stream, topics, track = args
+    """Rows before `from_rowid` and the stream ids below streams.MID here, the rest in a second process; None if
+    the rows moved meanwhile."""
     height = join_height()
-    second = fork.start(lambda: _scan_tail(path, table, from_rowid, split + 1, known, stream, topics, track,
-                                           height))
+    second = fork.start(lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
+        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key)
         head_levels = upper_levels(head.leaves, height)
+        head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
         tail = second.result()
     finally:
         second.stop()
     if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
         return None
-    flaws = head.flaws + tail.flaws
-    for o, (version, position) in head.entering.items():
-        flaws.append(_version_flaw(o, version, position, 1))
-    assert head.last is not None
-    for o, (version, position) in tail.entering.items():
-        expected = head.last.get(o, 0) + 1
-        if version != expected:
-            flaws.append(_version_flaw(o, version, position, expected))
-    head.last = None  # every stream's last version (~100 bytes a stream): released before the leaves are joined
+    assert tail.streams is not None
+    flaws = head.flaws + tail.flaws + _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids),
+                                                    [head.rows, tail.rows], [head_streams, tail.streams])
     # One buffer of leaves: the tail's appended to the head's in place (no third copy); a short tail has fewer
     # levels: join those both have, the tree computes the rest.
     levels = [a + b for a, b in zip(head_levels, tail.levels, strict=False)]
