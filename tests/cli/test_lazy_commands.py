@@ -125,7 +125,8 @@ NOT_IMPORTED = [
      ("cryptography", "ledger.privacy.keystore", "ledger.commands.voice", "ledger.sheets.reading",
       "ledger.sheets.ratings", "csv", "projections")),
     (["log", "--limit", "2"], "检查记录", ("cryptography", "projections.scoring", "projections.engine",
-                                         "ledger.commands.voice", "ledger.sheets.reading")),
+                                         "ledger.commands.voice", "ledger.sheets.reading", "eventsourcing",
+                                         "ledger.app", "ledger.events")),
 ]
 
 
