@@ -1,9 +1,11 @@
 """A second process for work that splits in two (a long fold, a long hash): the one way kaoping starts one.
 
 `start(work)` forks a child that runs `work()` and sends back what it returned (pickled, through a pipe),
-while this process does its own half; `result()` then waits for it. The child shares this process's memory
-as it was at the fork and must never use its connections or threads: the caller forks with no other thread
-running, and the work opens what it needs. The child ends with `os._exit` (atexit handlers and finalizers
+while this process does its own half; `result()` then waits for it. `start_with_bytes(work)`: the work returns
+(answer, bytes), and the bytes cross the pipe as they are, appended by `result(into=buffer)` to a buffer of this
+process a megabyte at a time — a large result (a scan's leaves) is never pickled, nor held twice. The child shares
+this process's memory as it was at the fork and must never use its connections or threads: the caller forks with no
+other thread running, and the work opens what it needs. The child ends with `os._exit` (atexit handlers and finalizers
 belong to this process). Where `os.fork` does not exist (Windows) the same work runs in this process when
 its result is asked for: slower, never different.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -34,32 +36,48 @@ def can_fork() -> bool:
 class Forked(Generic[T]):
     """Work started beside this process: wait for it with `result()`, or `stop()` it."""
 
-    def __init__(self, work: Callable[[], T] | None, pid: int = 0, pipe: int = -1) -> None:
+    def __init__(self, work: Callable[[], Any] | None, pid: int = 0, pipe: int = -1, raw: bool = False) -> None:
         self._work = work  # in-process: the work itself, run by `result()`
         self._pid = pid
         self._pipe = pipe
+        self._raw = raw  # the work returns (answer, bytes)
 
     @property
     def pid(self) -> int:
         """The child's process id while it runs (0 once reaped, and for work run in this process)."""
         return self._pid
 
-    def result(self) -> T:
-        """What the work returned; ChildFailed (with its traceback) if it raised, ChildLost if the child died."""
+    def result(self, into: bytearray | None = None) -> T:
+        """What the work returned (its bytes, for `start_with_bytes`, appended to `into`); ChildFailed (with its
+        traceback) if it raised, ChildLost if the child died."""
+        if self._raw and into is None:
+            raise ValueError("work started with bytes needs a buffer to append them to")
         if self._work is not None:
             work, self._work = self._work, None
             try:
-                return work()
+                value = work()
             except Exception as exc:
                 import traceback
 
                 raise ChildFailed(traceback.format_exc()) from exc
-        with os.fdopen(self._pipe, "rb") as pipe:
-            self._pipe = -1
-            data = pipe.read()
-        os.waitpid(self._pid, 0)
-        self._pid = 0
-        if not data:
+            if self._raw:
+                value, data = value
+                into += data
+            return value
+        try:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                self._pipe = -1
+                head = pipe.read(16)
+                size, raw = (int.from_bytes(head[:8]), int.from_bytes(head[8:])) if len(head) == 16 else (0, 0)
+                data = pipe.read(size)
+                got = 0
+                while got < raw and (chunk := pipe.read(min(raw - got, 1 << 20))):
+                    into += chunk  # type: ignore[operator]
+                    got += len(chunk)
+        finally:
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        if not size or len(data) != size or got != raw:
             raise ChildLost("the second process ended without an answer")
         import pickle
 
@@ -85,8 +103,18 @@ class Forked(Generic[T]):
 
 def start(work: Callable[[], T]) -> Forked[T]:
     """Run `work` in a forked child (in this process, when its result is asked for, where there is no fork)."""
+    return _start(work, False)
+
+
+def start_with_bytes(work: Callable[[], tuple[T, bytes | bytearray]]) -> Forked[T]:
+    """Run `work`, which returns (answer, bytes), in a forked child: the bytes are sent as they are, not pickled,
+    and `result(into=…)` appends them to a buffer."""
+    return _start(work, True)
+
+
+def _start(work: Callable[[], Any], raw: bool) -> Forked[Any]:
     if not can_fork():
-        return Forked(work)
+        return Forked(work, raw=raw)
     # imported here, not with the module: `kaoping report` imports this module and never forks (~2 ms)
     import pickle
     import traceback
@@ -96,13 +124,19 @@ def start(work: Callable[[], T]) -> Forked[T]:
     if pid == 0:  # the child: never returns
         try:
             os.close(read_end)
+            data: bytes | bytearray = b""
             try:
-                answer = pickle.dumps((True, work()))
+                value = work()
+                if raw:
+                    value, data = value
+                answer = pickle.dumps((True, value))
             except BaseException:  # noqa: BLE001 - sent to the parent, which raises
-                answer = pickle.dumps((False, traceback.format_exc()))
+                answer, data = pickle.dumps((False, traceback.format_exc())), b""
             with os.fdopen(write_end, "wb") as out:
+                out.write(len(answer).to_bytes(8) + len(data).to_bytes(8))
                 out.write(answer)
+                out.write(memoryview(data))
         finally:
             os._exit(0)
     os.close(write_end)
-    return Forked(None, pid, read_end)
+    return Forked(None, pid, read_end, raw)

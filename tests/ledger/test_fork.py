@@ -28,6 +28,23 @@ def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
 
 
 @pytest.mark.posix_only("forks a second process")
+def test_bytes_sent_beside_the_answer_are_appended_to_the_buffer_given() -> None:
+    data = bytes(range(256)) * 5_000  # more than a pipe's buffer and than one chunk read
+    second = fork.start_with_bytes(lambda: ({"位置": os.getpid()}, bytearray(data)))
+    buffer = bytearray(b"head")
+    answer = second.result(into=buffer)
+    assert answer["位置"] != os.getpid()
+    assert buffer == b"head" + data
+
+
+def test_bytes_sent_beside_the_answer_are_appended_where_there_is_no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fork, "can_fork", lambda: False)
+    buffer = bytearray(b"head")
+    assert fork.start_with_bytes(lambda: (7, b"tail")).result(into=buffer) == 7
+    assert buffer == b"headtail"
+
+
+@pytest.mark.posix_only("forks a second process")
 def test_an_error_in_the_second_process_is_raised_here_with_its_traceback() -> None:
     with pytest.raises(fork.ChildFailed, match="ValueError: 坏数据"):
         fork.start(_fail).result()
