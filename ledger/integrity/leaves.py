@@ -1,8 +1,6 @@
-"""The ledger's Merkle leaves, computed from the raw stored rows (never from decoded events).
-
-Leaf data of one stored event, every field length-prefixed (4-byte big-endian) so none can bleed into
-the next: originator id (its 16 UUID bytes), version (8-byte big-endian), topic (UTF-8), state (the
-stored bytes). Leaf index = position − 1 in ledger order (notification ids can have gaps).
+"""The ledger's Merkle leaves, computed from the raw stored rows (never from decoded events): the whole scan of a
+verification — its ledger-order pass (row_leaves.py: the leaves' data, the checks of each row) and its stream-order
+pass (streams.py), over one or two processes.
 """
 
 from __future__ import annotations
@@ -11,71 +9,19 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from hashlib import sha256
-from operator import itemgetter
 from pathlib import Path
-from struct import Struct, pack
-from struct import error as StructError
 from typing import Any
 from uuid import UUID
 
 from ledger.integrity import streams
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
+from ledger.integrity.row_leaves import Flaw, Row, Segment, SpecialRow, scan_rows
+from ledger.integrity.row_leaves import leaf_data as leaf_data  # the leaves' data: where its readers import it from
+from ledger.integrity.row_leaves import originator_bytes as originator_bytes
 from ledger.runtime import fork
+from ledger.runtime.gcpause import collector_paused
 from ledger.storage.location import sqlite_uri
 from ledger.storage.rows import EVENTS_TABLE
-
-# One raw row: (notification id, originator id as stored, version, topic, state).
-Row = tuple[Any, Any, Any, Any, Any]
-
-
-def leaf_data(originator: bytes, version: int, topic: str, state: bytes) -> bytes:
-    """The bytes a stored event contributes to its leaf."""
-    t = topic.encode("utf-8")
-    return b"".join(
-        (pack(">I", len(originator)), originator, pack(">IQ", 8, version),
-         pack(">I", len(t)), t, pack(">I", len(state)), state)
-    )
-
-
-def originator_bytes(value: Any) -> bytes:
-    """The 16 bytes of a stored originator id (a UUID, or SQLite's 32 hex digits); ValueError if neither."""
-    if isinstance(value, UUID):
-        return value.bytes
-    if isinstance(value, str) and len(value) == 32:
-        return bytes.fromhex(value)
-    if isinstance(value, str):
-        return UUID(value).bytes
-    raise ValueError(f"originator id of type {type(value).__name__}")
-
-
-@dataclass(frozen=True)
-class Flaw:
-    """Something wrong with one stored row, found while computing its leaf."""
-
-    position: int
-    kind: str
-    message: str
-    earliest: int | None = None  # when the change cannot be pinned down: the lowest position it may be at
-    exact: bool = True  # False: only a range is known, and `position` is its start
-
-
-SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
-
-
-@dataclass
-class Segment:
-    """One stretch of consecutive rows, hashed into leaves and checked on its own."""
-
-    start: int  # position of its first row
-    leaves: bytes | bytearray  # the scan's own buffer, never copied (32 bytes a row)
-    flaws: list[Flaw]
-    special: list[SpecialRow]  # rows on the integrity stream or with its topics
-    tracked: list[SpecialRow]  # rows of the stream asked for (receipts)
-    rows: tuple[int, int] = (0, 0)  # the fingerprint of its rows (streams.Fingerprint.state)
-    last_nid: Any = None  # the notification id of its last row
-    levels: list[bytes] = field(default_factory=list)  # its tree's kept levels (merkle.upper_levels), when split
-    streams: tuple[tuple[int, int], list[streams.Bad]] | None = None  # its half of the stream-order pass, if asked
 
 
 @dataclass
@@ -91,157 +37,6 @@ class Scan:
     def size(self) -> int:
         """Number of stored events."""
         return len(self.tree)
-
-
-_HEAD = Struct(">BI16sIQ").pack  # 0x00 leaf prefix, len 16, originator id, len 8, version
-_LEN = Struct(">I").pack
-_NID, _OID, _VERSION, _TOPIC, _STATE = (itemgetter(i) for i in range(5))
-
-
-def scan_rows(
-    batches: Iterable[Sequence[Row]],
-    known_topics: frozenset[str],
-    special_stream: bytes,
-    special_topics: frozenset[str],
-    track: bytes | None = None,
-    start: int = 1,
-    key: bytes | None = None,
-) -> Segment:
-    """Hash every row into a leaf, check every topic is known and every row is stored as a genuine write stores it,
-    and fingerprint the rows (streams.Fingerprint, under `key`) for the stream-order pass that checks versions.
-
-    `batches`: the rows in ledger order, a list at a time (as `fetchmany` gives them). A batch whose every row is
-    as a genuine write stores it, with known topics, is checked by a few calls over its columns and hashed by the
-    shortest loop (`_plain_batch`); any other batch row by row (`_checked_batch`): the same leaves, flaws and
-    fingerprint either way.
-    """
-    seg = Segment(start, bytearray(), [], [], [])
-    fp = streams.Fingerprint(key or streams.new_key())
-    topic_parts: dict[str, bytes] = {}
-    position = start - 1
-    for batch in batches:
-        if not batch:
-            continue
-        if not _plain_batch(batch, position, seg, fp, topic_parts, known_topics, special_stream, special_topics,
-                            track):
-            _checked_batch(batch, position, seg, fp, topic_parts, known_topics, special_stream, special_topics,
-                           track)
-        position += len(batch)
-        seg.last_nid = batch[-1][0]
-    seg.rows = fp.state
-    return seg
-
-
-def _plain_batch(
-    batch: Sequence[Row], position: int, seg: Segment, fp: streams.Fingerprint, topic_parts: dict[str, bytes],
-    known_topics: frozenset[str], special_stream: bytes, special_topics: frozenset[str], track: bytes | None,
-) -> bool:
-    """Hash a batch whose every row is as a genuine write stores it (ids of 32 hex digits, integer versions and
-    notification ids, known topics, bytes states); False, having done nothing, for any other batch.
-
-    What it buys: the checks are a few calls over whole columns, and the loop per row is the hash alone (a third
-    of the CPU of checking each row as it is hashed)."""
-    oids, topics, versions, nids = (list(map(g, batch)) for g in (_OID, _TOPIC, _VERSION, _NID))
-    names = set(topics)
-    if (not names <= known_topics or set(map(type, oids)) != {str} or set(map(len, oids)) != {32}
-            or set(map(type, map(_STATE, batch))) != {bytes} or not streams.integers(versions)
-            or not streams.integers(nids)):
-        return False
-    try:
-        ids = bytes.fromhex("".join(oids))
-        if len(ids) != 16 * len(batch):  # fromhex skips spaces
-            return False
-        blocks = (ids, streams.version_blocks(versions), streams.nid_blocks(nids))
-        for name in names - topic_parts.keys():
-            t = name.encode("utf-8")
-            topic_parts[name] = _LEN(len(t)) + t
-    except (ValueError, StructError, UnicodeError):
-        return False
-    fp.add(*blocks)
-    leaves, join, fromhex, head, length, parts = seg.leaves, b"".join, bytes.fromhex, _HEAD, _LEN, topic_parts
-    assert isinstance(leaves, bytearray)
-    for _nid, oid, version, topic, state in batch:
-        leaves += sha256(join((head(0, 16, fromhex(oid), 8, version), parts[topic], length(len(state)),
-                               state))).digest()
-    wanted = set(_found(ids, special_stream))
-    if not names.isdisjoint(special_topics):
-        wanted.update(i for i, t in enumerate(topics) if t in special_topics)
-    seg.special.extend(_special(position + 1 + i, ids, i, batch[i]) for i in sorted(wanted))
-    if track is not None:
-        seg.tracked.extend(_special(position + 1 + i, ids, i, batch[i]) for i in _found(ids, track))
-    return True
-
-
-def _found(ids: bytes, stream: bytes) -> list[int]:
-    """The rows (indexes into a batch) whose 16-byte id in `ids` is `stream`."""
-    out, at = [], ids.find(stream)
-    while at != -1:
-        if at % 16 == 0:
-            out.append(at // 16)
-        at = ids.find(stream, at + 1)
-    return out
-
-
-def _special(position: int, ids: bytes, i: int, row: Row) -> SpecialRow:
-    """Row `i` of a plain batch, kept for a closer look (its id as the 16 bytes hashed)."""
-    return position, ids[16 * i : 16 * i + 16], row[2], row[3], row[4]
-
-
-def _checked_batch(
-    batch: Sequence[Row], position: int, seg: Segment, fp: streams.Fingerprint, topic_parts: dict[str, bytes],
-    known_topics: frozenset[str], special_stream: bytes, special_topics: frozenset[str], track: bytes | None,
-) -> None:
-    """Hash and check a batch row by row: any row, however it is stored, gets a leaf, and a flaw if no genuine
-    write could have stored it."""
-    leaves, flaws, special, tracked = seg.leaves, seg.flaws, seg.special, seg.tracked
-    assert isinstance(leaves, bytearray)
-    join, fromhex, head, length = b"".join, bytes.fromhex, _HEAD, _LEN
-    ids = bytearray()
-    flawed = len(flaws)
-    for _nid, oid, version, topic, state in batch:
-        position += 1
-        try:
-            tp = topic_parts.get(topic)
-            if tp is None:
-                t = topic.encode("utf-8")
-                tp = topic_parts[topic] = length(len(t)) + t
-                if topic not in known_topics:
-                    flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
-            if type(oid) is str and len(oid) == 32:
-                o = fromhex(oid)
-            elif isinstance(oid, UUID):
-                o = oid.bytes
-            else:
-                o = originator_bytes(oid)
-                flaws.append(_format_flaw(position, "originator id"))
-            if len(o) == 16:
-                leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
-            else:
-                flaws.append(_format_flaw(position, "originator id"))
-                leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
-        except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
-            # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
-            flaws.append(_format_flaw(position, type(exc).__name__))
-            leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
-            continue
-        ids += o
-        if o == special_stream or topic in special_topics:
-            special.append((position, o, version, topic, state))
-        if o == track:
-            tracked.append((position, o, version, topic, state))
-    nids, _, versions, _, _ = zip(*batch, strict=True)
-    try:
-        blocks = (ids, streams.version_blocks(versions), streams.nid_blocks(nids)) if len(flaws) == flawed else None
-    except StructError:
-        blocks = None
-    if blocks is not None:  # every row canonical (a flawed one is not): the whole batch in a few calls
-        fp.add(*blocks)
-    else:
-        fp.add_rows((r[1], r[2], r[0]) for r in batch)
-
-
-def _format_flaw(position: int, what: str) -> Flaw:
-    return Flaw(position, "format", f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{what}）")
 
 
 def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
@@ -267,13 +62,13 @@ def _sqlite_rows(
 
 def _scan_tail(
     path: Path, table: str, from_rowid: int, upto: int, start: int, args: tuple[frozenset[str], bytes,
-    frozenset[str], bytes | None], height: int, key: bytes,
+    frozenset[str], bytes | None], height: int, key: bytes, room: int,
 ) -> tuple[Segment, bytearray]:
     """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
     `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32), and the upper half of the
     stream-order pass; the leaves apart, to cross the pipe as they are (fork.start_with_bytes)."""
     seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
-                    start=start, key=key)
+                    start=start, key=key, room=room)
     seg.levels = upper_levels(seg.leaves, height)
     seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
     leaves, seg.leaves = seg.leaves, b""
@@ -326,7 +121,18 @@ def scan(
     track: bytes | None = None,
 ) -> Scan:
     """Hash and check every stored row, in ledger order and then in stream order (streams.py), the two passes
-    tied by a fingerprint; a large SQLite ledger is split between two processes."""
+    tied by a fingerprint; a large SQLite ledger is split between two processes.
+
+    The cyclic collector is paused meanwhile (in the second process too, forked from here): the passes make a
+    million rows' tuples and no cycle, and its passes over them cost ~15 % of the ledger-order pass."""
+    with collector_paused():
+        return _scan(ledger, known_topics, special_stream, special_topics, track)
+
+
+def _scan(
+    ledger: Any, known_topics: frozenset[str], special_stream: bytes, special_topics: frozenset[str],
+    track: bytes | None,
+) -> Scan:
     args = (known_topics, special_stream, special_topics, track)
     key = streams.new_key()
     location = ledger.location
@@ -347,12 +153,12 @@ def scan(
                     split = 0
         if split:
             try:
-                two = _scan_two(path, table, from_rowid, upto, split, args, key)
+                two = _scan_two(path, table, from_rowid, upto, split, total, args, key)
             except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
                 two = None
             if two is not None:
                 return two
-        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key)
+        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total)
         by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
         flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
     else:
@@ -408,24 +214,33 @@ def join_height() -> int:
 
 
 def _scan_two(
-    path: Path, table: str, from_rowid: int, upto: int, split: int,
+    path: Path, table: str, from_rowid: int, upto: int, split: int, total: int,
     args: tuple[frozenset[str], bytes, frozenset[str], bytes | None], key: bytes,
 ) -> Scan | None:
     """Rows before `from_rowid` and the stream ids below streams.MID here, the rest in a second process; None if
-    the rows moved meanwhile."""
+    the rows moved meanwhile.
+
+    One buffer holds every leaf: made for all `total` rows at once, the first half's written here, the second
+    half's read into the rest straight from the pipe (fork.start_with_bytes) — never pickled, never copied."""
     height = join_height()
-    second = fork.start_with_bytes(lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key))
+    second = fork.start_with_bytes(
+        lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key, total - split))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key)
-        if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
-            return None
-        head_levels = upper_levels(head.leaves, height)
-        head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
-        # One buffer of leaves: the second half's are appended to the first's as they come through the pipe (no
-        # pickled copy, no second buffer).
+        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
+                         trim=False)
         leaves = head.leaves
         assert isinstance(leaves, bytearray)
-        tail = second.result(into=leaves)
+        if head.written != split * 32 or len(leaves) != total * 32:  # rows were deleted between counting and reading
+            return None
+        view = memoryview(leaves)
+        head_levels = upper_levels(view[: split * 32], height)
+        head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
+        try:
+            tail = second.result(into=view[split * 32 :])
+        except fork.WrongSize:  # rows were deleted between counting and reading
+            return None
+        finally:
+            view.release()
     finally:
         second.stop()
     assert tail.streams is not None

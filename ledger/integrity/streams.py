@@ -1,6 +1,6 @@
 """The stream-order pass of a verification: every stream's versions run 1, 2, 3… in ledger order, in bounded memory.
 
-The ledger-order pass (leaves.scan_rows) cannot check this without remembering every stream's last version — one
+The ledger-order pass (row_leaves.scan_rows) cannot check this without remembering every stream's last version — one
 dict entry per stream, and most streams hold a single fact, so ~200 bytes an event. Instead a second pass reads
 (stream id, version, notification id) in stream order, from the unique (originator_id, originator_version) index,
 where the check needs only the stream at hand: its first version is 1, each next one is one more, and its

@@ -2,8 +2,8 @@
 
 `start(work)` forks a child that runs `work()` and sends back what it returned (pickled, through a pipe),
 while this process does its own half; `result()` then waits for it. `start_with_bytes(work)`: the work returns
-(answer, bytes), and the bytes cross the pipe as they are, appended by `result(into=buffer)` to a buffer of this
-process a megabyte at a time — a large result (a scan's leaves) is never pickled, nor held twice. The child shares
+(answer, bytes), and the bytes cross the pipe as they are, read by `result(into=view)` straight into memory this
+process made room for — a large result (a scan's leaves) is never pickled, nor held twice. The child shares
 this process's memory as it was at the fork and must never use its connections or threads: the caller forks with no
 other thread running, and the work opens what it needs. The child ends with `os._exit` (atexit handlers and finalizers
 belong to this process). Where `os.fork` does not exist (Windows) the same work runs in this process when
@@ -28,6 +28,10 @@ class ChildLost(ChildFailed):
     """The second process ended without an answer (killed, or out of memory)."""
 
 
+class WrongSize(ChildFailed):
+    """The second process sent more or fewer bytes than the room made for them (they were not kept)."""
+
+
 def can_fork() -> bool:
     """True where a child process can be forked (POSIX)."""
     return hasattr(os, "fork")
@@ -47,11 +51,11 @@ class Forked(Generic[T]):
         """The child's process id while it runs (0 once reaped, and for work run in this process)."""
         return self._pid
 
-    def result(self, into: bytearray | None = None) -> T:
-        """What the work returned (its bytes, for `start_with_bytes`, appended to `into`); ChildFailed (with its
-        traceback) if it raised, ChildLost if the child died."""
+    def result(self, into: memoryview | None = None) -> T:
+        """What the work returned (its bytes, for `start_with_bytes`, written into `into`, which they must fill
+        exactly: else WrongSize); ChildFailed (with its traceback) if it raised, ChildLost if the child died."""
         if self._raw and into is None:
-            raise ValueError("work started with bytes needs a buffer to append them to")
+            raise ValueError("work started with bytes needs the room to read them into")
         if self._work is not None:
             work, self._work = self._work, None
             try:
@@ -62,28 +66,37 @@ class Forked(Generic[T]):
                 raise ChildFailed(traceback.format_exc()) from exc
             if self._raw:
                 value, data = value
-                into += data
+                if into is None or len(data) != into.nbytes:
+                    raise WrongSize(f"{len(data)} bytes for room for {into.nbytes if into else 0}")
+                into[:] = data
             return value
+        room = into.nbytes if into is not None else 0
+        got = 0
         try:
             with os.fdopen(self._pipe, "rb") as pipe:
                 self._pipe = -1
                 head = pipe.read(16)
                 size, raw = (int.from_bytes(head[:8]), int.from_bytes(head[8:])) if len(head) == 16 else (0, 0)
                 data = pipe.read(size)
-                got = 0
-                while got < raw and (chunk := pipe.read(min(raw - got, 1 << 20))):
-                    into += chunk  # type: ignore[operator]
-                    got += len(chunk)
+                if raw == room and into is not None:
+                    while got < raw and (n := pipe.readinto(into[got:])):
+                        got += n
+                else:
+                    pipe.read()  # not kept: drained, so that the child can end
         finally:
             os.waitpid(self._pid, 0)
             self._pid = 0
-        if not size or len(data) != size or got != raw:
+        if not size or len(data) != size:
             raise ChildLost("the second process ended without an answer")
         import pickle
 
         ok, value = pickle.loads(data)  # our own child's answer, never data read from the ledger
         if not ok:
             raise ChildFailed(value)
+        if raw != room:
+            raise WrongSize(f"{raw} bytes sent for room for {room}")
+        if got != raw:
+            raise ChildLost("the second process ended while sending its bytes")
         return value
 
     def stop(self) -> None:
