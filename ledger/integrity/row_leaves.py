@@ -229,7 +229,8 @@ def _checked_batch(
     _put(seg, leaves)
     nids, _, versions, _, _ = zip(*batch, strict=True)
     try:
-        blocks = (ids, streams.version_blocks(versions), streams.nid_blocks(nids)) if len(flaws) == flawed else None
+        blocks = (ids, streams.version_blocks(versions), streams.nid_blocks(nids)) if (
+            len(flaws) == flawed and streams.integers(versions) and streams.integers(nids)) else None
     except StructError:
         blocks = None
     if blocks is not None:  # every row canonical (a flawed one is not): the whole batch in a few calls
