@@ -44,7 +44,7 @@ SPILL_AT = 20_000
 PARTITION_AT = 2_000
 """A quarter whose catch-up chunks hold more entries than this has them stored split by window on its next partial
 read, so that re-deriving a few windows and people reads only their part (projections/engine/standings_cache.py)."""
-SPLIT_GENERATIONS = 8
+SPLIT_GENERATIONS = 4
 """Generations of parts split by window a quarter keeps before the next split reads and splits it whole again (each
 one is ~60 small blobs the partial reads of a few windows look at)."""
 
@@ -210,15 +210,13 @@ class QuarterProjection:
         recorded there), the quarter's own steps, and every chunk not yet split by window."""
         if quarter in self._full:
             return self._full[quarter] or QuarterState(quarter)
-        items = []
         keys = self.storage.keys(f"{QUARTER_PREFIX}{quarter}:")
-        for key in keys:
-            fields = key.split(":", 4)
-            if len(fields) == 5 and fields[4] not in windows:
-                continue
-            blob = self.storage.load(key)
-            if blob is not None:
-                items.append((key, blob))
+        wanted = [k for k in keys if (fields := k.split(":", 4)) and (len(fields) < 5 or fields[4] in windows)]
+        if 2 * len(wanted) > len(keys):  # most of them (a sheet over every window): one read of all, not one each
+            chosen = set(wanted)
+            items = [(k, b) for k, b in self.storage.items(f"{QUARTER_PREFIX}{quarter}:") if k in chosen]
+        else:
+            items = [(k, b) for k in wanted if (b := self.storage.load(k)) is not None]
         merged, split_due = merge_chunks(items)
         if split_due:
             self._split(quarter, keys, items)
