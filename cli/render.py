@@ -4,8 +4,10 @@ character from the ledger (ledger/text.py)."""
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import click
@@ -37,11 +39,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
     """A plain-text table whose columns line up even with Chinese text; `align` is per column '<'/'>'; every cell
     on one line as `shown` prints it."""
     cells = [[str(h) for h in headers]] + [["" if c is None else shown(str(c)) for c in r] for r in rows]
-    cols = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    aligns = [align[i] if i < len(align) else "<" for i in range(len(headers))]
+    # each cell measured once (a log's table has tens of thousands): its width sizes the column and pads the cell
+    widths = [[width(c) for c in row] for row in cells]
+    cols = [max(column) for column in zip(*widths, strict=True)]
+    right = [i < len(align) and align[i] == ">" for i in range(len(headers))]
     lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(pad(c, cols[i], aligns[i]) for i, c in enumerate(row)).rstrip())
+    for n, (row, measured) in enumerate(zip(cells, widths, strict=True)):
+        lines.append("  ".join(" " * (cols[i] - w) + c if right[i] else c + " " * (cols[i] - w)
+                               for i, (c, w) in enumerate(zip(row, measured, strict=True))).rstrip())
         if n == 0:
             lines.append("  ".join("─" * c for c in cols))
     return "\n".join(lines)
@@ -80,27 +85,37 @@ def clip(text: str, cols: int) -> str:
     return "".join(out) + "…"
 
 
+BREAKS = " ,，、；："
+"""Where a line may end (after the character), looked for among a line's last 12 characters."""
+NO_LINE_START = "，。、；：）"
+"""What must not begin a line: the character before it moves down with it."""
+
+
 def wrap(text: str, cols: int) -> list[str]:
     """Text broken into lines of at most `cols` display columns (CJK counted double), at a space or a comma when
-    one is near the end of a line (so a code such as S3.3 is not split), and no line starts with a comma."""
+    one is near the end of a line (so a code such as S3.3 is not split), and no line starts with a comma.
+
+    Each line's end is found by bisecting the text's running width (a log wraps thousands of summaries; walking
+    them a character at a time in Python was most of its rendering); tests/cli/test_render.py proves it equal to
+    that walk."""
     if width(text) <= cols:  # most cells fit: no walk over their characters
         return [text]
+    # run[k] is the width of text[:k]; the line being filled is text[start:...]; a character at index >= `free`
+    # may end the line, the one before it went in unconditionally (a line is never empty)
+    run = list(accumulate(map(char_width, text), initial=0))
     lines: list[str] = []
-    line: list[str] = []
-    used = 0
-    for ch in text:
-        w = char_width(ch)
-        if line and used + w > cols:
-            cut = max((i for i, c in enumerate(line) if c in " ,，、；：" and i >= len(line) - 12), default=-1)
-            if cut < 0 and ch in "，。、；：）":
-                cut = len(line) - 2
-            rest = line[cut + 1:] if cut >= 0 else []
-            lines.append("".join(line[: cut + 1] if cut >= 0 else line).rstrip())
-            line, used = rest, sum(map(char_width, rest))
-        line.append(ch)
-        used += w
-    lines.append("".join(line))
-    return lines
+    start, free, n = 0, 1, len(text)
+    while True:
+        at = bisect_right(run, run[start] + cols, lo=free + 1) - 1  # the first character that would overflow
+        if at >= n:
+            lines.append(text[start:])
+            return lines
+        cut = next((i for i in range(at - 1, max(start, at - 12) - 1, -1) if text[i] in BREAKS), -1)
+        if cut < 0 and text[at] in NO_LINE_START and at - start >= 2:
+            cut = at - 2
+        end = cut + 1 if cut >= 0 else at
+        lines.append(text[start:end].rstrip())
+        start, free = end, at + 1
 
 
 def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int = 100, align: str = "") -> str:

@@ -24,17 +24,17 @@ from eventsourcing.persistence import Notification, PersistenceError, StoredEven
 from ledger import acting, ids, revisions, shapes, short_ids, text
 from ledger import catalogue as rules
 from ledger import events as ev
-from ledger.commands import claims, complaints, findings
 from ledger.commands import registry as decide
 from ledger.commands.facts import FactStream, known, stream_of
 from ledger.commands.registry import PersonStream
 from ledger.commands.stamp import Stamp
 from ledger.errors import Conflict, InvalidInput, LedgerUnreadable, NotAllowed, StreamUnreadable, not_initialised
+from ledger.fact_commands import FactCommands
 from ledger.over_time import CenterOverTime
 from ledger.registry import Registry
 from ledger.runtime import zone
 from ledger.runtime.gcpause import collector_paused
-from ledger.storage import evidence, files
+from ledger.storage import files
 from ledger.storage.location import Location, parse_url, refuse_foreign_sqlite
 from ledger.storage.refusals import storage_refusals
 from ledger.storage.row_events import row_decoder
@@ -82,7 +82,7 @@ class ImportResult:
     encoding: str = ""
 
 
-class Ledger(CenterOverTime, Application[UUID]):
+class Ledger(FactCommands, CenterOverTime, Application[UUID]):
     """The event store of one center, with its rules catalogue and evidence folder."""
 
     name = "kaoping"
@@ -268,15 +268,10 @@ class Ledger(CenterOverTime, Application[UUID]):
                 continue
         return attempt()
 
-    def _appended(self, event: ev.Fact) -> UUID:
-        """Append one event; its stream's id."""
+    def append_one(self, event: ev.Fact) -> UUID:
+        """Append one event; its stream's id (what a command returns)."""
         self.append(event)
         return event.originator_id
-
-    def _on_fact(self, fact_id: str, decision: Callable[[FactStream, Stamp], ev.Fact]) -> UUID:
-        """A step on an existing fact: read its stream, decide, append; again if another writer came first."""
-        self.center()
-        return self.retrying(lambda: self._appended(decision(self.fact(fact_id), self.stamp())))
 
     # --- registry -----------------------------------------------------------------------------
 
@@ -296,7 +291,7 @@ class Ledger(CenterOverTime, Application[UUID]):
         registry = self.registry_of(windows=[window], people=[person])
         e = decide.register_staff(registry, self.catalogue, person, name, window, since, self.stamp())
         try:
-            return self._appended(e)
+            return self.append_one(e)
         except Conflict:
             raise Conflict(f"人员编号已存在：{e.staff_id}") from None
 
@@ -304,20 +299,10 @@ class Ledger(CenterOverTime, Application[UUID]):
         """Reassign a person (轮换) to another window from a date after their last assignment."""
         self.center()
         windows = self.registry_of(windows=[window])
-        return self.retrying(lambda: self._appended(
+        return self.retrying(lambda: self.append_one(
             decide.move_staff(self.staff(person), windows, self.catalogue, window, since, self.stamp())))
 
-    # --- findings -----------------------------------------------------------------------------
-
-    def record_finding(self, item: str, *, window: str | None = None, staff: str | None = None, day: str,
-                       source: str, dq: str | None = None, note: str = "", evidence_file: str | None = None) -> UUID:
-        """Record one inspection finding against a window (W-item) or a person (S-item)."""
-        self.center()
-        registry = self.registry_of(windows=[window], people=[staff])
-        with evidence.staging(self.location.evidence_dir, evidence_file) as stage:
-            return self._appended(findings.record_finding(
-                registry, self.catalogue, self.stamp(), ids.new_id(), item=item, window=window, staff=staff,
-                day=day, source=source, dq=dq, note=note, evidence=stage))
+    # --- a sheet of findings -------------------------------------------------------------------
 
     def import_findings(self, sheet: Sheet, progress: Callable[[int], None] | None = None, *,
                         as_new: bool = False) -> ImportResult:
@@ -348,67 +333,6 @@ class Ledger(CenterOverTime, Application[UUID]):
         return ImportResult(added=[stream for _, stream, _ in fresh], skipped=len(checked) - len(fresh) - len(matched),
                             matched=[(row.line, fid) for row, fid in matched], sheet=sheet.name,
                             encoding=sheet.encoding)
-
-    def retract(self, fact_id: str, reason: str) -> UUID:
-        """Withdraw a mistaken finding with a reason; the finding stays in the ledger, marked."""
-        return self._on_fact(fact_id, lambda st, stamp: findings.retract_finding(st, reason, stamp))
-
-    # --- bonus claims -------------------------------------------------------------------------
-
-    def claim_bonus(self, kind: str, *, window: str | None = None, staff: str | None = None, day: str,
-                    evidence_file: str, level: str | None = None, place: int | None = None,
-                    ref: str | None = None) -> UUID:
-        """Record a bonus claim with its evidence; it counts only after verification (D5)."""
-        self.center()
-        registry = self.registry_of(windows=[window], people=[staff])
-        with evidence.staging(self.location.evidence_dir, evidence_file) as stage:
-            return self._appended(claims.claim_bonus(
-                registry, self.catalogue, self.stamp(), ids.new_id(), kind=kind, window=window, staff=staff,
-                day=day, evidence=stage, level=level, place=place, ref=ref))
-
-    def verify_bonus(self, fact_id: str) -> UUID:
-        """Accept a claim after checking its evidence."""
-        return self._on_fact(fact_id, claims.verify_bonus)
-
-    def reject_bonus(self, fact_id: str, reason: str) -> UUID:
-        """Reject a claim, with a reason (a missing reason is refused before the ledger is read)."""
-        claims.rejection_reason(reason)
-        return self._on_fact(fact_id, lambda st, stamp: claims.reject_bonus(st, reason, stamp))
-
-    # --- complaints ---------------------------------------------------------------------------
-
-    def record_complaint(self, *, window: str | None = None, staff: str | None = None, day: str, channel: str,
-                         text: str, complainant: str | None = None, contact: str | None = None,
-                         contact_keys: Path | None = None) -> UUID:
-        """Record a complaint or 征求意见 response; it counts only once verified (D9). A complainant's name and
-        contact are sealed under a fresh data key kept in `contact_keys`, outside the database (D34)."""
-        from ledger.privacy import complainants  # here, not at the top: `record` never seals a complainant (issue 15)
-        self.center()
-        registry = self.registry_of(windows=[window], people=[staff])
-        stream = ids.new_id()
-        sealed = complainants.sealed_for(stream, complainant, contact)
-        if sealed is not None and contact_keys is None:
-            raise InvalidInput("登记投诉人信息需要投诉人信息密钥文件（在签名密钥文件旁）")
-        event = complaints.record_complaint(
-            registry, self.catalogue, self.stamp(), stream, window=window, staff=staff, day=day,
-            channel=channel, text=text, complainant=sealed.field() if sealed else None)
-        with complainants.key_kept(contact_keys or Path(), sealed):
-            return self._appended(event)
-
-    def erase_complainant(self, fact_id: str, key_id: str, reason: str) -> UUID:
-        """Record that a complaint's complainant was erased (its data key is destroyed by ledger/privacy)."""
-        return self._on_fact(fact_id, lambda st, stamp: complaints.erase_complainant(st, key_id, reason, stamp))
-
-    def verify_complaint(self, fact_id: str, item: str | None, dq: str | None = None,
-                         day: str | None = None) -> UUID:
-        """Find a complaint true on a day (default today): name the item it breaches and, where allowed, a
-        disqualification; it opens a rectification (D30)."""
-        return self._on_fact(fact_id, lambda st, stamp: complaints.verify_complaint(st, self.catalogue, item, dq,
-                                                                                    stamp, day))
-
-    def dismiss_complaint(self, fact_id: str, reason: str) -> UUID:
-        """Find a complaint untrue, with a reason."""
-        return self._on_fact(fact_id, lambda st, stamp: complaints.dismiss_complaint(st, reason, stamp))
 
 
 def _fold(registry: Registry, events: Iterable[ev.Fact]) -> Registry:

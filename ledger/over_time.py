@@ -34,7 +34,7 @@ class CenterOverTime:
         def staff(self, person: str) -> PersonStream: ...  # noqa: D102
         def stamp(self) -> Stamp: ...  # noqa: D102
         def retrying(self, attempt: Callable[[], T]) -> T: ...
-        def _appended(self, event: ev.Fact) -> UUID: ...
+        def append_one(self, event: ev.Fact) -> UUID: ...
 
     def _reading(self) -> ReadableLedger:
         return cast("ReadableLedger", self)
@@ -47,7 +47,7 @@ class CenterOverTime:
 
         def attempt() -> UUID:
             registry, version = self.window(code)
-            return self._appended(decide.add_window(registry, self.catalogue, code, name, department, since,
+            return self.append_one(decide.add_window(registry, self.catalogue, code, name, department, since,
                                                     default, self.stamp(), version))
         return self.retrying(attempt)
 
@@ -58,7 +58,7 @@ class CenterOverTime:
 
         def attempt() -> UUID:
             version = self.window(code)[1]  # read first: a change after it makes the append conflict, and retry
-            return self._appended(tenure.close_window(self.registry(), self.catalogue, code, since, reason, facts,
+            return self.append_one(tenure.close_window(self.registry(), self.catalogue, code, since, reason, facts,
                                                       self.stamp(), version))
         return self.retrying(attempt)
 
@@ -68,7 +68,7 @@ class CenterOverTime:
 
         def attempt() -> UUID:
             registry, version = self.window(code)
-            return self._appended(tenure.rename_window(registry, self.catalogue, code, name, department, since,
+            return self.append_one(tenure.rename_window(registry, self.catalogue, code, name, department, since,
                                                        self.stamp(), version))
         return self.retrying(attempt)
 
@@ -76,11 +76,11 @@ class CenterOverTime:
         """A person leaves the center from a day (调离/离职, D22); refused while facts about them are dated then."""
         self.center()
         facts = tenure.facts_from(self._reading(), staff=person)
-        return self.retrying(lambda: self._appended(
+        return self.retrying(lambda: self.append_one(
             tenure.leave_staff(self.staff(person), self.catalogue, since, reason, facts, self.stamp())))
 
     def rename_staff(self, person: str, name: str, since: str | None = None) -> UUID:
         """A person's new name from a day, or their name corrected everywhere (D24)."""
         self.center()
-        return self.retrying(lambda: self._appended(
+        return self.retrying(lambda: self.append_one(
             tenure.rename_staff(self.staff(person), self.catalogue, name, since, self.stamp())))

@@ -9,70 +9,60 @@ retraction concerns what the finding it withdraws concerned.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from ledger import events as ev
 from ledger.calendar import quarter_of
 from ledger.errors import InvalidInput
 from projections.log import TYPE_NAMES
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from ledger.storage.reader_events import StoredFact
 
 SUBJECT_FIELDS = ("code", "staff_id", "window", "staff", "windows", "red_flag", "five", "four")
 DAY_FIELDS = ("date", "since")
 
 
-class Positioned(Protocol):
-    """An event with its place in ledger order (ledger.app.Recorded)."""
-
-    @property
-    def position(self) -> int: ...
-
-    @property
-    def event(self) -> ev.Fact: ...
-
-
-def event_type(text: str) -> type[ev.Fact]:
-    """An event type named by its class (FindingRecorded, any case) or its Chinese name (检查记录)."""
+def event_type(text: str) -> str:
+    """An event type's class name, named by its class (FindingRecorded, any case) or its Chinese name (检查记录)."""
     wanted = text.strip()
     for cls, name in TYPE_NAMES.items():
-        if wanted.lower() == cls.__name__.lower() or wanted == name:
+        if wanted.lower() == cls.lower() or wanted == name:
             return cls
-    known = "、".join(f"{name}（{cls.__name__}）" for cls, name in TYPE_NAMES.items())
+    known = "、".join(f"{name}（{cls}）" for cls, name in TYPE_NAMES.items())
     raise InvalidInput(f"未知的事件类型：{wanted}（可用：{known}）")
 
 
-@dataclass(frozen=True)
-class LogFilter:
+class LogFilter(NamedTuple):
     """What to show; None (or empty) lets everything through."""
 
     zone: ZoneInfo
-    types: tuple[type[ev.Fact], ...] = ()
+    types: tuple[str, ...] = ()
     subject: str | None = None
     first: date | None = None
     last: date | None = None
     quarter: str | None = None
 
-    def shown(self, records: Iterable[Positioned]) -> Iterator[Positioned]:
+    def shown(self, records: Iterable[StoredFact]) -> Iterator[StoredFact]:
         """The records that pass every filter, in ledger order."""
         by_subject: set[UUID] = set()
         by_quarter: set[UUID] = set()
-        for r in records:
-            e = r.event
-            fields = vars(e)
+        for e in records:
+            fields = e.fields
             about = self.subject is None or _follows(e.originator_id, by_subject, _names(fields, self.subject))
             during = self.quarter is None or _follows(e.originator_id, by_quarter, _in_quarter(fields, self.quarter))
             if not (about and during):
                 continue
-            if self.types and not isinstance(e, self.types):
+            if self.types and e.event_class not in self.types:
                 continue
             if self.first is not None or self.last is not None:
                 day = e.timestamp.astimezone(self.zone).date()
                 if (self.first is not None and day < self.first) or (self.last is not None and day > self.last):
                     continue
-            yield r
+            yield e
 
 
 def _follows(stream: UUID, matched: set[UUID], matches: bool) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from ledger import events as ev
+from typing import TYPE_CHECKING
 
-TENURE_TYPE_NAMES: dict[type[ev.Fact], str] = {
-    ev.WindowClosed: "窗口撤出",
-    ev.WindowReopened: "窗口重新进驻",
-    ev.WindowRenamed: "窗口更名",
-    ev.StaffLeft: "人员离开",
-    ev.StaffRenamed: "人员更名",
+if TYPE_CHECKING:
+    from ledger.storage.reader_events import StoredFact
+
+TENURE_TYPE_NAMES: dict[str, str] = {
+    "WindowClosed": "窗口撤出",
+    "WindowReopened": "窗口重新进驻",
+    "WindowRenamed": "窗口更名",
+    "StaffLeft": "人员离开",
+    "StaffRenamed": "人员更名",
 }
 
 
@@ -21,18 +24,19 @@ def _from(since: object) -> str:
     return f"自 {since} 起更名为" if since is not None else "更正为"
 
 
-def tenure_summary(e: ev.Fact) -> str | None:
+def tenure_summary(e: StoredFact) -> str | None:
     """A one-line description of a registry change over time; None for any other event."""
-    if isinstance(e, ev.WindowClosed):
-        return f"窗口 {e.code} 自 {e.since} 起撤出中心{_why(e.reason)}"
-    if isinstance(e, ev.WindowReopened):
-        dept = f"，{e.department}" if e.department else ""
-        return f"窗口 {e.code} {e.name}{dept} 自 {e.since} 起重新进驻中心"
-    if isinstance(e, ev.WindowRenamed):
-        dept = f"，{e.department}" if e.department else ""
-        return f"窗口 {e.code} {_from(e.since)}「{e.name}」{dept}"
-    if isinstance(e, ev.StaffLeft):
-        return f"{e.staff_id} 自 {e.since} 起离开中心{_why(e.reason)}"
-    if isinstance(e, ev.StaffRenamed):
-        return f"{e.staff_id} 姓名{_from(e.since)}「{e.name}」"
+    f = e.fields
+    if e.event_class == "WindowClosed":
+        return f"窗口 {f['code']} 自 {f['since']} 起撤出中心{_why(f['reason'])}"
+    if e.event_class == "WindowReopened":
+        dept = f"，{f['department']}" if f['department'] else ""
+        return f"窗口 {f['code']} {f['name']}{dept} 自 {f['since']} 起重新进驻中心"
+    if e.event_class == "WindowRenamed":
+        dept = f"，{f['department']}" if f['department'] else ""
+        return f"窗口 {f['code']} {_from(f['since'])}「{f['name']}」{dept}"
+    if e.event_class == "StaffLeft":
+        return f"{f['staff_id']} 自 {f['since']} 起离开中心{_why(f['reason'])}"
+    if e.event_class == "StaffRenamed":
+        return f"{f['staff_id']} 姓名{_from(f['since'])}「{f['name']}」"
     return None

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from ledger import events as ev
-from ledger.appeal_names import ORIGIN_NAMES
-from ledger.catalogue import Catalogue
+from typing import TYPE_CHECKING
 
-VOICE_TYPE_NAMES: dict[type[ev.Fact], str] = {
-    ev.QuarterAnnounced: "公示",
-    ev.AppealFiled: "申诉",
-    ev.AppealUpheld: "复核维持",
-    ev.AppealOverturned: "复核撤销",
-    ev.RatingRecorded: "好差评",
-    ev.RectificationRecorded: "整改",
-    ev.CallbackRecorded: "回访",
-    ev.CalendarYearAdded: "工作日历",
+from ledger.appeal_names import ORIGIN_NAMES
+
+if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
+    from ledger.storage.reader_events import StoredFact
+
+VOICE_TYPE_NAMES: dict[str, str] = {
+    "QuarterAnnounced": "公示",
+    "AppealFiled": "申诉",
+    "AppealUpheld": "复核维持",
+    "AppealOverturned": "复核撤销",
+    "RatingRecorded": "好差评",
+    "RectificationRecorded": "整改",
+    "CallbackRecorded": "回访",
+    "CalendarYearAdded": "工作日历",
 }
 
 CALLBACK_RESULTS = {"satisfied": "满意", "unsatisfied": "不满意（重新整改）"}
@@ -31,30 +35,33 @@ def _level(cat: Catalogue | None, level: int) -> str:
     return names.get(level, f"{level} 级")
 
 
-def voice_summary(e: ev.Fact, cat: Catalogue | None) -> str | None:
+def voice_summary(e: StoredFact, cat: Catalogue | None) -> str | None:
     """A one-line description of a 公示, appeal, rating, rectification, callback or calendar year; None otherwise."""
+    f = e.fields
     sid = str(e.originator_id)
-    if isinstance(e, ev.QuarterAnnounced):
-        return f"{e.quarter} 自 {e.date} 起公示 {e.days} 个工作日"
-    if isinstance(e, ev.AppealFiled):
-        what = ORIGIN_NAMES.get(e.origin, e.origin)
-        evidence = f"，证明 {e.evidence['name']}" if e.evidence else ""
-        return (f"{sid} {e.date} {e.by} 对{what} {e.against}（{e.quarter}，{subject_text(e.window, e.staff)}）"
-                f"提出申诉：{e.text}{evidence}")
-    if isinstance(e, ev.AppealUpheld):
-        return f"{sid} 复核维持原记录，理由：{e.reason}"
-    if isinstance(e, ev.AppealOverturned):
-        return f"{sid} 复核撤销原记录，理由：{e.reason}"
-    if isinstance(e, ev.RatingRecorded):
-        channel = cat.procedure.rating_channels.get(e.channel, e.channel) if cat else e.channel
-        return f"{e.date} {subject_text(e.window, e.staff)} {_level(cat, e.level)}（办件编号 {e.ref}，{channel}）"
-    if isinstance(e, ev.RectificationRecorded):
-        evidence = f"，证明 {e.evidence['name']}" if e.evidence else ""
-        return f"{sid} {e.date} 整改：{e.text}{evidence}"
-    if isinstance(e, ev.CallbackRecorded):
-        note = f"，{e.note}" if e.note else ""
-        return f"{sid} {e.date} 回访：{CALLBACK_RESULTS.get(e.result, e.result)}{note}"
-    if isinstance(e, ev.CalendarYearAdded):
-        return (f"{e.year} 年工作日历：节假日 {len(e.holidays)} 天，调休上班 {len(e.workdays)} 天"
-                f"（依据 {e.source}）")
+    if e.event_class == "QuarterAnnounced":
+        return f"{f['quarter']} 自 {f['date']} 起公示 {f['days']} 个工作日"
+    if e.event_class == "AppealFiled":
+        what = ORIGIN_NAMES.get(f['origin'], f['origin'])
+        evidence = f"，证明 {f['evidence']['name']}" if f['evidence'] else ""
+        subject = subject_text(f["window"], f["staff"])
+        return (f"{sid} {f['date']} {f['by']} 对{what} {f['against']}（{f['quarter']}，{subject}）"
+                f"提出申诉：{f['text']}{evidence}")
+    if e.event_class == "AppealUpheld":
+        return f"{sid} 复核维持原记录，理由：{f['reason']}"
+    if e.event_class == "AppealOverturned":
+        return f"{sid} 复核撤销原记录，理由：{f['reason']}"
+    if e.event_class == "RatingRecorded":
+        channel = cat.procedure.rating_channels.get(f['channel'], f['channel']) if cat else f['channel']
+        subject = subject_text(f["window"], f["staff"])
+        return f"{f['date']} {subject} {_level(cat, f['level'])}（办件编号 {f['ref']}，{channel}）"
+    if e.event_class == "RectificationRecorded":
+        evidence = f"，证明 {f['evidence']['name']}" if f['evidence'] else ""
+        return f"{sid} {f['date']} 整改：{f['text']}{evidence}"
+    if e.event_class == "CallbackRecorded":
+        note = f"，{f['note']}" if f['note'] else ""
+        return f"{sid} {f['date']} 回访：{CALLBACK_RESULTS.get(f['result'], f['result'])}{note}"
+    if e.event_class == "CalendarYearAdded":
+        return (f"{f['year']} 年工作日历：节假日 {len(f['holidays'])} 天，调休上班 {len(f['workdays'])} 天"
+                f"（依据 {f['source']}）")
     return None

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -42,6 +44,26 @@ class Kaoping:
         finally:
             os.chdir(old)
         return Result(r.exit_code, r.stdout, r.stderr)
+
+
+class Checked:
+    """Runs `kaoping` in-process against one database and checks its exit code on the spot (a refusal must be one
+    line with no traceback): the stories read as a list of commands, each returning what it printed."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0) -> str:
+        result = self.runner.invoke(cli, ["--db", self.db, "--as", "督查科", *args])
+        assert result.exit_code == code, (args, result.output, result.exception)
+        if code == 2:
+            assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+        return result.output
+
+    def json(self, *args: str) -> Any:
+        """What the command printed with --json, parsed."""
+        return orjson.loads(self(*args, "--json"))
 
 
 def kaoping_script() -> str:

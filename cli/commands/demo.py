@@ -134,7 +134,7 @@ def build(ledger: Ledger, seed: int = data.SEED, key_file: Path | None = None) -
             staged = keys.stage_key(key_file or keys.key_path(ledger.location, None))
             ledger.init(data.CENTER, also=[keys.key_event(ledger.actor, staged.signer)])
         run_scenario(ledger, sc)
-    return sc, Counter(type_name(r.event) for r in ledger.read())
+    return sc, Counter(type_name(type(r.event).__name__) for r in ledger.read())
 
 
 @click.command("demo")
@@ -169,7 +169,7 @@ def demo_cmd(session: Session, db: str | None) -> None:
             key_file.unlink(missing_ok=True)
         raise
     session.keep()  # the demo ledger is complete; only printing is left
-    counts = Counter(type_name(r.event) for r in ledger.read())
+    counts = Counter(type_name(type(r.event).__name__) for r in ledger.read())
     total = sum(counts.values())
     click.echo(f"演示账本已建立：{location.display()}（{data.CENTER}，{data.QUARTER}，共 {total} 个事件）")
     click.echo(table(["事件类型", "数量"], sorted(counts.items(), key=lambda kv: -kv[1]), align="<>"))

@@ -18,8 +18,9 @@ from ledger.errors import KaopingError
 from ledger.integrity.who_acted import who_acted
 from ledger.runtime.zone import center_zone, local, zone_label
 from ledger.short_ids import short_forms
+from ledger.storage.reader_events import StoredFact, read_facts
 from projections.log import summary, type_name
-from projections.log_filter import LogFilter, Positioned, event_type
+from projections.log_filter import LogFilter, event_type
 
 WIDTH = 100  # what the table fits: a terminal, or a page printed from one
 ACTOR_COLUMNS = 12
@@ -47,7 +48,8 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
         zone, tuple(event_type(t) for t in types), subject.strip() if subject else None,
         _day(first, "--from"), _day(last, "--to"), parse_quarter(quarter) if quarter is not None else None,
     )
-    ledger = session.ledger()
+    # the stored rows decoded by topic (ledger/storage/reader_events.py): no eventsourcing nor event classes to import
+    ledger = session.reading()
     try:
         cat = ledger.catalogue
     except KaopingError:  # an uninitialised ledger (or a changed catalogue) still shows its raw events
@@ -56,18 +58,18 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
     every_id: set[str] = set()
     entries: list[dict[str, Any]] = [
         {
-            "position": r.position,
-            "time": r.event.timestamp.isoformat(timespec="seconds"),
-            "local_time": local(r.event.timestamp, zone).isoformat(timespec="seconds"),
-            "actor": r.event.actor,
-            "type": type(r.event).__name__,
-            "type_name": type_name(r.event),
-            "id": str(r.event.originator_id),
-            "version": r.event.originator_version,
-            "summary": summary(r.event, cat),
-            **who.fields(r.position),
+            "position": e.position,
+            "time": e.timestamp.isoformat(timespec="seconds"),
+            "local_time": local(e.timestamp, zone).isoformat(timespec="seconds"),
+            "actor": e.actor,
+            "type": e.event_class,
+            "type_name": type_name(e.event_class),
+            "id": str(e.originator_id),
+            "version": e.version,
+            "summary": summary(e, cat),
+            **who.fields(e.position),
         }
-        for r in shown.shown(_noting_ids(ledger.read(), every_id))
+        for e in shown.shown(_noting_ids(read_facts(ledger), every_id))
     ]
     # the table names each stream by its shortest unique prefix among all the ledger's streams (so a filtered log's
     # short ids are accepted wherever an id is taken); JSON keeps the full id
@@ -92,11 +94,11 @@ def log_cmd(session: Session, as_json: bool, limit: int | None, types: tuple[str
     click.echo(fitted_table(heads, rows, WIDTH, align=">"))
 
 
-def _noting_ids(records: Iterable[Positioned], ids: set[str]) -> Iterator[Positioned]:
+def _noting_ids(records: Iterable[StoredFact], ids: set[str]) -> Iterator[StoredFact]:
     """The records as they are, each one's stream id noted in `ids` on the way."""
-    for r in records:
-        ids.add(str(r.event.originator_id))
-        yield r
+    for e in records:
+        ids.add(str(e.originator_id))
+        yield e
 
 
 def _day(text: str | None, option: str) -> date | None:

@@ -4,8 +4,8 @@ A query loads the tracked position, folds only the events recorded since then, a
 added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
 never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
 up). `rebuild()` drops everything and folds the whole ledger again, writing out as it goes so memory stays
-bounded by a budget of entries, not by history (projections/engine/spill.py); on SQLite a long backlog (a
-rebuild) is folded in two processes (`projections/engine/parallel.py`).
+bounded by a budget of entries, not by history (projections/engine/spill.py); a long backlog (a rebuild) is
+folded in two processes (`projections/engine/parallel.py`).
 """
 
 from __future__ import annotations
@@ -181,9 +181,8 @@ class QuarterProjection:
         return self.state
 
     def _in_two(self, st: State) -> bool:
-        """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
-        return (self.kept and self.ledger.location.backend == "sqlite" and fork.can_fork()
-                and last_id(self) - st.notification_id >= self.parallel_at)
+        """Whether to fold the backlog in two processes: a long one, on either storage (where a process can fork)."""
+        return self.kept and fork.can_fork() and last_id(self) - st.notification_id >= self.parallel_at
 
     def rebuild(self) -> State:
         """Drop the stored state and fold the whole ledger again."""

@@ -6,35 +6,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import orjson
 import pytest
-from click.testing import CliRunner
 
 import ledger.runtime.zone
-from cli.main import cli
 from ledger.calendar import quarter_bounds, quarter_of
 from ledger.runtime.zone import center_today
 from ledger.workdays import shipped
+from tests.helpers import Checked as Kaoping
 
 
 def last_ended_quarter(today: date) -> str:
     return quarter_of(quarter_bounds(quarter_of(today))[0] - timedelta(days=1))
-
-
-class Kaoping:
-    def __init__(self, db: str) -> None:
-        self.db = db
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0) -> str:
-        result = self.runner.invoke(cli, ["--db", self.db, "--as", "督查科", *args])
-        assert result.exit_code == code, (args, result.output, result.exception)
-        if code == 2:
-            assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
-        return result.output
-
-    def json(self, *args: str) -> Any:
-        return orjson.loads(self(*args, "--json"))
 
 
 def stars(doc: dict[str, Any], person: str) -> tuple[int, int]:

@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import orjson
 import pytest
-from click.testing import CliRunner
 
-from cli.main import cli
+from tests.helpers import Checked as Kaoping
 
 NAMES = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 ROWS = [
@@ -25,22 +23,6 @@ ROWS = [
     ("2025-09-03", "GT", "", "满意", "评价器", "330522-202509-000006"),
 ]
 HEADER = "日期,窗口,人员,评价,渠道,办件编号"
-
-
-class Kaoping:
-    def __init__(self, db: str) -> None:
-        self.db = db
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0) -> str:
-        result = self.runner.invoke(cli, ["--db", self.db, "--as", "督查科", *args])
-        assert result.exit_code == code, (args, result.output, result.exception)
-        if code == 2:
-            assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
-        return result.output
-
-    def json(self, *args: str) -> Any:
-        return orjson.loads(self(*args, "--json"))
 
 
 def center(folder: Path) -> Kaoping:

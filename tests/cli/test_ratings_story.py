@@ -7,28 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
-from click.testing import CliRunner
 
-from cli.main import cli
 from cli.sample.ratings import ratings_csv, ratings_rows
-
-
-class Kaoping:
-    def __init__(self, db: str) -> None:
-        self.db = db
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0) -> str:
-        result = self.runner.invoke(cli, ["--db", self.db, "--as", "督查科", *args])
-        assert result.exit_code == code, (args, result.output, result.exception)
-        if code == 2:
-            assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
-        return result.output
-
-    def json(self, *args: str) -> Any:
-        return orjson.loads(self(*args, "--json"))
+from tests.helpers import Checked as Kaoping
 
 
 def row(doc: dict[str, Any], key: str, value: str) -> dict[str, Any]:

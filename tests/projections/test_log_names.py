@@ -10,15 +10,18 @@ import pytest
 
 from ledger import events as ev
 from ledger.revisions import load_revision
+from ledger.storage.reader_events import DEFAULTS, StoredFact
 from ledger.topics import NAMES
 from projections.log import TYPE_NAMES, summary
 
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-def make(cls: type[ev.Fact], **fields: object) -> ev.Fact:
-    return cls(originator_id=uuid4(), originator_version=1, timestamp=datetime.now(UTC),  # type: ignore[call-arg]
-               actor="督查科", **fields)
+def make(cls: type[ev.Fact], **fields: object) -> StoredFact:
+    """The event as the log reads it back (ledger/storage/reader_events.py)."""
+    e = cls(originator_id=uuid4(), originator_version=1, timestamp=datetime.now(UTC),  # type: ignore[call-arg]
+            actor="督查科", **fields)
+    return StoredFact(1, cls.__name__, e.originator_id, 1, {**DEFAULTS.get(cls.__name__, {}), **vars(e)})
 
 
 VOICE_EVENTS = [
@@ -36,15 +39,15 @@ VOICE_EVENTS = [
 
 
 def test_every_stored_event_class_has_a_chinese_type_name() -> None:
-    named = {cls.__name__ for cls in TYPE_NAMES}
+    named = set(TYPE_NAMES)
     assert set(NAMES) <= named, sorted(set(NAMES) - named)
     assert not [n for n in TYPE_NAMES.values() if LATIN_WORD.search(n)]
 
 
-@pytest.mark.parametrize("event", VOICE_EVENTS, ids=lambda e: type(e).__name__)
-def test_announcements_appeals_ratings_and_follow_ups_read_as_chinese_lines(event: ev.Fact) -> None:
+@pytest.mark.parametrize("event", VOICE_EVENTS, ids=lambda e: e.event_class)
+def test_announcements_appeals_ratings_and_follow_ups_read_as_chinese_lines(event: StoredFact) -> None:
     line = summary(event, load_revision("changxing-2008", 2))
-    assert type(event).__name__ not in line
+    assert event.event_class not in line
     assert not LATIN_WORD.search(line.replace(str(event.originator_id), "")), line
 
 

@@ -1,0 +1,66 @@
+"""The terminal table's fast wrap and padding give exactly the lines the character-by-character walk gave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cli.render import char_width, pad, table, width, wrap
+from ledger.text import shown
+
+TEXT = st.text(alphabet=st.sampled_from("ab S3.,，。、；：）考评窗口 \u00e9"), max_size=120)
+
+
+def walked(text: str, cols: int) -> list[str]:
+    """The wrap before it bisected: one character at a time (the reference)."""
+    if width(text) <= cols:
+        return [text]
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for ch in text:
+        w = char_width(ch)
+        if line and used + w > cols:
+            cut = max((i for i, c in enumerate(line) if c in " ,，、；：" and i >= len(line) - 12), default=-1)
+            if cut < 0 and ch in "，。、；：）":
+                cut = len(line) - 2
+            rest = line[cut + 1:] if cut >= 0 else []
+            lines.append("".join(line[: cut + 1] if cut >= 0 else line).rstrip())
+            line, used = rest, sum(map(char_width, rest))
+        line.append(ch)
+        used += w
+    lines.append("".join(line))
+    return lines
+
+
+def padded(headers: list[str], rows: list[list[Any]], align: str = "") -> str:
+    """The table before each cell was measured once (the reference)."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else shown(str(c)) for c in r] for r in rows]
+    cols = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    aligns = [align[i] if i < len(align) else "<" for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(pad(c, cols[i], aligns[i]) for i, c in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("─" * c for c in cols))
+    return "\n".join(lines)
+
+
+@given(TEXT, st.integers(min_value=1, max_value=40))
+def test_wrapping_by_bisection_breaks_every_text_where_the_walk_did(text: str, cols: int) -> None:
+    assert wrap(text, cols) == walked(text, cols)
+
+
+def test_a_long_chinese_summary_breaks_after_a_comma_near_the_end_of_its_line() -> None:
+    text = "人员 CX117（窗口 GS）违反 W2.2（每周检查），上班迟到，未佩戴工作牌，服务态度生硬"
+    assert wrap(text, 30) == walked(text, 30) == [
+        "人员 CX117（窗口 GS）违反", "W2.2（每周检查），上班迟到，", "未佩戴工作牌，服务态度生硬"]
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(), TEXT), min_size=3, max_size=3), max_size=6),
+       st.sampled_from(["", "<", ">", "><>", ">>>"]))
+def test_a_table_measured_once_pads_every_cell_as_before(rows: list[list[Any]], align: str) -> None:
+    headers = ["位置", "类型", "摘要"]
+    assert table(headers, rows, align) == padded(headers, rows, align)
