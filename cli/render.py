@@ -7,7 +7,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any
 
 import click
@@ -38,17 +38,33 @@ def pad(text: str, cols: int, align: str = "<") -> str:
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = "") -> str:
     """A plain-text table whose columns line up even with Chinese text; `align` is per column '<'/'>'; every cell
     on one line as `shown` prints it."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else shown(str(c)) for c in r] for r in rows]
-    # each cell measured once (a log's table has tens of thousands): its width sizes the column and pads the cell
-    widths = [[width(c) for c in row] for row in cells]
-    cols = [max(column) for column in zip(*widths, strict=True)]
-    right = [i < len(align) and align[i] == ">" for i in range(len(headers))]
-    lines = []
-    for n, (row, measured) in enumerate(zip(cells, widths, strict=True)):
-        lines.append("  ".join(" " * (cols[i] - w) + c if right[i] else c + " " * (cols[i] - w)
-                               for i, (c, w) in enumerate(zip(row, measured, strict=True))).rstrip())
-        if n == 0:
-            lines.append("  ".join("─" * c for c in cols))
+    # Column by column, each cell measured once: a column of ASCII, printable cells (codes, numbers, dates — most
+    # of them) is checked, measured and padded by str methods mapped in C, not a Python call per cell (a log's
+    # table has tens of thousands of cells, a report's thousands). tests/cli/test_render.py proves the lines equal
+    # to padding each cell by `pad`.
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(headers)
+    padded = []
+    rule = []
+    for n, (head, column) in enumerate(zip(headers, columns, strict=True)):
+        cells = list(map(str, column))
+        if None in column:
+            cells = ["" if c is None else t for c, t in zip(column, cells, strict=True)]
+        if not all(map(str.isprintable, cells)):
+            cells = list(map(shown, cells))
+        cells.insert(0, str(head))
+        fast = all(map(str.isascii, cells))
+        widths = list(map(len, cells)) if fast else list(map(width, cells))
+        cols = max(widths)
+        right = n < len(align) and align[n] == ">"
+        if fast:
+            padded.append(list(map(str.rjust if right else str.ljust, cells, repeat(cols))))
+        elif right:
+            padded.append([" " * (cols - w) + c for c, w in zip(cells, widths, strict=True)])
+        else:
+            padded.append([c + " " * (cols - w) for c, w in zip(cells, widths, strict=True)])
+        rule.append("─" * cols)
+    lines = ["  ".join(line).rstrip() for line in zip(*padded, strict=True)]
+    lines.insert(1, "  ".join(rule))
     return "\n".join(lines)
 
 

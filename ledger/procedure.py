@@ -10,7 +10,7 @@ read side), e.g. `.announce_working_days` (公示, D28), `.rectify_working_days`
 `.rating_counts_as` / `.rating_channel` (好差评, D31). Working days themselves (holidays, 调休) are not here.
 """
 
-from __future__ import annotations
+# annotations evaluated, not PEP 563 strings: cheaper classes at import (ledger/catalogue.py says why)
 
 from functools import cache
 from pathlib import Path

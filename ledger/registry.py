@@ -12,7 +12,7 @@ is the last entry from that day or before, recorded by that position; so a late 
 after it (D23). D2, "the window of a person on a day", is `Registry.window_on` and nothing else.
 """
 
-from __future__ import annotations
+# annotations evaluated, not PEP 563 strings: cheaper classes at import (ledger/catalogue.py says why)
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -312,12 +312,12 @@ class Registry:
         return {"center": self.center, "windows": self.windows, "people": self.people}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Registry:
+    def from_json(cls, data: Mapping[str, Any]) -> "Registry":
         """A registry from what `to_json` produced."""
         return cls(data.get("center"), dict(data.get("windows", {})), dict(data.get("people", {})))
 
     @classmethod
-    def folded(cls, events: Iterable[tuple[str, Mapping[str, Any], int]]) -> Registry:
+    def folded(cls, events: Iterable[tuple[str, Mapping[str, Any], int]]) -> "Registry":
         """A registry from (topic, fields, position) triples in ledger order."""
         reg = cls()
         for event_topic, data, position in events:

@@ -4,18 +4,18 @@ outcomes, and the results before 复核 where an overturned appeal changed them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ledger.catalogue import Catalogue
-from ledger.registry import Registry
-from ledger.workdays import WorkCalendar
 from projections.fold.entries import display_id
-from projections.fold.state import QuarterState
-from projections.scoring import publication
-from projections.scoring.derive import derive
-from projections.scoring.results import ReportRows
 from projections.scoring.review import before_review, overturned
 from projections.scoring.standings import in_force
+
+if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
+    from ledger.registry import Registry
+    from ledger.workdays import WorkCalendar
+    from projections.fold.state import QuarterState
+    from projections.scoring.results import ReportRows
 
 
 def announced(q: QuarterState | None, calendar: WorkCalendar, as_of: int | None) -> dict[str, Any] | None:
@@ -77,6 +77,10 @@ def before_review_doc(q: QuarterState | None, registry: Registry, cat: Catalogue
     """Where the results differ from what they were before 复核 (None: no appeal overturned anything)."""
     if q is None or not overturned(q, as_of):
         return None
+    # derived again and compared only here (a 复核 overturned a fact): `todo`'s 公示 and the audit's chains need neither
+    from projections.scoring import publication
+    from projections.scoring.derive import derive
+
     before = derive(before_review(q), registry, cat, quarter, as_of, detail=False).rows
     return {"differences": [{**{k: v for k, v in d.items() if k not in ("published", "current")},
                              "before": d["published"], "after": d["current"]}

@@ -12,20 +12,19 @@ from ledger.calendar import quarter_label
 from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
-from ledger.storage.review_rows import work_calendar
-from projections import review_view as review
-from projections import voice_view
 from projections.engine.materialised import QuarterProjection
 from projections.engine.sealed import ProjectionTampered
 from projections.fold.state import QuarterState, State
-from projections.scoring.derive import amendments_of, derive
 from projections.scoring.results import rules_ref
 from projections.scoring.standings import recorded_by
 
 # Each question imports its own code where it is asked (the report's standings cache and publication check,
 # explain's steps, the audit's review fold, todo's items, the shortlist's selection): a command pays at start-up
 # only for the modules its own answer needs (issue 15: `kaoping report` no longer imports explain's, todo's and
-# the audit's ~10 modules, nor `todo` the report's).
+# the audit's ~10 modules, nor `todo` the report's). The same for the parts a question takes only on some paths:
+# a report from the cached standings derives nothing (scoring.derive), reads no 公示 or working-day calendar
+# (review_view, review_rows, workdays) and checks no digest (publication) unless the quarter was published or a
+# 复核 overturned a fact; `todo` shows no 满意率 (voice_view).
 if TYPE_CHECKING:
     from ledger.catalogue import Catalogue
     from ledger.integrity.who_acted import WhoActed
@@ -110,6 +109,8 @@ class Views:
     def calendar(self) -> WorkCalendar:
         """The working-day calendar: the shipped years and the center's added ones (D28)."""
         if self._calendar is None:
+            from ledger.storage.review_rows import work_calendar
+
             self._calendar = work_calendar(self.ledger)
         return self._calendar
 
@@ -141,6 +142,8 @@ class Views:
     @_sound
     def result(self, quarter: str, as_of: int | None = None, detail: bool = True) -> QuarterResult:
         """A quarter's results as the ledger stands (or stood at `as_of`)."""
+        from projections.scoring.derive import derive
+
         as_of = self.check_as_of(as_of)
         st = self.state
         q = self.quarter_state(quarter)
@@ -185,6 +188,7 @@ class Views:
         The current report comes from the cached standings (only what changed is derived again);
         `--as-of` derives the quarter as it stood then.
         """
+        from projections import voice_view
         from projections.engine.standings_cache import StandingsCache
         from projections.scoring.rows import report_rows
 
@@ -205,9 +209,12 @@ class Views:
             doc["announced"] = beside["announced"]
             doc["appeals"] = beside["appeals"]
             # 复核's before-and-after compares with the current rows: derived from the whole quarter, when there is one
-            doc["before_review"] = review.before_review_doc(
-                self.quarter_state(quarter), self.state.registry, cat, quarter, as_of, rows
-            ) if beside["overturned"] else None
+            doc["before_review"] = None
+            if beside["overturned"]:
+                from projections import review_view as review
+
+                doc["before_review"] = review.before_review_doc(
+                    self.quarter_state(quarter), self.state.registry, cat, quarter, as_of, rows)
             if published is not None:
                 doc["published"] = self._published(quarter, as_of, published, rows, cache)
             return voice_view.annotated(doc, voice_view.Figures.from_json(beside["voice"]),
@@ -217,6 +224,8 @@ class Views:
         """The report's parts beside its rows, from the quarter's whole state (kept beside the cached standings, as
         JSON: projections/engine/standings_cache.py) — 公示, appeals, whether a 复核 overturned a fact, and the
         满意率 tallies and open rectifications."""
+        from projections import review_view as review
+        from projections import voice_view
         from projections.scoring.review import overturned
 
         return {"announced": review.announced(q, self.calendar, as_of), "appeals": review.appeals_of(q, as_of),
@@ -229,6 +238,7 @@ class Views:
         the version it recorded (D18), from the rows as the ledger stood at its results position — with the names
         in force then."""
         from projections.scoring import publication
+        from projections.scoring.derive import amendments_of
 
         pub_at = published["position"]
         pub_rows = cache.published_rows(
@@ -266,7 +276,8 @@ class Views:
         """Every step behind one window's or person's quarter."""
         if bool(window) == bool(staff):
             raise InvalidInput("请指定 --window 或 --staff 其中之一")
-        from projections import acted_roles
+        from projections import acted_roles, voice_view
+        from projections import review_view as review
         from projections.fact_notes import add_notes
         from projections.scoring.explain import explain_staff, explain_window
 
@@ -323,7 +334,9 @@ class Views:
         """The disqualifications a 复核 cancelled (their fact's appeal overturned, D29), with their event chains: the
         audit shows what was found and undone, not only what stands."""
         from projections import acted_roles
+        from projections import review_view as review
         from projections.fold.entries import fact_key
+        from projections.scoring.derive import derive
         from projections.scoring.explain import disqualification_doc
         from projections.scoring.review import before_review
 
@@ -349,6 +362,7 @@ class Views:
 
     def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
         """The events of one fact's stream, as the audit shows them."""
+        from projections import review_view as review
         from projections.fold.entries import fact_key
 
         events = []

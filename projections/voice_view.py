@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ledger.catalogue import Catalogue
 from ledger.runtime.zone import center_zone
 from ledger.storage.rows import decode_raw
-from ledger.workdays import WorkCalendar
 from projections.fold.state import QuarterState, State
 from projections.fold.voice_handlers import center_day
 from projections.scoring.voice import OpenRectification, Tally, overdue_by_window, rectifications, tallies
 
 if TYPE_CHECKING:
     from ledger.storage.reader import ReadableLedger
+    from ledger.workdays import WorkCalendar
 
 NONE = Tally(0, 0)
 

@@ -11,16 +11,16 @@ from cli.files.out import OUT
 from cli.main import Session, pass_session
 from cli.numbers import AsciiInt
 from cli.render import emit_json, table
-from cli.report_text import render_report
 from ledger.calendar import quarter_label
-from ledger.catalogue import Catalogue
 from ledger.commands import quarter as lq
 from ledger.text import line, shown_all
-from projections.scoring.role_text import role_note
 from projections.views import Views
 
 if TYPE_CHECKING:
+    from ledger.catalogue import Catalogue
     from ledger.storage.reader import ReadableLedger
+
+# Each command imports the printing only it does (the report's tables, the audit's role notes) where it prints.
 
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 AS_OF = click.option("--as-of", "as_of", type=AsciiInt(), default=None, metavar="N",
@@ -93,6 +93,8 @@ def report_cmd(session: Session, quarter: str, as_of: int | None, as_json: bool,
     if as_json:
         emit_json(doc)
         return
+    from cli.report_text import render_report
+
     click.echo(render_report(shown_all(doc)))
 
 
@@ -170,6 +172,8 @@ def audit_disqualifications(session: Session, year: int | None, kind: str | None
 
 
 def _chain_line(e: dict[str, Any], cat: Catalogue) -> str:
+    from projections.scoring.role_text import role_note
+
     names = {"FindingRecorded": "检查记录", "FindingRetracted": "撤回", "ComplaintReceived": "投诉登记",
              "ComplaintVerified": "投诉经查实", "ComplaintDismissed": "投诉不成立", "AppealFiled": "申诉",
              "AppealUpheld": "复核维持", "AppealOverturned": "复核撤销"}

@@ -82,7 +82,7 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         probe(datastore)
         super().__init__(datastore, events_table_name=events_table_name)
         self._existing_statement = SQL(
-            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s::uuid[])"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._between_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id BETWEEN %s AND %s "
@@ -205,14 +205,17 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""
-        wanted = list(ids)
-        found: set[UUID] = set()
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            for start in range(0, len(wanted), LOOKUP_CHUNK):
-                curs.execute(self._existing_statement, (wanted[start : start + LOOKUP_CHUNK],))
-                found.update(
-                    UUID(str(row["originator_id"])) for row in curs.fetchall()
-                )
+        return {UUID(h) for h in self.existing_originator_hexes([i.hex for i in ids])}
+
+    def existing_originator_hexes(self, hex_ids: Sequence[str]) -> set[str]:
+        """Which of these stream ids (32-digit hex, as SQLite stores them) already have events, in hex: the import
+        asks for a sheet's 100,000 in one call, sent as text arrays the server casts (psycopg then dumps strings,
+        not UUID objects) and read back as binary tuples (no dict rows)."""
+        found: set[str] = set()
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
+            for start in range(0, len(hex_ids), LOOKUP_CHUNK):
+                curs.execute(self._existing_statement, (list(hex_ids[start : start + LOOKUP_CHUNK]),))
+                found.update(row[0].hex for row in curs.fetchall())
         return found
 
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:

@@ -35,7 +35,8 @@ existed reads as. The test checks this table against the classes themselves."""
 REVIVE: dict[str, Callable[[str], Any]] = {
     "date_iso": date.fromisoformat, "datetime_iso": datetime.fromisoformat, "uuid_hex": UUID, "decimal_str": Decimal,
 }
-"""The transcoder's tags (ledger/storage/transcoder.py) and how each stored value comes back."""
+"""The transcoder's tags and how each stored value comes back: the one table, used by the transcoder
+(ledger/storage/transcoder.py) too; tests/ledger/storage/test_reader_events.py holds it to the transcodings."""
 
 
 class StoredFact(NamedTuple):

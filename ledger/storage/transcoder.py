@@ -16,6 +16,8 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from ledger.storage.reader_events import REVIVE
+
 # decode_raw lives beside the row reader (ledger/storage/rows.py, no eventsourcing import); still importable from here
 from ledger.storage.rows import decode_raw  # noqa: F401
 
@@ -135,7 +137,7 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def _untag_top(self, state: dict[str, Any], plain: frozenset[str] = frozenset()) -> dict[str, Any]:
         """Revive the tagged values of an event's state in place (dates by direct lookup), skipping `plain` keys."""
-        revive = _REVIVE
+        revive = REVIVE  # the tags revived without a lookup through the registered transcodings
         for k, v in state.items():
             if k in plain:
                 continue
@@ -176,8 +178,6 @@ class OrjsonTranscoder(JSONTranscoder):
         return obj
 
 
-_REVIVE = {"date_iso": date.fromisoformat, "datetime_iso": datetime.fromisoformat, "uuid_hex": lambda h: UUID(h)}
-"""The common tags, revived without a lookup through the registered transcodings."""
 
 
 _PLAIN = frozenset({"str", "int", "bool", "str | None", "int | None", "bool | None"})

@@ -4,8 +4,8 @@ A query loads the tracked position, folds only the events recorded since then, a
 added — one append-only chunk per touched quarter — with the new tracking row in one transaction; it
 never replays the whole log. A quarter's state is the merge of its chunks (compacted when they pile
 up). `rebuild()` drops everything and folds the whole ledger again, writing out as it goes so memory stays
-bounded by a budget of entries, not by history (projections/engine/spill.py); on SQLite a long backlog (a
-rebuild) is folded in two processes (`projections/engine/parallel.py`).
+bounded by a budget of entries, not by history (projections/engine/spill.py); a long backlog (a rebuild) is
+folded in two processes (`projections/engine/parallel.py`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,11 @@ a limit of 40,000 left 415 lookups (the second process's follow-ups of facts in 
 SPILL_AT = 20_000
 """The unsaved entries a fold keeps before writing them out (projections/engine/spill.py): ~15 MB resident."""
 PARTITION_AT = 2_000
-"""A quarter whose catch-up chunks hold more entries than this is stored split by window on its next full
-load, so that re-deriving a few windows and people reads only their part (projections/engine/standings_cache.py)."""
+"""A quarter whose catch-up chunks hold more entries than this has them stored split by window on its next partial
+read, so that re-deriving a few windows and people reads only their part (projections/engine/standings_cache.py)."""
+SPLIT_GENERATIONS = 4
+"""Generations of parts split by window a quarter keeps before the next split reads and splits it whole again (each
+one is ~60 small blobs the partial reads of a few windows look at)."""
 
 
 class QuarterProjection:
@@ -178,9 +181,8 @@ class QuarterProjection:
         return self.state
 
     def _in_two(self, st: State) -> bool:
-        """Whether to fold the backlog in two processes: a long one on SQLite (PostgreSQL folds in one)."""
-        return (self.kept and self.ledger.location.backend == "sqlite" and fork.can_fork()
-                and last_id(self) - st.notification_id >= self.parallel_at)
+        """Whether to fold the backlog in two processes: a long one, on either storage (where a process can fork)."""
+        return self.kept and fork.can_fork() and last_id(self) - st.notification_id >= self.parallel_at
 
     def rebuild(self) -> State:
         """Drop the stored state and fold the whole ledger again."""
@@ -191,15 +193,14 @@ class QuarterProjection:
     # --- reading ------------------------------------------------------------------------------
 
     def quarter(self, quarter: str) -> QuarterState | None:
-        """A quarter's whole state: its stored chunks merged (split by window when the mixed ones pile up)."""
+        """A quarter's whole state: its stored chunks merged.
+
+        It is not split by window here (a first report of an older quarter reads it whole once, and its standings
+        are kept: splitting it then wrote the whole quarter again for reads that may never come); `quarter_part`,
+        the read that needs the split, splits what is due."""
         if quarter in self._full:
             return self._full[quarter]
-        items = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
-        merged, split_due = merge_chunks(items)
-        if merged is not None and split_due:
-            nid = items[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
-            parts = {part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(merged).items()}
-            self.storage.replace([k for k, _ in items], parts)
+        merged, _ = merge_chunks(self.storage.items(f"{QUARTER_PREFIX}{quarter}:"))
         self._full[quarter] = merged
         return merged
 
@@ -208,18 +209,35 @@ class QuarterProjection:
         recorded there), the quarter's own steps, and every chunk not yet split by window."""
         if quarter in self._full:
             return self._full[quarter] or QuarterState(quarter)
-        items = []
-        for key in self.storage.keys(f"{QUARTER_PREFIX}{quarter}:"):
-            fields = key.split(":", 4)
-            if len(fields) == 5 and fields[4] not in windows:
-                continue
-            blob = self.storage.load(key)
-            if blob is not None:
-                items.append((key, blob))
+        keys = self.storage.keys(f"{QUARTER_PREFIX}{quarter}:")
+        wanted = [k for k in keys if (fields := k.split(":", 4)) and (len(fields) < 5 or fields[4] in windows)]
+        if 2 * len(wanted) > len(keys):  # most of them (a sheet over every window): one read of all, not one each
+            chosen = set(wanted)
+            items = [(k, b) for k, b in self.storage.items(f"{QUARTER_PREFIX}{quarter}:") if k in chosen]
+        else:
+            items = [(k, b) for k in wanted if (b := self.storage.load(k)) is not None]
         merged, split_due = merge_chunks(items)
-        if split_due:  # time to split it (this once, load it all)
-            return self.quarter(quarter) or QuarterState(quarter)
+        if split_due:
+            self._split(quarter, keys, items)
         return merged or QuarterState(quarter)
+
+    def _split(self, quarter: str, keys: list[str], items: list[tuple[str, bytes]]) -> None:
+        """Store the quarter's catch-up chunks split by window.
+
+        Only those chunks are split (already read by the partial read that found them due), stored as one more
+        generation of parts beside the earlier ones; a follow-up whose fact is in an earlier generation goes to
+        the part read with every window (''). Before, the whole quarter was read and written again each time
+        (for a 1,500-row sheet, every other report: ~35,000 entries for ~3,000 new). Once the generations pile up
+        (`SPLIT_GENERATIONS`) the whole quarter is read and split again as one."""
+        mixed = [(k, b) for k, b in items if k.count(":") == 2]
+        nid = mixed[-1][0].split(":")[2]  # fixed-width ids: the last key holds the latest
+        generations = {k.split(":")[2] for k in keys if k.count(":") > 2}
+        if len(generations) >= SPLIT_GENERATIONS or nid in generations:
+            mixed = self.storage.items(f"{QUARTER_PREFIX}{quarter}:")
+        state, _ = merge_chunks(mixed)
+        assert state is not None
+        parts = {part_key(quarter, nid, w): orjson.dumps(p.to_json()) for w, p in split_by_window(state).items()}
+        self.storage.replace([k for k, _ in mixed], parts)
 
     def quarters(self) -> list[str]:
         """Every quarter that has facts or decisions."""

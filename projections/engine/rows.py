@@ -3,7 +3,7 @@
 Rows are never decoded into event objects here: a stored state is parsed by `decode_raw` (dates left tagged)
 and handed to the handler of its topic, its originator id keyed once (`fact_key`), which is what makes a
 rebuild fast. Pages come from the ledger (`ReadableLedger.pages`, any backend) or, for a fold in two
-processes, from `sqlite_range`, the engine's one paging loop.
+processes, from `ledger_range` (`sqlite_range`, `postgres_range`: a range of ids on a connection of its own).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from projections.fold.handlers import Handler
 from projections.fold.state import State
 
 if TYPE_CHECKING:
+    from ledger.storage.location import Location
     from ledger.storage.reader import ReadableLedger
 
 FoldRow = tuple[Any, str, bytes]
@@ -90,6 +91,53 @@ def sqlite_range(path: str, after_id: int, upto_id: int, window: int = WINDOW) -
         con.execute("COMMIT")
     finally:
         con.close()
+
+
+def postgres_range(location: Location, after_id: int, upto_id: int,
+                   window: int = WINDOW) -> Generator[Page, None, None]:
+    """Rows with after_id < notification id <= upto_id of a PostgreSQL ledger, `window` rows at a time, on a
+    connection of their own (a forked process never uses its parent's: a libpq connection is one conversation with
+    the server), through one server-side binary cursor in one read-only snapshot — `sqlite_range` on the other
+    storage. One cursor rather than `ledger.pages`' LIMIT queries: the server plans and descends the index once, not
+    once per page."""
+    from ledger.storage.postgres_reader import EVENTS, SCHEMA, connect, quoted
+
+    conn = connect(location)
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            with conn.cursor(name="kaoping_fold_range", binary=True) as cur:
+                cur.itersize = window
+                cur.execute(f"SELECT notification_id, originator_id, topic, state FROM {quoted(SCHEMA, EVENTS)} "
+                            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id",
+                            (after_id, upto_id))
+                while rows := cur.fetchmany(window):
+                    yield rows[-1][0], [(r[1], r[2], r[3]) for r in rows]
+    finally:
+        conn.close()
+
+
+def postgres_count(location: Location, after_id: int, upto_id: int) -> int:
+    """How many rows a PostgreSQL ledger holds with after_id < notification id <= upto_id (its ids have gaps: a
+    rolled-back insert consumes sequence values), on a connection of its own."""
+    from ledger.storage.postgres_reader import EVENTS, SCHEMA, connect, quoted
+
+    conn = connect(location)
+    try:
+        row = conn.execute(f"SELECT COUNT(*) FROM {quoted(SCHEMA, EVENTS)} WHERE notification_id > %s "
+                           "AND notification_id <= %s", (after_id, upto_id)).fetchone()
+    finally:
+        conn.close()
+    return int(row[0]) if row is not None else 0
+
+
+def ledger_range(location: Location, after_id: int, upto_id: int,
+                 window: int = WINDOW) -> Generator[Page, None, None]:
+    """A range of a ledger's rows read on a connection of its own, for a fold in two processes (either storage)."""
+    if location.sqlite_path is not None:
+        yield from sqlite_range(str(location.sqlite_path), after_id, upto_id, window)
+    else:
+        yield from postgres_range(location, after_id, upto_id, window)
 
 
 def quarter_lookup(ledger: ReadableLedger) -> Callable[[str], str | None]:

@@ -8,7 +8,7 @@ them: `p` the ledger position of the event, `d` the fact's day (ISO text), `w` t
 (projections/engine/rows.fold_pages, projections/fold/handlers.fold) and its handler reads the day.
 """
 
-from __future__ import annotations
+# annotations evaluated, not PEP 563 strings: cheaper classes at import (ledger/catalogue.py says why)
 
 from datetime import date
 from typing import Any, TypedDict

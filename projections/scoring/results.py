@@ -1,6 +1,6 @@
 """A quarter's derived results as values: occurrences, category scores, bonus lines, disqualifications, rows."""
 
-from __future__ import annotations
+# annotations evaluated, not PEP 563 strings: cheaper classes at import (ledger/catalogue.py says why)
 
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ledger.workdays import WorkCalendar
 from projections.fold.state import QuarterState
 from projections.scoring.review import overturned
+
+if TYPE_CHECKING:
+    from ledger.workdays import WorkCalendar  # the calendar is passed in: a report from cached figures needs none
 
 
 class Tally(NamedTuple):

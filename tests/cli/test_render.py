@@ -11,6 +11,8 @@ from cli.render import char_width, pad, table, width, wrap
 from ledger.text import shown
 
 TEXT = st.text(alphabet=st.sampled_from("ab S3.,，。、；：）考评窗口 \u00e9"), max_size=120)
+CELL_TEXT = st.text(alphabet=st.sampled_from("ab S3.考评 \u00e9\x1b\n\u202e"), max_size=12)
+"""Cells as stored text may hold them: ASCII, Chinese, and characters a terminal would act on (shown escaped)."""
 
 
 def walked(text: str, cols: int) -> list[str]:
@@ -64,3 +66,14 @@ def test_a_long_chinese_summary_breaks_after_a_comma_near_the_end_of_its_line() 
 def test_a_table_measured_once_pads_every_cell_as_before(rows: list[list[Any]], align: str) -> None:
     headers = ["位置", "类型", "摘要"]
     assert table(headers, rows, align) == padded(headers, rows, align)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(), st.booleans(), CELL_TEXT),
+                          st.one_of(st.none(), CELL_TEXT), st.integers(min_value=-10**6, max_value=10**6)),
+                max_size=8),
+       st.sampled_from(["", ">", "<>", ">><", "<<<<"]), st.sampled_from(["a", "窗口", "x\ty"]))
+def test_a_table_padded_column_by_column_gives_the_lines_of_padding_each_cell(
+    rows: list[tuple[Any, ...]], align: str, head: str,
+) -> None:
+    headers = [head, "名称", "n"]
+    assert table(headers, rows, align) == padded(headers, [list(r) for r in rows], align)

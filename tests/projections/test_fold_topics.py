@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import pkgutil
+from importlib import import_module
 
 from eventsourcing.utils import get_topic
 
@@ -11,8 +13,11 @@ from projections.fold.handlers import NOT_FOLDED, TOPIC_HANDLERS, handlers_by_cl
 
 
 def _event_topics() -> set[str]:
-    return {get_topic(cls) for _, cls in inspect.getmembers(ev, inspect.isclass)
-            if issubclass(cls, ev.Fact) and cls is not ev.Fact and cls.__module__.startswith(ev.__name__ + ".")}
+    """Every event class defined in a module of the ledger.events package (each module imported here: the
+    package itself loads them only when a class is first asked for)."""
+    modules = [import_module(f"{ev.__name__}.{m.name}") for m in pkgutil.iter_modules(ev.__path__)]
+    return {get_topic(cls) for module in modules for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, ev.Fact) and cls is not ev.Fact and cls.__module__ == module.__name__}
 
 
 def test_every_handled_topic_names_an_event_class_in_ledger_events() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledger.catalogue import Catalogue
 from ledger.commands.sheet_rows import SheetChecker, check_sheet
 from ledger.errors import InvalidInput, NotAllowed, NotFound
-from ledger.registry import Registry
+from ledger.registry import STAFF_MOVED, STAFF_REGISTERED, WINDOW_CLOSED, WINDOW_REGISTERED, Registry
 from ledger.sheets.findings import Sheet, SheetRow
 
 TODAY = date(2008, 10, 15)
@@ -69,3 +71,40 @@ def test_a_good_sheet_gives_every_row_with_its_date_and_reports_progress_by_the_
     checked = check_sheet(sheet(rows), SheetChecker(registry, cat, TODAY), told.append)
     assert [r.line for r in checked] == [r.line for r in rows] and {r.day for r in checked} == {date(2008, 7, 8)}
     assert told == [1000, 1000, 500]
+
+
+CELLS = {  # mostly good cells, a few bad, so that rows repeat them: the checker then answers from what it remembers
+    "day": ["2008-07-08", "2008-06-10", "2008-07-08", "2008-05-20", "2008-10-16", "07/08"],
+    "window": ["W01", "W02", "W01", "W02", "W03", "W09", "W02 工商窗口"],
+    "staff": ["", "S001", "S002", "", "S001", "S001 李四"],
+    "item": ["S4.1", "W2.3", "S4.1", "W2.3", "S9.9"],
+    "source": ["weekly", "weekly", "weekly", "rumour"],
+    "dq": ["", "", "", "gaming"],
+    "note": ["", "", "", "两行\n说明"],
+}
+
+
+def _outcome(check: SheetChecker, r: SheetRow) -> object:
+    try:
+        return check.values(r)
+    except (InvalidInput, NotFound, NotAllowed) as exc:
+        return type(exc), str(exc)
+
+
+@given(st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in CELLS.items()}), min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_row_checked_from_remembered_verdicts_is_what_a_fresh_checker_makes_of_it_or_the_same_refusal(
+    cat: Catalogue, rows: list[dict[str, str]]
+) -> None:
+    registry = Registry()  # conftest's two windows and two people, and W03 质监窗口 that left the center on 2008-07-01
+    registry.apply(WINDOW_REGISTERED, {"code": "W01", "name": "工商窗口", "department": "县市场监督管理局"})
+    registry.apply(WINDOW_REGISTERED, {"code": "W02", "name": "税务窗口", "department": "县税务局"})
+    registry.apply(WINDOW_REGISTERED, {"code": "W03", "name": "质监窗口", "department": "县质监局"})
+    registry.apply(WINDOW_CLOSED, {"code": "W03", "since": "2008-07-01"})
+    registry.apply(STAFF_REGISTERED, {"staff_id": "S001", "name": "张三", "window": "W01", "since": "2008-05-01"})
+    registry.apply(STAFF_MOVED, {"staff_id": "S001", "window": "W02", "since": "2008-06-01"})
+    registry.apply(STAFF_REGISTERED, {"staff_id": "S002", "name": "李四", "window": "W02", "since": "2008-06-15"})
+    shared = SheetChecker(registry, cat, TODAY)  # remembers every verdict: the fast path from the second time on
+    for line, cells in enumerate(rows + rows, start=2):  # the second time round every cell has been seen
+        r = row(line, **cells)
+        assert _outcome(shared, r) == _outcome(SheetChecker(registry, cat, TODAY), r)

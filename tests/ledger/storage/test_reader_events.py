@@ -83,3 +83,21 @@ def test_a_row_with_an_unknown_topic_is_refused_naming_its_position(tmp_path: Pa
         list(read_facts(reader))
     reader.close()
     assert refused.value.position == 3
+
+
+def test_every_tag_the_transcoder_writes_revives_as_the_value_it_was() -> None:
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+    from uuid import uuid4
+
+    import orjson
+
+    from ledger.storage.reader_events import REVIVE, revived
+    from ledger.storage.transcoder import OrjsonTranscoder
+
+    values = {"d": date(2008, 7, 14), "t": datetime(2008, 7, 14, 9, 30, tzinfo=UTC), "u": uuid4(),
+              "m": Decimal("2.5"), "nested": [{"d": date(2008, 9, 30)}]}
+    stored = orjson.loads(OrjsonTranscoder().encode(values))
+    assert {v["_type_"] for k, v in stored.items() if k != "nested"} <= set(REVIVE)
+    assert revived(stored) == values
+    assert [type(v) for v in revived(stored).values()] == [type(v) for v in values.values()]
