@@ -1,78 +1,27 @@
-"""The ledger's Merkle leaves, computed from the raw stored rows (never from decoded events).
-
-Leaf data of one stored event, every field length-prefixed (4-byte big-endian) so none can bleed into
-the next: originator id (its 16 UUID bytes), version (8-byte big-endian), topic (UTF-8), state (the
-stored bytes). Leaf index = position − 1 in ledger order (notification ids can have gaps).
+"""The ledger's Merkle leaves, computed from the raw stored rows (never from decoded events): the whole scan of a
+verification — its ledger-order pass (row_leaves.py: the leaves' data, the checks of each row) and its stream-order
+pass (streams.py), over one or two processes.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from hashlib import sha256
 from pathlib import Path
-from struct import Struct, pack
-from struct import error as StructError
 from typing import Any
 from uuid import UUID
 
+from ledger.integrity import streams
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
+from ledger.integrity.row_leaves import Flaw, Row, Segment, SpecialRow, scan_rows
+from ledger.integrity.row_leaves import leaf_data as leaf_data  # the leaves' data: where its readers import it from
+from ledger.integrity.row_leaves import originator_bytes as originator_bytes
 from ledger.runtime import fork
+from ledger.runtime.gcpause import collector_paused
 from ledger.storage.location import sqlite_uri
 from ledger.storage.rows import EVENTS_TABLE
-
-# One raw row: (notification id, originator id as stored, version, topic, state).
-Row = tuple[Any, Any, Any, Any, Any]
-
-
-def leaf_data(originator: bytes, version: int, topic: str, state: bytes) -> bytes:
-    """The bytes a stored event contributes to its leaf."""
-    t = topic.encode("utf-8")
-    return b"".join(
-        (pack(">I", len(originator)), originator, pack(">IQ", 8, version),
-         pack(">I", len(t)), t, pack(">I", len(state)), state)
-    )
-
-
-def originator_bytes(value: Any) -> bytes:
-    """The 16 bytes of a stored originator id (a UUID, or SQLite's 32 hex digits); ValueError if neither."""
-    if isinstance(value, UUID):
-        return value.bytes
-    if isinstance(value, str) and len(value) == 32:
-        return bytes.fromhex(value)
-    if isinstance(value, str):
-        return UUID(value).bytes
-    raise ValueError(f"originator id of type {type(value).__name__}")
-
-
-@dataclass(frozen=True)
-class Flaw:
-    """Something wrong with one stored row, found while computing its leaf."""
-
-    position: int
-    kind: str
-    message: str
-    earliest: int | None = None  # when the change cannot be pinned down: the lowest position it may be at
-    exact: bool = True  # False: only a range is known, and `position` is its start
-
-
-SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
-
-
-@dataclass
-class Segment:
-    """One stretch of consecutive rows, hashed into leaves and checked on its own."""
-
-    start: int  # position of its first row
-    leaves: bytes | bytearray  # the scan's own buffer, never copied (32 bytes a row)
-    flaws: list[Flaw]
-    special: list[SpecialRow]  # rows on the integrity stream or with its topics
-    tracked: list[SpecialRow]  # rows of the stream asked for (receipts)
-    entering: dict[bytes, tuple[int, int]]  # streams whose first version here is not 1: (version, position)
-    last: dict[bytes, int] | None = None  # last version of every stream (kept only where it is merged)
-    levels: list[bytes] = field(default_factory=list)  # its tree's kept levels (merkle.upper_levels), when split
 
 
 @dataclass
@@ -88,67 +37,6 @@ class Scan:
     def size(self) -> int:
         """Number of stored events."""
         return len(self.tree)
-
-
-_HEAD = Struct(">BI16sIQ").pack  # 0x00 leaf prefix, len 16, originator id, len 8, version
-_LEN = Struct(">I").pack
-
-
-def scan_rows(
-    batches: Iterable[Sequence[Row]],
-    known_topics: frozenset[str],
-    special_stream: bytes,
-    special_topics: frozenset[str],
-    track: bytes | None = None,
-    start: int = 1,
-    keep_last: bool = True,
-) -> Segment:
-    """Hash every row into a leaf; check each stream's versions run on by one and every topic is known.
-
-    `batches`: the rows in ledger order, a list at a time (as `fetchmany` gives them).
-    """
-    leaves = bytearray()
-    last: dict[bytes, int] = {}
-    entering: dict[bytes, tuple[int, int]] = {}
-    flaws: list[Flaw] = []
-    special: list[SpecialRow] = []
-    tracked: list[SpecialRow] = []
-    topic_parts: dict[str, bytes] = {}
-    join, fromhex, head, length, get = b"".join, bytes.fromhex, _HEAD, _LEN, last.get
-    position = start - 1
-    for batch in batches:
-        for _nid, oid, version, topic, state in batch:
-            position += 1
-            try:
-                tp = topic_parts.get(topic)
-                if tp is None:
-                    t = topic.encode("utf-8")
-                    tp = topic_parts[topic] = length(len(t)) + t
-                    if topic not in known_topics:
-                        flaws.append(Flaw(position, "topic", f"位置 {position} 的事件类型未知：{topic}"))
-                o = fromhex(oid) if type(oid) is str and len(oid) == 32 else originator_bytes(oid)
-                if len(o) == 16:
-                    leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
-                else:
-                    leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
-            except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
-                # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
-                flaws.append(Flaw(position, "format",
-                                  f"位置 {position} 的存储格式被改动，不是本系统能写出的数据（{type(exc).__name__}）"))
-                leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
-                continue
-            prev = get(o, 0)
-            last[o] = version
-            if version != prev + 1:
-                if prev == 0 and o not in entering:
-                    entering[o] = (version, position)
-                else:
-                    flaws.append(_version_flaw(o, version, position, prev + 1))
-            if o == special_stream or topic in special_topics:
-                special.append((position, o, version, topic, state))
-            if o == track:
-                tracked.append((position, o, version, topic, state))
-    return Segment(start, leaves, flaws, special, tracked, entering, last if keep_last else None)
 
 
 def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
@@ -173,15 +61,19 @@ def _sqlite_rows(
 
 
 def _scan_tail(
-    path: Path, table: str, from_rowid: int, start: int, known: frozenset[str], stream: bytes,
-    topics: frozenset[str], track: bytes | None, height: int,
-) -> Segment:
+    path: Path, table: str, from_rowid: int, upto: int, start: int, args: tuple[frozenset[str], bytes,
+    frozenset[str], bytes | None], height: int, key: bytes, room: int,
+) -> tuple[Segment, bytearray]:
     """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
-    `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32)."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ?", (from_rowid,)), known, stream, topics, track,
-                    start, keep_last=False)
+    `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32), and the upper half of the
+    stream-order pass; the leaves apart, to cross the pipe as they are (fork.start_with_bytes)."""
+    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
+                    start=start, key=key, room=room)
     seg.levels = upper_levels(seg.leaves, height)
-    return seg
+    seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
+    leaves, seg.leaves = seg.leaves, b""
+    assert isinstance(leaves, bytearray)
+    return seg, leaves
 
 
 CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly
@@ -211,6 +103,16 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     yield from ledger.pages(0, batch)
 
 
+def _until(batches: Iterable[Sequence[Row]], upto: int) -> Iterator[Sequence[Row]]:
+    """The rows in ledger order up to notification id `upto` (the ones after it came after the verification began)."""
+    for batch in batches:
+        if batch and batch[-1][0] > upto:
+            if head := [r for r in batch if r[0] <= upto]:
+                yield head
+            return
+        yield batch
+
+
 def scan(
     ledger: Any,
     known_topics: frozenset[str],
@@ -218,14 +120,28 @@ def scan(
     special_topics: frozenset[str],
     track: bytes | None = None,
 ) -> Scan:
-    """Hash and check every stored row; a large SQLite ledger is split between two processes."""
+    """Hash and check every stored row, in ledger order and then in stream order (streams.py), the two passes
+    tied by a fingerprint; a large SQLite ledger is split between two processes.
+
+    The cyclic collector is paused meanwhile (in the second process too, forked from here): the passes make a
+    million rows' tuples and no cycle, and its passes over them cost ~15 % of the ledger-order pass."""
+    with collector_paused():
+        return _scan(ledger, known_topics, special_stream, special_topics, track)
+
+
+def _scan(
+    ledger: Any, known_topics: frozenset[str], special_stream: bytes, special_topics: frozenset[str],
+    track: bytes | None,
+) -> Scan:
     args = (known_topics, special_stream, special_topics, track)
+    key = streams.new_key()
     location = ledger.location
-    split = 0
+    table = events_table(ledger)
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        table = events_table(ledger)
-        with closing(sqlite3.connect(sqlite_uri(location.sqlite_path, mode="ro"), uri=True)) as conn:
-            total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        path = location.sqlite_path
+        split = 0
+        with closing(sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)) as conn:
+            total, upto = conn.execute(f"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
             if total >= PARALLEL_MIN:
                 chunk = 1 << join_height()
                 split = max(chunk, (total // 2 + chunk // 2) // chunk * chunk)
@@ -235,17 +151,60 @@ def scan(
                     ).fetchone()[0]
                 else:
                     split = 0
-    if split:
-        try:
-            two = _scan_two(location.sqlite_path, table, from_rowid, split, args)
-        except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
-            two = None
-        if two is not None:
-            return two
-    seg = scan_rows(raw_rows(ledger), *args)
-    for o, (version, position) in seg.entering.items():
-        seg.flaws.append(_version_flaw(o, version, position, 1))
-    return Scan(MerkleTree(seg.leaves), seg.flaws, seg.special, seg.tracked)
+        if split:
+            try:
+                two = _scan_two(path, table, from_rowid, upto, split, total, args, key)
+            except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
+                two = None
+            if two is not None:
+                return two
+        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total)
+        by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
+        flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
+    else:
+        # Both passes at once: the stream-order one on a thread with its own connection, where PostgreSQL does most
+        # of its work (the index scan) and the thread waits on the server, not on this process's CPU. Both read
+        # the rows up to the last notification id stored as the verification starts, whatever comes since.
+        from concurrent.futures import ThreadPoolExecutor
+
+        pg = streams.PostgresTable.of(ledger)
+        upto = pg.last_id()
+        with ThreadPoolExecutor(1, thread_name_prefix="kaoping-streams") as pool:
+            side = pool.submit(lambda: streams.check_streams(pg.stream_rows(upto), key))
+            seg = scan_rows(_until(raw_rows(ledger), upto), *args, key=key)
+            by_streams = side.result()
+        flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
+    flaws = seg.flaws + flaws
+    return Scan(MerkleTree(seg.leaves), flaws, seg.special, seg.tracked)
+
+
+def _stream_flaws(
+    positions: Callable[[list[int]], dict[int, int]], rows: list[tuple[int, int]],
+    by_streams: list[tuple[tuple[int, int], list[streams.Bad]]],
+) -> list[Flaw]:
+    """The stream-order pass's findings as flaws at their positions; a flaw too if it did not see exactly the rows
+    the ledger-order pass saw."""
+    seen = (_xor(v for v, _ in rows), sum(n for _, n in rows))
+    told = (_xor(s[0] for s, _ in by_streams), sum(s[1] for s, _ in by_streams))
+    bad = [b for _, found in by_streams for b in found]
+    flaws: list[Flaw] = []
+    if seen != told or any(b[0] == streams.DISORDER for b in bad):
+        flaws.append(Flaw(1, "stream", "按事件流读出的事件与按顺序读出的不同：索引被改动，或数据库对两次读取的回答不同",
+                          earliest=1, exact=False))
+    bad = [b for b in bad if b[0] != streams.DISORDER]
+    if bad:
+        at = positions([b[0] for b in bad])
+        for nid, o, version, expected in bad:
+            if nid in at:
+                flaws.append(_version_flaw(bytes.fromhex(o), version, at[nid], expected))
+    return flaws
+
+
+def _xor(values: Iterable[int]) -> int:
+    out = 0
+    for v in values:
+        out ^= v
+    return out
 
 
 def join_height() -> int:
@@ -255,39 +214,40 @@ def join_height() -> int:
 
 
 def _scan_two(
-    path: Path, table: str, from_rowid: int, split: int,
-    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None],
+    path: Path, table: str, from_rowid: int, upto: int, split: int, total: int,
+    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None], key: bytes,
 ) -> Scan | None:
-    """Rows before `from_rowid` here, the rest in a second process; None if the rows moved meanwhile."""
-    known, stream, topics, track = args
+    """Rows before `from_rowid` and the stream ids below streams.MID here, the rest in a second process; None if
+    the rows moved meanwhile.
+
+    One buffer holds every leaf: made for all `total` rows at once, the first half's written here, the second
+    half's read into the rest straight from the pipe (fork.start_with_bytes) — never pickled, never copied."""
     height = join_height()
-    second = fork.start(lambda: _scan_tail(path, table, from_rowid, split + 1, known, stream, topics, track,
-                                           height))
+    second = fork.start_with_bytes(
+        lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key, total - split))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args)
-        head_levels = upper_levels(head.leaves, height)
-        tail = second.result()
+        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
+                         trim=False)
+        leaves = head.leaves
+        assert isinstance(leaves, bytearray)
+        if head.written != split * 32 or len(leaves) != total * 32:  # rows were deleted between counting and reading
+            return None
+        view = memoryview(leaves)
+        head_levels = upper_levels(view[: split * 32], height)
+        head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
+        try:
+            tail = second.result(into=view[split * 32 :])
+        except fork.WrongSize:  # rows were deleted between counting and reading
+            return None
+        finally:
+            view.release()
     finally:
         second.stop()
-    if len(head.leaves) != split * 32:  # rows were deleted between counting and reading
-        return None
-    flaws = head.flaws + tail.flaws
-    for o, (version, position) in head.entering.items():
-        flaws.append(_version_flaw(o, version, position, 1))
-    assert head.last is not None
-    for o, (version, position) in tail.entering.items():
-        expected = head.last.get(o, 0) + 1
-        if version != expected:
-            flaws.append(_version_flaw(o, version, position, expected))
-    head.last = None  # every stream's last version (~100 bytes a stream): released before the leaves are joined
-    # One buffer of leaves: the tail's appended to the head's in place (no third copy); a short tail has fewer
-    # levels: join those both have, the tree computes the rest.
+    assert tail.streams is not None
+    flaws = head.flaws + tail.flaws + _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids),
+                                                    [head.rows, tail.rows], [head_streams, tail.streams])
+    # A short tail has fewer levels: join those both have, the tree computes the rest.
     levels = [a + b for a, b in zip(head_levels, tail.levels, strict=False)]
-    leaves, more = head.leaves, tail.leaves
-    tail.leaves = head.leaves = b""
-    if not isinstance(leaves, bytearray):
-        leaves = bytearray(leaves)
-    leaves += more
-    del more
+    del head_levels
     tree = MerkleTree.from_levels(leaves, levels) if len(leaves) > split * 32 else MerkleTree(leaves)
     return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)

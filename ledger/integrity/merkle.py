@@ -40,24 +40,33 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(b"\x01" + left + right).digest()
 
 
-def _next_level(level: bytes | bytearray) -> bytes:
-    """Pair neighbouring nodes of one level; an odd last node is carried up unchanged."""
+def _next_level(level: bytes | bytearray | memoryview) -> bytearray:
+    """Pair neighbouring nodes of one level; an odd last node is carried up unchanged.
+
+    Written into one buffer a stretch of `_STRETCH` pairs at a time: a list of every pair's digest would hold
+    ~70 bytes a pair (a bytes object each) beside the level itself — the largest part of a verification's peak."""
     end = (len(level) // 64) * 64
-    parts = [sha256(b"\x01" + level[i : i + 64]).digest() for i in range(0, end, 64)]
+    out = bytearray(end // 2 + (len(level) - end))
+    for lo in range(0, end, 64 * _STRETCH):
+        hi = min(end, lo + 64 * _STRETCH)
+        out[lo // 2 : hi // 2] = b"".join([sha256(b"\x01" + level[i : i + 64]).digest() for i in range(lo, hi, 64)])
     if end < len(level):
-        parts.append(bytes(level[end:]))
-    return b"".join(parts)
+        out[end // 2 :] = level[end:]
+    return out
 
 
-def upper_levels(leaves: bytes | bytearray, top: int | None = None) -> list[bytes]:
+_STRETCH = 8192
+
+
+def upper_levels(leaves: bytes | bytearray | memoryview, top: int | None = None) -> list[bytes]:
     """Levels KEPT_FROM..top of the tree over `leaves` (every level up to the root when `top` is None; fewer when
     the tree is shorter), the levels below them computed and dropped on the way."""
-    level: bytes | bytearray = leaves
+    level: bytes | bytearray | memoryview = leaves
     for _ in range(KEPT_FROM):
         level = _next_level(level)
     levels = [bytes(level)]
     while (top is None or len(levels) <= top - KEPT_FROM) and len(levels[-1]) > HASH_SIZE:
-        levels.append(_next_level(levels[-1]))
+        levels.append(bytes(_next_level(levels[-1])))
     return levels
 
 
@@ -82,7 +91,7 @@ class MerkleTree:
         tree = cls(leaves)
         built = list(upper)
         while built and len(built[-1]) > HASH_SIZE:
-            built.append(_next_level(built[-1]))
+            built.append(bytes(_next_level(built[-1])))
         tree._upper = built if built else None
         return tree
 

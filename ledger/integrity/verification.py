@@ -132,7 +132,8 @@ def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
 
 
 def _locate(
-    tree: MerkleTree, digests: bytes, good: int, upto: int, context: str, holes: Sequence[tuple[int, int]] = ()
+    tree: MerkleTree, digests: bytes | bytearray, good: int, upto: int, context: str,
+    holes: Sequence[tuple[int, int]] = (),
 ) -> Flaw:
     """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
     known = min(upto, len(digests) // DIGEST, len(tree))
@@ -235,8 +236,9 @@ def check(
         try:
             note = data["note"]
             cp = open_checkpoint(note, signing)
-            size, root_text, digest_text = data["size"], data["root"], data["leaf_digests"]
-            kept = base64.b64decode(digest_text, validate=True)
+            size, root_text = data["size"], data["root"]
+            # popped, not kept beside its decoding: the digests' text is ~11 bytes a leaf of its range
+            kept = base64.b64decode(data.pop("leaf_digests"), validate=True)
         except NoteError as exc:
             flaws.append(Flaw(pos, "signature", f"位置 {pos} 的检查点签名不能验证：{exc}"))
             continue
@@ -269,7 +271,7 @@ def check(
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:
-            flaws.append(_locate(tree, bytes(digests), good, size, f"与位置 {pos} 的检查点（大小 {size}）不符", holes))
+            flaws.append(_locate(tree, digests, good, size, f"与位置 {pos} 的检查点（大小 {size}）不符", holes))
         else:
             if prev_size and good == prev_size:
                 try:
@@ -290,10 +292,10 @@ def check(
     current = key if rotated_ever else trusted or key
     if external_note is not None:  # a checkpoint kept outside may be one an earlier key signed
         signer = next((k for k in reversed(chain) if _opens(external_note, k)), current)
-        report.external = _check_external(report, external_note, signer, bytes(digests), good, holes, EXTERNAL)
+        report.external = _check_external(report, external_note, signer, digests, good, holes, EXTERNAL)
     if kept_note is not None:
         # kept beside the trusted key file, by that key
-        report.kept = _check_external(report, kept_note, trusted or current, bytes(digests), good, holes, KEPT)
+        report.kept = _check_external(report, kept_note, trusted or current, digests, good, holes, KEPT)
         stored = any(c.size == report.kept["size"] and b64(c.root) == report.kept["root"] for c in report.checkpoints)
         report.kept["stored"] = stored
         if report.kept["extends"] and not stored:
@@ -368,7 +370,7 @@ KEPT = Anchor("签名密钥旁保存的最近检查点", "anchor",
 
 
 def _check_external(
-    report: Report, note: str, key: VerifierKey | None, digests: bytes, good: int,
+    report: Report, note: str, key: VerifierKey | None, digests: bytes | bytearray, good: int,
     holes: Sequence[tuple[int, int]], anchor: Anchor,
 ) -> dict[str, Any]:
     """Prove the ledger still extends a checkpoint kept outside the database."""

@@ -28,6 +28,37 @@ def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
 
 
 @pytest.mark.posix_only("forks a second process")
+def test_bytes_sent_beside_the_answer_are_read_into_the_room_made_for_them() -> None:
+    data = bytes(range(256)) * 5_000  # more than a pipe's buffer
+    second = fork.start_with_bytes(lambda: ({"位置": os.getpid()}, bytearray(data)))
+    buffer = bytearray(b"head") + bytearray(len(data))
+    answer = second.result(into=memoryview(buffer)[4:])
+    assert answer["位置"] != os.getpid()
+    assert buffer == b"head" + data
+
+
+@pytest.mark.posix_only("forks a second process")
+def test_bytes_that_do_not_fill_their_room_exactly_are_a_wrong_size_and_not_kept() -> None:
+    for size in (99_999, 100_001):
+        second = fork.start_with_bytes(lambda size=size: (1, b"\x01" * size))  # type: ignore[misc]
+        buffer = bytearray(100_000)
+        with pytest.raises(fork.WrongSize):
+            second.result(into=memoryview(buffer))
+        assert buffer == bytes(100_000) and second.pid == 0
+
+
+def test_bytes_sent_beside_the_answer_are_read_into_their_room_where_there_is_no_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fork, "can_fork", lambda: False)
+    buffer = bytearray(b"head") + bytearray(4)
+    assert fork.start_with_bytes(lambda: (7, b"tail")).result(into=memoryview(buffer)[4:]) == 7
+    assert buffer == b"headtail"
+    with pytest.raises(fork.WrongSize):
+        fork.start_with_bytes(lambda: (7, b"tails")).result(into=memoryview(buffer)[4:])
+
+
+@pytest.mark.posix_only("forks a second process")
 def test_an_error_in_the_second_process_is_raised_here_with_its_traceback() -> None:
     with pytest.raises(fork.ChildFailed, match="ValueError: 坏数据"):
         fork.start(_fail).result()

@@ -258,3 +258,76 @@ def test_the_two_process_scan_of_a_large_ledger_finds_exactly_what_one_process_f
         assert sorted(double.flaws, key=repr) == sorted(single.flaws, key=repr)
     finally:
         r.close()
+
+
+def _finding_and_its_retraction(rows: Rows) -> tuple[int, int]:
+    """Two more events of one stream after the last checkpoint (which no signature covers): their positions."""
+    app = rows.open()
+    try:
+        fid = app.record_finding("W2.3", window="W0", day="2024-03-04", source="weekly", note="新的一条")
+        app.retract(str(fid), "录入有误")
+    finally:
+        app.close()
+    total = rows.count()
+    return total - 1, total
+
+
+def test_deleting_a_streams_first_event_is_caught_at_its_follow_up_even_where_no_checkpoint_covers_it(
+    rows: Rows,
+) -> None:
+    first, second = _finding_and_its_retraction(rows)
+    rows.delete(first)
+    report = rows.verify()
+    assert broken_at(report) == second - 1
+    assert report.broken is not None and report.broken.kind == "version"
+    assert "跳号（应为 1，实为 2）" in report.broken.message
+
+
+def test_a_streams_event_moved_after_its_follow_up_is_caught_at_the_follow_up(sqlite_rows: SqliteRows) -> None:
+    first, second = _finding_and_its_retraction(sqlite_rows)
+    rowid = sqlite_rows.rowid(first)
+    sqlite_rows.conn.execute("UPDATE stored_events SET rowid = rowid + 100 WHERE rowid = ?", (rowid,))
+    report = sqlite_rows.verify()
+    assert [(f.position, f.kind) for f in report.flaws] == [(first, "version"), (second, "version")]
+    assert "跳号（应为 1，实为 2）" in report.flaws[0].message
+    assert "重复或倒退（应为 3，实为 1）" in report.flaws[1].message
+
+
+def test_a_version_stored_twice_where_the_primary_key_was_dropped_is_caught_at_the_second(
+    sqlite_rows: SqliteRows,
+) -> None:
+    conn = sqlite_rows.conn
+    conn.executescript(
+        "BEGIN; ALTER TABLE stored_events RENAME TO old_events;"
+        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB);"
+        "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+        "SELECT rowid, originator_id, originator_version, topic, state FROM old_events;"
+        "DROP TABLE old_events; COMMIT;")
+    copy = sqlite_rows.row(7)
+    conn.execute("INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES (?,?,?,?)", copy)
+    report = sqlite_rows.verify(kept=False)
+    total = sqlite_rows.count()
+    assert [(f.position, f.kind) for f in report.flaws] == [(total, "version")]
+    assert "重复或倒退" in report.flaws[0].message
+
+
+@pytest.mark.parametrize("lie", ["drop", "version", "move"])
+def test_a_database_that_answers_the_stream_order_pass_differently_is_caught(
+    sqlite_rows: SqliteRows, monkeypatch: pytest.MonkeyPatch, lie: str
+) -> None:
+    from ledger.integrity import streams
+
+    genuine = streams.sqlite_stream_rows
+
+    def lying(*args: object, **kwargs: object) -> object:
+        for batch in genuine(*args, **kwargs):  # type: ignore[arg-type]
+            o, v, n = batch[3]
+            if lie == "drop":
+                yield batch[:3] + batch[4:]
+            else:
+                yield batch[:3] + [(o, v + 1, n) if lie == "version" else (o, v, n + 1)] + batch[4:]
+
+    monkeypatch.setattr(streams, "sqlite_stream_rows", lying)
+    report = sqlite_rows.verify()
+    assert not report.ok
+    assert any(f.kind == "stream" for f in report.flaws)
