@@ -33,6 +33,7 @@ KINDS = {
     "content": "事件内容与签名时不同",
     "truncated": "事件被删除",
     "version": "事件流版本号不连续",
+    "stream": "按事件流读出的事件与按顺序读出的不同",
     "topic": "事件类型被改动",
     "format": "存储格式被改动",
     "signature": "检查点签名无效",

@@ -175,3 +175,20 @@ def test_publishing_over_a_tampered_ledger_is_refused(kp: Kaoping) -> None:
     _edit_state(kp.db, 5, b"S1.1", b"S1.2")
     r = kp("publish", "2008Q2")
     assert r.exit_code == 2 and "校验未通过" in r.stderr
+
+
+def test_every_kind_of_flaw_verify_can_find_has_a_chinese_name() -> None:
+    import ast
+
+    from cli.commands.verify import KINDS
+
+    root = Path(__file__).resolve().parents[2] / "ledger"
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Flaw" and len(node.args) > 1:
+                kind = node.args[1]
+                if isinstance(kind, ast.Constant) and isinstance(kind.value, str):
+                    found.add(kind.value)
+    assert {"content", "version", "stream"} <= found
+    assert found <= set(KINDS), found - set(KINDS)
