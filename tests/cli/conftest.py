@@ -119,7 +119,8 @@ SCRIPT_ON_POSTGRES = frozenset({
     "test_commands_that_create_print_their_id_and_json_wraps_it",
     "test_short_ids_in_the_log_are_accepted_wherever_an_id_is_taken",
 })
-"""The `run` tests that also go through the installed script on PostgreSQL: a representative one per module. The
+"""The `run` tests that also go through the installed script on PostgreSQL: a representative one per module (the
+refusal sweeps, which parametrize `run` with their own script cases, keep theirs). The
 script's edge is the same on both backends and every test here still runs in-process on PostgreSQL; the script on
 PostgreSQL is also covered by the demo's, the questions' and the refusals' script tests (issue 9: CI time)."""
 
@@ -127,7 +128,8 @@ PostgreSQL is also covered by the demo's, the questions' and the refusals' scrip
 @pytest.fixture(params=["kp", "kp_script"])
 def run(request: pytest.FixtureRequest, db_url: str) -> Callable[..., Any]:
     """The CLI, in-process (CliRunner) and as the installed script (on PostgreSQL: for SCRIPT_ON_POSTGRES only)."""
-    if request.param == "kp_script" and not db_url.startswith("sqlite") and \
+    chose_own = any("run" in str(m.args[0]) for m in request.node.iter_markers("parametrize"))  # the sweeps' cases
+    if request.param == "kp_script" and not db_url.startswith("sqlite") and not chose_own and \
             getattr(request.node, "originalname", "") not in SCRIPT_ON_POSTGRES:
         pytest.skip("the installed script on PostgreSQL runs a representative subset (SCRIPT_ON_POSTGRES)")
     return request.getfixturevalue(request.param)
