@@ -287,15 +287,10 @@ class PostgresTable:
         return cls(ledger.location, quoted(schema, str(recorder.events_table_name)))
 
     def _read(self, statement: str, upto: int, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
-        from ledger.storage.postgres_reader import connect
+        from ledger.storage.postgres_reader import snapshot_batches
 
-        with connect(self.location) as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            with conn.cursor(name="kaoping_stream_order", binary=True) as cur:
-                cur.itersize = batch
-                cur.execute(statement.format(table=self.name), (upto,))
-                while rows := cur.fetchmany(batch):
-                    yield rows
+        return snapshot_batches(self.location, statement.format(table=self.name), (upto,), batch,
+                                "kaoping_stream_order")
 
     def last_id(self) -> int:
         """The last notification id stored now (0 for an empty ledger)."""

@@ -69,6 +69,22 @@ def connect(location: Location) -> psycopg.Connection[tuple[Any, ...]]:
     return psycopg.connect(autocommit=True, **connect_kwargs(location))
 
 
+def snapshot_batches(location: Location, statement: str, params: tuple[Any, ...], batch: int,
+                     name: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of one statement, `batch` at a time, through a server-side binary cursor named `name` in one
+    read-only snapshot, on a connection of its own (a forked process or a thread never shares its parent's: a
+    libpq connection is one conversation with the server). One cursor rather than LIMIT queries: the server plans
+    and descends the index once, not once per page. The one such loop (the two-process fold's range, verify's
+    stream-order pass)."""
+    with connect(location) as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with conn.cursor(name=name, binary=True) as cur:
+            cur.itersize = batch
+            cur.execute(statement, params)
+            while rows := cur.fetchmany(batch):
+                yield rows
+
+
 def open_postgres_reader(location: Location) -> PostgresLedgerReader | None:
     """A light reader of the PostgreSQL ledger at a location, or None when the full ledger must open it."""
     import psycopg

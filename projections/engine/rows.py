@@ -96,25 +96,13 @@ def sqlite_range(path: str, after_id: int, upto_id: int, window: int = WINDOW) -
 def postgres_range(location: Location, after_id: int, upto_id: int,
                    window: int = WINDOW) -> Generator[Page, None, None]:
     """Rows with after_id < notification id <= upto_id of a PostgreSQL ledger, `window` rows at a time, on a
-    connection of their own (a forked process never uses its parent's: a libpq connection is one conversation with
-    the server), through one server-side binary cursor in one read-only snapshot — `sqlite_range` on the other
-    storage. One cursor rather than `ledger.pages`' LIMIT queries: the server plans and descends the index once, not
-    once per page."""
-    from ledger.storage.postgres_reader import EVENTS, SCHEMA, connect, quoted
+    connection of their own in one read-only snapshot (`snapshot_batches`) — `sqlite_range` on the other storage."""
+    from ledger.storage.postgres_reader import EVENTS, SCHEMA, quoted, snapshot_batches
 
-    conn = connect(location)
-    try:
-        with conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            with conn.cursor(name="kaoping_fold_range", binary=True) as cur:
-                cur.itersize = window
-                cur.execute(f"SELECT notification_id, originator_id, topic, state FROM {quoted(SCHEMA, EVENTS)} "
-                            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id",
-                            (after_id, upto_id))
-                while rows := cur.fetchmany(window):
-                    yield rows[-1][0], [(r[1], r[2], r[3]) for r in rows]
-    finally:
-        conn.close()
+    statement = (f"SELECT notification_id, originator_id, topic, state FROM {quoted(SCHEMA, EVENTS)} "
+                 "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id")
+    for rows in snapshot_batches(location, statement, (after_id, upto_id), window, "kaoping_fold_range"):
+        yield rows[-1][0], [(r[1], r[2], r[3]) for r in rows]
 
 
 def postgres_count(location: Location, after_id: int, upto_id: int) -> int:
