@@ -306,6 +306,14 @@ class PostgresTable:
         return self._read("SELECT encode(uuid_send(originator_id), 'hex'), originator_version, notification_id "
                           "FROM {table} WHERE notification_id <= %s ORDER BY originator_id, originator_version", upto)
 
+    def rows_from(self, first: Any, count: int) -> Iterator[list[tuple[Any, ...]]]:
+        """`count` raw rows from notification id `first` on, in ledger order (a chunk read again: chunk_tree.py)."""
+        from ledger.storage.postgres_reader import snapshot_batches
+
+        return snapshot_batches(self.location, "SELECT notification_id, originator_id, originator_version, topic, "
+                                f"state FROM {self.name} WHERE notification_id >= %s ORDER BY notification_id "
+                                f"LIMIT {int(count)}", (first,), count, "kaoping_chunk")
+
     def positions(self, nids: list[int]) -> dict[int, int]:
         """The ledger position (1-based, in notification-id order) of each of these notification ids."""
         wanted = sorted(set(nids))

@@ -15,9 +15,10 @@ from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity import actor_check, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
+from ledger.integrity.chunk_tree import ChunkChanged
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
-from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
+from ledger.integrity.merkle import EMPTY_ROOT, PREFIX, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.topics import (
     ACTOR_TOPICS,
@@ -29,7 +30,7 @@ from ledger.topics import (
     ROTATION_TOPIC,
 )
 
-DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
+DIGEST = PREFIX  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,7 @@ def b64(data: bytes) -> str:
 
 def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
     """The first DIGEST bytes of leaves lo..hi-1, concatenated (what a stored checkpoint keeps)."""
-    words = memoryview(tree.leaves_view()).cast("Q")  # 8-byte words, four to a leaf hash
-    return words[lo * 4 : hi * 4 : 4].tobytes()
+    return tree.prefixes(lo, hi)
 
 
 def _locate(
@@ -163,15 +163,30 @@ def check(
     kept_note: str | None = None,
     track: UUID | None = None,
     evidence_dir: Path | None = None,
+    whole_tree: bool = True,
 ) -> Report:
     """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it.
 
     With a trusted key the ledger must hold that key's record (a ledger stripped of it, or emptied, fails);
     `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
     With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
+    `whole_tree=False` (`kaoping verify`): the report's tree is a chunk_tree.ChunkTree, in bounded memory; the
+    commands that go on to sign or prove from every leaf (checkpoint, receipts, migrate) keep the whole tree.
     """
+    if not whole_tree:
+        try:
+            return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, True)
+        except ChunkChanged:  # a chunk read again differed: the whole tree, every leaf from one read
+            pass
+    return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, False)
+
+
+def _check(
+    ledger: Any, trusted: VerifierKey | None, key_source: str, external_note: str | None, kept_note: str | None,
+    track: UUID | None, evidence_dir: Path | None, chunked: bool,
+) -> Report:
     special = INTEGRITY_TOPICS | ACTOR_TOPICS  # the actors' rows too: who acted is checked from them (D32)
-    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None)
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None, chunked)
     report = Report(s, trusted, key_source, flaws=list(s.flaws), acted=actor_check.check(ledger, s))
     report.flaws.extend(report.acted.flaws)
     if evidence_dir is not None:
@@ -278,7 +293,7 @@ def check(
                     verify_consistency(prev_size, size, tree.consistency_proof(prev_size, size), prev_root, cp.root)
                 except ProofError as exc:  # pragma: no cover - both roots were recomputed from the same leaves
                     flaws.append(Flaw(pos, "consistency", f"检查点之间不一致：{exc}"))
-            if leaf_digests(tree, covers, size) != kept:
+            if not tree.prefixes_equal(covers, size, kept):
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
             good = size  # a matching signed root proves every leaf up to its size
         prev_size, prev_root = size, cp.root
