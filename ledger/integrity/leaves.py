@@ -126,16 +126,6 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     yield from ledger.pages(0, batch)
 
 
-def _until(batches: Iterable[Sequence[Row]], upto: int) -> Iterator[Sequence[Row]]:
-    """The rows in ledger order up to notification id `upto` (the ones after it came after the verification began)."""
-    for batch in batches:
-        if batch and batch[-1][0] > upto:
-            if head := [r for r in batch if r[0] <= upto]:
-                yield head
-            return
-        yield batch
-
-
 def scan(
     ledger: Any,
     known_topics: frozenset[str],
@@ -199,7 +189,7 @@ def _scan(
         upto = pg.last_id()
         with ThreadPoolExecutor(1, thread_name_prefix="kaoping-streams") as pool:
             side = pool.submit(lambda: streams.check_streams(pg.stream_rows(upto), key))
-            seg = scan_rows(_until(raw_rows(ledger), upto), *args, key=key,
+            seg = scan_rows(pg.ledger_rows(upto), *args, key=key,
                             sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
             by_streams = side.result()
         flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
