@@ -12,7 +12,7 @@ folded; a chunk's root is such a subtree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any
@@ -75,17 +75,19 @@ def _root(chunk: bytes | bytearray | memoryview, height: int) -> bytes:
 
 class ChunkTree(MerkleTree):
     """A `MerkleTree` held as its chunks' roots (ChunkSink); a node below a chunk's root is recomputed from that
-    chunk's rows, read again by `reread(first notification id, count)` → their leaf hashes."""
+    chunk's rows, read again by `read(first notification id, count)` (batches of raw rows) and hashed by
+    `hashed(batches, count)` (the scan's own hashing) → their leaf hashes."""
 
-    def __init__(self, sink: ChunkSink, reread: Callable[[Any, int], bytes | bytearray]) -> None:
+    def __init__(self, sink: ChunkSink, read: Callable[[Any, int], Iterable[Sequence[Any]]],
+                 hashed: Callable[[Iterable[Sequence[Any]], int], bytes | bytearray]) -> None:
         super().__init__(b"")
         self._height = sink.height
         self._full = len(sink.roots) // HASH_SIZE
         self._chunks = MerkleTree(bytes(sink.roots))  # the tree above the chunks: its leaves are their roots
         self._digests = bytes(sink.digests)
-        self._firsts = list(sink.firsts[: self._full])
+        self._firsts = list(sink.firsts)
         self._tail = bytes(sink.tail)
-        self._reread = reread
+        self._read, self._hashed = read, hashed
         self._cache: dict[int, bytes] = {}
 
     def __len__(self) -> int:
@@ -101,13 +103,33 @@ class ChunkTree(MerkleTree):
             return self._tail
         leaves = self._cache.get(c)
         if leaves is None:
-            leaves = bytes(self._reread(self._firsts[c], 1 << self._height))
-            if len(leaves) != HASH_SIZE << self._height or _root(leaves, self._height) != self._chunks.leaf(c):
-                raise ChunkChanged(f"chunk {c} read again differs from the scan")
+            leaves = self._held(c, self._hashed(self._read(self._firsts[c], 1 << self._height), 1 << self._height))
             if len(self._cache) >= _CACHED:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[c] = leaves
         return leaves
+
+    def _held(self, c: int, leaves: bytes | bytearray) -> bytes:
+        """Chunk c's leaves read again, if they are the ones scanned (its root, or the tail's leaves themselves)."""
+        if c == self._full:
+            same = leaves == self._tail
+        else:
+            same = len(leaves) == HASH_SIZE << self._height and _root(leaves, self._height) == self._chunks.leaf(c)
+        if not same:
+            raise ChunkChanged(f"chunk {c} read again differs from the scan")
+        return bytes(leaves)
+
+    def state_at(self, position: int) -> bytes:
+        """The stored state of the row at 1-based `position` (one a chunked scan did not keep: row_leaves.DEFER),
+        read again with its chunk, whose leaves must be the ones scanned."""
+        c, at = divmod(position - 1, 1 << self._height)
+        count = (1 << self._height) if c < self._full else len(self._tail) // HASH_SIZE
+        rows = [row for batch in self._read(self._firsts[c], count) for row in batch]
+        self._held(c, self._hashed([rows], count))
+        state = rows[at][4]
+        if not isinstance(state, bytes):
+            raise ChunkChanged(f"row {position} read again has no stored state")
+        return state
 
     def _perfect(self, height: int, index: int) -> bytes:
         if height >= self._height:

@@ -89,13 +89,19 @@ def _scan_tail_chunks(
     return seg
 
 
-def _sqlite_reread(path: Path, table: str, args: tuple[frozenset[str], bytes, frozenset[str], bytes | None]
-                   ) -> Callable[[Any, int], bytes | bytearray]:
-    """Read `count` rows again from rowid `first` on, hashed as the scan hashed them (chunk_tree.ChunkTree)."""
-    def reread(first: Any, count: int) -> bytes | bytearray:
-        rows = _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}")
-        return scan_rows(rows, *args, room=count).leaves
+def _sqlite_reread(path: Path, table: str) -> Callable[[Any, int], Iterator[list[Row]]]:
+    """`count` rows read again from rowid `first` on (a chunk: chunk_tree.ChunkTree)."""
+    def reread(first: Any, count: int) -> Iterator[list[Row]]:
+        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}")
     return reread
+
+
+def _hasher(args: tuple[frozenset[str], bytes, frozenset[str], bytes | None]
+            ) -> Callable[[Iterable[Sequence[Row]], int], bytes | bytearray]:
+    """Rows read again hashed as the scan hashed them (chunk_tree.ChunkTree)."""
+    def hashed(batches: Iterable[Sequence[Row]], count: int) -> bytes | bytearray:
+        return scan_rows(batches, *args, room=count).leaves
+    return hashed
 
 
 CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly; verify's
@@ -176,7 +182,7 @@ def _scan(
                 return two
         seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total,
                         sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
-        reread = _sqlite_reread(path, table, args)
+        reread: Callable[[Any, int], Iterable[Sequence[Row]]] = _sqlite_reread(path, table)
         by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
         flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
     else:
@@ -193,18 +199,10 @@ def _scan(
                             sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
             by_streams = side.result()
         flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
-        reread = _rows_reread(pg.rows_from, args)
+        reread = pg.rows_from
     flaws = seg.flaws + flaws
-    tree = MerkleTree(seg.leaves) if seg.sink is None else ChunkTree(seg.sink, reread)
+    tree = MerkleTree(seg.leaves) if seg.sink is None else ChunkTree(seg.sink, reread, _hasher(args))
     return Scan(tree, flaws, seg.special, seg.tracked)
-
-
-def _rows_reread(rows_from: Callable[[Any, int], Iterable[Sequence[Row]]],
-                 args: tuple[frozenset[str], bytes, frozenset[str], bytes | None]
-                 ) -> Callable[[Any, int], bytes | bytearray]:
-    def reread(first: Any, count: int) -> bytes | bytearray:
-        return scan_rows(rows_from(first, count), *args, room=count).leaves
-    return reread
 
 
 def _stream_flaws(
@@ -304,5 +302,5 @@ def _scan_two_chunks(
     sink = ChunkSink(head.sink.height, roots=head.sink.roots + tail.sink.roots,
                      digests=head.sink.digests + tail.sink.digests,
                      firsts=head.sink.firsts + tail.sink.firsts, tail=tail.sink.tail)
-    return Scan(ChunkTree(sink, _sqlite_reread(path, table, args)), flaws, head.special + tail.special,
+    return Scan(ChunkTree(sink, _sqlite_reread(path, table), _hasher(args)), flaws, head.special + tail.special,
                 head.tracked + tail.tracked)

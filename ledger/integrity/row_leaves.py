@@ -54,7 +54,11 @@ class Flaw:
     exact: bool = True  # False: only a range is known, and `position` is its start
 
 
-SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
+SpecialRow = tuple[int, bytes, int, str, Any]  # (position, originator bytes, version, topic, state)
+DEFER = 1 << 16
+"""A chunked scan (`sink`) keeps a special row's state only up to this many bytes; a larger one (a checkpoint's
+leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk when looked at
+(chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
 
 
 @dataclass
@@ -174,7 +178,8 @@ def _plain_batch(
     wanted = set(_found(ids, special_stream))
     if not names.isdisjoint(special_topics):
         wanted.update(i for i, t in enumerate(topics) if t in special_topics)
-    seg.special.extend(_special(position + 1 + i, ids, i, batch[i]) for i in sorted(wanted))
+    defer = seg.sink is not None
+    seg.special.extend(_special(position + 1 + i, ids, i, batch[i], defer) for i in sorted(wanted))
     if track is not None:
         seg.tracked.extend(_special(position + 1 + i, ids, i, batch[i]) for i in _found(ids, track))
     return True
@@ -190,9 +195,10 @@ def _found(ids: bytes, stream: bytes) -> list[int]:
     return out
 
 
-def _special(position: int, ids: bytes, i: int, row: Row) -> SpecialRow:
-    """Row `i` of a plain batch, kept for a closer look (its id as the 16 bytes hashed)."""
-    return position, ids[16 * i : 16 * i + 16], row[2], row[3], row[4]
+def _special(position: int, ids: bytes, i: int, row: Row, defer: bool = False) -> SpecialRow:
+    """Row `i` of a plain batch, kept for a closer look (its id as the 16 bytes hashed; a state over DEFER bytes as
+    None, when `defer`)."""
+    return position, ids[16 * i : 16 * i + 16], row[2], row[3], None if defer and len(row[4]) > DEFER else row[4]
 
 
 def _checked_batch(
@@ -233,7 +239,8 @@ def _checked_batch(
             continue
         ids += o
         if o == special_stream or topic in special_topics:
-            special.append((position, o, version, topic, state))
+            deferred = seg.sink is not None and isinstance(state, bytes) and len(state) > DEFER
+            special.append((position, o, version, topic, None if deferred else state))
         if o == track:
             tracked.append((position, o, version, topic, state))
     _put(seg, leaves)

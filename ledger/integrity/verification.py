@@ -15,7 +15,7 @@ from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity import actor_check, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
-from ledger.integrity.chunk_tree import ChunkChanged
+from ledger.integrity.chunk_tree import ChunkChanged, ChunkTree
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
 from ledger.integrity.merkle import EMPTY_ROOT, PREFIX, MerkleTree, ProofError, verify_consistency
@@ -208,6 +208,9 @@ def _check(
         if o != INTEGRITY_STREAM.bytes:
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
             continue
+        if state is None:  # a large state the chunked scan did not keep (row_leaves.DEFER)
+            assert isinstance(tree, ChunkTree)
+            state = tree.state_at(pos)
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
         if version > 1 and topic == LOSS_TOPIC:
             _note_loss(report, pos, state, key if rotated_ever else trusted or key)
