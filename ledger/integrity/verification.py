@@ -132,10 +132,13 @@ def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
 
 
 def _locate(
-    tree: MerkleTree, digests: bytes | bytearray, good: int, upto: int, context: str,
+    tree: MerkleTree, digests: bytes | bytearray | None, good: int, upto: int, context: str,
     holes: Sequence[tuple[int, int]] = (),
 ) -> Flaw:
-    """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
+    """The first position in (good, upto] whose leaf differs from the digest kept at signing time (None: they were
+    not kept, `_EveryDigest`)."""
+    if digests is None:
+        raise _EveryDigest
     known = min(upto, len(digests) // DIGEST, len(tree))
     now = leaf_digests(tree, good, known)
     for i in range(good, known):
@@ -176,9 +179,14 @@ def check(
     if not whole_tree:
         try:
             return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, True)
-        except ChunkChanged:  # a chunk read again differed: the whole tree, every leaf from one read
-            pass
+        except (ChunkChanged, _EveryDigest):  # a chunk read again differed, or a change must be located: the whole
+            pass  # tree, every leaf from one read, and every checkpoint's digests
     return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, False)
+
+
+class _EveryDigest(Exception):
+    """A root differs: locating the change needs every checkpoint's digests, which a chunked verification does not
+    keep (8 bytes a leaf): it is run again over the whole tree."""
 
 
 def _check(
@@ -193,7 +201,7 @@ def _check(
         report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
-    digests = bytearray()
+    digests: bytearray | None = None if chunked else bytearray()  # for locating a change (`_locate`)
     holes: list[tuple[int, int]] = []  # leaf ranges whose digests were lost with a deleted checkpoint
     good = 0  # leaves 1..good match a signed root
     prev_size, prev_root = 0, EMPTY_ROOT
@@ -281,11 +289,13 @@ def _check(
                                                  f"账本中上一个检查点大小为 {prev_size}）"))
             if covers > prev_size:  # digests of (prev_size, covers] were in the missing checkpoint
                 holes.append((prev_size, covers))
-                digests += bytes(DIGEST * (covers - prev_size))
+                if digests is not None:
+                    digests += bytes(DIGEST * (covers - prev_size))
             else:
                 kept = kept[DIGEST * (prev_size - covers):]
                 covers = prev_size
-        digests += kept
+        if digests is not None:
+            digests += kept
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:
@@ -388,7 +398,7 @@ KEPT = Anchor("签名密钥旁保存的最近检查点", "anchor",
 
 
 def _check_external(
-    report: Report, note: str, key: VerifierKey | None, digests: bytes | bytearray, good: int,
+    report: Report, note: str, key: VerifierKey | None, digests: bytes | bytearray | None, good: int,
     holes: Sequence[tuple[int, int]], anchor: Anchor,
 ) -> dict[str, Any]:
     """Prove the ledger still extends a checkpoint kept outside the database."""
