@@ -54,7 +54,9 @@ def fold_pages(
                 position += 1
                 handler = get(topic)
                 if handler is not None:
-                    handler(st, position, loads(stored), key(originator_id))
+                    # SQLite's stored ids are already the fold's keys: no call to `fact_key` for them
+                    handler(st, position, loads(stored), originator_id if type(originator_id) is str
+                            and len(originator_id) == 32 else key(originator_id))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # a row kaoping did not write (orjson.JSONDecodeError is a ValueError)
             raise LedgerUnreadable(position, exc) from exc
