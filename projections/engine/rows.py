@@ -74,15 +74,19 @@ def ledger_pages(ledger: ReadableLedger, after_id: int, batch: int) -> Iterator[
 
 def sqlite_range(path: str, after_id: int, upto_id: int, window: int = WINDOW) -> Generator[Page, None, None]:
     """Rows with after_id < rowid <= upto_id of a SQLite ledger, a window of ids at a time, on a connection of
-    their own (a forked process never uses its parent's), in one read transaction.
+    their own (a forked process never uses its parent's), each window in a read transaction of its own.
 
     Three columns and windows of ids rather than `ledger.pages`' LIMIT pages of five: reading rowid and version
     too cost ~0.05 s of CPU per 300,000 rows, LIMIT paging as much again; each window's last id is its bound.
+    Rows up to `upto_id` are stored already and never change (events are appended, never updated), so reading
+    them window by window reads what one transaction would. One transaction over the whole range held the WAL
+    from being checkpointed while the fold wrote its chunks: a 1M rebuild left ~170 MB in the WAL, copied into
+    the database at the end, after the fold (~0.3-0.7 s of its wall time); now each spill's commit checkpoints
+    what came before it, beside the fold.
     """
     con = sqlite3.connect(path, isolation_level=None)
     statement = f"SELECT originator_id, topic, state FROM {EVENTS_TABLE} WHERE rowid > ? AND rowid <= ? ORDER BY rowid"
     try:
-        con.execute("BEGIN")
         low = after_id
         while low < upto_id:
             high = min(low + window, upto_id)
@@ -90,7 +94,6 @@ def sqlite_range(path: str, after_id: int, upto_id: int, window: int = WINDOW) -
             if rows:
                 yield high, rows
             low = high
-        con.execute("COMMIT")
     finally:
         con.close()
 
