@@ -332,7 +332,7 @@ def test_a_kept_standings_blob_edited_outside_kaoping_is_noticed_and_never_answe
     center.staff("P1", "W1")
     center.find("S1.1", staff="P1")
     truth = center.views().report("2008Q2")
-    raw = QuarterProjection(center.ledger, SEAL_KEY).storage.raw
+    raw: Any = QuarterProjection(center.ledger, SEAL_KEY).storage.raw
     blob = raw.load(PREFIX + "2008Q2")
     doc = orjson.loads(blob)
     doc["staff"]["P1"] = {**doc["staff"]["P1"], "score": 100}  # the finding's deduction forgiven
