@@ -40,11 +40,16 @@ def fresh_database(base: str, name: str, template: str | None = None) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     dbname = f"kp_{worker}{'_' if worker else ''}{slug}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_url(base), autocommit=True) as conn:
-        if template is None:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{urlsplit(template).path.lstrip("/")}"')
+        source = "template0" if template is None else urlsplit(template).path.lstrip("/")
+        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"{_file_copy(conn)}')
     return parts._replace(path=f"/{dbname}").geturl()
+
+
+def _file_copy(conn: object) -> str:
+    """PostgreSQL 15's default WAL_LOG strategy writes every page of the copy to the WAL; FILE_COPY copies the files
+    (a checkpoint, cheap on the test server without fsync): a test database in a third of the time, and its drop
+    too (issue 9: CI time). Older servers have only FILE_COPY and no STRATEGY clause."""
+    return " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""  # type: ignore[attr-defined]
 
 
 def drop_database(url: str) -> None:
@@ -64,6 +69,6 @@ def copy_database(url: str) -> str:
     source = parts.path.lstrip("/")
     dbname = f"{source[:50]}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_url(url), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"')
+        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"{_file_copy(conn)}')
     return parts._replace(path=f"/{dbname}").geturl()
 

@@ -15,7 +15,12 @@ PORTABLE = (
     "tests/ledger/test_fork.py",  # the second process falls back to this one
     "tests/cli/test_setup_and_files.py",  # init, racing inits, key handling, evidence
     "tests/cli/test_daily_work.py",  # a quarter of facts recorded and read back, the OS user as actor
-    "tests/cli/files/test_bundle.py",  # the publication bundle: documents, fonts, the signed checkpoint
+    # the publication bundle written into its folder and checked (documents, fonts, the signed checkpoint); the
+    # bundle's other cases are about its contents, the same everywhere, and each makes the bundle again (seconds)
+    "tests/cli/files/test_bundle.py::test_publishing_with_out_writes_every_file_of_the_bundle",
+    "tests/cli/files/test_bundle.py::test_check_proves_an_untouched_bundle",
+    "tests/cli/files/test_bundle.py::test_a_bundle_into_a_folder_that_is_not_empty_is_refused_before_publishing",
+    "tests/cli/files/test_bundle.py::test_publish_without_out_prints_what_it_always_printed",
     "tests/cli/test_first_release_ledger.py",  # a ledger the first release wrote, brought with its key
 )
 

@@ -73,9 +73,18 @@ def build_hostile(db_url: str, folder: Path) -> dict[str, str]:
     return {}
 
 
+def build_demo(db_url: str, folder: Path) -> dict[str, str]:
+    """Run `kaoping demo` on an empty ledger; what it printed, as "stdout"."""
+    r = Kaoping(db_url, folder)("demo")
+    assert r.exit_code == 0, r.stderr
+    return {"stdout": r.stdout}
+
+
 WORLD = Seed("world", build_world)
 HOSTILE = Seed("hostile", build_hostile, base=WORLD)
-SEEDS = {"world": WORLD, "hostile": HOSTILE}  # fixture name → the template a test asking for it starts from
+DEMO = Seed("demo", build_demo)
+# fixture name → the template a test asking for it starts from
+SEEDS = {"world": WORLD, "hostile": HOSTILE, "demo_made": DEMO}
 
 
 @pytest.fixture
@@ -113,6 +122,17 @@ def hostile(
     (and, on SQLite, another initialised ledger in other-ledger.db); ids by name, and "db"."""
     monkeypatch.chdir(tmp_path)
     return {**_values(HOSTILE, db_url, ledger_seed, ledger_templates), "db": db_url}
+
+
+@pytest.fixture
+def demo_made(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger_seed: Seed | None,
+    ledger_templates: LedgerTemplates,
+) -> str:
+    """A ledger `kaoping demo` filled (it always writes the same sample: tests/cli/test_demo.py proves it), built
+    once per session and backend and copied for each test (each demo is seconds of work); what the demo printed."""
+    monkeypatch.chdir(tmp_path)
+    return _values(DEMO, db_url, ledger_seed, ledger_templates)["stdout"]
 
 
 SCRIPT_ON_POSTGRES = frozenset({
