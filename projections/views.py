@@ -220,23 +220,6 @@ class Views:
             return voice_view.annotated(doc, voice_view.Figures.from_json(beside["voice"]),
                                         voice_view.overdue_day(self.ledger, self.state, as_of))
 
-    @_sound
-    def keep_standings(self) -> int:
-        """Derive and keep every quarter's standings and report parts (after a rebuild), so that the first report
-        of any quarter reads them instead of deriving the whole quarter (~0.15–0.25 s each on the 1M-event ledger):
-        a quarter's cache then stays valid until one of its own facts or people changes
-        (projections/engine/standings_cache.py). The number of quarters kept."""
-        from projections.engine.standings_cache import StandingsCache
-
-        st = self.state
-        quarters = self.projection.quarters()
-        with collector_paused():
-            for quarter in quarters:
-                cat = self.catalogue_for(quarter)
-                StandingsCache(self.projection, cat, functools.partial(self._beside, cat=cat)).report_parts(quarter, st)
-                self.projection.forget(quarter)
-        return len(quarters)
-
     def _beside(self, q: QuarterState | None, cat: Catalogue, as_of: int | None = None) -> dict[str, Any]:
         """The report's parts beside its rows, from the quarter's whole state (kept beside the cached standings, as
         JSON: projections/engine/standings_cache.py) — 公示, appeals, whether a 复核 overturned a fact, and the

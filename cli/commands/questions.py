@@ -249,8 +249,6 @@ def rebuild_cmd(session: Session, as_json: bool) -> None:
     ledger.center()
     views = _views(session, ledger)
     st = views.projection.rebuild()
-    if not views.from_events:
-        views.keep_standings()  # every quarter's first report then reads them (projections/views.py)
     if as_json:
         emit_json({"position": st.position, "quarters": views.projection.quarters(),
                    "kept": not views.from_events})

@@ -204,10 +204,6 @@ class QuarterProjection:
         self._full[quarter] = merged
         return merged
 
-    def forget(self, quarter: str) -> None:
-        """Drop a quarter's whole state read by `quarter` (a pass over every quarter keeps one at a time)."""
-        self._full.pop(quarter, None)
-
     def quarter_part(self, quarter: str, windows: set[str]) -> QuarterState:
         """The part of a quarter's state a subset of windows needs: their facts (and their staff's facts
         recorded there), the quarter's own steps, and every chunk not yet split by window."""

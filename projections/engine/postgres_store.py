@@ -65,7 +65,9 @@ class PostgresProjectionStorage:
         """A cursor for one statement that only reads, outside any transaction: both connections are in autocommit,
         and one statement reads one snapshot. What it buys: BEGIN and ROLLBACK, two of a read's three round trips —
         ~30 of a report's ~70 statements after one event at 1M events (each quarter part is one `load`)."""
-        with self.connection() as conn, self.cursor(conn) as cursor:
+        from psycopg.rows import tuple_row
+
+        with self.connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as cursor:
             yield cursor
 
     def create(self) -> None:
