@@ -8,7 +8,7 @@ fold use it); tests/ledger/test_shapes.py holds the table to the event classes' 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -85,17 +85,21 @@ read as they are (tests/ledger/test_shapes.py: exactly the event classes' defaul
 
 
 def _day(value: Any) -> bool:
-    if type(value) is str or isinstance(value, date):
+    t = type(value)
+    if t is str:
         return True
-    return type(value) is dict and type(value.get("_data_")) is str
-
-
-EVIDENCE_FIELDS = {"name": str, "sha256": str, "size": int}
+    if t is dict:  # a stored row's tagged day, tested before the slower isinstance
+        return type(value.get("_data_")) is str
+    return isinstance(value, date)
 
 
 def _evidence(value: Any) -> bool:
-    """An evidence record: a JSON object whose name, sha256 and size, where it has them, have their types."""
-    return type(value) is dict and all(type(value[k]) is t for k, t in EVIDENCE_FIELDS.items() if k in value)
+    """An evidence record: a JSON object whose name (text), sha256 (text) and size (an integer), where it has them,
+    have their types (a missing one reads as a value of its type: three tests, no generator)."""
+    if type(value) is not dict:
+        return False
+    get = value.get
+    return type(get("name", "")) is str and type(get("sha256", "")) is str and type(get("size", 0)) is int
 
 
 def fits(kind: str, value: Any) -> bool:
@@ -117,12 +121,56 @@ def fits(kind: str, value: Any) -> bool:
     return _evidence(value)
 
 
+_MISSING = object()
+
+
+def _test(kind: str, later: bool) -> Callable[[Any], bool]:
+    """`fits(kind, value)` as one function of the value (`_MISSING` for an absent field, fitting a later one)."""
+    optional = kind.endswith("|None")
+    base = kind[:-5] if optional else kind
+    direct: dict[str, Callable[[Any], bool]] = {
+        STR: lambda v: type(v) is str, INT: lambda v: type(v) is int, DAY: _day, EVIDENCE: _evidence}
+    inner = direct.get(base) or (lambda v: fits(base, v))
+    if optional and later:
+        return lambda v: v is _MISSING or v is None or inner(v)
+    if optional:
+        return lambda v: v is None or inner(v)
+    return (lambda v: v is _MISSING or inner(v)) if later else inner
+
+
+def _fast(fields: Mapping[str, str], later: frozenset[str]) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether a row passes `check` for these fields, as one loop: required text fields by a type test each, the
+    rest by a test made once per field. Folding a million rows asked `fits` ~2.6 million times, each going down
+    its chain of kinds (~1.5 s of a rebuild's CPU); this answers the same in about a quarter of that."""
+    texts = tuple(name for name, kind in fields.items() if kind == STR and name not in later)
+    others = tuple((name, _test(kind, name in later)) for name, kind in fields.items() if name not in texts)
+
+    def passes(data: Mapping[str, Any]) -> bool:
+        get = data.get
+        for name in texts:
+            if type(get(name)) is not str:
+                return False
+        for name, test in others:
+            if not test(get(name, _MISSING)):
+                return False
+        return True
+
+    return passes
+
+
+FAST: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    t: _fast(fields, LATER_FIELDS.get(t, frozenset())) for t, fields in FIELDS.items()}
+"""Each topic's `check` as one function answering only whether a row passes (tests/ledger/test_shapes.py: the same
+verdict as the field-by-field check for any row); `check` explains a refusal field by field."""
+
+
 def check(topic: str, data: Mapping[str, Any]) -> None:
     """Refuse (ValueError naming the field) a stored event whose fields are missing or of the wrong type; a topic
     this release does not know is left to the callers that know what to do with it."""
-    fields = FIELDS.get(topic)
-    if fields is None:
+    passes = FAST.get(topic)
+    if passes is None or passes(data):
         return
+    fields = FIELDS[topic]
     later = LATER_FIELDS.get(topic, frozenset())
     for name in fields:
         if name not in data and name not in later:

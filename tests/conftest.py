@@ -12,7 +12,7 @@ from tests import pg
 from tests.helpers import Kaoping, KaopingScript
 from tests.helpers import Result as Result  # re-exported: tests/ledger still imports these from here
 from tests.helpers import kaoping_script as kaoping_script
-from tests.templates import LedgerTemplates, Seed, database_in
+from tests.templates import LedgerTemplates, Seed, copy_files, database_in
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -43,7 +43,16 @@ def db_url(
     if only is not None and request.param != "sqlite":
         pytest.skip(only.args[0])
     template = ledger_templates.get(ledger_seed, request.param) if ledger_seed else None
-    url = database_in(tmp_path, request.param, template)
+    shares = request.param == "postgres" and request.node.get_closest_marker("shares_database") is not None
+    if shares:  # the module's one copy of the template; the test still gets its own copy of the template's files
+        shared: dict[str, str] = request.getfixturevalue("module_databases")
+        name = template.folder.name if template else ""
+        if name not in shared:
+            shared[name] = pg.database_for(f"shared_{name}", template=template.db_url if template else None)
+        copy_files(tmp_path, template)
+        url = shared[name]
+    else:
+        url = database_in(tmp_path, request.param, template)
     if request.param == "sqlite":
         yield url
         return
@@ -54,6 +63,17 @@ def db_url(
         yield url
     finally:
         mp.undo()
+        if not shares:
+            pg.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def module_databases() -> Iterator[dict[str, str]]:
+    """The PostgreSQL databases a module's tests marked `shares_database` share (one per template they start
+    from), dropped when the module is done."""
+    shared: dict[str, str] = {}
+    yield shared
+    for url in shared.values():
         pg.drop_database(url)
 
 

@@ -51,10 +51,15 @@ def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / SQLITE_FILE}"
 
 
-def database_in(folder: Path, backend: str, template: LedgerTemplate | None = None) -> str:
-    """A ledger database for `folder` on `backend`: empty, or a copy of `template` (its files copied into `folder`)."""
+def copy_files(folder: Path, template: LedgerTemplate | None) -> None:
+    """The template's files (key, evidence, SQLite file) copied into `folder`; nothing without a template."""
     if template is not None:
         shutil.copytree(template.folder, folder, dirs_exist_ok=True)
+
+
+def database_in(folder: Path, backend: str, template: LedgerTemplate | None = None) -> str:
+    """A ledger database for `folder` on `backend`: empty, or a copy of `template` (its files copied into `folder`)."""
+    copy_files(folder, template)
     if backend == "sqlite":
         return sqlite_url(folder)  # the template's SQLite file came with its folder
     return pg.database_for(folder.name, template=template.db_url if template else None)

@@ -25,7 +25,8 @@ from ledger.storage.postgres_reader import rows_statement
 from ledger.storage.rows import Row, paged
 
 CONNECTION_RETRIES = 3
-LOOKUP_CHUNK = 5000
+LOOKUP_CHUNK = 100_000
+"""Stream ids asked per statement: a 100,000-row sheet's in one round trip (one 3.3 MB text parameter)."""
 COPY_TYPES = ("uuid", "int8", "text", "bytea")
 """The stored columns a COPY writes, in binary (eventsourcing's table layout)."""
 
@@ -82,7 +83,8 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         probe(datastore)
         super().__init__(datastore, events_table_name=events_table_name)
         self._existing_statement = SQL(
-            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s::uuid[])"
+            "SELECT string_agg(replace(u.id::text, '-', ''), ',') FROM unnest(string_to_array(%s, ',')::uuid[]) "
+            "AS u(id) WHERE EXISTS (SELECT FROM {schema}.{table} WHERE originator_id = u.id)"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._between_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id BETWEEN %s AND %s "
@@ -102,6 +104,10 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._ids_after_statement = SQL(
             "SELECT notification_id FROM {schema}.{table} WHERE notification_id > %s ORDER BY notification_id"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._span_after_statement = SQL(
+            "SELECT MIN(notification_id), MAX(notification_id), COUNT(*) FROM {schema}.{table} "
+            "WHERE notification_id > %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._topic_index = f"{self.events_table_name}_topic_idx"
         self._topic_index_statement = SQL(
@@ -188,10 +194,21 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
                 write = copy.write_row
                 for s in stored_events:
                     write((s.originator_id, s.originator_version, s.topic, s.state))
-            curs.execute(self._ids_after_statement, (before,))
-            ids = [r[0] for r in curs.fetchall()]
+            ids = self._ids_after(curs, before)
         assert len(ids) == len(stored_events), "rows inserted beside ours under the table lock"
         return ids
+
+    def _ids_after(self, curs: Any, before: int) -> list[int]:
+        """The ids of the rows above `before`, in order: from their span when it has no gap (one row read back, not
+        100,000 — the usual case: no other transaction takes sequence values under the table lock), else every id.
+        What it buys: ~0.15 s of a 100,000-row import."""
+        curs.execute(self._span_after_statement, (before,))
+        row = curs.fetchone()
+        low, high, count = row if row is not None else (None, None, 0)
+        if low is not None and high is not None and high - low + 1 == count:
+            return list(range(low, high + 1))
+        curs.execute(self._ids_after_statement, (before,))
+        return [r[0] for r in curs.fetchall()]
 
     def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None) -> list[Row]:
         """Stored events after a notification id as tuples, in ledger order (only `topics`' when given): the light
@@ -209,13 +226,18 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def existing_originator_hexes(self, hex_ids: Sequence[str]) -> set[str]:
         """Which of these stream ids (32-digit hex, as SQLite stores them) already have events, in hex: the import
-        asks for a sheet's 100,000 in one call, sent as text arrays the server casts (psycopg then dumps strings,
-        not UUID objects) and read back as binary tuples (no dict rows)."""
+        asks for a sheet's 100,000 in one call. What it buys (~0.3 s CPU and most of a second's round trips of a
+        100,000-row import): the ids go as one comma-joined text the server splits and casts (psycopg dumped a
+        Python list element by element), each id is probed once (EXISTS: no DISTINCT over a stream's events), and
+        the found ones come back as one comma-joined text, already in hex. The answer is only a subset test of the
+        ids asked (`storing.unrecorded` looks its own ids up in it)."""
         found: set[str] = set()
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
             for start in range(0, len(hex_ids), LOOKUP_CHUNK):
-                curs.execute(self._existing_statement, (list(hex_ids[start : start + LOOKUP_CHUNK]),))
-                found.update(row[0].hex for row in curs.fetchall())
+                curs.execute(self._existing_statement, (",".join(hex_ids[start : start + LOOKUP_CHUNK]),))
+                row = curs.fetchone()
+                if row is not None and row[0]:
+                    found.update(row[0].split(","))
         return found
 
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:

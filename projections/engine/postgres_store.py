@@ -60,6 +60,16 @@ class PostgresProjectionStorage:
             with conn.cursor(row_factory=tuple_row, binary=True) as cursor:
                 yield cursor
 
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A cursor for one statement that only reads, outside any transaction: both connections are in autocommit,
+        and one statement reads one snapshot. What it buys: BEGIN and ROLLBACK, two of a read's three round trips —
+        ~30 of a report's ~70 statements after one event at 1M events (each quarter part is one `load`)."""
+        from psycopg.rows import tuple_row
+
+        with self.connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as cursor:
+            yield cursor
+
     def create(self) -> None:
         """Create the blob table (the tracking table is eventsourcing's, created by it)."""
         with self.transaction(commit=True) as c:
@@ -84,7 +94,7 @@ class PostgresProjectionStorage:
 
     def max_tracking_id(self, application_name: str) -> int | None:
         """The notification id tracked for an application (eventsourcing's TrackingRecorder question)."""
-        with self.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(f"SELECT MAX(notification_id) FROM {self.tracking} WHERE application_name = %s",
                       (application_name,))
             row = c.fetchone()
@@ -92,20 +102,20 @@ class PostgresProjectionStorage:
 
     def load(self, key: str) -> bytes | None:
         """The blob under a key."""
-        with self.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(f"SELECT value FROM {self.table} WHERE key = %s", (key,))
             row = c.fetchone()
         return None if row is None else bytes(row[0])
 
     def keys(self, prefix: str) -> list[str]:
         """Keys with a prefix, in order."""
-        with self.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(f"SELECT key FROM {self.table} WHERE starts_with(key, %s) ORDER BY key", (prefix,))
             return [r[0] for r in c.fetchall()]
 
     def items(self, prefix: str) -> list[tuple[str, bytes]]:
         """(key, blob) pairs with a key prefix, in key order."""
-        with self.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(f"SELECT key, value FROM {self.table} WHERE starts_with(key, %s) ORDER BY key", (prefix,))
             return [(r[0], bytes(r[1])) for r in c.fetchall()]
 

@@ -120,6 +120,7 @@ ON_POSTGRES = {"window add CODE", "window add NAME", "staff add --from", "shortl
                "retract ID", "record --as", "report QUARTER"}
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize(("case", "db_url"), backend_cases(CASES, ON_POSTGRES), indirect=["db_url"])
 def test_hostile_text_in_every_argument_is_refused_writes_nothing_and_prints_nothing_unsafe(
     case: str, world: dict[str, str], kp: Kaoping, db_url: str, tmp_path: Path
@@ -140,6 +141,7 @@ def test_hostile_text_in_every_argument_is_refused_writes_nothing_and_prints_not
     assert written(db_url, tmp_path, question) == before
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize("column", sorted(SHEET_ROW))
 def test_hostile_text_in_every_column_of_a_sheet_is_refused_naming_the_row_and_imports_nothing(
     column: str, world: dict[str, str], kp: Kaoping, db_url: str, tmp_path: Path
@@ -163,6 +165,7 @@ def test_hostile_text_in_every_column_of_a_sheet_is_refused_naming_the_row_and_i
     assert snapshot(db_url, tmp_path) == before
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize("value", ["上班\n迟到", "\x1b[2J", "a\u2028b", "\u202e反向"])
 def test_a_quoted_sheet_cell_with_a_line_break_or_control_is_refused_too(
     value: str, world: dict[str, str], kp: Kaoping, db_url: str, tmp_path: Path
@@ -174,6 +177,7 @@ def test_a_quoted_sheet_cell_with_a_line_break_or_control_is_refused_too(
     assert snapshot(db_url, tmp_path) == before
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize("cls", sorted(ONE_LINE))
 def test_a_center_name_of_hostile_text_makes_no_ledger(cls: str, kp: Kaoping, db_url: str, tmp_path: Path) -> None:
     before = snapshot(db_url, tmp_path)
@@ -182,6 +186,7 @@ def test_a_center_name_of_hostile_text_makes_no_ledger(cls: str, kp: Kaoping, db
     assert not list(tmp_path.glob("*.key"))
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize("cls", ["an ESC sequence", "a newline forging a row", "a bidi override", "a C1 control"])
 def test_an_evidence_file_whose_name_would_break_the_line_is_refused(
     cls: str, world: dict[str, str], kp: Kaoping, db_url: str, tmp_path: Path

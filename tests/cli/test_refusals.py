@@ -168,6 +168,7 @@ def _fill(text: str, world: dict[str, str]) -> str:
     return text.format(**world) if "{" in text else text
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize(("case", "run"), runner_cases(REFUSALS, SCRIPT_CASES), indirect=["run"])
 def test_a_bad_command_is_refused_in_one_line_and_writes_nothing(
     case: str, world: dict[str, str], run: Callable[..., Any], db_url: str, tmp_path: Path
@@ -188,6 +189,7 @@ def test_a_complaint_verified_with_a_window_kind_on_its_window_item_is_accepted(
     assert kp("complaint", "verify", c.stdout.strip(), "--item", "W5.1", "--dq", "complaint").exit_code == 0
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize(("case", "run"), runner_cases(SHEETS, SHEET_SCRIPT_CASES), indirect=["run"])
 def test_a_malformed_or_wrong_sheet_is_refused_naming_the_row_and_imports_nothing(
     case: str, world: dict[str, str], run: Callable[..., Any], db_url: str, tmp_path: Path

@@ -129,6 +129,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text.format(**values) if "{" in text else text
 
 
+@pytest.mark.shares_database("each case proves it writes nothing, so on PostgreSQL they share one database")
 @pytest.mark.parametrize(("case", "run"), runner_cases(CASES, SCRIPT_CASES, SQLITE_ONLY), indirect=["run"])
 def test_a_bad_quarter_question_integrity_or_move_command_is_refused_and_writes_nothing(
     case: str, hostile: dict[str, str], run: Callable[..., Any], db_url: str, tmp_path: Path

@@ -20,7 +20,7 @@ from tests.conftest import kaoping_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CLERKS = 8
-EACH = 250  # 2,000 concurrent appends: every clerk still overlaps every other for the whole run
+EACH = 150  # 1,200 concurrent appends, serialised by the table lock: every clerk still overlaps every other to its end
 
 
 def _setup(url: str) -> None:
@@ -33,7 +33,7 @@ def _setup(url: str) -> None:
     app.close()
 
 
-def test_eight_clerks_recording_250_findings_each_at_once_lose_nothing_and_share_one_order(
+def test_eight_clerks_recording_150_findings_each_at_once_lose_nothing_and_share_one_order(
     db_url: str, tmp_path: Path
 ) -> None:
     _setup(db_url)

@@ -76,3 +76,22 @@ def test_positions_stay_one_to_n_when_the_store_skips_notification_ids(ledger, d
     resumed = list(ledger.read(after=(recorded[1].position, recorded[1].notification_id)))
     assert [r.position for r in resumed] == [3]
     assert [r.position for r in ledger.read(upto=2)] == [1, 2]
+
+
+def test_an_insert_returns_the_ids_its_rows_got_even_when_the_sequence_skips_numbers_between_them(  # type: ignore[no-untyped-def]
+        ledger, db_url: str) -> None:
+    from eventsourcing.persistence import StoredEvent
+
+    def stored(n: int) -> list[StoredEvent]:
+        return [StoredEvent(uuid4(), 1, "ledger.events:WindowAdded", b"{}") for _ in range(n)]
+
+    if db_url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("ALTER SEQUENCE kaoping_events_notification_id_seq INCREMENT BY 3")
+    found = ledger.recorder.insert_events(stored(4))
+    max_id = ledger.recorder.max_notification_id()
+    assert found == [n for n, *_ in ledger.recorder.select_rows(max_id - 100, 100)][-4:]
+    step = 3 if db_url.startswith("postgresql") else 1
+    assert [b - a for a, b in zip(found, found[1:], strict=False)] == [step] * 3

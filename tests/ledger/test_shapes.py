@@ -6,6 +6,8 @@ import typing
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger import events as ev
 from ledger import shapes
@@ -90,3 +92,49 @@ def test_an_evidence_record_is_an_object_whose_known_fields_have_their_types() -
     for wrong in ("证书.pdf", {"name": 3}, {"size": "9"}, None):
         with pytest.raises(ValueError, match="evidence"):
             shapes.check(ev.BonusClaimed.TOPIC, {**claim, "evidence": wrong})
+
+
+SAMPLES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=3),
+                    st.lists(st.one_of(st.text(max_size=2), st.integers(), st.none()), max_size=2),
+                    st.dictionaries(st.sampled_from(["name", "sha256", "size", "_data_", "_type_", "key_id"]),
+                                    st.one_of(st.text(max_size=2), st.integers(), st.none()), max_size=3),
+                    st.just(date(2008, 7, 1)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(shapes.FIELDS)), st.data())
+def test_the_fast_check_of_a_topic_passes_exactly_the_rows_the_field_by_field_check_passes(
+        topic: str, data: st.DataObject) -> None:
+    fields = shapes.FIELDS[topic]
+    row = {name: data.draw(SAMPLES if data.draw(st.booleans()) else _good(kind), label=name)
+           for name, kind in fields.items() if data.draw(st.integers(0, 9), label=f"keep {name}") > 0}
+
+    def slow() -> bool:
+        later = shapes.LATER_FIELDS.get(topic, frozenset())
+        if any(name not in row and name not in later for name in fields):
+            return False
+        try:
+            shapes.check_types(topic, row)
+        except ValueError:
+            return False
+        return True
+
+    assert shapes.FAST[topic](row) is slow()
+    if slow():
+        shapes.check(topic, row)
+    else:
+        with pytest.raises(ValueError):
+            shapes.check(topic, row)
+
+
+def _good(kind: str) -> st.SearchStrategy[object]:
+    """Values that fit a field of this kind (so that rows which pass are drawn as often as rows which do not)."""
+    day = st.one_of(st.just("2008-07-01"), st.just({"_type_": "date_iso", "_data_": "2008-07-01"}),
+                    st.just(date(2008, 7, 1)))
+    base = kind.removesuffix("|None")
+    good = {shapes.STR: st.text(max_size=3), shapes.INT: st.integers(), shapes.DAY: day,
+            shapes.STRS: st.lists(st.text(max_size=2), max_size=2), shapes.DAYS: st.lists(day, max_size=2),
+            "sealed": st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=2),
+            "evidence": st.fixed_dictionaries({"name": st.text(max_size=2), "sha256": st.text(max_size=2),
+                                               "size": st.integers()})}[base]
+    return st.one_of(st.none(), good) if kind.endswith("|None") else good

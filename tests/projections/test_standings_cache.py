@@ -14,7 +14,7 @@ from ledger.errors import KaopingError
 from ledger.runtime.zone import center_zone
 from ledger.storage.review_rows import work_calendar
 from projections import voice_view
-from projections.engine import materialised
+from projections.engine import materialised, standings_cache
 from projections.engine.chunks import split_by_window
 from projections.engine.materialised import QuarterProjection, replay
 from projections.engine.standings_cache import PREFIX
@@ -49,13 +49,17 @@ def cached_report(ledger: Any, quarter: str) -> dict[str, Any]:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(OPS, st.booleans(), st.booleans(), st.sampled_from(["each", "older first asked last", "after rebuilds"]))
+@given(OPS, st.booleans(), st.booleans(),
+       st.sampled_from(["each", "older first asked last", "after rebuilds", "kept at rebuilds"]), st.booleans())
 def test_a_report_from_cached_standings_equals_one_derived_from_a_full_replay(ops: list[tuple[str, int]],
                                                                               split: bool, three: bool,
-                                                                              asked: str) -> None:
-    # split: every partial read splits its catch-up chunks by window, and every second split the whole quarter again
+                                                                              asked: str, long: bool) -> None:
+    # split: every partial read splits its catch-up chunks by window, and every second split the whole quarter again;
+    # long: every delta counts as too long to read (a cache follows it only where none of its quarter's chunks is
+    # newer, from the registry's positions), as an older quarter's kept at a rebuild is after months of events
     with mock.patch.object(materialised, "PARTITION_AT", 0 if split else 2_000), \
-            mock.patch.object(materialised, "SPLIT_GENERATIONS", 2 if split else 8), small_center() as c:
+            mock.patch.object(materialised, "SPLIT_GENERATIONS", 2 if split else 8), \
+            mock.patch.object(standings_cache, "MAX_DELTA", 0 if long else 2_000), small_center() as c:
         ledger = c.ledger
         windows = ("W1", "W2", "W3") if three else ("W1", "W2")
         if three:  # moves across three windows: a person's facts filed under one, counted for another (D23)
@@ -63,8 +67,11 @@ def test_a_report_from_cached_standings_equals_one_derived_from_a_full_replay(op
         rounds = iter(range(1_000))
 
         def report_both(quarters: tuple[str, ...] = QUARTERS) -> QuarterProjection:
-            if asked == "after rebuilds" and next(rounds) % 2:
+            if asked in ("after rebuilds", "kept at rebuilds") and next(rounds) % 2:
                 QuarterProjection(ledger, SEAL_KEY).rebuild()  # every quarter's standings derived again, whole
+                if asked == "kept at rebuilds":  # every quarter's kept right away, then months of events follow
+                    for q in QUARTERS:
+                        Views(ledger, SEAL_KEY).report(q)
             for q in quarters:
                 cached = Views(ledger, SEAL_KEY).report(q)
                 assert rows_of(cached) == full_report(ledger, q)
@@ -255,3 +262,84 @@ def test_the_published_rows_are_kept_and_a_later_amendment_still_shows_as_a_diff
     assert {(d["subject"], d["field"]) for d in doc["published"]["differences"]} >= {("P1", "score"), ("W1", "score")}
     assert doc["published"]["differences"] == Views(center.ledger, SEAL_KEY).report("2008Q2", as_of=center.position())[
         "published"]["differences"]
+
+
+def test_an_older_quarter_asked_again_after_events_elsewhere_reads_none_of_its_facts(center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.staff("P2", "W2")
+    center.find("S1.1", staff="P1")
+    first = center.views().report("2008Q2")
+    center.find("S1.1", staff="P2", day="2008-07-10")  # the next quarter's facts, and a move after 2008Q2's end
+    center.ledger.move_staff("P1", "W2", "2008-07-15")
+    with mock.patch.object(QuarterProjection, "quarter", side_effect=AssertionError("the whole quarter loaded")), \
+            mock.patch.object(QuarterProjection, "quarter_part", side_effect=AssertionError("a part loaded")):
+        again = center.views().report("2008Q2")
+    assert again == Views(center.ledger).report("2008Q2")
+    assert again["position"] == first["position"] + 2
+    assert {w["code"]: w["score"] for w in again["windows"]} == {"W1": 97, "W2": 100}
+
+
+def test_a_move_into_an_older_quarter_entered_late_derives_its_person_again_without_reading_the_events(
+        center: Center, monkeypatch: Any) -> None:
+    monkeypatch.setattr(standings_cache, "MAX_DELTA", 0)  # as after months of events: too many to read
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.find("S1.1", staff="P1", day="2008-06-10")
+    center.views().report("2008Q2")
+    center.find("W1.1", window="W2", day="2008-07-10")
+    center.ledger.move_staff("P1", "W2", "2008-06-01")  # entered late: the finding now counts for W2 (D23)
+    with mock.patch("projections.engine.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring.standings", fromlist=["standings_of"]).standings_of) as spy:
+        doc = center.views().report("2008Q2")
+    assert spy.call_args.kwargs["only"] == ({"W1", "W2"}, {"P1"})
+    assert {w["code"]: w["score"] for w in doc["windows"]} == {"W1": 100, "W2": 97}
+    assert doc == Views(center.ledger).report("2008Q2")
+
+
+def test_a_calendar_year_added_after_an_older_quarter_was_kept_computes_its_parts_beside_the_rows_again(
+        center: Center) -> None:
+    from ledger.commands.review import add_calendar_year
+
+    center.windows("W1")
+    center.staff("P1", "W1")
+    center.complaint(staff="P1")
+    center.views().report("2008Q2")
+    center.find("S1.1", staff="P1", day="2008-07-10")
+    add_calendar_year(center.ledger, 2027, ["2027-10-01"], [], "国办发明电〔2026〕1号")
+    with mock.patch.object(voice_view, "figures", wraps=voice_view.figures) as figures:  # counted with 工作日
+        doc = center.views().report("2008Q2")
+    assert figures.call_count == 1
+    assert doc == Views(center.ledger).report("2008Q2")
+
+
+def test_every_quarter_reported_after_a_rebuild_is_reported_again_without_deriving_it(center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.find("S1.1", staff="P1")
+    center.find("S1.1", staff="P1", day="2008-07-10")
+    views = center.views()
+    views.projection.rebuild()
+    for quarter in ("2008Q2", "2008Q3"):
+        views.report(quarter)
+    center.find("W1.1", window="W2", day="2008-08-10")  # one more event in the newer quarter
+    with mock.patch("projections.engine.standings_cache.standings_of", side_effect=AssertionError("derived")):
+        older = center.views().report("2008Q2")
+    assert older == Views(center.ledger).report("2008Q2")
+    assert center.views().report("2008Q3") == Views(center.ledger).report("2008Q3")
+
+
+def test_a_kept_standings_blob_edited_outside_kaoping_is_noticed_and_never_answered_from(center: Center) -> None:
+    center.windows("W1")
+    center.staff("P1", "W1")
+    center.find("S1.1", staff="P1")
+    truth = center.views().report("2008Q2")
+    raw: Any = QuarterProjection(center.ledger, SEAL_KEY).storage.raw
+    blob = raw.load(PREFIX + "2008Q2")
+    doc = orjson.loads(blob)
+    doc["staff"]["P1"] = {**doc["staff"]["P1"], "score": 100}  # the finding's deduction forgiven
+    raw.reseal = lambda stored, deleted, written: stored  # written beside kaoping: the seal left as it was
+    raw.put({PREFIX + "2008Q2": orjson.dumps(doc)})
+    views = center.views()
+    assert views.report("2008Q2") == truth
+    assert views.tampered is not None and PREFIX + "2008Q2" in views.tampered
