@@ -87,7 +87,7 @@ def verify_cmd(session: Session, checkpoint_file: str | None, public_key: str | 
         try:
             report = verification.check(ledger, trusted=trusted, key_source=source, external_note=note,
                                         kept_note=kept.note if kept is not None else None,
-                                        evidence_dir=location.evidence_dir)
+                                        evidence_dir=location.evidence_dir, whole_tree=False)
             unreadable = check.undecodable(ledger)
             if unreadable is not None:
                 report.flaws.append(Flaw(unreadable.position, "decode", str(unreadable)))

@@ -20,6 +20,7 @@ from ledger import topics
 from ledger.commands import actors as decide
 from ledger.integrity import command_signature
 from ledger.integrity.leaves import Flaw, Row, Scan, originator_bytes, raw_rows
+from ledger.integrity.merkle import MerkleTree
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.roster import Roster
 
@@ -53,11 +54,11 @@ def check(ledger: Any, scan: Scan) -> Acted:
     actor_rows = [r for r in scan.special if r[3] in topics.ACTOR_TOPICS]
     if not actor_rows:
         return Acted()
-    return check_rows(raw_rows(ledger), scan.tree.leaves_view(), actor_rows[0][0])
+    return check_rows(raw_rows(ledger), scan.tree, actor_rows[0][0])
 
 
-def check_rows(batches: Iterable[Sequence[Row]], leaves: Any, signed_from: int) -> Acted:
-    """The check over the stored rows in ledger order (`leaves`: the scan's leaf hashes, 32 bytes each)."""
+def check_rows(batches: Iterable[Sequence[Row]], leaves: MerkleTree, signed_from: int) -> Acted:
+    """The check over the stored rows in ledger order (`leaves`: the scan's tree, whose leaves are signed)."""
     acted = Acted(signed_from)
     roster = Roster()
     firsts: dict[bytes, bytes] = {}  # stream → its first event's stored state, for separation of duties
@@ -94,7 +95,7 @@ def _decoded(state: bytes) -> dict[str, Any]:
 
 
 def _command(acted: Acted, roster: Roster, firsts: dict[bytes, bytes], pending: list[_Pending], position: int,
-             state: bytes, leaves: Any) -> None:
+             state: bytes, leaves: MerkleTree) -> None:
     """One CommandSigned at `position`, over the events pending before it."""
     flaws = acted.flaws
     data = _decoded(state)
@@ -113,7 +114,7 @@ def _command(acted: Acted, roster: Roster, firsts: dict[bytes, bytes], pending: 
                                           "（被插入，或签名被删除）"))
         pending = pending[len(pending) - count:]
     start = position - count  # 1-based position of the command's first event
-    digest = command_signature.digest_of(bytes(leaves[(start - 1) * 32 : (position - 1) * 32]))
+    digest = command_signature.digest_of(leaves.leaves_between(start - 1, position - 1))
     events = [(p, _decoded(p.state)) for p in pending]
     bootstrap = not roster
     actor = roster.get(name)

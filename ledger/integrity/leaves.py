@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.integrity import streams
+from ledger.integrity.chunk_tree import ChunkSink, ChunkTree
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
 from ledger.integrity.row_leaves import Flaw, Row, Segment, SpecialRow, scan_rows
 from ledger.integrity.row_leaves import leaf_data as leaf_data  # the leaves' data: where its readers import it from
@@ -46,13 +47,14 @@ def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
 
 
 def _sqlite_rows(
-    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000
+    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000, limit: str = ""
 ) -> Iterator[list[Row]]:
     """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection."""
     conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
         cur = conn.execute(
-            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid", args
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid "
+            f"{limit}", args
         )
         while rows := cur.fetchmany(batch):
             yield rows
@@ -76,7 +78,34 @@ def _scan_tail(
     return seg, leaves
 
 
-CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly
+def _scan_tail_chunks(
+    path: Path, table: str, from_rowid: int, upto: int, start: int, args: tuple[frozenset[str], bytes,
+    frozenset[str], bytes | None], key: bytes,
+) -> Segment:
+    """The second half of a parallel scan into chunks' roots (chunk_tree.py): a few kilobytes to send back."""
+    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
+                    start=start, key=key, sink=ChunkSink(CHUNK_HEIGHT))
+    seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
+    return seg
+
+
+def _sqlite_reread(path: Path, table: str) -> Callable[[Any, int], Iterator[list[Row]]]:
+    """`count` rows read again from rowid `first` on (a chunk: chunk_tree.ChunkTree)."""
+    def reread(first: Any, count: int) -> Iterator[list[Row]]:
+        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}")
+    return reread
+
+
+def _hasher(args: tuple[frozenset[str], bytes, frozenset[str], bytes | None]
+            ) -> Callable[[Iterable[Sequence[Row]], int], bytes | bytearray]:
+    """Rows read again hashed as the scan hashed them (chunk_tree.ChunkTree)."""
+    def hashed(batches: Iterable[Sequence[Row]], count: int) -> bytes | bytearray:
+        return scan_rows(batches, *args, room=count).leaves
+    return hashed
+
+
+CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly; verify's
+# tree (chunk_tree.ChunkTree) keeps one root per 2^12 leaves
 PARALLEL_MIN = 100_000  # below this many events one process is fast enough
 
 
@@ -103,35 +132,27 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     yield from ledger.pages(0, batch)
 
 
-def _until(batches: Iterable[Sequence[Row]], upto: int) -> Iterator[Sequence[Row]]:
-    """The rows in ledger order up to notification id `upto` (the ones after it came after the verification began)."""
-    for batch in batches:
-        if batch and batch[-1][0] > upto:
-            if head := [r for r in batch if r[0] <= upto]:
-                yield head
-            return
-        yield batch
-
-
 def scan(
     ledger: Any,
     known_topics: frozenset[str],
     special_stream: bytes,
     special_topics: frozenset[str],
     track: bytes | None = None,
+    chunked: bool = False,
 ) -> Scan:
     """Hash and check every stored row, in ledger order and then in stream order (streams.py), the two passes
-    tied by a fingerprint; a large SQLite ledger is split between two processes.
+    tied by a fingerprint; a large SQLite ledger is split between two processes. `chunked`: the tree kept as its
+    chunks' roots (chunk_tree.ChunkTree, bounded memory), not every leaf.
 
     The cyclic collector is paused meanwhile (in the second process too, forked from here): the passes make a
     million rows' tuples and no cycle, and its passes over them cost ~15 % of the ledger-order pass."""
     with collector_paused():
-        return _scan(ledger, known_topics, special_stream, special_topics, track)
+        return _scan(ledger, known_topics, special_stream, special_topics, track, chunked)
 
 
 def _scan(
     ledger: Any, known_topics: frozenset[str], special_stream: bytes, special_topics: frozenset[str],
-    track: bytes | None,
+    track: bytes | None, chunked: bool,
 ) -> Scan:
     args = (known_topics, special_stream, special_topics, track)
     key = streams.new_key()
@@ -153,12 +174,15 @@ def _scan(
                     split = 0
         if split:
             try:
-                two = _scan_two(path, table, from_rowid, upto, split, total, args, key)
+                two = (_scan_two_chunks if chunked else _scan_two)(path, table, from_rowid, upto, split, total, args,
+                                                                  key)
             except (OSError, fork.ChildLost):  # no second process here (or it died): one will do
                 two = None
             if two is not None:
                 return two
-        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total)
+        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total,
+                        sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
+        reread: Callable[[Any, int], Iterable[Sequence[Row]]] = _sqlite_reread(path, table)
         by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
         flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
     else:
@@ -171,11 +195,14 @@ def _scan(
         upto = pg.last_id()
         with ThreadPoolExecutor(1, thread_name_prefix="kaoping-streams") as pool:
             side = pool.submit(lambda: streams.check_streams(pg.stream_rows(upto), key))
-            seg = scan_rows(_until(raw_rows(ledger), upto), *args, key=key)
+            seg = scan_rows(pg.ledger_rows(upto), *args, key=key,
+                            sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
             by_streams = side.result()
         flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
+        reread = pg.rows_from
     flaws = seg.flaws + flaws
-    return Scan(MerkleTree(seg.leaves), flaws, seg.special, seg.tracked)
+    tree = MerkleTree(seg.leaves) if seg.sink is None else ChunkTree(seg.sink, reread, _hasher(args))
+    return Scan(tree, flaws, seg.special, seg.tracked)
 
 
 def _stream_flaws(
@@ -251,3 +278,29 @@ def _scan_two(
     del head_levels
     tree = MerkleTree.from_levels(leaves, levels) if len(leaves) > split * 32 else MerkleTree(leaves)
     return Scan(tree, flaws, head.special + tail.special, head.tracked + tail.tracked)
+
+
+def _scan_two_chunks(
+    path: Path, table: str, from_rowid: int, upto: int, split: int, total: int,
+    args: tuple[frozenset[str], bytes, frozenset[str], bytes | None], key: bytes,
+) -> Scan | None:
+    """`_scan_two` into chunks' roots: the second process sends its half's chunks (a few kilobytes, pickled), joined
+    after the first half's, whose end `split` is a chunk's end; None if the rows moved meanwhile."""
+    second = fork.start(lambda: _scan_tail_chunks(path, table, from_rowid, upto, split + 1, args, key))
+    try:
+        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key,
+                         sink=ChunkSink(CHUNK_HEIGHT))
+        head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
+        tail = second.result()
+    finally:
+        second.stop()
+    assert head.sink is not None and tail.sink is not None and tail.streams is not None
+    if head.written != split * 32 or tail.written != (total - split) * 32 or head.sink.tail:
+        return None  # rows were deleted between counting and reading
+    flaws = head.flaws + tail.flaws + _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids),
+                                                    [head.rows, tail.rows], [head_streams, tail.streams])
+    sink = ChunkSink(head.sink.height, roots=head.sink.roots + tail.sink.roots,
+                     digests=head.sink.digests + tail.sink.digests,
+                     firsts=head.sink.firsts + tail.sink.firsts, tail=tail.sink.tail)
+    return Scan(ChunkTree(sink, _sqlite_reread(path, table), _hasher(args)), flaws, head.special + tail.special,
+                head.tracked + tail.tracked)

@@ -21,6 +21,7 @@ from ledger.errors import KaopingError
 HASH_SIZE = 32
 EMPTY_ROOT = sha256(b"").digest()
 KEPT_FROM = 4
+PREFIX = 8  # bytes of a leaf hash a stored checkpoint keeps for each leaf of its range (one 8-byte word)
 """The lowest level kept above the leaves. Levels 1–3 would hold 28 bytes per leaf; a node of theirs is one of at
 most 8 leaves, recomputed in at most 7 hashes (a head or a proof asks for at most one per level), while level 4
 and above hold 4 bytes per leaf."""
@@ -121,6 +122,19 @@ class MerkleTree:
     def leaves_view(self) -> bytes | bytearray:
         """All leaf hashes, 32 bytes each, as one byte string (the tree's own: read it, do not keep a view of it)."""
         return self._leaves
+
+    def leaves_between(self, lo: int, hi: int) -> bytes:
+        """Leaf hashes lo..hi-1, 32 bytes each, concatenated."""
+        return bytes(self._leaves[lo * HASH_SIZE : hi * HASH_SIZE])
+
+    def prefixes(self, lo: int, hi: int) -> bytes:
+        """The first PREFIX bytes of leaves lo..hi-1, concatenated (what a stored checkpoint keeps)."""
+        words = memoryview(self._leaves).cast("Q")  # 8-byte words, four to a leaf hash
+        return words[lo * 4 : hi * 4 : 4].tobytes()
+
+    def prefixes_equal(self, lo: int, hi: int, expected: bytes | bytearray) -> bool:
+        """Whether leaves lo..hi-1 begin with `expected`'s PREFIX-byte digests."""
+        return self.prefixes(lo, hi) == expected
 
     def _perfect(self, height: int, index: int) -> bytes:
         """The node over leaves [index·2^height, (index+1)·2^height), which must lie inside the tree."""

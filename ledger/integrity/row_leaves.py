@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.integrity import streams
+from ledger.integrity.chunk_tree import ChunkSink
 
 # One raw row: (notification id, originator id as stored, version, topic, state).
 Row = tuple[Any, Any, Any, Any, Any]
@@ -53,7 +54,11 @@ class Flaw:
     exact: bool = True  # False: only a range is known, and `position` is its start
 
 
-SpecialRow = tuple[int, bytes, int, str, bytes]  # (position, originator bytes, version, topic, state)
+SpecialRow = tuple[int, bytes, int, str, Any]  # (position, originator bytes, version, topic, state)
+DEFER = 1 << 16
+"""A chunked scan (`sink`) keeps a special row's state only up to this many bytes; a larger one (a checkpoint's
+leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk when looked at
+(chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
 
 
 @dataclass
@@ -70,6 +75,7 @@ class Segment:
     levels: list[bytes] = field(default_factory=list)  # its tree's kept levels (merkle.upper_levels), when split
     streams: tuple[tuple[int, int], list[streams.Bad]] | None = None  # its half of the stream-order pass, if asked
     written: int = 0  # bytes of `leaves` written (the rest is room left for rows that did not come)
+    sink: ChunkSink | None = None  # where the leaves go instead, reduced to chunks' roots (chunk_tree.py)
 
 
 _HEAD = Struct(">BI16sIQ").pack  # 0x00 leaf prefix, len 16, originator id, len 8, version
@@ -87,6 +93,7 @@ def scan_rows(
     key: bytes | None = None,
     room: int = 0,
     trim: bool = True,
+    sink: ChunkSink | None = None,
 ) -> Segment:
     """Hash every row into a leaf, check every topic is known and every row is stored as a genuine write stores it,
     and fingerprint the rows (streams.Fingerprint, under `key`) for the stream-order pass that checks versions.
@@ -99,14 +106,17 @@ def scan_rows(
     `room`: the rows expected, whose leaves' buffer is made at once (its pages are the system's until written) and
     filled a batch at a time — growing it a leaf at a time reallocates it over and over, and the old copies stay in
     the process's heap; `trim=False` keeps the room no row filled (for the second half of a split scan).
+    With a `sink`, the leaves go there (no room is made) and are kept only as its chunks' roots.
     """
-    seg = Segment(start, bytearray(32 * room), [], [], [])
+    seg = Segment(start, bytearray(0 if sink else 32 * room), [], [], [], sink=sink)
     fp = streams.Fingerprint(key or streams.new_key())
     topic_parts: dict[str, bytes] = {}
     position = start - 1
     for batch in batches:
         if not batch:
             continue
+        if sink is not None:
+            sink.mark(batch)
         if not _plain_batch(batch, position, seg, fp, topic_parts, known_topics, special_stream, special_topics,
                             track):
             _checked_batch(batch, position, seg, fp, topic_parts, known_topics, special_stream, special_topics,
@@ -124,6 +134,10 @@ def scan_rows(
 def _put(seg: Segment, chunk: bytearray) -> None:
     """Write a batch's leaves where the segment's leaves end (into its room, or past it)."""
     at = seg.written
+    if seg.sink is not None:
+        seg.sink.add(chunk)
+        seg.written = at + len(chunk)
+        return
     leaves = seg.leaves
     assert isinstance(leaves, bytearray)
     leaves[at : at + len(chunk)] = chunk
@@ -164,7 +178,8 @@ def _plain_batch(
     wanted = set(_found(ids, special_stream))
     if not names.isdisjoint(special_topics):
         wanted.update(i for i, t in enumerate(topics) if t in special_topics)
-    seg.special.extend(_special(position + 1 + i, ids, i, batch[i]) for i in sorted(wanted))
+    defer = seg.sink is not None
+    seg.special.extend(_special(position + 1 + i, ids, i, batch[i], defer) for i in sorted(wanted))
     if track is not None:
         seg.tracked.extend(_special(position + 1 + i, ids, i, batch[i]) for i in _found(ids, track))
     return True
@@ -180,9 +195,10 @@ def _found(ids: bytes, stream: bytes) -> list[int]:
     return out
 
 
-def _special(position: int, ids: bytes, i: int, row: Row) -> SpecialRow:
-    """Row `i` of a plain batch, kept for a closer look (its id as the 16 bytes hashed)."""
-    return position, ids[16 * i : 16 * i + 16], row[2], row[3], row[4]
+def _special(position: int, ids: bytes, i: int, row: Row, defer: bool = False) -> SpecialRow:
+    """Row `i` of a plain batch, kept for a closer look (its id as the 16 bytes hashed; a state over DEFER bytes as
+    None, when `defer`)."""
+    return position, ids[16 * i : 16 * i + 16], row[2], row[3], None if defer and len(row[4]) > DEFER else row[4]
 
 
 def _checked_batch(
@@ -223,7 +239,8 @@ def _checked_batch(
             continue
         ids += o
         if o == special_stream or topic in special_topics:
-            special.append((position, o, version, topic, state))
+            deferred = seg.sink is not None and isinstance(state, bytes) and len(state) > DEFER
+            special.append((position, o, version, topic, None if deferred else state))
         if o == track:
             tracked.append((position, o, version, topic, state))
     _put(seg, leaves)

@@ -15,9 +15,10 @@ from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
 from ledger.integrity import actor_check, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
+from ledger.integrity.chunk_tree import ChunkChanged, ChunkTree
 from ledger.integrity.evidence_check import evidence_flaws
 from ledger.integrity.leaves import Flaw, Scan, scan
-from ledger.integrity.merkle import EMPTY_ROOT, MerkleTree, ProofError, verify_consistency
+from ledger.integrity.merkle import EMPTY_ROOT, PREFIX, MerkleTree, ProofError, verify_consistency
 from ledger.integrity.note import NoteError, VerifierKey
 from ledger.topics import (
     ACTOR_TOPICS,
@@ -29,7 +30,7 @@ from ledger.topics import (
     ROTATION_TOPIC,
 )
 
-DIGEST = 8  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
+DIGEST = PREFIX  # bytes of each leaf hash kept in a stored checkpoint, to locate a change (one 8-byte word)
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,17 @@ def b64(data: bytes) -> str:
 
 def leaf_digests(tree: MerkleTree, lo: int, hi: int) -> bytes:
     """The first DIGEST bytes of leaves lo..hi-1, concatenated (what a stored checkpoint keeps)."""
-    words = memoryview(tree.leaves_view()).cast("Q")  # 8-byte words, four to a leaf hash
-    return words[lo * 4 : hi * 4 : 4].tobytes()
+    return tree.prefixes(lo, hi)
 
 
 def _locate(
-    tree: MerkleTree, digests: bytes | bytearray, good: int, upto: int, context: str,
+    tree: MerkleTree, digests: bytes | bytearray | None, good: int, upto: int, context: str,
     holes: Sequence[tuple[int, int]] = (),
 ) -> Flaw:
-    """The first position in (good, upto] whose leaf differs from the digest kept at signing time."""
+    """The first position in (good, upto] whose leaf differs from the digest kept at signing time (None: they were
+    not kept, `_EveryDigest`)."""
+    if digests is None:
+        raise _EveryDigest
     known = min(upto, len(digests) // DIGEST, len(tree))
     now = leaf_digests(tree, good, known)
     for i in range(good, known):
@@ -163,22 +166,42 @@ def check(
     kept_note: str | None = None,
     track: UUID | None = None,
     evidence_dir: Path | None = None,
+    whole_tree: bool = True,
 ) -> Report:
     """Verify the whole ledger from its raw rows; with `external_note`, that it still extends it.
 
     With a trusted key the ledger must hold that key's record (a ledger stripped of it, or emptied, fails);
     `kept_note`, the last checkpoint the signer kept beside its key, must be extended and stored in the ledger.
     With `evidence_dir`, every evidence file an event names must be there with the sha256 it recorded.
+    `whole_tree=False` (`kaoping verify`): the report's tree is a chunk_tree.ChunkTree, in bounded memory; the
+    commands that go on to sign or prove from every leaf (checkpoint, receipts, migrate) keep the whole tree.
     """
+    if not whole_tree:
+        try:
+            return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, True)
+        except (ChunkChanged, _EveryDigest):  # a chunk read again differed, or a change must be located: the whole
+            pass  # tree, every leaf from one read, and every checkpoint's digests
+    return _check(ledger, trusted, key_source, external_note, kept_note, track, evidence_dir, False)
+
+
+class _EveryDigest(Exception):
+    """A root differs: locating the change needs every checkpoint's digests, which a chunked verification does not
+    keep (8 bytes a leaf): it is run again over the whole tree."""
+
+
+def _check(
+    ledger: Any, trusted: VerifierKey | None, key_source: str, external_note: str | None, kept_note: str | None,
+    track: UUID | None, evidence_dir: Path | None, chunked: bool,
+) -> Report:
     special = INTEGRITY_TOPICS | ACTOR_TOPICS  # the actors' rows too: who acted is checked from them (D32)
-    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None)
+    s = scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, special, track.bytes if track else None, chunked)
     report = Report(s, trusted, key_source, flaws=list(s.flaws), acted=actor_check.check(ledger, s))
     report.flaws.extend(report.acted.flaws)
     if evidence_dir is not None:
         report.flaws.extend(evidence_flaws(ledger, evidence_dir))
     report.integrity_version = max((r[2] for r in s.special if r[1] == INTEGRITY_STREAM.bytes), default=0)
     tree, flaws = s.tree, report.flaws
-    digests = bytearray()
+    digests: bytearray | None = None if chunked else bytearray()  # for locating a change (`_locate`)
     holes: list[tuple[int, int]] = []  # leaf ranges whose digests were lost with a deleted checkpoint
     good = 0  # leaves 1..good match a signed root
     prev_size, prev_root = 0, EMPTY_ROOT
@@ -193,6 +216,9 @@ def check(
         if o != INTEGRITY_STREAM.bytes:
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件出现在完整性事件流之外"))
             continue
+        if state is None:  # a large state the chunked scan did not keep (row_leaves.DEFER)
+            assert isinstance(tree, ChunkTree)
+            state = tree.state_at(pos)
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
         if version > 1 and topic == LOSS_TOPIC:
             _note_loss(report, pos, state, key if rotated_ever else trusted or key)
@@ -263,11 +289,13 @@ def check(
                                                  f"账本中上一个检查点大小为 {prev_size}）"))
             if covers > prev_size:  # digests of (prev_size, covers] were in the missing checkpoint
                 holes.append((prev_size, covers))
-                digests += bytes(DIGEST * (covers - prev_size))
+                if digests is not None:
+                    digests += bytes(DIGEST * (covers - prev_size))
             else:
                 kept = kept[DIGEST * (prev_size - covers):]
                 covers = prev_size
-        digests += kept
+        if digests is not None:
+            digests += kept
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:
@@ -278,7 +306,7 @@ def check(
                     verify_consistency(prev_size, size, tree.consistency_proof(prev_size, size), prev_root, cp.root)
                 except ProofError as exc:  # pragma: no cover - both roots were recomputed from the same leaves
                     flaws.append(Flaw(pos, "consistency", f"检查点之间不一致：{exc}"))
-            if leaf_digests(tree, covers, size) != kept:
+            if not tree.prefixes_equal(covers, size, kept):
                 flaws.append(Flaw(pos, "checkpoint", f"位置 {pos} 的检查点记录中的叶子摘要被改动"))
             good = size  # a matching signed root proves every leaf up to its size
         prev_size, prev_root = size, cp.root
@@ -370,7 +398,7 @@ KEPT = Anchor("签名密钥旁保存的最近检查点", "anchor",
 
 
 def _check_external(
-    report: Report, note: str, key: VerifierKey | None, digests: bytes | bytearray, good: int,
+    report: Report, note: str, key: VerifierKey | None, digests: bytes | bytearray | None, good: int,
     holes: Sequence[tuple[int, int]], anchor: Anchor,
 ) -> dict[str, Any]:
     """Prove the ledger still extends a checkpoint kept outside the database."""
