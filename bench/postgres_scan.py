@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import time
 from hashlib import sha256
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.verify_peak import peak_rss  # noqa: E402
 
 
 def median(values: list[float]) -> float:
@@ -62,31 +63,6 @@ def raw(url: str, columns: str, each) -> int:  # type: ignore[no-untyped-def]
                 each(row[-1])
             n += len(rows)
     return n
-
-
-PEAK = r"""
-import resource, sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from ledger.app import open_ledger
-from ledger.integrity import verification
-from ledger.integrity.note import read_key_file
-app = open_ledger(sys.argv[1], "基准")
-report = verification.check(app, trusted=read_key_file(Path(sys.argv[2])).verifier, key_source="key-file",
-                            whole_tree=False)
-assert report.ok, report.broken
-# this process's own peak: its ru_maxrss would count the bench process it was spawned from (Linux keeps the
-# spawning process's high-water mark across exec); the forked child's counts the pages it shares at the fork
-me = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(me, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def peak_rss(url: str, key: str) -> tuple[float, float]:
-    """Peak RSS in MB of one verification in a fresh interpreter: (that process, any second process)."""
-    out = subprocess.run([sys.executable, "-c", PEAK.format(root=str(ROOT)), url, key],
-                         capture_output=True, text=True, check=True).stdout.split()
-    return int(out[0]) / 1024, int(out[1]) / 1024
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.verify_peak import peak_rss  # noqa: E402
 from ledger.app import open_ledger  # noqa: E402
 from ledger.integrity import leaves, signing, verification  # noqa: E402
 from ledger.integrity.note import read_key_file  # noqa: E402
@@ -75,36 +76,6 @@ def cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-PEAK = r"""
-import resource, sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from ledger.app import open_ledger
-from ledger.integrity import verification
-from ledger.integrity.note import read_key_file
-app = open_ledger("sqlite:///" + sys.argv[1], "基准")
-report = verification.check(app, trusted=read_key_file(Path(sys.argv[2])).verifier, key_source="key-file",
-                            whole_tree=False)
-assert report.ok, report.broken
-# this process's own peak: its ru_maxrss would count the bench process it was spawned from (Linux keeps the
-# spawning process's high-water mark across exec); the forked child's counts the pages it shares at the fork
-me = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(me, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def peak_rss(db: Path, key: Path) -> tuple[float, float]:
-    """Peak RSS in MB of one verification in a fresh interpreter: (that process, its second process).
-
-    Measured apart from the timed rounds, whose process also holds the previous round's report (and the
-    checkpoint's signing) when the next one forks: the second process's RSS counts every page it shares with
-    its parent at the fork, so there it measures the bench, not the verification.
-    """
-    out = subprocess.run([sys.executable, "-c", PEAK.format(root=str(ROOT)), str(db), str(key)],
-                         capture_output=True, text=True, check=True).stdout.split()
-    return int(out[0]) / 1024, int(out[1]) / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -150,7 +121,7 @@ def main() -> None:
     print(f"CPU seconds               {bc:>9.2f} s baseline, {vc:.2f} s verify (both processes): {vc / bc:.2f} ×")
     print(f"per million events        {v / n * 1e6:>9.2f} s   (aim < 10)")
     print(f"peak RSS (bench process)  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>9.0f} MB")
-    mine, second = peak_rss(db, key)
+    mine, second = peak_rss(f"sqlite:///{db}", str(key))
     # both processes' peaks (pages the second shares with the first at the fork count twice)
     print(f"peak RSS of one verify    {mine + second:>9.0f} MB   (the verifying process {mine:.0f} MB, the scan's "
           f"second {second:.0f} MB: {(mine + second) * 1024 * 1024 / n:.0f} bytes an event)")
