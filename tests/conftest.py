@@ -38,7 +38,8 @@ def db_url(
 ) -> Iterator[str]:
     """A URL of a ledger database on each backend (SQLite file, PostgreSQL database): empty, or a copy of the
     template `ledger_seed` names, with the template's files copied into the test's folder. A test marked
-    `sqlite_only(reason)` is skipped on PostgreSQL before any database is made."""
+    `sqlite_only(reason)` is skipped on PostgreSQL before any database is made; on PostgreSQL the tests of a module
+    marked `shares_database(reason)` share one copy per template (`module_databases`)."""
     only = request.node.get_closest_marker("sqlite_only")
     if only is not None and request.param != "sqlite":
         pytest.skip(only.args[0])
