@@ -21,6 +21,7 @@ EPOCH = datetime(2008, 5, 1, tzinfo=UTC)
 def new_pdf(font: FontFile | None = None, created: datetime | None = None, landscape: bool = False) -> Any:
     """An empty A4 document with the CJK font registered and a page number footer."""
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
     font = font or find_cjk_font()
 
@@ -37,7 +38,8 @@ def new_pdf(font: FontFile | None = None, created: datetime | None = None, lands
     # subset's, as the tables require): recomputing them draws every kept glyph's outline and was 60 % of writing
     # a PDF (1.8 → 0.8 s CPU for a page of the 办法). fpdf2 subsets the fontTools TTFont it keeps as `ttfont`.
     for embedded in pdf.fonts.values():
-        embedded.ttfont.recalcBBoxes = False
+        if isinstance(embedded, TTFFont):
+            embedded.ttfont.recalcBBoxes = False
     pdf.set_creation_date(created or EPOCH)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_margins(15, 15, 15)
