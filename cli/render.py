@@ -3,9 +3,10 @@ character from the ledger (ledger/text.py)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import Any
@@ -23,10 +24,43 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+COMMON_BYTES = bytes(range(0xC0)) + bytes(range(0xE3, 0xEA)) + b"\xef"
+"""The UTF-8 bytes of ASCII, continuation bytes and the lead bytes of U+3000–U+9FFF and U+F000–U+FFFF: a text
+whose bytes are all among them is ASCII and characters of those ranges, where Chinese text mostly lies."""
+NOT_WIDE = re.compile(rb"\xe3(?:\x80\xbf|\x89)|\xe4\xb7"
+                      rb"|\xef(?:[\x80-\xa3\xac-\xbb\xbe]|\xbd[\xa1-\xbf]|\xbf[^\xa0-\xa6])")
+"""The blocks of those ranges that are not all wide (U+303F, U+3240–U+327F, U+4DC0–U+4DFF, U+F000–U+F8FF,
+U+FB00–U+FEFF, U+FF61–U+FFDF, U+FFE7–U+FFFF): every other character there is two columns and three bytes.
+A bytes pattern: a str pattern of the wide ranges themselves costs ~9 ms to compile (tests/cli/test_render.py
+checks every code point against the running Python's Unicode data)."""
+ONE_OR_TWO = bytes(2 if b == ord("?") else 1 for b in range(256))
+"""Each byte of a text encoded to ASCII with `?` for every other character, as that character's columns."""
+
+
+def _all_common(encoded: bytes) -> bool:
+    """Whether every character of a text (encoded in UTF-8) is ASCII or a wide one of the common Chinese ranges."""
+    return not encoded.translate(None, COMMON_BYTES) and NOT_WIDE.search(encoded) is None
+
+
 def width(text: str) -> int:
-    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns; ASCII text (codes,
-    dates, ids — most cells) is counted by its length without looking at each character."""
-    return len(text) if text.isascii() else sum(map(char_width, text))
+    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns. ASCII text (codes,
+    dates, ids — most cells) is counted by its length, and text of ASCII and common Chinese characters (most of
+    the rest) from its UTF-8 length, in C: a Python call per character was most of a long log's rendering."""
+    if text.isascii():
+        return len(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    if _all_common(encoded):
+        return (len(encoded) + len(text)) >> 1  # a + 3n bytes and a + n characters: a + 2n columns
+    return sum(map(char_width, text))
+
+
+def widths(text: str) -> Iterable[int]:
+    """The display width of each character of text, in order; for text of ASCII and common Chinese characters
+    without a `?`, made in C (the text encoded to ASCII with `?` for each wide character, each byte as its
+    columns)."""
+    if "?" not in text and _all_common(text.encode("utf-8", "surrogatepass")):
+        return text.encode("ascii", "replace").translate(ONE_OR_TWO)
+    return map(char_width, text)
 
 
 def pad(text: str, cols: int, align: str = "<") -> str:
@@ -118,7 +152,7 @@ def wrap(text: str, cols: int) -> list[str]:
         return [text]
     # run[k] is the width of text[:k]; the line being filled is text[start:...]; a character at index >= `free`
     # may end the line, the one before it went in unconditionally (a line is never empty)
-    run = list(accumulate(map(char_width, text), initial=0))
+    run = list(accumulate(widths(text), initial=0))
     lines: list[str] = []
     start, free, n = 0, 1, len(text)
     while True:
