@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from importlib import import_module
+from importlib import import_module, metadata
 from pathlib import Path
 
 import click
@@ -151,3 +151,24 @@ def test_each_command_group_imports_only_its_own_code(
     assert answer in shown
     assert f"cli.commands.{COMMAND_MODULES[command[0]]}" in loaded
     assert sorted(m for m in loaded if _under(m, unwanted)) == []
+
+
+def test_the_console_script_loads_the_command_line_with_the_collector_off_and_frozen() -> None:
+    # a collection while cli.main is only partly executed (its `main` not yet defined) would be one the start-up
+    # pays for nothing; after loading, the modules' objects are frozen and the command runs with the collector on
+    code = (
+        "import gc, sys\n"
+        "during = []\n"
+        "def seen(phase, info):\n"
+        "    loading = sys.modules.get('cli.main')\n"
+        "    during.append(phase == 'start' and loading is not None and not hasattr(loading, 'main'))\n"
+        "gc.callbacks.append(seen)\n"
+        "sys.argv = ['kaoping', 'window', '--help']\n"
+        "from cli.start import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(any(during), gc.isenabled(), gc.get_freeze_count() > 10_000, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stderr.split() == ["False", "True", "True"]
+    entry = [e for e in metadata.entry_points(group="console_scripts") if e.name == "kaoping"]
+    assert [e.value for e in entry] == ["cli.start:main"]
