@@ -131,7 +131,7 @@ NOT_IMPORTED = [
     (["record", "W2.3", "--window", "TAX", "--date", "2008-06-03", "--source", "weekly"], "",
      ("cryptography", "ledger.privacy.keystore", "ledger.commands.voice", "ledger.sheets.reading",
       "ledger.sheets.ratings", "csv", "projections", "ledger.events.quarter", "ledger.events.integrity",
-      "ledger.events.appeals", "ledger.events.actors", "ledger.events.voice")),
+      "ledger.events.appeals", "ledger.events.actors", "ledger.events.voice", "tempfile", "shutil")),
     (["log", "--limit", "2"], "检查记录", ("cryptography", "projections.scoring", "projections.engine",
                                          "ledger.commands.voice", "ledger.sheets.reading", "eventsourcing",
                                          "ledger.app", "ledger.events")),
