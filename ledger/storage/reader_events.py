@@ -85,7 +85,10 @@ def read_facts(ledger: "ReadableLedger") -> Iterator[StoredFact]:
                 raw = decode_raw(state)
                 if type(raw) is not dict:
                     raise TypeError("a stored state is an object")
-                fields = {**DEFAULTS.get(name, {}), **{k: revived(v) for k, v in raw.items()}}
+                fields = {**DEFAULTS.get(name, {}), **raw}
+                for k, v in raw.items():  # only a dict or list can hold a tagged value: no call for the rest
+                    if type(v) is dict or type(v) is list:
+                        fields[k] = revived(v)
                 fields["originator_id"] = stream
                 fields["originator_version"] = version
                 fact = StoredFact(position, name, stream, version, fields)
