@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ENTRY = "import sys; from cli.main import main; sys.exit(main())"
+ENTRY = "import sys; from cli.start import main; sys.exit(main())"
 
 
 def admin(server: str, statement: str) -> None:

@@ -128,10 +128,10 @@ def main() -> None:
     bare = [sys.executable, "-c", "pass"]
     imports = [sys.executable, "-c", "import cli.main, cli.commands.questions"]
     # What the installed `kaoping` script runs, taken from this checkout (cwd = ROOT comes first on sys.path).
-    entry = "import sys; from cli.main import main; sys.exit(main())"
+    entry = "import sys; from cli.start import main; sys.exit(main())"
     report = [sys.executable, "-c", entry, "report", quarter, "--json"]
     heavy_entry = ("import sys, ledger.storage.readers as r; r.open_reader = lambda url: None\n"
-                   "from cli.main import main; sys.exit(main())")
+                   "from cli.start import main; sys.exit(main())")
     heavy = [sys.executable, "-c", heavy_entry, "report", quarter, "--json"]
     for cmd in (bare, imports, report, *([heavy] if args.full else [])):
         timed(cmd, env)

@@ -3,9 +3,10 @@ character from the ledger (ledger/text.py)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import Any
@@ -23,10 +24,48 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+COMMON_BYTES = bytes(range(0xC0)) + bytes(range(0xE2, 0xEA)) + b"\xef"
+"""The UTF-8 bytes of ASCII, continuation bytes and the lead bytes of U+2000–U+9FFF and U+F000–U+FFFF: a text
+whose bytes are all among them is ASCII and characters of those ranges, where Chinese text mostly lies."""
+NOT_COMMON = re.compile(rb"\xe2[\x81-\xbf]|\xe3(?:\x80\xbf|\x89)|\xe4\xb7"
+                        rb"|\xef(?:[\x80-\xa3\xac-\xbb\xbe]|\xbd[\xa1-\xbf]|\xbf[^\xa0-\xa6])")
+"""The blocks of those ranges that are not all wide (U+2040–U+2FFF, U+303F, U+3240–U+327F, U+4DC0–U+4DFF,
+U+F000–U+F8FF, U+FB00–U+FEFF, U+FF61–U+FFDF, U+FFE7–U+FFFF), but for U+2000–U+203F (… “ ” —, none of them wide):
+every other character there is three bytes and two columns. A bytes pattern: a str pattern of the wide ranges
+themselves costs ~9 ms to compile (tests/cli/test_render.py checks every code point against the running Python's
+Unicode data)."""
+NARROW = b"\xe2\x80"
+"""The first two UTF-8 bytes of U+2000–U+203F, each one three bytes and one column."""
+ONE_OR_TWO = bytes(2 if b == ord("?") else 1 for b in range(256))
+"""Each byte of a text encoded to ASCII with `?` for every other character, as that character's columns."""
+
+
+def _all_common(encoded: bytes) -> bool:
+    """Whether every character of a text (encoded in UTF-8) is ASCII, U+2000–U+203F or a wide one of the common
+    Chinese ranges."""
+    return not encoded.translate(None, COMMON_BYTES) and NOT_COMMON.search(encoded) is None
+
+
 def width(text: str) -> int:
-    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns; ASCII text (codes,
-    dates, ids — most cells) is counted by its length without looking at each character."""
-    return len(text) if text.isascii() else sum(map(char_width, text))
+    """Display width of text in a terminal: CJK (wide/fullwidth) characters take two columns. ASCII text (codes,
+    dates, ids — most cells) is counted by its length, and text of ASCII and common Chinese characters (most of
+    the rest) from its UTF-8 length, in C: a Python call per character was most of a long log's rendering."""
+    if text.isascii():
+        return len(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    if _all_common(encoded):
+        # a ASCII, n wide and m narrow characters: a + 3n + 3m bytes, a + n + m characters, a + 2n + m columns
+        return ((len(encoded) + len(text)) >> 1) - encoded.count(NARROW)
+    return sum(map(char_width, text))
+
+
+def widths(text: str) -> Iterable[int]:
+    """The display width of each character of text, in order; for text of ASCII and common wide characters without
+    a `?`, made in C (the text encoded to ASCII with `?` for each wide character, each byte as its columns)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if "?" not in text and _all_common(encoded) and NARROW not in encoded:
+        return text.encode("ascii", "replace").translate(ONE_OR_TWO)
+    return map(char_width, text)
 
 
 def pad(text: str, cols: int, align: str = "<") -> str:
@@ -53,15 +92,19 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
             cells = list(map(shown, cells))
         cells.insert(0, str(head))
         fast = all(map(str.isascii, cells))
-        widths = list(map(len, cells)) if fast else list(map(width, cells))
-        cols = max(widths)
+        if fast:
+            sizes = list(map(len, cells))
+        else:  # a column repeats its values (a log's types and actors): each one measured once
+            size_of = {c: width(c) for c in set(cells)}
+            sizes = list(map(size_of.__getitem__, cells))
+        cols = max(sizes)
         right = n < len(align) and align[n] == ">"
         if fast:
             padded.append(list(map(str.rjust if right else str.ljust, cells, repeat(cols))))
         elif right:
-            padded.append([" " * (cols - w) + c for c, w in zip(cells, widths, strict=True)])
+            padded.append([" " * (cols - w) + c for c, w in zip(cells, sizes, strict=True)])
         else:
-            padded.append([c + " " * (cols - w) for c, w in zip(cells, widths, strict=True)])
+            padded.append([c + " " * (cols - w) for c, w in zip(cells, sizes, strict=True)])
         rule.append("─" * cols)
     lines = ["  ".join(line).rstrip() for line in zip(*padded, strict=True)]
     lines.insert(1, "  ".join(rule))
@@ -118,7 +161,7 @@ def wrap(text: str, cols: int) -> list[str]:
         return [text]
     # run[k] is the width of text[:k]; the line being filled is text[start:...]; a character at index >= `free`
     # may end the line, the one before it went in unconditionally (a line is never empty)
-    run = list(accumulate(map(char_width, text), initial=0))
+    run = list(accumulate(widths(text), initial=0))
     lines: list[str] = []
     start, free, n = 0, 1, len(text)
     while True:
@@ -126,7 +169,9 @@ def wrap(text: str, cols: int) -> list[str]:
         if at >= n:
             lines.append(text[start:])
             return lines
-        cut = next((i for i in range(at - 1, max(start, at - 12) - 1, -1) if text[i] in BREAKS), -1)
+        lo = max(start, at - 12)  # the last break among the line's last 12 characters, each break looked for in C
+        last = max(map(text[lo:at].rfind, BREAKS))
+        cut = lo + last if last >= 0 else -1
         if cut < 0 and text[at] in NO_LINE_START and at - start >= 2:
             cut = at - 2
         end = cut + 1 if cut >= 0 else at
@@ -140,7 +185,7 @@ def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: i
     if not rows:
         return table(headers, rows, align)
     head = [[str(h) for h in headers[:-1]]] + [["" if c is None else shown(str(c)) for c in r[:-1]] for r in rows]
-    cols = [max(width(row[i]) for row in head) for i in range(len(headers) - 1)]
+    cols = [max(map(width, {row[i] for row in head})) for i in range(len(headers) - 1)]  # each value once
     room = max(20, total - sum(cols) - 2 * len(cols))
     out: list[list[Any]] = []
     for r in rows:

@@ -7,7 +7,6 @@ another writer appended to the same stream first.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -54,6 +53,8 @@ def default_actor() -> str:
     actor = os.environ.get("KAOPING_ACTOR", "").strip()
     if actor:
         return actor
+    import getpass  # with termios, only for a write without --as or KAOPING_ACTOR
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -21,10 +21,12 @@ costs ~8 ms of imports, a sixth of `kaoping report`'s start-up, for a folder tha
 # every command imports this module, and a frozen dataclass costs ~0.4 ms to create at import (each generated
 # method is compiled), a NamedTuple a tenth of that. `Catalogue` itself stays a dataclass (it derives an index).
 # The value modules every question imports (this one, ledger/procedure.py, ledger/registry.py,
-# projections/fold/entries.py, projections/scoring/results.py) evaluate their annotations (no `from __future__
-# import annotations`): NamedTuple and TypedDict check an annotation given as a string by compiling it into a
-# ForwardRef (~30 µs a field at start-up; ~280 fields here, ~8 ms of a report's), an evaluated one in ~2 µs.
-# mypy's view is the same; a name defined later in the module is quoted.
+# projections/fold/entries.py, projections/scoring/results.py, standings.py, tables.py, voice.py, and
+# projections/voice_view.py, ledger/revisions.py, digests.py, storage/location.py, the log's and the calendar's)
+# evaluate their annotations (no `from __future__ import annotations`): NamedTuple and TypedDict check an
+# annotation given as a string by compiling it into a ForwardRef (~30 µs a field at start-up; ~340 fields, ~10 ms
+# of a report's), an evaluated one in ~2 µs. mypy's view is the same; a name defined later in the module, or
+# imported only for type checking, is quoted.
 
 
 class Item(NamedTuple):

@@ -6,8 +6,6 @@ a version (the first release's) are version 1, exactly the document that release
 here, never an old one changed.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -10,8 +10,6 @@ numbers, wording and procedure, never the codes facts are recorded with (`vocabu
 fact means the same under every revision a ledger uses.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -166,7 +164,7 @@ class RulesInForce:
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[int, str, Mapping[str, Any]]],
-                  position_of: Callable[[int], int] = _no_position) -> RulesInForce:
+                  position_of: Callable[[int], int] = _no_position) -> "RulesInForce":
         """From the center stream's stored (notification id, topic, fields), in stream order; an empty tuple before
         `init`."""
         out: list[Adoption] = []

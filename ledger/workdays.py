@@ -6,8 +6,6 @@ a center adds each new year's arrangement as a recorded event (`kaoping calendar
 neither counts weekdays only, and every deadline reaching into it is provisional (暂定) until the year is added.
 """
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -74,7 +72,7 @@ class WorkCalendar:
         """Whether the year's arrangement is in the data (else its deadlines are 暂定)."""
         return year in self.years
 
-    def with_year(self, a: YearArrangement) -> WorkCalendar:
+    def with_year(self, a: YearArrangement) -> "WorkCalendar":
         """This calendar and one more year's arrangement."""
         return WorkCalendar({**self.years, a.year: a})
 

@@ -62,6 +62,8 @@ def _kind_name(cat: Catalogue | None, kind: str) -> str:
 
 def summary(e: StoredFact, cat: Catalogue | None) -> str:
     """A one-line Chinese description of what the event records."""
+    if e.event_class in VOICE_TYPE_NAMES:  # the ratings are most of a quarter's events: their line straight away
+        return voice_summary(e, cat) or e.event_class
     f = e.fields
     sid = str(e.originator_id)
     if e.event_class == "CenterInitialised":
@@ -129,7 +131,7 @@ def summary(e: StoredFact, cat: Catalogue | None) -> str:
         return f"见证方 {f['witness']}（编号 {f['key_id']}）副署检查点：前 {f['size']} 个事件"
     if e.event_class == "ComplainantErased":
         return f"{sid} 投诉人姓名和联系方式已删除（密钥已销毁），理由：{f['reason']}"
-    return tenure_summary(e) or voice_summary(e, cat) or actor_summary(e) or e.event_class
+    return tenure_summary(e) or actor_summary(e) or e.event_class
 
 
 def _decision(e: StoredFact) -> str:

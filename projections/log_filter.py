@@ -6,8 +6,6 @@ An event concerns a subject or a quarter when its own fields say so (a code, a s
 retraction concerns what the finding it withdraws concerned.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -39,14 +37,14 @@ def event_type(text: str) -> str:
 class LogFilter(NamedTuple):
     """What to show; None (or empty) lets everything through."""
 
-    zone: ZoneInfo
+    zone: "ZoneInfo"
     types: tuple[str, ...] = ()
     subject: str | None = None
     first: date | None = None
     last: date | None = None
     quarter: str | None = None
 
-    def shown(self, records: Iterable[StoredFact]) -> Iterator[StoredFact]:
+    def shown(self, records: "Iterable[StoredFact]") -> "Iterator[StoredFact]":
         """The records that pass every filter, in ledger order."""
         by_subject: set[UUID] = set()
         by_quarter: set[UUID] = set()

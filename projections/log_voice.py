@@ -31,13 +31,19 @@ def subject_text(window: str, staff: str | None) -> str:
 
 def _level(cat: Catalogue | None, level: int) -> str:
     """A rating level by its Chinese name (its number when the rules name no levels)."""
-    names = {lv.value: lv.name for lv in cat.procedure.rating_levels} if cat else {}
-    return names.get(level, f"{level} 级")
+    for lv in cat.procedure.rating_levels if cat else ():
+        if lv.value == level:
+            return lv.name
+    return f"{level} 级"
 
 
 def voice_summary(e: StoredFact, cat: Catalogue | None) -> str | None:
     """A one-line description of a 公示, appeal, rating, rectification, callback or calendar year; None otherwise."""
     f = e.fields
+    if e.event_class == "RatingRecorded":  # most of a quarter's events: first, and without its stream's id
+        channel = cat.procedure.rating_channels.get(f['channel'], f['channel']) if cat else f['channel']
+        subject = subject_text(f["window"], f["staff"])
+        return f"{f['date']} {subject} {_level(cat, f['level'])}（办件编号 {f['ref']}，{channel}）"
     sid = str(e.originator_id)
     if e.event_class == "QuarterAnnounced":
         return f"{f['quarter']} 自 {f['date']} 起公示 {f['days']} 个工作日"
@@ -51,10 +57,6 @@ def voice_summary(e: StoredFact, cat: Catalogue | None) -> str | None:
         return f"{sid} 复核维持原记录，理由：{f['reason']}"
     if e.event_class == "AppealOverturned":
         return f"{sid} 复核撤销原记录，理由：{f['reason']}"
-    if e.event_class == "RatingRecorded":
-        channel = cat.procedure.rating_channels.get(f['channel'], f['channel']) if cat else f['channel']
-        subject = subject_text(f["window"], f["staff"])
-        return f"{f['date']} {subject} {_level(cat, f['level'])}（办件编号 {f['ref']}，{channel}）"
     if e.event_class == "RectificationRecorded":
         evidence = f"，证明 {f['evidence']['name']}" if f['evidence'] else ""
         return f"{sid} {f['date']} 整改：{f['text']}{evidence}"

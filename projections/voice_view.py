@@ -1,8 +1,6 @@
 """好差评 and 整改 beside the scores (D30, D31): 满意率 and overdue rectifications in the report's rows. Figures
 shown, never scored: the rows a publication's digest is compared with are left as they were."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,7 +24,7 @@ def satisfied_levels(cat: Catalogue) -> list[int]:
     return [lv.value for lv in cat.procedure.rating_levels if lv.satisfied]
 
 
-def overdue_day(ledger: ReadableLedger, state: State, as_of: int | None) -> date:
+def overdue_day(ledger: "ReadableLedger", state: State, as_of: int | None) -> date:
     """The day a report counts its rectifications overdue against (D30): today for the ledger as it stands; for a
     report as of a position, the day (center's zone) that position's event was recorded — so a replay, and the
     publication bundle made from one, gives the same answer on any later day."""
@@ -54,21 +52,21 @@ class Figures(NamedTuple):
                 "open": [[*r[:4], r.since.isoformat(), r.due.isoformat() if r.due else None] for r in self.open]}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Figures:
+    def from_json(cls, data: dict[str, Any]) -> "Figures":
         """The figures as `to_json` stored them."""
         return cls({k: Tally(*t) for k, t in data["w"].items()}, {k: Tally(*t) for k, t in data["s"].items()},
                    [OpenRectification(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]),
                                       date.fromisoformat(r[5]) if r[5] else None) for r in data["open"]])
 
 
-def figures(q: QuarterState | None, cat: Catalogue, calendar: WorkCalendar, as_of: int | None) -> Figures:
+def figures(q: QuarterState | None, cat: Catalogue, calendar: "WorkCalendar", as_of: int | None) -> Figures:
     """The tallies and open rectifications (those with a due date) of a quarter as of a position."""
     w_tally, s_tally = tallies(q, satisfied_levels(cat), as_of)
     due = [r for r in rectifications(q, calendar, cat.procedure.rectify_working_days, as_of) if r.due is not None]
     return Figures(w_tally, s_tally, due)
 
 
-def annotate(doc: dict[str, Any], q: QuarterState | None, cat: Catalogue, calendar: WorkCalendar, day: date,
+def annotate(doc: dict[str, Any], q: QuarterState | None, cat: Catalogue, calendar: "WorkCalendar", day: date,
              as_of: int | None) -> dict[str, Any]:
     """The report with `satisfaction` and `ratings` on every row and `overdue_rectifications` on window rows, as of
     its position (overdue on `day`); new rows, so the rows a digest is compared with stay as they were."""

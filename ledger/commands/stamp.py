@@ -1,7 +1,5 @@
 """Who decides and when: what every decision needs of the moment, passed in so the decisions stay pure."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar

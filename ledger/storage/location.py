@@ -1,7 +1,5 @@
 """Where the ledger lives: `--db` URLs and the eventsourcing environment, without importing eventsourcing."""
 
-from __future__ import annotations
-
 import os
 import sqlite3
 from pathlib import Path

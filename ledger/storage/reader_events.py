@@ -7,8 +7,6 @@ as they are), and the stream's id and version beside them, exactly as the event 
 (tests/ledger/storage/test_reader_events.py compares both over the demo's and the first release's ledgers).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -72,7 +70,7 @@ def revived(value: Any) -> Any:
     return value
 
 
-def read_facts(ledger: ReadableLedger) -> Iterator[StoredFact]:
+def read_facts(ledger: "ReadableLedger") -> Iterator[StoredFact]:
     """Every stored event in ledger order; a row kaoping did not write (an unknown topic, bytes that do not decode)
     is refused, naming its position, as `Ledger.read` refuses it."""
     position = 0
@@ -87,7 +85,10 @@ def read_facts(ledger: ReadableLedger) -> Iterator[StoredFact]:
                 raw = decode_raw(state)
                 if type(raw) is not dict:
                     raise TypeError("a stored state is an object")
-                fields = {**DEFAULTS.get(name, {}), **{k: revived(v) for k, v in raw.items()}}
+                fields = {**DEFAULTS.get(name, {}), **raw}
+                for k, v in raw.items():  # only a dict or list can hold a tagged value: no call for the rest
+                    if type(v) is dict or type(v) is list:
+                        fields[k] = revived(v)
                 fields["originator_id"] = stream
                 fields["originator_version"] = version
                 fact = StoredFact(position, name, stream, version, fields)

@@ -2,8 +2,6 @@
 every appeal's state, from their own rows (a handful) through `pages`, so the full ledger and the light reader
 (`todo`, `report`) read them alike, without the event classes."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
@@ -20,13 +18,13 @@ FILED = topic("AppealFiled")
 OUTCOMES = {topic("AppealUpheld"): "upheld", topic("AppealOverturned"): "overturned"}
 
 
-def _rows(ledger: ReadableLedger, topics: Iterable[str]) -> Iterable[tuple[UUID | str, str, dict[str, Any]]]:
+def _rows(ledger: "ReadableLedger", topics: Iterable[str]) -> Iterable[tuple[UUID | str, str, dict[str, Any]]]:
     for page in ledger.pages(topics=frozenset(topics)):
         for _, originator, _, row_topic, state in page:
             yield originator, row_topic, decode_raw(state)
 
 
-def calendar_years(ledger: ReadableLedger) -> list[dict[str, Any]]:
+def calendar_years(ledger: "ReadableLedger") -> list[dict[str, Any]]:
     """The years the center added to the working-day calendar, oldest first (CalendarYearAdded fields).
 
     Read from the calendar's own stream (ledger/commands/announce.py appends every year there), by the stream's
@@ -37,7 +35,7 @@ def calendar_years(ledger: ReadableLedger) -> list[dict[str, Any]]:
             if row_topic in CALENDAR_TOPICS]
 
 
-def work_calendar(ledger: ReadableLedger) -> WorkCalendar:
+def work_calendar(ledger: "ReadableLedger") -> WorkCalendar:
     """The shipped calendar with the center's added years."""
     return calendar_from(calendar_years(ledger))
 
@@ -50,7 +48,7 @@ class AppealState(NamedTuple):
     outcome: str | None
 
 
-def appeal_states(ledger: ReadableLedger) -> list[AppealState]:
+def appeal_states(ledger: "ReadableLedger") -> list[AppealState]:
     """Every appeal in the ledger, in the order filed, with its outcome."""
     filed: dict[str, Mapping[str, Any]] = {}
     outcome: dict[str, str] = {}
@@ -63,7 +61,7 @@ def appeal_states(ledger: ReadableLedger) -> list[AppealState]:
     return [AppealState(k, f, outcome.get(k)) for k, f in filed.items()]
 
 
-def pending_appeals(ledger: ReadableLedger, quarter: str) -> list[str]:
+def pending_appeals(ledger: "ReadableLedger", quarter: str) -> list[str]:
     """Short ids of the quarter's appeals not yet decided."""
     return [k[:8] for k, a in ((s.id, s) for s in appeal_states(ledger))
             if a.outcome is None and a.fields["quarter"] == quarter]

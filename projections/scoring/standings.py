@@ -1,7 +1,5 @@
 """Each window's and person's standing from its own facts, then their placements: ranks, shortlist, decision, stars."""
 
-from __future__ import annotations
-
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
@@ -91,7 +89,7 @@ class Standing:
                 "eligible": self.eligible, "window": self.window, "window_name": self.window_name, "left": self.left}
 
     @classmethod
-    def from_json(cls, key: str, data: StandingEntry) -> Standing:
+    def from_json(cls, key: str, data: StandingEntry) -> "Standing":
         """A standing from what `to_json` produced."""
         return cls(key, data["name"], data["score"], data["bonus"], data["deductions"], data["eligible"],
                    data["window"], data["window_name"], data["left"])

@@ -1,7 +1,5 @@
 """The violation tables (附表一, 附表三): counted violations, deductions capped per category (D3, D8, D9)."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, NamedTuple

@@ -4,8 +4,6 @@ Neither deducts anything: a verified 差评 counts through its complaint (S3.5 /
 these are figures shown beside the scores.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
@@ -66,7 +64,7 @@ class OpenRectification(NamedTuple):
     due: date | None
 
 
-def rectifications(q: QuarterState | None, calendar: WorkCalendar, working_days: int,
+def rectifications(q: QuarterState | None, calendar: "WorkCalendar", working_days: int,
                    as_of: int | None = None) -> list[OpenRectification]:
     """Every verified complaint's rectification as of a position (D30): opened by the verification, rectified,
     closed by a satisfied callback or opened again by an unsatisfied one; complaints an appeal overturned left out."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from importlib import import_module
+from importlib import import_module, metadata
 from pathlib import Path
 
 import click
@@ -131,7 +131,7 @@ NOT_IMPORTED = [
     (["record", "W2.3", "--window", "TAX", "--date", "2008-06-03", "--source", "weekly"], "",
      ("cryptography", "ledger.privacy.keystore", "ledger.commands.voice", "ledger.sheets.reading",
       "ledger.sheets.ratings", "csv", "projections", "ledger.events.quarter", "ledger.events.integrity",
-      "ledger.events.appeals", "ledger.events.actors", "ledger.events.voice")),
+      "ledger.events.appeals", "ledger.events.actors", "ledger.events.voice", "tempfile", "shutil")),
     (["log", "--limit", "2"], "检查记录", ("cryptography", "projections.scoring", "projections.engine",
                                          "ledger.commands.voice", "ledger.sheets.reading", "eventsourcing",
                                          "ledger.app", "ledger.events")),
@@ -151,3 +151,26 @@ def test_each_command_group_imports_only_its_own_code(
     assert answer in shown
     assert f"cli.commands.{COMMAND_MODULES[command[0]]}" in loaded
     assert sorted(m for m in loaded if _under(m, unwanted)) == []
+
+
+def test_the_console_script_loads_the_command_line_with_the_collector_off_and_frozen() -> None:
+    # a collection while cli.main is only partly executed (its `main` not yet defined) would be one the start-up
+    # pays for nothing; the command (here loading report's module for its help) runs with the collector on, its
+    # first collection finding cli.main's objects already frozen
+    code = (
+        "import gc, sys\n"
+        "during, after = [], []\n"
+        "def seen(phase, info):\n"
+        "    loading = sys.modules.get('cli.main')\n"
+        "    if phase == 'start' and loading is not None:\n"
+        "        (after if hasattr(loading, 'main') else during).append(gc.get_freeze_count())\n"
+        "gc.callbacks.append(seen)\n"
+        "sys.argv = ['kaoping', 'report', '--help']\n"
+        "from cli.start import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(during), after[0] > 10_000, gc.isenabled(), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stderr.split() == ["0", "True", "True"]
+    entry = [e for e in metadata.entry_points(group="console_scripts") if e.name == "kaoping"]
+    assert [e.value for e in entry] == ["cli.start:main"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.render import char_width, pad, table, width, wrap
+from cli.render import COMMON_BYTES, char_width, pad, table, width, widths, wrap
 from ledger.text import shown
 
 TEXT = st.text(alphabet=st.sampled_from("ab S3.,，。、；：）考评窗口 \u00e9"), max_size=120)
@@ -77,3 +78,32 @@ def test_a_table_padded_column_by_column_gives_the_lines_of_padding_each_cell(
 ) -> None:
     headers = [head, "名称", "n"]
     assert table(headers, rows, align) == padded(headers, [list(r) for r in rows], align)
+
+
+def summed(text: str) -> int:
+    """Display width as the sum of each character's (the reference)."""
+    return sum(map(char_width, text))
+
+
+def test_every_character_counted_from_its_utf_8_length_is_one_the_unicode_data_calls_wide() -> None:
+    # width's fast path lets through only characters whose UTF-8 lead byte is among COMMON_BYTES: those of
+    # U+2000–U+9FFF and U+F000–U+FFFF (every other lead byte goes to the per-character sum) ...
+    assert set(COMMON_BYTES) & set(range(0xC0, 0x100)) == {*range(0xE2, 0xEA), 0xEF}
+    assert [chr(cp).encode()[0] for cp in (0x2000, 0x9FFF, 0xF000, 0xFFFF)] == [0xE2, 0xE9, 0xEF, 0xEF]
+    # ... and of those, each one it counts as two columns must be wide or fullwidth, each as one narrow
+    for cp in chain(range(0x2000, 0xA000), range(0xF000, 0x10000)):
+        ch = chr(cp)
+        assert width(ch) == char_width(ch), hex(cp)
+        assert list(widths(ch)) == [char_width(ch)], hex(cp)
+
+
+WIDE_TEXT = st.text(alphabet=st.one_of(
+    st.sampled_from("ab ?S3.,，。、；：）《》「」考评窗口 \u00e9\u2014\u201c\x1b\ud800\U0001f600"),
+    st.sampled_from("\u2026\u203f\u2040\u303f\u3240\u4dc0\uf8ff\uf900\uff61\uffe0\uffe7"),  # at the blocks' edges
+    st.characters()), max_size=60)
+
+
+@given(WIDE_TEXT)
+def test_a_texts_width_from_its_utf_8_length_is_the_sum_of_its_characters(text: str) -> None:
+    assert width(text) == summed(text)
+    assert list(widths(text)) == list(map(char_width, text))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger import short_ids
 from ledger.app import Ledger
@@ -105,3 +107,42 @@ def test_the_light_reader_lists_the_streams_between_two_ids_as_the_recorder_does
         assert reader.streams_between(found[0], found[2], 1) == [found[0]]
     finally:
         reader.close()
+
+
+def compared_both_ways(ids: list[str]) -> dict[str, str]:
+    """short_forms before it compared each neighbouring pair once and cut by arithmetic (the reference)."""
+    def digits(text: str) -> str:
+        return text.strip().replace("-", "").lower()
+
+    def cut(canonical: str, n: int) -> str:
+        seen = 0
+        for k, ch in enumerate(canonical):
+            if ch != "-":
+                seen += 1
+                if seen == n:
+                    return canonical[: k + 1]
+        return canonical
+
+    ordered = sorted(set(ids), key=digits)
+    hexes = [digits(i) for i in ordered]
+    out: dict[str, str] = {}
+    for n, (full, mine) in enumerate(zip(ordered, hexes, strict=True)):
+        need = short_ids.MIN_DIGITS
+        for other in (hexes[n - 1] if n else None, hexes[n + 1] if n + 1 < len(hexes) else None):
+            if other is not None:
+                common = next((k for k, (a, b) in enumerate(zip(mine, other, strict=True)) if a != b), 32)
+                need = max(need, common + 1)
+        out[full] = cut(full, min(need, 32))
+    return out
+
+
+# ids that share long prefixes, as a ledger's neighbouring streams may: a few random ones, each with near twins
+NEAR_IDS = st.lists(st.tuples(st.uuids(), st.integers(min_value=0, max_value=31), st.integers(0, 15)),
+                    max_size=12).map(lambda picks: [
+                        str(u) for base, at, d in picks
+                        for u in (base, UUID(hex=base.hex[:at] + format(d, "x") + base.hex[at + 1:]))])
+
+
+@given(NEAR_IDS)
+def test_short_forms_compare_each_neighbouring_pair_once_as_both_ways_did(ids: list[str]) -> None:
+    assert short_ids.short_forms(ids) == compared_both_ways(ids)
