@@ -308,30 +308,25 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
                         as_new: bool = False) -> ImportResult:
         """Record a sheet's findings all or none; rows imported before are skipped, not repeated, and rows that
         repeat a finding recorded elsewhere are named, not recorded, unless `as_new` (D26)."""
-        from ledger.commands.sheet_duplicates import sort_new_rows  # here, not at the top: `record` needs none of them
-        from ledger.commands.sheet_rows import CheckedRow, SheetChecker, check_sheet, needs_whole_registry, sheet_codes
-        from ledger.sheets.storing import FINDING_TOPICS, recorded_findings, stored_findings, unrecorded
-        self.center()
+        from ledger.commands.sheet_rows import SheetChecker, SheetRowsChecked, needs_whole_registry, sheet_codes
+        from ledger.sheets.storing import FINDING_TOPICS, SheetImport, StoredFindings, recorded_findings, row_encoder
+        self.center()  # (imported here, not at the top: `record` needs none of them)
         with collector_paused():
             stamp = self.stamp()
             windows, people = sheet_codes(sheet)
             registry = self.registry_of(windows=windows, people=people)
             if needs_whole_registry(windows | people, registry):
                 registry = self.registry()
-            checked = check_sheet(sheet, SheetChecker(registry, self.catalogue, stamp.today), progress)
-            fresh, own = unrecorded(self.recorder, checked)
-            matched: list[tuple[CheckedRow, str]] = []
-            if fresh and not as_new:
-                recorded = recorded_findings(self.pages(topics=FINDING_TOPICS), own)
-                if recorded:
-                    keep, matched = sort_new_rows(sheet.name, [row for row, _, _ in fresh], recorded)
-                    lines = {row.line for row in keep}
-                    fresh = [new for new in fresh if new[0].line in lines]
-            stored = stored_findings(self.recorder, self.mapper, fresh, stamp)
-            if stored:
+            rows = SheetRowsChecked(sheet, SheetChecker(registry, self.catalogue, stamp.today), progress)
+            plan = SheetImport(rows, self.recorder, row_encoder(self.recorder, self.mapper, stamp),
+                               None if as_new else lambda: recorded_findings(self.pages(topics=FINDING_TOPICS)))
+            stored: Sequence[StoredEvent] = StoredFindings(plan.rows())
+            if not getattr(self.recorder, "inserts_as_it_reads", False):
+                stored = list(stored)  # made before the insert: their lookups must not run inside it
+            if stored:  # makes the first row (or learns there is none, or the refusal) before any lock is taken
                 self.append_stored(stored)
-        return ImportResult(added=[stream for _, stream, _ in fresh], skipped=len(checked) - len(fresh) - len(matched),
-                            matched=[(row.line, fid) for row, fid in matched], sheet=sheet.name,
+        return ImportResult(added=plan.added, skipped=plan.skipped,
+                            matched=[(row.line, fid) for row, fid in plan.matched], sheet=sheet.name,
                             encoding=sheet.encoding)
 
 

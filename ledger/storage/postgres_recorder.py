@@ -79,6 +79,11 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
     positions are ordinals.
     """
 
+    inserts_as_it_reads = True
+    """`insert_events` reads its rows while it sends them, and a row being made may query the database meanwhile (on
+    another of the pool's connections: the EXCLUSIVE lock lets reads through), so an import makes its rows inside the
+    COPY (ledger/sheets/storing.py, `SheetImport`)."""
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         probe(datastore)
         super().__init__(datastore, events_table_name=events_table_name)
