@@ -154,9 +154,9 @@ class SheetImport:
     """
 
     def __init__(self, rows: SheetRowsChecked, recorder: ApplicationRecorder, encode: Callable[[NewRow], StoredEvent],
-                 recorded: Callable[[], dict[str, RecordedFinding]] | None, part: int = PART) -> None:
+                 recorded: Callable[[], dict[str, RecordedFinding]] | None, part: int | None = None) -> None:
         self.checked, self.recorder, self.encode = rows, recorder, encode
-        self.recorded, self.part = recorded, part
+        self.recorded, self.part = recorded, part or PART
         self.added: list[UUID] = []
         self.skipped = 0
         self.matched: list[tuple[CheckedRow, str]] = []
