@@ -136,14 +136,18 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
         for page in self.pages(after_id, batch):
             yield from page
 
-    def pages(self, after_id: int = 0, batch: int = 20_000, *,
-              topics: Collection[str] | None = None) -> Iterator[list[Row]]:
-        """`rows` a page at a time (non-empty lists of at most `batch` rows; only `topics`' rows when given): for
-        folds that loop tightly."""
+    def pages(self, after_id: int = 0, batch: int = 20_000, *, topics: Collection[str] | None = None,
+              containing: Collection[bytes] | None = None) -> Iterator[list[Row]]:
+        """`rows` a page at a time (non-empty lists of at most `batch` rows; only `topics`' rows when given, and only
+        rows whose stored state holds one of the byte strings `containing` when given, searched by the database):
+        for folds that loop tightly."""
         select_rows = getattr(self.recorder, "select_rows", None)
         if select_rows is not None:
-            return paged(lambda start, limit: select_rows(start, limit, topics), after_id, batch)
-        return paged(lambda start, limit: self._notification_page(start, limit, topics), after_id, batch)
+            return paged(lambda start, limit: select_rows(start, limit, topics, containing), after_id, batch)
+        pages = paged(lambda start, limit: self._notification_page(start, limit, topics), after_id, batch)
+        if containing is None:
+            return pages
+        return (kept for page in pages if (kept := [r for r in page if any(b in r[4] for b in containing)]))
 
     def _notification_page(self, start: int, limit: int, topics: Collection[str] | None) -> list[Row]:
         """A page of rows through eventsourcing's notifications (a recorder without `select_rows`)."""
@@ -309,7 +313,7 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
         """Record a sheet's findings all or none; rows imported before are skipped, not repeated, and rows that
         repeat a finding recorded elsewhere are named, not recorded, unless `as_new` (D26)."""
         from ledger.commands.sheet_rows import SheetChecker, SheetRowsChecked, needs_whole_registry, sheet_codes
-        from ledger.sheets.storing import FINDING_TOPICS, SheetImport, StoredFindings, recorded_findings, row_encoder
+        from ledger.sheets.storing import SheetImport, StoredFindings, recorded_on, row_encoder
         self.center()  # (imported here, not at the top: `record` needs none of them)
         with collector_paused():
             stamp = self.stamp()
@@ -317,9 +321,11 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
             registry = self.registry_of(windows=windows, people=people)
             if needs_whole_registry(windows | people, registry):
                 registry = self.registry()
-            rows = SheetRowsChecked(sheet, SheetChecker(registry, self.catalogue, stamp.today), progress)
+            check = SheetChecker(registry, self.catalogue, stamp.today)
+            rows = SheetRowsChecked(sheet, check, progress)
+            days = (r.date for r in sheet.rows)
             plan = SheetImport(rows, self.recorder, row_encoder(self.recorder, self.mapper, stamp),
-                               None if as_new else lambda: recorded_findings(self.pages(topics=FINDING_TOPICS)))
+                               None if as_new else lambda: recorded_on(self.pages, check.days(days)))
             stored: Sequence[StoredEvent] = StoredFindings(plan.rows())
             if not getattr(self.recorder, "inserts_as_it_reads", False):
                 stored = list(stored)  # made before the insert: their lookups must not run inside it

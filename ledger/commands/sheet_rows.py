@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from ledger.catalogue import Catalogue
 from ledger.commands import checks
@@ -199,6 +200,18 @@ class SheetChecker:
             line(row.note, "说明")  # one line, no control characters (D27); printable notes need no second look
         item, source, dq = fact
         return row.line, day, window, person, item, source, dq, row.note  # type: ignore[return-value]
+
+    def days(self, cells: Iterable[str]) -> set[date]:
+        """The days these date cells name, of those that may be recorded (each verdict remembered, as `checked`
+        asks it: a pure question of the cell, the catalogue and today)."""
+        found: set[date] = set()
+        for cell in cells:
+            d = self.dates.get(cell)
+            if d is None:
+                d = self.dates[cell] = _verdict(partial(checks.fact_date, self.cat, self.today, cell))
+            if type(d) is date:
+                found.add(d)
+        return found
 
     def checked(self, row: SheetRow) -> Values:
         """`values` the long way: each cell's verdict (remembered), in the order `record_finding` checks them."""

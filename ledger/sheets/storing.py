@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from itertools import chain
 from typing import Any, overload
 from uuid import UUID
 
@@ -24,8 +25,6 @@ from ledger.topics import FINDING_TOPIC
 from ledger.topics import topic as topic_of
 
 RETRACTED_TOPIC = topic_of("FindingRetracted")
-FINDING_TOPICS = frozenset({FINDING_TOPIC, RETRACTED_TOPIC})
-"""What `recorded_findings` reads."""
 NewRow = tuple[CheckedRow, UUID, str]
 """A sheet row to record, its stream id and that id in hex."""
 PART = 5000
@@ -236,6 +235,18 @@ def row_encoder(recorder: ApplicationRecorder, mapper: Mapper[Any], stamp: Stamp
                            encode(r.item, r.window, r.staff, r.day, r.source, r.dq, r.note, r.key))
 
     return make
+
+
+def recorded_on(pages: Callable[..., Iterable[list[Row]]], days: Iterable[date]) -> dict[str, RecordedFinding]:
+    """The findings recorded on these days and not retracted (`recorded_findings`), read narrowly: D26 sets a new
+    row only against findings of its own day, so the database returns only the FindingRecorded rows whose stored
+    state holds one of the days' ISO text (every stored form of a day does: ISO text, or tagged with it; the rows of
+    other days it also holds, a note naming the day, are read and left out as before), and every retraction.
+    What it buys: at 1M events a 1,500-row sheet's import read and decoded every one of ~520,000 findings (21.6 s of
+    25.6 s at load 9; 6.6 s CPU)."""
+    needles = sorted({d.isoformat().encode() for d in days})
+    return recorded_findings(chain(pages(topics={FINDING_TOPIC}, containing=needles),
+                                   pages(topics={RETRACTED_TOPIC})))
 
 
 def recorded_findings(pages: Iterable[list[Row]]) -> dict[str, RecordedFinding]:

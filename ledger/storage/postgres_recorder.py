@@ -215,12 +215,15 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         curs.execute(self._ids_after_statement, (before,))
         return [r[0] for r in curs.fetchall()]
 
-    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None) -> list[Row]:
-        """Stored events after a notification id as tuples, in ledger order (only `topics`' when given): the light
-        reader's statement (ledger/storage/postgres_reader.py), binary tuple rows — no Notification objects and no
-        bytea hex text to decode, which is what a rebuild through the full ledger reads."""
-        statement = rows_statement(self.datastore.schema, self.events_table_name, bool(topics))
-        params = (after_id, sorted(topics), limit) if topics else (after_id, limit)
+    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None,
+                    containing: Collection[bytes] | None = None) -> list[Row]:
+        """Stored events after a notification id as tuples, in ledger order (only `topics`' when given, only those
+        whose state holds one of `containing` when given): the light reader's statement
+        (ledger/storage/postgres_reader.py), binary tuple rows — no Notification objects and no bytea hex text to
+        decode, which is what a rebuild through the full ledger reads."""
+        statement = rows_statement(self.datastore.schema, self.events_table_name, bool(topics), containing is not None)
+        params = (after_id, *([sorted(topics)] if topics else []), *([sorted(containing)] if containing is not None
+                                                                     else []), limit)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
             curs.execute(statement, params)
             return curs.fetchall()

@@ -62,13 +62,14 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
         return list(range(first, first + len(stored_events)))
 
-    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None) -> list[Row]:
+    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None,
+                    containing: Collection[bytes] | None = None) -> list[Row]:
         """Stored events after a notification id as plain tuples (id, originator hex, version, topic, state),
-        only those of `topics` when given."""
+        only those of `topics` when given, only those whose state holds one of `containing` when given."""
         with self.datastore.transaction(commit=False) as c:
             cur = c.sqlite_cursor
             cur.row_factory = None
-            return select_rows(cur, after_id, limit, self.events_table_name, topics)
+            return select_rows(cur, after_id, limit, self.events_table_name, topics, containing)
 
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""

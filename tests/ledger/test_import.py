@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from ledger import events as ev
@@ -165,3 +166,25 @@ def test_a_sheet_imported_before_and_extended_adds_its_new_rows_a_part_at_a_time
     second = center.import_findings(sheet(*ROWS, ROWS[0]))
     assert second.skipped == 2 and len(second.added) == 2 and not set(first.added) & set(second.added)
     assert [(f.window, f.staff) for f in findings(center)][2:] == [("TAX", None), ("TAX", "P1")]
+
+
+def test_pages_containing_some_bytes_hold_only_the_rows_whose_state_holds_one_of_them(center: Ledger) -> None:
+    center.import_findings(sheet(*ROWS))
+    topic = {ev.FindingRecorded.TOPIC}
+    on_2nd = [r for page in center.pages(topics=topic, containing=[b"2008-06-02"]) for r in page]
+    assert [orjson.loads(r[4])["note"] for r in on_2nd] == ["未佩牌", "迟到"]
+    either = [b"2008-06-03", "迟到".encode()]
+    both = [r for page in center.pages(topics=topic, containing=either, batch=1) for r in page]
+    assert [orjson.loads(r[4])["note"] for r in both] == ["迟到", "QQ聊天"]
+    assert list(center.pages(topics=topic, containing=[])) == []
+
+
+def test_a_retracted_finding_of_the_same_day_is_not_repeated_by_a_row_and_one_of_another_day_is_no_match(
+        center: Ledger) -> None:
+    gone = center.record_finding("W2.2", window="TAX", day="2008-06-02", source="duty", note="迟到")
+    center.retract(str(gone), "录错")
+    center.record_finding("W2.2", window="TAX", day="2008-06-09", source="duty", note="迟到")
+    kept = center.record_finding("S4.2", window=None, staff="P2", day="2008-06-03", source="patrol", dq="gaming",
+                                 note="QQ聊天")
+    result = center.import_findings(sheet(*ROWS))
+    assert result.matched == [(4, str(kept))] and len(result.added) == 2
