@@ -58,14 +58,18 @@ def finding_encoder(mapper: Mapper[Any], stamp: Stamp) -> FindingEncoder:
     if FINDING_FIELDS != HEAD_FIELDS + FAST_FIELDS or getattr(ev.FindingRecorded, "class_version", 1) != 1:
         return generic
     when, tag, plain = transcoder.tag(stamp.at), transcoder.tag, transcoder.encode_tagged
+    tags: dict[date, dict[str, str]] = {}  # a sheet spans a few dozen days
     checked = False
 
     def fast(item: str, window: str, staff: str | None, day: date, source: str, dq: str | None,
              note: str, key: str) -> bytes:
         nonlocal checked
+        tagged = tags.get(day)
+        if tagged is None:
+            tagged = tags[day] = tag(day)
         data = plain({
             "timestamp": when, "actor": stamp.actor, "item": item, "window": window, "staff": staff,
-            "date": tag(day), "source": source, "dq": dq, "note": note, "evidence": None, "row_key": key,
+            "date": tagged, "source": source, "dq": dq, "note": note, "evidence": None, "row_key": key,
         })
         if not checked:
             reference = generic(item, window, staff, day, source, dq, note, key)
@@ -163,6 +167,7 @@ class SheetImport:
     def rows(self) -> Iterator[StoredEvent]:
         """The stored rows to insert, in sheet order; the import's refusal (bad rows, D26 edits) after the last."""
         sheet, checked, recorded = self.checked.sheet.rows, self.checked, self.recorded
+        added, encode = self.added, self.encode
         own: set[str] = set()  # every row's stream, as far as the sheet is read
         held: list[NewRow] = []
         index: dict[str, RecordedFinding] | None = None
@@ -176,14 +181,15 @@ class SheetImport:
                     if index is None:  # read once, at the first new row: a sheet imported before reads none
                         index = recorded()
                         findings = {(as_date(f.day), *f.finding[1:]) for f in index.values()}
-                    row = fresh[0]  # finding_of(row) with its day left a date: no isoformat per row
-                    if findings and (row.day, row.window, row.staff, row.item, row.source, row.dq) in findings:
+                    # finding_of(row) with its day left a date (day, window, staff, item, source, dq): no isoformat
+                    if findings and fresh[0][1:7] in findings:
                         held.append(fresh)
                         continue
                 if held:
                     held.append(fresh)
                 else:
-                    yield self._store(fresh)
+                    added.append(fresh[1])
+                    yield encode(fresh)
         checked.finish()
         if held:
             assert index is not None

@@ -41,8 +41,7 @@ class PartChecked:
         self.refused += [i for i, r in enumerate(rows) if r is None]
         if self.refused:
             return []
-        return [CheckedRow(*[getattr(r, f) for f in CheckedRow.__slots__][:-1], self.keys[id(r)])  # type: ignore[misc]
-                for r in rows if r is not None]
+        return [r._replace(key=self.keys[id(r)]) for r in rows if r is not None]
 
     def finish(self) -> None:
         if self.refused:
