@@ -28,7 +28,9 @@ RETRACTED_TOPIC = topic_of("FindingRetracted")
 NewRow = tuple[CheckedRow, UUID, str]
 """A sheet row to record, its stream id and that id in hex."""
 PART = 5000
-"""Rows checked, looked up and encoded at a time (a lookup is one statement per part)."""
+"""Rows checked, looked up and encoded in the first part; each later part twice the one before, up to `LAST_PART`
+(a lookup is one statement a part: a 100,000-row sheet makes five, and the COPY starts after the first 5,000)."""
+LAST_PART = 40_000
 
 FindingEncoder = Callable[[str, str, "str | None", date, str, "str | None", str, str], bytes]
 """(item, window, staff, date, source, dq, note, row key) → the stored state of the row's FindingRecorded."""
@@ -172,8 +174,10 @@ class SheetImport:
         held: list[NewRow] = []
         index: dict[str, RecordedFinding] | None = None
         findings: set[tuple[object, ...]] = set()  # the recorded findings' values, days as dates
-        for start in range(0, len(sheet), self.part):
-            new, hexes = unrecorded(self.recorder, checked.part(sheet[start : start + self.part]))
+        start, size = 0, self.part
+        while start < len(sheet):
+            new, hexes = unrecorded(self.recorder, checked.part(sheet[start : start + size]))
+            start, size = start + size, max(self.part, min(2 * size, LAST_PART))
             own.update(hexes)
             self.skipped += len(hexes) - len(new)
             for fresh in new:
