@@ -1,5 +1,6 @@
-"""A sheet's new findings as stored rows: rows imported before are skipped, the rest encoded without building
-100,000 event objects first; and the findings already recorded, for the duplicate check (D26)."""
+"""A sheet's new findings as stored rows, made a part of the sheet at a time as the insert reads them (`SheetImport`):
+rows imported before are skipped, the rest encoded without building 100,000 event objects first; and the findings
+already recorded on the sheet's days, for the duplicate check (D26)."""
 
 from __future__ import annotations
 
