@@ -111,6 +111,26 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
             raise StreamUnreadable(originator_id, exc) from exc
         return events
 
+    def streams(self, originator_ids: Sequence[UUID]) -> list[list[ev.Fact]]:
+        """Several streams' events, each as `stream` gives it (oldest first, refused alike), read in one statement
+        where the recorder can: an import's sheet names ~180 windows and people, one round trip each before."""
+        select = getattr(self.recorder, "select_streams", None)
+        if select is None:
+            return [self.stream(s) for s in originator_ids]
+        by_stream: dict[UUID, list[StoredEvent]] = {}
+        for stored in select(originator_ids):
+            by_stream.setdefault(stored.originator_id, []).append(stored)
+        out: list[list[ev.Fact]] = []
+        for s in originator_ids:
+            try:
+                events: list[ev.Fact] = [self.mapper.to_domain_event(r) for r in by_stream.get(s, [])]  # type: ignore[misc]
+                for e in events:
+                    shapes.check(e.TOPIC, vars(e))
+            except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
+                raise StreamUnreadable(s, exc) from exc
+            out.append(events)
+        return out
+
     def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
         """Every stored event after a notification id, in ledger order (ids may have gaps)."""
         return iter_notifications(self.recorder, after_id, batch)
@@ -210,9 +230,9 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
     def registry_of(self, windows: Iterable[str | None] = (), people: Iterable[str | None] = ()) -> Registry:
         """The registry as far as a command needs it: these windows' and people's own streams, folded."""
         registry = Registry()
-        for stream in [*(ids.window_id(w.strip()) for w in windows if w and w.strip()),
-                       *(ids.staff_id(p.strip()) for p in people if p and p.strip())]:
-            _fold(registry, self.stream(stream))
+        for events in self.streams([*(ids.window_id(w.strip()) for w in windows if w and w.strip()),
+                                    *(ids.staff_id(p.strip()) for p in people if p and p.strip())]):
+            _fold(registry, events)
         return registry
 
     def window(self, code: str) -> tuple[Registry, int]:

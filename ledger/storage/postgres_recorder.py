@@ -99,6 +99,10 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT notification_id, topic, state FROM {schema}.{table} WHERE originator_id = %s "
             "ORDER BY originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._streams_statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self._count_statement = SQL(
             "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
@@ -247,6 +251,14 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
                 if row is not None and row[0]:
                     found.update(row[0].split(","))
         return found
+
+    def select_streams(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every stored event of these streams, by stream id then version, in one statement (what `select_events`
+        gives one stream at a time: an import's ~180 windows and people were ~180 round trips)."""
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
+            curs.execute(self._streams_statement, (list(originator_ids),))
+            return [StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3]))
+                    for row in curs.fetchall()]
 
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
         """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix): a range on

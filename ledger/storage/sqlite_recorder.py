@@ -89,6 +89,20 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 found.update(row[0] for row in c.fetchall())
         return found
 
+    def select_streams(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every stored event of these streams, by stream id then version (what `select_events` gives one stream at a
+        time), a few hundred streams a statement."""
+        out: list[StoredEvent] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(originator_ids), 500):
+                chunk = [u.hex for u in originator_ids[start : start + 500]]
+                c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                          f"WHERE originator_id IN ({','.join('?' * len(chunk))}) "
+                          "ORDER BY originator_id, originator_version", chunk)
+                out += [StoredEvent(originator_id=UUID(row[0]), originator_version=row[1], topic=row[2],
+                                    state=row[3]) for row in c.fetchall()]
+        return out
+
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
         """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix); a range
         on the (originator id, version) key, as stored: 32 lowercase hex digits."""

@@ -188,3 +188,15 @@ def test_a_retracted_finding_of_the_same_day_is_not_repeated_by_a_row_and_one_of
                                  note="QQ聊天")
     result = center.import_findings(sheet(*ROWS))
     assert result.matched == [(4, str(kept))] and len(result.added) == 2
+
+
+def test_several_streams_read_in_one_go_are_each_stream_as_read_alone_in_the_order_asked(center: Ledger) -> None:
+    from ledger import ids
+
+    center.move_staff("P1", "LAND", "2008-06-01")
+    asked = [ids.staff_id("P1"), ids.window_id("NONE"), ids.window_id("TAX"), ids.staff_id("P2"), ids.staff_id("P1")]
+    together = center.streams(asked)
+    assert [[vars(e) for e in s] for s in together] == [[vars(e) for e in center.stream(i)] for i in asked]
+    assert [len(s) for s in together] == [2, 0, 1, 1, 2]
+    registry = center.registry_of(windows=["TAX", "LAND"], people=["P1", "P2"])
+    assert registry.window_on("P1", "2008-06-02") == "LAND" and registry.window_on("P1", "2008-05-02") == "TAX"
