@@ -21,12 +21,24 @@ def row_content(day: str, window: str, staff: str | None, item: str, source: str
     return FIELD.join((day, window, staff or "", item, source, dq or "", note))
 
 
+class RowKeys:
+    """The keys of one sheet's rows given in order, a part of the sheet at a time (an import checks and stores a
+    part while the database takes the part before): identical rows are told apart by their occurrence number."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, contents: Iterable[str]) -> list[str]:
+        """The keys of the sheet's next rows."""
+        seen = self.seen
+        keys: list[str] = []
+        for content in contents:
+            n = seen.get(content, 0)
+            seen[content] = n + 1
+            keys.append(hashlib.sha256(f"{content}{OCCURRENCE}{n}".encode()).hexdigest())
+        return keys
+
+
 def row_keys(contents: Iterable[str]) -> list[str]:
     """The key of each row of one sheet, in order: identical rows are told apart by their occurrence number."""
-    seen: dict[str, int] = {}
-    keys: list[str] = []
-    for content in contents:
-        n = seen.get(content, 0)
-        seen[content] = n + 1
-        keys.append(hashlib.sha256(f"{content}{OCCURRENCE}{n}".encode()).hexdigest())
-    return keys
+    return RowKeys()(contents)

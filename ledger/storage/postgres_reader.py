@@ -39,10 +39,13 @@ def quoted(*names: str) -> str:
     return ".".join('"' + n.replace('"', '""') + '"' for n in names)
 
 
-def rows_statement(schema: str, table: str, topics: bool) -> str:
-    """The rows of `Ledger.pages` after a notification id, in ledger order, only some topics' when `topics`
-    (parameters: after id, [topics,] limit): the recorder's `select_rows` and this reader run the same text."""
+def rows_statement(schema: str, table: str, topics: bool, containing: bool = False) -> str:
+    """The rows of `Ledger.pages` after a notification id, in ledger order, only some topics' when `topics`, only
+    those whose state holds one of some byte strings when `containing` (parameters: after id, [topics,]
+    [byte strings,] limit): the recorder's `select_rows` and this reader run the same text."""
     only = "AND topic = ANY(%s) " if topics else ""
+    if containing:
+        only += "AND EXISTS (SELECT FROM unnest(%s::bytea[]) AS n(b) WHERE position(n.b IN state) > 0) "
     return (f"SELECT notification_id, originator_id, originator_version, topic, state FROM {quoted(schema, table)} "
             f"WHERE notification_id > %s {only}ORDER BY notification_id LIMIT %s")
 

@@ -29,14 +29,17 @@ saves a call per event). Use `OrjsonTranscoder.decode` for events.
 
 
 def select_rows(cursor: Any, after_id: int, limit: int, table: str = EVENTS_TABLE,
-                topics: Collection[str] | None = None) -> list[Row]:
+                topics: Collection[str] | None = None, containing: Collection[bytes] | None = None) -> list[Row]:
     """SQLite: stored events after a notification id, in ledger order (the recorder and the light reader share it),
-    only those of `topics` when given."""
+    only those of `topics` when given, and only those whose stored state holds one of the byte strings `containing`
+    when given (none when it is empty)."""
     only = f"AND topic IN ({','.join('?' * len(topics))}) " if topics else ""
+    if containing is not None:
+        only += f"AND ({' OR '.join(['instr(state, ?) > 0'] * len(containing)) or '0'}) "
     cursor.execute(
         f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
         f"WHERE rowid > ? {only}ORDER BY rowid LIMIT ?",
-        (after_id, *sorted(topics or ()), limit),
+        (after_id, *sorted(topics or ()), *sorted(containing or ()), limit),
     )
     return cursor.fetchall()
 

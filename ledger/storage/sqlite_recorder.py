@@ -62,13 +62,14 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
         return list(range(first, first + len(stored_events)))
 
-    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None) -> list[Row]:
+    def select_rows(self, after_id: int, limit: int, topics: Collection[str] | None = None,
+                    containing: Collection[bytes] | None = None) -> list[Row]:
         """Stored events after a notification id as plain tuples (id, originator hex, version, topic, state),
-        only those of `topics` when given."""
+        only those of `topics` when given, only those whose state holds one of `containing` when given."""
         with self.datastore.transaction(commit=False) as c:
             cur = c.sqlite_cursor
             cur.row_factory = None
-            return select_rows(cur, after_id, limit, self.events_table_name, topics)
+            return select_rows(cur, after_id, limit, self.events_table_name, topics, containing)
 
     def existing_originators(self, ids: Iterable[UUID]) -> set[UUID]:
         """Which of these stream ids already have events (for idempotent imports)."""
@@ -87,6 +88,20 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 )
                 found.update(row[0] for row in c.fetchall())
         return found
+
+    def select_streams(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every stored event of these streams, by stream id then version (what `select_events` gives one stream at a
+        time), a few hundred streams a statement."""
+        out: list[StoredEvent] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(originator_ids), 500):
+                chunk = [u.hex for u in originator_ids[start : start + 500]]
+                c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                          f"WHERE originator_id IN ({','.join('?' * len(chunk))}) "
+                          "ORDER BY originator_id, originator_version", chunk)
+                out += [StoredEvent(originator_id=UUID(row[0]), originator_version=row[1], topic=row[2],
+                                    state=row[3]) for row in c.fetchall()]
+        return out
 
     def streams_between(self, low: UUID, high: UUID, limit: int) -> list[UUID]:
         """Stream ids from `low` to `high` (inclusive), in order, at most `limit` (ids typed as a prefix); a range

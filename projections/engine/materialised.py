@@ -215,7 +215,7 @@ class QuarterProjection:
             chosen = set(wanted)
             items = [(k, b) for k, b in self.storage.items(f"{QUARTER_PREFIX}{quarter}:") if k in chosen]
         else:
-            items = [(k, b) for k in wanted if (b := self.storage.load(k)) is not None]
+            items = self.storage.load_each(wanted)
         merged, split_due = merge_chunks(items)
         if split_due:
             self._split(quarter, keys, items)

@@ -9,7 +9,7 @@ way the same statements run, on tuple rows. Imports no eventsourcing and, at imp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -106,6 +106,14 @@ class PostgresProjectionStorage:
             c.execute(f"SELECT value FROM {self.table} WHERE key = %s", (key,))
             row = c.fetchone()
         return None if row is None else bytes(row[0])
+
+    def load_each(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(key, blob) of each of these keys that is stored, in the order asked, in one statement (a report after one
+        event at 1M events read ~20 quarter parts, one round trip each)."""
+        with self.reading() as c:
+            c.execute(f"SELECT key, value FROM {self.table} WHERE key = ANY(%s)", (list(keys),))
+            found = {r[0]: bytes(r[1]) for r in c.fetchall()}
+        return [(k, found[k]) for k in keys if k in found]
 
     def keys(self, prefix: str) -> list[str]:
         """Keys with a prefix, in order."""

@@ -131,6 +131,16 @@ class SealedStorage:
         """The blob under a key, as the seal vouches for it."""
         return self._check(key, self.raw.load(key))  # type: ignore[attr-defined]
 
+    def load_each(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Each of these keys' blob as the seal vouches for it, in the order asked, read in one go."""
+        stored = dict(self.raw.load_each(keys))  # type: ignore[attr-defined]
+        out = []
+        for k in keys:
+            value = self._check(k, stored.get(k))
+            if value is not None:
+                out.append((k, value))
+        return out
+
     def keys(self, prefix: str) -> list[str]:
         """The vouched-for keys with a prefix (never one put there outside kaoping)."""
         return sorted(k for k in self.manifest.hashes if k.startswith(prefix))
@@ -191,6 +201,9 @@ class MemoryStorage:
 
     def load(self, key: str) -> bytes | None:  # noqa: D102
         return self.blobs.get(key)
+
+    def load_each(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:  # noqa: D102
+        return [(k, self.blobs[k]) for k in keys if k in self.blobs]
 
     def keys(self, prefix: str) -> list[str]:  # noqa: D102
         return sorted(k for k in self.blobs if k.startswith(prefix))

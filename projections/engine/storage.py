@@ -11,7 +11,7 @@ question reads through `ledger.storage.reader.LedgerReader`) and `projections/en
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 APPLICATION_NAME = "kaoping.quarters"
@@ -26,6 +26,9 @@ class ProjectionStorage(Protocol):
 
     def load(self, key: str) -> bytes | None:
         """The blob stored under a key, or None."""
+
+    def load_each(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(key, blob) of each of these keys that is stored, in the order asked: one read, not one per key."""
 
     def keys(self, prefix: str) -> list[str]:
         """Every stored key starting with a prefix."""

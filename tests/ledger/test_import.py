@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from ledger import events as ev
@@ -129,3 +130,73 @@ def test_an_import_and_a_single_record_store_the_same_shape(center: Ledger) -> N
     states = [orjson.loads(n.state) for n in center.notifications() if n.topic.endswith(":FindingRecorded")]
     assert list(states[0]) == list(states[1])
     assert states[0]["date"] == states[1]["date"] == {"_type_": "date_iso", "_data_": "2008-06-02"}
+
+
+@pytest.fixture
+def one_row_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row its own part: the first is made before the insert, the rest inside it (PostgreSQL's COPY)."""
+    from ledger.sheets import storing
+
+    monkeypatch.setattr(storing, "PART", 1)
+
+
+@pytest.mark.usefixtures("one_row_parts")
+def test_a_bad_row_after_rows_already_sent_to_the_database_rolls_them_back_and_frees_the_ledger(
+        center: Ledger) -> None:
+    before = list(center.notifications())
+    with pytest.raises(InvalidInput, match="第4行"):
+        center.import_findings(sheet(ROWS[0], ROWS[1], "2008-06-04,TAX,,W9.1,weekly,,\n"))
+    assert list(center.notifications()) == before
+    assert len(center.import_findings(sheet(*ROWS)).added) == 3  # no lock left behind, the same rows go in
+
+
+@pytest.mark.usefixtures("one_row_parts")
+def test_a_row_repeating_a_hand_recorded_finding_after_rows_already_sent_is_named_and_the_rest_keep_their_order(
+        center: Ledger) -> None:
+    by_hand = center.record_finding("W2.2", window="TAX", day="2008-06-02", source="duty", note="迟到")
+    result = center.import_findings(sheet(ROWS[0], ROWS[0], ROWS[1], ROWS[2]))
+    assert result.matched == [(4, str(by_hand))] and result.skipped == 0
+    assert [f.originator_id for f in findings(center)][1:] == result.added and len(result.added) == 3
+    assert [(f.item, f.window) for f in findings(center)][1:] == [("S1.1", "TAX"), ("S1.1", "TAX"), ("S4.2", "LAND")]
+
+
+@pytest.mark.usefixtures("one_row_parts")
+def test_a_sheet_imported_before_and_extended_adds_its_new_rows_a_part_at_a_time(center: Ledger) -> None:
+    first = center.import_findings(sheet(ROWS[0], ROWS[2]))
+    second = center.import_findings(sheet(*ROWS, ROWS[0]))
+    assert second.skipped == 2 and len(second.added) == 2 and not set(first.added) & set(second.added)
+    assert [(f.window, f.staff) for f in findings(center)][2:] == [("TAX", None), ("TAX", "P1")]
+
+
+def test_pages_containing_some_bytes_hold_only_the_rows_whose_state_holds_one_of_them(center: Ledger) -> None:
+    center.import_findings(sheet(*ROWS))
+    topic = {ev.FindingRecorded.TOPIC}
+    on_2nd = [r for page in center.pages(topics=topic, containing=[b"2008-06-02"]) for r in page]
+    assert [orjson.loads(r[4])["note"] for r in on_2nd] == ["未佩牌", "迟到"]
+    either = [b"2008-06-03", "迟到".encode()]
+    both = [r for page in center.pages(topics=topic, containing=either, batch=1) for r in page]
+    assert [orjson.loads(r[4])["note"] for r in both] == ["迟到", "QQ聊天"]
+    assert list(center.pages(topics=topic, containing=[])) == []
+
+
+def test_a_retracted_finding_of_the_same_day_is_not_repeated_by_a_row_and_one_of_another_day_is_no_match(
+        center: Ledger) -> None:
+    gone = center.record_finding("W2.2", window="TAX", day="2008-06-02", source="duty", note="迟到")
+    center.retract(str(gone), "录错")
+    center.record_finding("W2.2", window="TAX", day="2008-06-09", source="duty", note="迟到")
+    kept = center.record_finding("S4.2", window=None, staff="P2", day="2008-06-03", source="patrol", dq="gaming",
+                                 note="QQ聊天")
+    result = center.import_findings(sheet(*ROWS))
+    assert result.matched == [(4, str(kept))] and len(result.added) == 2
+
+
+def test_several_streams_read_in_one_go_are_each_stream_as_read_alone_in_the_order_asked(center: Ledger) -> None:
+    from ledger import ids
+
+    center.move_staff("P1", "LAND", "2008-06-01")
+    asked = [ids.staff_id("P1"), ids.window_id("NONE"), ids.window_id("TAX"), ids.staff_id("P2"), ids.staff_id("P1")]
+    together = center.streams(asked)
+    assert [[vars(e) for e in s] for s in together] == [[vars(e) for e in center.stream(i)] for i in asked]
+    assert [len(s) for s in together] == [2, 0, 1, 1, 2]
+    registry = center.registry_of(windows=["TAX", "LAND"], people=["P1", "P2"])
+    assert registry.window_on("P1", "2008-06-02") == "LAND" and registry.window_on("P1", "2008-05-02") == "TAX"
