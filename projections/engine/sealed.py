@@ -1,12 +1,13 @@
 """The projection's storage vouched for under the seal key: no blob, and no position, is trusted on its word.
 
 Every write (a catch-up's flush, a spill, a compaction, the standings cache) also rewrites, in the same
-transaction, the seal: a manifest of every blob kaoping stored (key → BLAKE2b-128 of its bytes) under an
-HMAC-SHA256 with the seal key (ledger/integrity/seal.py), which lives outside the database. Reading checks each
-blob against it: a blob edited, deleted, or the whole table transplanted from another ledger (another key) raises
-`ProjectionTampered`; a blob put there outside kaoping is not in the manifest and is never read. The position is a
-blob too (`meta`), so it is vouched for with the content; `QuarterProjection.load` also holds it against the
-tracking row and the stored event it names. Hashing every blob written and read costs ~0.1 s per 100 MB.
+transaction, the seal: a manifest of every blob kaoping stored (key → SHA-256/160 of its bytes; BLAKE2b-128 where
+an earlier kaoping sealed it) under an HMAC-SHA256 with the seal key (ledger/integrity/seal.py), which lives outside
+the database. Reading checks each blob against it: a blob edited, deleted, or the whole table transplanted from
+another ledger (another key) raises `ProjectionTampered`; a blob put there outside kaoping is not in the manifest
+and is never read. The position is a blob too (`meta`), so it is vouched for with the content;
+`QuarterProjection.load` also holds it against the tracking row and the stored event it names. Hashing every blob
+written and read costs ~0.07 s per 100 MB.
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ class ProjectionTampered(KaopingError):
 
 
 def digest(value: bytes) -> str:
-    """The manifest's hash of one blob."""
-    return hashlib.blake2b(value, digest_size=16).hexdigest()
+    """The manifest's hash of one blob: SHA-256 cut to 160 bits (40 hex digits). With the CPU's SHA instructions it
+    hashes ~1.4 GB/s against BLAKE2b's ~0.7 (4 MB: 2.8 against 5.7 ms), and a report hashes every blob it reads and
+    writes (the first report of an older quarter ~4 MB)."""
+    return hashlib.sha256(value).hexdigest()[:40]
+
+
+def vouches(expected: str, value: bytes) -> bool:
+    """Whether a manifest's hash is the one of these bytes: 40 hex digits are `digest`'s, 32 the BLAKE2b-128 an
+    earlier kaoping sealed with (its projections still read as vouched for, resealed as they are written again)."""
+    if len(expected) == 32:
+        return hashlib.blake2b(value, digest_size=16).hexdigest() == expected
+    return digest(value) == expected
 
 
 def row_digest(row: tuple[Any, Any, Any, Any, Any]) -> str:
@@ -118,11 +129,11 @@ class SealedStorage:
         expected = self.manifest.hashes.get(key)
         if expected is None:
             return None  # not stored by kaoping (or not yet, as far as this process has read): never read
-        if value is None or digest(value) != expected:
+        if value is None or not vouches(expected, value):
             fresh = self.refresh().hashes.get(key)  # a compaction by another process may have replaced it
             if fresh is None:
                 return None
-            if value is None or fresh != digest(value):
+            if value is None or not vouches(fresh, value):
                 what = "被删除" if value is None else "被改动"
                 raise ProjectionTampered(f"存储的投影中的 {key} 在 kaoping 之外{what}")
         return value

@@ -51,12 +51,19 @@ def verified_claims(q: QuarterState, as_of: int | None) -> list[Claim]:
     return out
 
 
-def bonus_lines(r: Rules, claims: list[Claim], subject: str, published_at: int | None) -> list[BonusLine]:
-    """Bonus lines for a window ('window') or a person ('staff'): B1–B6 / S5.1–S5.4 with D6/D7 counting."""
-    lines: list[BonusLine] = []
+Counted = tuple[Claim, str, int, str]
+"""A claim as a subject's bonus table counts it: (claim, the item it counts under, the points it counts, and the
+note of a line superseded by a higher one of its group — 0 points then)."""
+
+
+def counted_claims(r: Rules, claims: list[Claim], subject: str) -> list[Counted]:
+    """The claims that count for a window ('window') or a person ('staff'), B1–B6 / S5.1–S5.4, with D6/D7 counting:
+    one per group (the same article, holder or quarter) at its highest, the others at 0."""
+    out: list[Counted] = []
     best: dict[tuple[str, Any], tuple[int, int]] = {}  # group -> (points, index of the counted line)
+    kinds = r.bonus_kinds
     for c in claims:
-        bk = r.cat.bonus_kind(c.kind)
+        bk = kinds.get(c.kind) or r.cat.bonus_kind(c.kind)  # an unknown kind: the catalogue's refusal
         item = bk.window_item if subject == "window" else bk.staff_item
         if item is None:
             continue
@@ -73,21 +80,32 @@ def bonus_lines(r: Rules, claims: list[Claim], subject: str, published_at: int |
         if group is not None:
             prev = best.get(group)
             if prev is None:
-                best[group] = (pts, len(lines))
+                best[group] = (pts, len(out))
             elif pts > prev[0]:
-                old = lines[prev[1]]
-                lines[prev[1]] = _replace_points(old, 0, _superseded_note(bk.counting))
-                best[group] = (pts, len(lines))
+                old, old_item, _, _ = out[prev[1]]
+                out[prev[1]] = (old, old_item, 0, _superseded_note(bk.counting))
+                best[group] = (pts, len(out))
             else:
                 line_pts = 0
                 note = _superseded_note(bk.counting)
-        lines.append(BonusLine(
-            fact_id=display_id(c.fact_id), position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
-            item=item, level=c.level, place=c.place, ref=c.ref, holder=c.staff, actor=c.actor,
-            verifier=c.verifier, points=line_pts, note=note,
-            amendment=published_at is not None and c.position > published_at,
-        ))
-    return lines
+        out.append((c, item, line_pts, note))
+    return out
+
+
+def bonus_points(r: Rules, claims: list[Claim], subject: str) -> int:
+    """The bonus the counted claims give a subject, before any cap (D4): what a report's standings need, without
+    building the lines (`bonus_lines`' points add up to it)."""
+    return sum(pts for _, _, pts, _ in counted_claims(r, claims, subject))
+
+
+def bonus_lines(r: Rules, claims: list[Claim], subject: str, published_at: int | None) -> list[BonusLine]:
+    """Bonus lines for a window ('window') or a person ('staff'): each counted claim (`counted_claims`) as a line."""
+    return [BonusLine(
+        fact_id=display_id(c.fact_id), position=c.position, claimed_at=c.claimed_at, date=c.date, kind=c.kind,
+        item=item, level=c.level, place=c.place, ref=c.ref, holder=c.staff, actor=c.actor,
+        verifier=c.verifier, points=pts, note=note,
+        amendment=published_at is not None and c.position > published_at,
+    ) for c, item, pts, note in counted_claims(r, claims, subject)]
 
 
 def _superseded_note(counting: str) -> str:
@@ -96,7 +114,3 @@ def _superseded_note(counting: str) -> str:
         "holder-highest-per-quarter": "同一获奖者本季度只按最高级计一次",
         "once-per-quarter": "每季度只计一次",
     }.get(counting, "")
-
-
-def _replace_points(line: BonusLine, points: int, note: str) -> BonusLine:
-    return line._replace(points=points, note=note)

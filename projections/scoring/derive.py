@@ -25,7 +25,9 @@ def derive(
 ) -> QuarterResult:
     """Every window's and person's result of a quarter as the ledger stood at `as_of` (None: now).
 
-    Without `detail`, categories carry no per-fact occurrences (what a report needs, faster).
+    Without `detail`, only what the report rows need (`rows`, ranks, status): the windows and people carry no
+    categories, bonus lines or disqualifications, and a person's bonus before the cap is the bonus counted
+    (projections/scoring/standings.py counts the totals only).
     """
     q = q or QuarterState(quarter)
     ws, ss = standings_of(q, registry, cat, quarter, as_of, detail)
@@ -37,7 +39,7 @@ def derive(
     window_results = []
     for code, w in ws.items():
         pl = wp[code]
-        cats, _, blines, dqs = w.detail  # type: ignore[misc]
+        cats, _, blines, dqs = w.detail or ((), w.bonus, (), ())
         window_results.append(WindowResult(
             code=code, name=w.name, department=registry.window_name(code, last, as_of)[1], categories=cats,
             deductions=w.deductions, bonus=w.bonus, bonus_lines=blines, score=w.score, rank=pl.rank,
@@ -49,7 +51,7 @@ def derive(
     staff_results = []
     for pid, p in ss.items():
         pl = sp[pid]
-        cats, bonus_raw, blines, dqs = p.detail  # type: ignore[misc]
+        cats, bonus_raw, blines, dqs = p.detail or ((), p.bonus, (), ())
         staff_results.append(StaffResult(
             id=pid, name=p.name, window=p.window or "", window_name=p.window_name or "",
             categories=cats, deductions=p.deductions, bonus_raw=bonus_raw, bonus=p.bonus, bonus_cap=cap,
