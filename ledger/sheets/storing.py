@@ -108,13 +108,22 @@ class StoredFindings(Sequence[StoredEvent]):
     def __init__(self, rows: Iterable[StoredEvent]) -> None:
         self._rows: Iterator[StoredEvent] | None = iter(rows)
         self._made: list[StoredEvent] = []
+        self._failed: BaseException | None = None
 
     def _next(self) -> bool:
-        """Make one more row; False once there is none."""
+        """Make one more row; False once there is none. A failure making a row (a refusal, a lookup's lost
+        connection) is raised again on every later reading: a retried insert must not take the rows made before it
+        for the whole sheet (a generator that raised only says it is exhausted)."""
+        if self._failed is not None:
+            raise self._failed
         if self._rows is not None:
-            for row in self._rows:
-                self._made.append(row)
-                return True
+            try:
+                for row in self._rows:
+                    self._made.append(row)
+                    return True
+            except BaseException as exc:
+                self._failed = exc
+                raise
             self._rows = None
         return False
 
