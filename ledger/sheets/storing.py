@@ -32,6 +32,12 @@ PART = 5000
 """Rows checked, looked up and encoded in the first part; each later part twice the one before, up to `LAST_PART`
 (a lookup is one statement a part: a 100,000-row sheet makes five, and the COPY starts after the first 5,000)."""
 LAST_PART = 40_000
+NEEDLES = 2
+"""At most this many texts are searched for in the stored findings (D26's narrow read, `recorded_on`): each one is
+another pass of SQLite's `instr` (PostgreSQL's `position`) over every finding's stored state, dearer than reading a
+few thousand more rows. With a sheet's days one by one, a quarter's sheet read slower than every finding (1M events,
+SQLite: 92 days 31.5 s, every finding 9.2 s; PostgreSQL 16.0 s); by month or by year it reads in 1.2 s (1.1 s), a
+week's sheet 2.6 -> 0.9 s on SQLite (PostgreSQL alike, 0.9 s), one day's as before (0.8-0.9 s)."""
 
 FindingEncoder = Callable[[str, str, "str | None", date, str, "str | None", str, str], bytes]
 """(item, window, staff, date, source, dq, note, row key) → the stored state of the row's FindingRecorded."""
@@ -108,13 +114,22 @@ class StoredFindings(Sequence[StoredEvent]):
     def __init__(self, rows: Iterable[StoredEvent]) -> None:
         self._rows: Iterator[StoredEvent] | None = iter(rows)
         self._made: list[StoredEvent] = []
+        self._failed: BaseException | None = None
 
     def _next(self) -> bool:
-        """Make one more row; False once there is none."""
+        """Make one more row; False once there is none. A failure making a row (a refusal, a lookup's lost
+        connection) is raised again on every later reading: a retried insert must not take the rows made before it
+        for the whole sheet (a generator that raised only says it is exhausted)."""
+        if self._failed is not None:
+            raise self._failed
         if self._rows is not None:
-            for row in self._rows:
-                self._made.append(row)
-                return True
+            try:
+                for row in self._rows:
+                    self._made.append(row)
+                    return True
+            except BaseException as exc:
+                self._failed = exc
+                raise
             self._rows = None
         return False
 
@@ -251,13 +266,25 @@ def row_encoder(recorder: ApplicationRecorder, mapper: Mapper[Any], stamp: Stamp
 def recorded_on(pages: Callable[..., Iterable[list[Row]]], days: Iterable[date]) -> dict[str, RecordedFinding]:
     """The findings recorded on these days and not retracted (`recorded_findings`), read narrowly: D26 sets a new
     row only against findings of its own day, so the database returns only the FindingRecorded rows whose stored
-    state holds one of the days' ISO text (every stored form of a day does: ISO text, or tagged with it; the rows of
-    other days it also holds, a note naming the day, are read and left out as before), and every retraction.
+    state holds one of the days' ISO text, or of its prefix `day_texts` names (every stored form of a day does: ISO
+    text, or tagged with it; the rows of other days it also holds, a note naming the day, another day of the month,
+    are read and left out as before), and every retraction.
     What it buys: at 1M events a 1,500-row sheet's import read and decoded every one of ~520,000 findings (21.6 s of
     25.6 s at load 9; 6.6 s CPU)."""
-    needles = sorted({d.isoformat().encode() for d in days})
-    return recorded_findings(chain(pages(topics={FINDING_TOPIC}, containing=needles),
+    return recorded_findings(chain(pages(topics={FINDING_TOPIC}, containing=day_texts(days)),
                                    pages(topics={RETRACTED_TOPIC})))
+
+
+def day_texts(days: Iterable[date]) -> list[bytes] | None:
+    """What to search the stored findings for so that every finding of these days is found: the days' ISO texts,
+    else their months' ("2008-07-") or years' ("2008-") — prefixes of them, held by every finding of the day too —
+    whichever first needs at most `NEEDLES` texts; None (every finding) when even the years are more."""
+    isos = {d.isoformat() for d in days}
+    for cut in (10, 8, 5):
+        texts = {iso[:cut] for iso in isos}
+        if len(texts) <= NEEDLES:
+            return sorted(t.encode() for t in texts)
+    return None
 
 
 def recorded_findings(pages: Iterable[list[Row]]) -> dict[str, RecordedFinding]:

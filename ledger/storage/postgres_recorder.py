@@ -91,6 +91,7 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT string_agg(replace(u.id::text, '-', ''), ',') FROM unnest(string_to_array(%s, ',')::uuid[]) "
             "AS u(id) WHERE EXISTS (SELECT FROM {schema}.{table} WHERE originator_id = u.id)"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self._lookup_timeout_statement = SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout)
         self._between_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id BETWEEN %s AND %s "
             "ORDER BY originator_id LIMIT %s"
@@ -242,9 +243,16 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         100,000-row import): the ids go as one comma-joined text the server splits and casts (psycopg dumped a
         Python list element by element), each id is probed once (EXISTS: no DISTINCT over a stream's events), and
         the found ones come back as one comma-joined text, already in hex. The answer is only a subset test of the
-        ids asked (`storing.unrecorded` looks its own ids up in it)."""
+        ids asked (`storing.unrecorded` looks its own ids up in it).
+
+        Under the ledger's lock timeout, as an insert waits: an import looks its later parts up inside its COPY, which
+        holds the table lock, so a session queued meanwhile for ACCESS EXCLUSIVE (pg-setup's DROP TRIGGER, VACUUM
+        FULL) queues the lookup behind itself — waiting, neither would ever go on; timed out, the import is refused as
+        busy and rolled back."""
         found: set[str] = set()
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor(row_factory=tuple_row, binary=True) as curs:
+            curs.execute(self._lookup_timeout_statement)
             for start in range(0, len(hex_ids), LOOKUP_CHUNK):
                 curs.execute(self._existing_statement, (",".join(hex_ids[start : start + LOOKUP_CHUNK]),))
                 row = curs.fetchone()

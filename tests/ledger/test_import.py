@@ -200,3 +200,29 @@ def test_several_streams_read_in_one_go_are_each_stream_as_read_alone_in_the_ord
     assert [len(s) for s in together] == [2, 0, 1, 1, 2]
     registry = center.registry_of(windows=["TAX", "LAND"], people=["P1", "P2"])
     assert registry.window_on("P1", "2008-06-02") == "LAND" and registry.window_on("P1", "2008-05-02") == "TAX"
+
+
+@pytest.mark.usefixtures("one_row_parts")
+def test_a_connection_lost_while_a_later_part_is_looked_up_stores_no_row_of_the_sheet(
+        center: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventsourcing.persistence import OperationalError
+
+    recorder = type(center.recorder)
+    asked = recorder.existing_originator_hexes
+    calls = 0
+
+    def dropped_once(self: object, hexes: list[str]) -> set[str]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the second part's lookup (on PostgreSQL: inside the COPY, on the pool's other connection)
+            raise OperationalError("server closed the connection unexpectedly")
+        return asked(self, hexes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recorder, "existing_originator_hexes", dropped_once)
+    before = list(center.notifications())
+    try:
+        center.import_findings(sheet(*ROWS))
+    except OperationalError:
+        pass
+    kept = list(center.notifications())
+    assert kept == before or len(kept) == len(before) + 3  # all or none: never the first part alone
