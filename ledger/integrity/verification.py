@@ -13,7 +13,7 @@ import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
-from ledger.integrity import actor_check, rotation_note
+from ledger.integrity import actor_check, checkpoint_state, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
 from ledger.integrity.chunk_tree import ChunkChanged, ChunkTree
 from ledger.integrity.evidence_check import evidence_flaws
@@ -149,10 +149,11 @@ def _check(
             flaws.append(Flaw(pos, "integrity", f"完整性事件流第 {version} 个事件的类型被改动：{topic}"))
             continue
         try:
-            data = orjson.loads(state)
+            data = checkpoint_state.loads(state)  # orjson.loads(state), a checkpoint's digests left as their text
         except (orjson.JSONDecodeError, TypeError):
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件无法解析"))
             continue
+        del state
         if version == 1:
             try:
                 key = VerifierKey.parse(data["verifier_key"])
@@ -177,8 +178,8 @@ def _check(
             note = data["note"]
             cp = open_checkpoint(note, signing)
             size, root_text = data["size"], data["root"]
-            # popped, not kept beside its decoding: the digests' text is ~11 bytes a leaf of its range
-            kept = base64.b64decode(data.pop("leaf_digests"), validate=True)
+            # decoded a piece at a time as they are compared (checkpoint_state.Digests), never whole
+            kept = checkpoint_state.decoded(data.pop("leaf_digests"))
         except NoteError as exc:
             flaws.append(Flaw(pos, "signature", f"位置 {pos} 的检查点签名不能验证：{exc}"))
             continue
@@ -209,7 +210,7 @@ def _check(
                 kept = kept[DIGEST * (prev_size - covers):]
                 covers = prev_size
         if digests is not None:
-            digests += kept
+            digests += bytes(kept)
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:
