@@ -18,23 +18,44 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import orjson
 
 _KEY = b'"leaf_digests":"'
-_PLAIN = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+_ALPHABET = re.compile(rb"[A-Za-z0-9+/]*")
 _PROBE = "A"  # put back where the digests were cut: orjson must write it there
 _QUADS = 1 << 15  # base64 quads decoded at once (96 KiB of digests)
+_PIECE = 1 << 20  # bytes of the state looked at once
 SMALL = 1 << 16  # a state up to this many bytes is simply parsed whole
 
 
-class Digests:
-    """The decoded bytes of base64 text lying in `source[start:end]`, from byte `skip` on, decoded when read."""
+@runtime_checkable
+class Stored(Protocol):
+    """A state read a piece at a time (row_leaves.StoredBlob: a large blob left in the database)."""
 
-    def __init__(self, source: bytes, start: int, end: int, skip: int = 0) -> None:
+    def __len__(self) -> int: ...
+    def __bytes__(self) -> bytes: ...
+    def read_at(self, offset: int, n: int) -> bytes: ...
+
+
+State = bytes | Stored
+
+
+def _read_at(state: State) -> Callable[[int, int], bytes | memoryview]:
+    """read(offset, n) of a state: a view of bytes (never a copy), a stored state's own read."""
+    if isinstance(state, bytes):
+        view = memoryview(state)
+        return lambda at, n: view[at : at + n]
+    return state.read_at
+
+
+class Digests:
+    """The decoded bytes of the base64 text at `start`..`end` of a state, from byte `skip` on, decoded when read."""
+
+    def __init__(self, source: State, start: int, end: int, skip: int = 0) -> None:
         self._source, self._start, self._end = source, start, end
-        pad = end - start and (source[end - 1] == ord("=")) + (source[end - 2] == ord("="))
+        pad = bytes(_read_at(source)(end - 2, 2)).count(b"=") if end - start else 0
         self._total = (end - start) // 4 * 3 - pad
         self._skip = min(skip, self._total)
 
@@ -52,7 +73,7 @@ class Digests:
 
     def reader(self) -> Callable[[int], bytes]:
         """read(n) → the next n bytes of the digests (fewer at their end), a few quads decoded at a time."""
-        view = memoryview(self._source)
+        source = _read_at(self._source)
         at = self._start + self._skip // 3 * 4  # the quad holding the first byte wanted
         buffer = bytearray()
         drop = self._skip % 3
@@ -61,7 +82,7 @@ class Digests:
             nonlocal at, drop
             while len(buffer) < n + drop and at < self._end:
                 stop = min(self._end, at + 4 * _QUADS)
-                buffer.extend(binascii.a2b_base64(view[at:stop], strict_mode=True))
+                buffer.extend(binascii.a2b_base64(source(at, stop - at), strict_mode=True))
                 at = stop
             if drop:
                 del buffer[:drop]
@@ -73,24 +94,40 @@ class Digests:
         return read
 
 
-def loads(state: bytes) -> Any:
+def _text_end(read: Callable[[int, int], bytes | memoryview], start: int, size: int) -> int:
+    """Where plain base64 text from `start` ends at its closing quote (padding only just before it), or -1."""
+    at = start
+    while at < size:
+        piece = read(at, _PIECE)
+        run = _ALPHABET.match(piece)
+        at += run.end() if run else 0
+        if run is None or run.end() < len(piece):
+            after = bytes(read(at, 3))
+            pad = len(after) - len(after.lstrip(b"="))
+            return at + pad if pad <= 2 and after[pad : pad + 1] == b'"' else -1
+    return -1
+
+
+def loads(state: State) -> Any:
     """`orjson.loads(state)`, a checkpoint's `leaf_digests` text given as `Digests` when the state allows it (see
     the module's note); orjson.JSONDecodeError or TypeError as `orjson.loads` raises them."""
-    if type(state) is not bytes or len(state) <= SMALL:
-        return orjson.loads(state)
-    at = state.find(_KEY)
+    if not isinstance(state, bytes | Stored) or len(state) <= SMALL:
+        return orjson.loads(bytes(state) if isinstance(state, Stored) else state)
+    read, size = _read_at(state), len(state)
+    at = bytes(read(0, _PIECE)).find(_KEY)
     start = at + len(_KEY)
-    end = state.find(b'"', start) if at != -1 else -1
-    if end == -1 or (end - start) % 4 or not _PLAIN.fullmatch(state, start, end):
-        return orjson.loads(state)
-    skeleton = state[:start] + state[end:]
+    end = _text_end(read, start, size) if at != -1 else -1
+    if end == -1 or (end - start) % 4:
+        return orjson.loads(bytes(state))
+    head, tail = bytes(read(0, start)), bytes(read(end, size - end))
+    skeleton = head + tail
     try:
         data = orjson.loads(skeleton)
     except orjson.JSONDecodeError:
-        return orjson.loads(state)
+        return orjson.loads(bytes(state))
     if (type(data) is not dict or data.get("leaf_digests") != "" or orjson.dumps(data) != skeleton
-            or orjson.dumps({**data, "leaf_digests": _PROBE}) != state[:start] + _PROBE.encode() + state[end:]):
-        return orjson.loads(state)
+            or orjson.dumps({**data, "leaf_digests": _PROBE}) != head + _PROBE.encode() + tail):
+        return orjson.loads(bytes(state))
     data["leaf_digests"] = Digests(state, start, end)
     return data
 

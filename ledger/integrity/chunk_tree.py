@@ -12,7 +12,7 @@ folded; a chunk's root is such a subtree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any, SupportsBytes
@@ -120,29 +120,16 @@ class ChunkTree(MerkleTree):
             raise ChunkChanged(f"chunk {c} read again differs from the scan")
         return bytes(leaves)
 
-    def state_at(self, position: int) -> bytes:
+    def state_at(self, position: int) -> Any:
         """The stored state of the row at 1-based `position` (one a chunked scan did not keep: row_leaves.DEFER),
-        read again with its chunk, whose leaves must be the ones scanned."""
+        read again with its chunk, whose leaves must be the ones scanned: bytes, or a large blob left in the
+        database (row_leaves.StoredBlob) on a read that holds its snapshot as long as the state is kept."""
         c, at = divmod(position - 1, 1 << self._height)
         count = (1 << self._height) if c < self._full else len(self._tail) // HASH_SIZE
-        found: list[Any] = []
-
-        def rows(batches: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-            """The rows read again, the one asked for with its state read whole (once: hashed as returned) while
-            its read is open (a state left in the database: row_leaves.StoredBlob)."""
-            seen = 0
-            for batch in batches:
-                if seen <= at < seen + len(batch):
-                    row = batch[at - seen]
-                    state = bytes(row[4]) if isinstance(row[4], SupportsBytes) else row[4]
-                    found.append(state)
-                    batch = [*batch[: at - seen], (*row[:4], state), *batch[at - seen + 1 :]]
-                seen += len(batch)
-                yield batch
-
-        self._held(c, self._hashed(rows(self._read(self._firsts[c], count)), count))
-        state = found[0] if found else None
-        if not isinstance(state, bytes):
+        rows = [row for batch in self._read(self._firsts[c], count) for row in batch]
+        self._held(c, self._hashed([rows], count))
+        state = rows[at][4] if at < len(rows) else None
+        if not isinstance(state, SupportsBytes):
             raise ChunkChanged(f"row {position} read again has no stored state")
         return state
 

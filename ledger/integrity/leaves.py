@@ -49,14 +49,17 @@ def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
 
 def _sqlite_rows(
     path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000, limit: str = "",
-    large: bool = False,
+    large: bool = False, keep: bool = False,
 ) -> Iterator[list[Row]]:
     """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection. `large` (a chunked
     scan's): a blob state over row_leaves.DEFER bytes is left in the database as a row_leaves.StoredBlob, read in
-    pieces while its batch is looked at — SQLite would make a copy of it whole, and Python another."""
+    pieces in the same read transaction — SQLite would make a copy of it whole, and Python another; `keep`: the
+    connection and its snapshot stay as long as such a state is kept (the read is not closed at its end)."""
     conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     state = (f"CASE WHEN typeof(state) = 'blob' AND length(state) > {int(row_leaves.DEFER)} THEN NULL ELSE state END"
              if large else "state")
+    if large:
+        conn.execute("BEGIN")  # one snapshot for the rows and their blobs, however long they are read
     try:
         cur = conn.execute(
             f"SELECT rowid, originator_id, originator_version, topic, {state} FROM {table} {where} ORDER BY rowid "
@@ -67,7 +70,8 @@ def _sqlite_rows(
                 rows = [_blob_row(conn, table, row) if row[4] is None else row for row in rows]
             yield rows
     finally:
-        conn.close()
+        if not keep:
+            conn.close()
 
 
 def _blob_row(conn: sqlite3.Connection, table: str, row: Row) -> Row:
@@ -108,7 +112,8 @@ def _scan_tail_chunks(
 def _sqlite_reread(path: Path, table: str) -> Callable[[Any, int], Iterator[list[Row]]]:
     """`count` rows read again from rowid `first` on (a chunk: chunk_tree.ChunkTree)."""
     def reread(first: Any, count: int) -> Iterator[list[Row]]:
-        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}", large=True)
+        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}", large=True,
+                            keep=True)
     return reread
 
 

@@ -82,8 +82,13 @@ class StoredBlob:
                 yield piece
 
     def __bytes__(self) -> bytes:
+        return self.read_at(0, self._size)
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        """Bytes offset..offset+n-1 of the stored state (fewer at its end)."""
         with self._conn.blobopen(self._table, "state", self._rowid, readonly=True) as blob:
-            return blob.read()
+            blob.seek(min(offset, self._size))
+            return blob.read(n)
 
 
 @dataclass

@@ -132,7 +132,8 @@ def _check(
             continue
         if state is None:  # a large state the chunked scan did not keep (row_leaves.DEFER)
             assert isinstance(tree, ChunkTree)
-            state = tree.state_at(pos)
+            state = tree.state_at(pos)  # a checkpoint's read in pieces by checkpoint_state.loads, any other whole
+            state = state if topic == CHECKPOINT_TOPIC else bytes(state)
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
         if version > 1 and topic == LOSS_TOPIC:
             _note_loss(report, pos, state, key if rotated_ever else trusted or key)
