@@ -27,6 +27,7 @@ _ALPHABET = re.compile(rb"[A-Za-z0-9+/]*")
 _PROBE = "A"  # put back where the digests were cut: orjson must write it there
 _QUADS = 1 << 15  # base64 quads decoded at once (96 KiB of digests)
 _PIECE = 1 << 20  # bytes of the state looked at once
+_HEAD = 1 << 16  # the key is looked for in the state's first bytes (a genuine state's are a few hundred before it)
 SMALL = 1 << 16  # a state up to this many bytes is simply parsed whole
 
 
@@ -114,7 +115,7 @@ def loads(state: State) -> Any:
     if not isinstance(state, bytes | Stored) or len(state) <= SMALL:
         return orjson.loads(bytes(state) if isinstance(state, Stored) else state)
     read, size = _read_at(state), len(state)
-    at = bytes(read(0, _PIECE)).find(_KEY)
+    at = bytes(read(0, _HEAD)).find(_KEY)
     start = at + len(_KEY)
     end = _text_end(read, start, size) if at != -1 else -1
     if end == -1 or (end - start) % 4:

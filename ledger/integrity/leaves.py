@@ -47,7 +47,7 @@ def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
                 f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
 
 
-def _sqlite_rows(
+def sqlite_rows(
     path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000, limit: str = "",
     large: bool = False, keep: bool = False,
 ) -> Iterator[list[Row]]:
@@ -89,7 +89,7 @@ def _scan_tail(
     """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
     `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32), and the upper half of the
     stream-order pass; the leaves apart, to cross the pipe as they are (fork.start_with_bytes)."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
+    seg = scan_rows(sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
                     start=start, key=key, room=room)
     seg.levels = upper_levels(seg.leaves, height)
     seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
@@ -103,7 +103,7 @@ def _scan_tail_chunks(
     frozenset[str], bytes | None], key: bytes,
 ) -> Segment:
     """The second half of a parallel scan into chunks' roots (chunk_tree.py): a few kilobytes to send back."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto), large=True),
+    seg = scan_rows(sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto), large=True),
                     *args, start=start, key=key, sink=ChunkSink(CHUNK_HEIGHT))
     seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
     return seg
@@ -112,7 +112,7 @@ def _scan_tail_chunks(
 def _sqlite_reread(path: Path, table: str) -> Callable[[Any, int], Iterator[list[Row]]]:
     """`count` rows read again from rowid `first` on (a chunk: chunk_tree.ChunkTree)."""
     def reread(first: Any, count: int) -> Iterator[list[Row]]:
-        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}", large=True,
+        return sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}", large=True,
                             keep=True)
     return reread
 
@@ -145,7 +145,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        yield from _sqlite_rows(location.sqlite_path, events_table(ledger), batch=batch)
+        yield from sqlite_rows(location.sqlite_path, events_table(ledger), batch=batch)
         return
     raw = getattr(ledger.recorder, "raw_rows", None)
     if raw is not None:
@@ -202,7 +202,7 @@ def _scan(
                 two = None
             if two is not None:
                 return two
-        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,), large=chunked), *args, key=key,
+        seg = scan_rows(sqlite_rows(path, table, "WHERE rowid <= ?", (upto,), large=chunked), *args, key=key,
                         room=total, sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
         reread: Callable[[Any, int], Iterable[Sequence[Row]]] = _sqlite_reread(path, table)
         by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
@@ -275,7 +275,7 @@ def _scan_two(
     second = fork.start_with_bytes(
         lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key, total - split))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
+        head = scan_rows(sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
                          trim=False)
         leaves = head.leaves
         assert isinstance(leaves, bytearray)
@@ -310,7 +310,7 @@ def _scan_two_chunks(
     after the first half's, whose end `split` is a chunk's end; None if the rows moved meanwhile."""
     second = fork.start(lambda: _scan_tail_chunks(path, table, from_rowid, upto, split + 1, args, key))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,), large=True), *args, key=key,
+        head = scan_rows(sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,), large=True), *args, key=key,
                          sink=ChunkSink(CHUNK_HEIGHT))
         head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
         tail = second.result()

@@ -63,7 +63,7 @@ leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk 
 
 
 class StoredBlob:
-    """A stored state over DEFER bytes, left in the database by a chunked SQLite scan (leaves._sqlite_rows) and read
+    """A stored state over DEFER bytes, left in the database by a chunked SQLite scan (leaves.sqlite_rows) and read
     a piece at a time through SQLite's blob I/O on the scan's own connection: hashing a checkpoint's digests' text
     (~11 bytes a leaf of its range) never holds it whole, nor SQLite's copy of it."""
 

@@ -28,15 +28,32 @@ def _state(digests: bytes, note: str = "kaoping.local/x\n3\nroot\n", last: bool 
     return orjson.dumps({**fields, "leaf_digests": text} if last else {"leaf_digests": text, **fields})
 
 
-def _same(state: bytes) -> None:
+class _Stored:
+    """A state left where it is stored (as row_leaves.StoredBlob), read only through read_at."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._data)
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        return self._data[offset : offset + n]
+
+
+def _same(state: bytes, stored: bool = False) -> None:
     """loads(state) is orjson.loads(state), its digests decoded as base64.b64decode decodes them, or both fail."""
+    given_state: checkpoint_state.State = _Stored(state) if stored else state
     try:
         want: Any = orjson.loads(state)
     except orjson.JSONDecodeError:
         with pytest.raises(orjson.JSONDecodeError):
-            loads(state)
+            loads(given_state)
         return
-    got = loads(state)
+    got = loads(given_state)
     if not isinstance(want, dict) or "leaf_digests" not in want:
         assert got == want
         return
@@ -71,6 +88,13 @@ def test_a_decoy_key_inside_another_field_is_not_taken_for_the_digests() -> None
     assert data["note"] == {"leaf_digests": "AAAA"} and bytes(decoded(data["leaf_digests"])) == b"x" * 24
 
 
+def test_a_decoy_whose_cut_leaves_the_real_digests_empty_is_not_taken_either() -> None:
+    state = orjson.dumps({"note": {"leaf_digests": "AAAA"}, "leaf_digests": ""})
+    _same(state)
+    _same(state, stored=True)
+    assert loads(state)["note"] == {"leaf_digests": "AAAA"}
+
+
 def test_a_state_written_otherwise_is_parsed_whole() -> None:
     digests = b"\x02" * 16
     spaced = orjson.dumps({"size": 2, "leaf_digests": base64.b64encode(digests).decode()},
@@ -92,7 +116,26 @@ def test_any_state_reads_as_orjson_reads_it_however_it_was_changed(digests: byte
             state.insert(at, byte)
         elif at < len(state):
             del state[at]
-    _same(bytes(state))
+    _same(bytes(state), stored=data.draw(st.booleans()))
+
+
+def test_a_stored_state_is_read_in_pieces_never_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    digests = bytes(range(256)) * 8
+    state = _Stored(_state(digests))
+    monkeypatch.setattr(checkpoint_state, "_PIECE", 16)
+    monkeypatch.setattr(checkpoint_state, "_HEAD", bytes(state).find(b'"leaf_digests"') + 16)
+    asked: list[int] = []
+    read_at = state.read_at
+
+    def counted(offset: int, n: int) -> bytes:
+        got = read_at(offset, n)
+        asked.append(len(got))
+        return got
+
+    monkeypatch.setattr(state, "read_at", counted)
+    data = loads(state)
+    assert bytes(data["leaf_digests"]) == digests
+    assert max(asked) < len(base64.b64encode(digests)) // 2  # the skeleton's head and tail, pieces of the text
 
 
 @settings(max_examples=200, deadline=None)
