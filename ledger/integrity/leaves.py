@@ -56,30 +56,32 @@ def sqlite_rows(
     pieces in the same read transaction — SQLite would make a copy of it whole, and Python another; `keep`: the
     connection and its snapshot stay as long as such a state is kept (the read is not closed at its end)."""
     conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
+    read = row_leaves.OpenRead(conn)
     state = (f"CASE WHEN typeof(state) = 'blob' AND length(state) > {int(row_leaves.DEFER)} THEN NULL ELSE state END"
              if large else "state")
-    if large:
-        conn.execute("BEGIN")  # one snapshot for the rows and their blobs, however long they are read
     try:
+        if large:
+            conn.execute("BEGIN")  # one snapshot for the rows and their blobs, however long they are read
         cur = conn.execute(
             f"SELECT rowid, originator_id, originator_version, topic, {state} FROM {table} {where} ORDER BY rowid "
             f"{limit}", args
         )
         while rows := cur.fetchmany(batch):
             if large and None in map(_STATE, rows):
-                rows = [_blob_row(conn, table, row) if row[4] is None else row for row in rows]
+                rows = [_blob_row(read, table, row) if row[4] is None else row for row in rows]
             yield rows
     finally:
-        if not keep:
+        if not keep:  # else closed once its StoredBlobs are gone
             conn.close()
 
 
-def _blob_row(conn: sqlite3.Connection, table: str, row: Row) -> Row:
+def _blob_row(read: row_leaves.OpenRead, table: str, row: Row) -> Row:
     """A row whose state came as NULL: its large blob state as a StoredBlob, or the row as it is (a NULL state)."""
-    found = conn.execute(f"SELECT typeof(state), length(state) FROM {table} WHERE rowid = ?", (row[0],)).fetchone()
+    found = read.conn.execute(f"SELECT typeof(state), length(state) FROM {table} WHERE rowid = ?",
+                              (row[0],)).fetchone()
     if found is None or found[0] != "blob" or found[1] <= row_leaves.DEFER:
         return row
-    return (*row[:4], row_leaves.StoredBlob(conn, table, row[0], found[1]))
+    return (*row[:4], row_leaves.StoredBlob(read, table, row[0], found[1]))
 
 
 def _scan_tail(

@@ -62,6 +62,16 @@ leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk 
 (chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
 
 
+class OpenRead:
+    """A read-only connection in one read transaction, closed once nothing holds it (its rows' StoredBlobs)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
 class StoredBlob:
     """A stored state over DEFER bytes, left in the database by a chunked SQLite scan (leaves.sqlite_rows) and read
     a piece at a time through SQLite's blob I/O on the scan's own connection: hashing a checkpoint's digests' text
@@ -69,8 +79,8 @@ class StoredBlob:
 
     PIECE = 1 << 20
 
-    def __init__(self, conn: sqlite3.Connection, table: str, rowid: int, size: int) -> None:
-        self._conn, self._table, self._rowid, self._size = conn, table, rowid, size
+    def __init__(self, read: OpenRead, table: str, rowid: int, size: int) -> None:
+        self._read, self._conn, self._table, self._rowid, self._size = read, read.conn, table, rowid, size
 
     def __len__(self) -> int:
         return self._size
