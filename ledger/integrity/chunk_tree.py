@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Any
+from typing import Any, SupportsBytes
 
 from ledger.errors import KaopingError
+from ledger.integrity.checkpoint_state import Prefixes, reader
 from ledger.integrity.merkle import HASH_SIZE, PREFIX, MerkleTree, upper_levels
 
 _CACHED = 4  # chunks read again kept at once (a checkpoint's head and its proof touch one or two)
@@ -119,15 +120,16 @@ class ChunkTree(MerkleTree):
             raise ChunkChanged(f"chunk {c} read again differs from the scan")
         return bytes(leaves)
 
-    def state_at(self, position: int) -> bytes:
+    def state_at(self, position: int) -> Any:
         """The stored state of the row at 1-based `position` (one a chunked scan did not keep: row_leaves.DEFER),
-        read again with its chunk, whose leaves must be the ones scanned."""
+        read again with its chunk, whose leaves must be the ones scanned: bytes, or a large blob left in the
+        database (row_leaves.StoredBlob) on a read that holds its snapshot as long as the state is kept."""
         c, at = divmod(position - 1, 1 << self._height)
         count = (1 << self._height) if c < self._full else len(self._tail) // HASH_SIZE
         rows = [row for batch in self._read(self._firsts[c], count) for row in batch]
         self._held(c, self._hashed([rows], count))
-        state = rows[at][4]
-        if not isinstance(state, bytes):
+        state = rows[at][4] if at < len(rows) else None
+        if not isinstance(state, SupportsBytes):
             raise ChunkChanged(f"row {position} read again has no stored state")
         return state
 
@@ -159,15 +161,14 @@ class ChunkTree(MerkleTree):
         """The first PREFIX bytes of leaves lo..hi-1, a chunk at a time."""
         return b"".join(prefixes_of(self._chunk(c)[a * HASH_SIZE : b * HASH_SIZE]) for c, a, b in self._spans(lo, hi))
 
-    def prefixes_equal(self, lo: int, hi: int, expected: bytes | bytearray) -> bool:
+    def prefixes_equal(self, lo: int, hi: int, expected: Prefixes) -> bool:
         """Whether leaves lo..hi-1 begin with `expected`'s PREFIX-byte digests: a whole chunk by its digests' hash,
-        a partial one (at most the two ends) read again."""
+        a partial one (at most the two ends) read again; `expected` read a chunk's part at a time."""
         if len(expected) != (hi - lo) * PREFIX or lo > hi:
             return False
-        at = 0
+        read = reader(expected)
         for c, a, b in self._spans(lo, hi):
-            part = expected[at : at + (b - a) * PREFIX]
-            at += len(part)
+            part = read((b - a) * PREFIX)
             if c < self._full and a == 0 and b == 1 << self._height:
                 if sha256(part).digest() != self._digests[c * HASH_SIZE : (c + 1) * HASH_SIZE]:
                     return False

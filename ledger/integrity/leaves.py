@@ -9,11 +9,12 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from ledger.integrity import streams
+from ledger.integrity import row_leaves, streams
 from ledger.integrity.chunk_tree import ChunkSink, ChunkTree
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
 from ledger.integrity.row_leaves import Flaw, Row, Segment, SpecialRow, scan_rows
@@ -46,20 +47,41 @@ def _version_flaw(o: bytes, version: int, position: int, expected: int) -> Flaw:
                 f"位置 {position}：事件流 {UUID(bytes=o)} 的版本号{what}（应为 {expected}，实为 {version}）")
 
 
-def _sqlite_rows(
-    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000, limit: str = ""
+def sqlite_rows(
+    path: Path, table: str, where: str = "", args: tuple[Any, ...] = (), batch: int = 5000, limit: str = "",
+    large: bool = False, keep: bool = False,
 ) -> Iterator[list[Row]]:
-    """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection."""
+    """Raw rows of a SQLite ledger in rowid order, a batch at a time, on a read-only connection. `large` (a chunked
+    scan's): a blob state over row_leaves.DEFER bytes is left in the database as a row_leaves.StoredBlob, read in
+    pieces in the same read transaction — SQLite would make a copy of it whole, and Python another; `keep`: the
+    connection and its snapshot stay as long as such a state is kept (the read is not closed at its end)."""
     conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
+    read = row_leaves.OpenRead(conn)
+    state = (f"CASE WHEN typeof(state) = 'blob' AND length(state) > {int(row_leaves.DEFER)} THEN NULL ELSE state END"
+             if large else "state")
     try:
+        if large:
+            conn.execute("BEGIN")  # one snapshot for the rows and their blobs, however long they are read
         cur = conn.execute(
-            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} {where} ORDER BY rowid "
+            f"SELECT rowid, originator_id, originator_version, topic, {state} FROM {table} {where} ORDER BY rowid "
             f"{limit}", args
         )
         while rows := cur.fetchmany(batch):
+            if large and None in map(_STATE, rows):
+                rows = [_blob_row(read, table, row) if row[4] is None else row for row in rows]
             yield rows
     finally:
-        conn.close()
+        if not keep:  # else closed once its StoredBlobs are gone
+            conn.close()
+
+
+def _blob_row(read: row_leaves.OpenRead, table: str, row: Row) -> Row:
+    """A row whose state came as NULL: its large blob state as a StoredBlob, or the row as it is (a NULL state)."""
+    found = read.conn.execute(f"SELECT typeof(state), length(state) FROM {table} WHERE rowid = ?",
+                              (row[0],)).fetchone()
+    if found is None or found[0] != "blob" or found[1] <= row_leaves.DEFER:
+        return row
+    return (*row[:4], row_leaves.StoredBlob(read, table, row[0], found[1]))
 
 
 def _scan_tail(
@@ -69,7 +91,7 @@ def _scan_tail(
     """The second half of a parallel scan, run in the second process: leaves and the tree's kept levels up to
     `height` (merkle.upper_levels: ~4 bytes a leaf sent beside the leaves' 32), and the upper half of the
     stream-order pass; the leaves apart, to cross the pipe as they are (fork.start_with_bytes)."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
+    seg = scan_rows(sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
                     start=start, key=key, room=room)
     seg.levels = upper_levels(seg.leaves, height)
     seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
@@ -83,8 +105,8 @@ def _scan_tail_chunks(
     frozenset[str], bytes | None], key: bytes,
 ) -> Segment:
     """The second half of a parallel scan into chunks' roots (chunk_tree.py): a few kilobytes to send back."""
-    seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto)), *args,
-                    start=start, key=key, sink=ChunkSink(CHUNK_HEIGHT))
+    seg = scan_rows(sqlite_rows(path, table, "WHERE rowid >= ? AND rowid <= ?", (from_rowid, upto), large=True),
+                    *args, start=start, key=key, sink=ChunkSink(CHUNK_HEIGHT))
     seg.streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 1), key)
     return seg
 
@@ -92,7 +114,8 @@ def _scan_tail_chunks(
 def _sqlite_reread(path: Path, table: str) -> Callable[[Any, int], Iterator[list[Row]]]:
     """`count` rows read again from rowid `first` on (a chunk: chunk_tree.ChunkTree)."""
     def reread(first: Any, count: int) -> Iterator[list[Row]]:
-        return _sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}")
+        return sqlite_rows(path, table, "WHERE rowid >= ?", (first,), limit=f"LIMIT {int(count)}", large=True,
+                            keep=True)
     return reread
 
 
@@ -104,6 +127,7 @@ def _hasher(args: tuple[frozenset[str], bytes, frozenset[str], bytes | None]
     return hashed
 
 
+_STATE = itemgetter(4)
 CHUNK_HEIGHT = 12  # segments split at a multiple of 2^12 leaves, so their lower levels join exactly; verify's
 # tree (chunk_tree.ChunkTree) keeps one root per 2^12 leaves
 PARALLEL_MIN = 100_000  # below this many events one process is fast enough
@@ -123,7 +147,7 @@ def raw_rows(ledger: Any, batch: int = 5000) -> Iterator[list[Row]]:
     """
     location = ledger.location
     if location.backend == "sqlite" and location.sqlite_path is not None:
-        yield from _sqlite_rows(location.sqlite_path, events_table(ledger), batch=batch)
+        yield from sqlite_rows(location.sqlite_path, events_table(ledger), batch=batch)
         return
     raw = getattr(ledger.recorder, "raw_rows", None)
     if raw is not None:
@@ -180,8 +204,8 @@ def _scan(
                 two = None
             if two is not None:
                 return two
-        seg = scan_rows(_sqlite_rows(path, table, "WHERE rowid <= ?", (upto,)), *args, key=key, room=total,
-                        sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
+        seg = scan_rows(sqlite_rows(path, table, "WHERE rowid <= ?", (upto,), large=chunked), *args, key=key,
+                        room=total, sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
         reread: Callable[[Any, int], Iterable[Sequence[Row]]] = _sqlite_reread(path, table)
         by_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto), key)
         flaws = _stream_flaws(lambda nids: streams.sqlite_positions(path, table, nids), [seg.rows], [by_streams])
@@ -253,7 +277,7 @@ def _scan_two(
     second = fork.start_with_bytes(
         lambda: _scan_tail(path, table, from_rowid, upto, split + 1, args, height, key, total - split))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
+        head = scan_rows(sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key, room=total,
                          trim=False)
         leaves = head.leaves
         assert isinstance(leaves, bytearray)
@@ -288,7 +312,7 @@ def _scan_two_chunks(
     after the first half's, whose end `split` is a chunk's end; None if the rows moved meanwhile."""
     second = fork.start(lambda: _scan_tail_chunks(path, table, from_rowid, upto, split + 1, args, key))
     try:
-        head = scan_rows(_sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,)), *args, key=key,
+        head = scan_rows(sqlite_rows(path, table, "WHERE rowid < ?", (from_rowid,), large=True), *args, key=key,
                          sink=ChunkSink(CHUNK_HEIGHT))
         head_streams = streams.check_streams(streams.sqlite_stream_rows(path, table, upto, 0), key)
         tail = second.result()

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from hashlib import sha256
 
 from ledger.errors import KaopingError
+from ledger.integrity.checkpoint_state import Prefixes
 
 HASH_SIZE = 32
 EMPTY_ROOT = sha256(b"").digest()
@@ -132,9 +133,9 @@ class MerkleTree:
         words = memoryview(self._leaves).cast("Q")  # 8-byte words, four to a leaf hash
         return words[lo * 4 : hi * 4 : 4].tobytes()
 
-    def prefixes_equal(self, lo: int, hi: int, expected: bytes | bytearray) -> bool:
+    def prefixes_equal(self, lo: int, hi: int, expected: Prefixes) -> bool:
         """Whether leaves lo..hi-1 begin with `expected`'s PREFIX-byte digests."""
-        return self.prefixes(lo, hi) == expected
+        return self.prefixes(lo, hi) == bytes(expected)
 
     def _perfect(self, height: int, index: int) -> bytes:
         """The node over leaves [index·2^height, (index+1)·2^height), which must lie inside the tree."""

@@ -7,7 +7,8 @@ stored bytes). Leaf index = position − 1 in ledger order (notification ids can
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from operator import itemgetter
@@ -59,6 +60,45 @@ DEFER = 1 << 16
 """A chunked scan (`sink`) keeps a special row's state only up to this many bytes; a larger one (a checkpoint's
 leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk when looked at
 (chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
+
+
+class OpenRead:
+    """A read-only connection in one read transaction, closed once nothing holds it (its rows' StoredBlobs)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
+class StoredBlob:
+    """A stored state over DEFER bytes, left in the database by a chunked SQLite scan (leaves.sqlite_rows) and read
+    a piece at a time through SQLite's blob I/O on the scan's own connection: hashing a checkpoint's digests' text
+    (~11 bytes a leaf of its range) never holds it whole, nor SQLite's copy of it."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, read: OpenRead, table: str, rowid: int, size: int) -> None:
+        self._read, self._conn, self._table, self._rowid, self._size = read, read.conn, table, rowid, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def pieces(self) -> Iterator[bytes]:
+        """The stored bytes, a PIECE at a time."""
+        with self._conn.blobopen(self._table, "state", self._rowid, readonly=True) as blob:
+            while piece := blob.read(self.PIECE):
+                yield piece
+
+    def __bytes__(self) -> bytes:
+        return self.read_at(0, self._size)
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        """Bytes offset..offset+n-1 of the stored state (fewer at its end)."""
+        with self._conn.blobopen(self._table, "state", self._rowid, readonly=True) as blob:
+            blob.seek(min(offset, self._size))
+            return blob.read(n)
 
 
 @dataclass
@@ -153,12 +193,12 @@ def _plain_batch(
 
     What it buys: the checks are a few calls over whole columns, and the loop per row is the hash alone (a third
     of the CPU of checking each row as it is hashed)."""
-    oids, topics, versions, nids = (list(map(g, batch)) for g in (_OID, _TOPIC, _VERSION, _NID))
+    oids, topics, versions, nids, states = (list(map(g, batch)) for g in (_OID, _TOPIC, _VERSION, _NID, _STATE))
     names = set(topics)
     if (not names <= known_topics or set(map(type, oids)) != {str} or set(map(len, oids)) != {32}
-            or set(map(type, map(_STATE, batch))) != {bytes} or not streams.integers(versions)
+            or set(map(type, states)) != {bytes} or max(map(len, states)) > DEFER or not streams.integers(versions)
             or not streams.integers(nids)):
-        return False
+        return False  # a state over DEFER bytes (a checkpoint's digests) is hashed without a copy: row by row
     try:
         ids = bytes.fromhex("".join(oids))
         if len(ids) != 16 * len(batch):  # fromhex skips spaces
@@ -227,22 +267,29 @@ def _checked_batch(
             else:
                 o = originator_bytes(oid)
                 flaws.append(_format_flaw(position, "originator id"))
-            if len(o) == 16:
+            if len(o) == 16 and len(state) > DEFER:  # hashed as it is stored, not copied after its length
+                h = sha256(join((head(0, 16, o, 8, version), tp, length(len(state)))))
+                for piece in state.pieces() if type(state) is StoredBlob else (state,):
+                    h.update(piece)
+                leaves += h.digest()
+            elif len(o) == 16:
                 leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
             else:
                 flaws.append(_format_flaw(position, "originator id"))
-                leaves += sha256(b"\x00" + leaf_data(o, version, topic, state)).digest()
+                leaves += sha256(b"\x00" + leaf_data(o, version, topic, bytes(state) if type(state) is StoredBlob
+                                                               else state)).digest()
         except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
             # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
             flaws.append(_format_flaw(position, type(exc).__name__))
+            state = bytes(state) if type(state) is StoredBlob else state  # its leaf as if read whole
             leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
             continue
         ids += o
         if o == special_stream or topic in special_topics:
-            deferred = seg.sink is not None and isinstance(state, bytes) and len(state) > DEFER
+            deferred = seg.sink is not None and isinstance(state, bytes | StoredBlob) and len(state) > DEFER
             special.append((position, o, version, topic, None if deferred else state))
         if o == track:
-            tracked.append((position, o, version, topic, state))
+            tracked.append((position, o, version, topic, bytes(state) if type(state) is StoredBlob else state))
     _put(seg, leaves)
     nids, _, versions, _, _ = zip(*batch, strict=True)
     try:

@@ -13,7 +13,7 @@ import orjson
 
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.ids import INTEGRITY_STREAM
-from ledger.integrity import actor_check, rotation_note
+from ledger.integrity import actor_check, checkpoint_state, rotation_note
 from ledger.integrity.checkpoint import open_checkpoint
 from ledger.integrity.chunk_tree import ChunkChanged, ChunkTree
 from ledger.integrity.evidence_check import evidence_flaws
@@ -132,7 +132,8 @@ def _check(
             continue
         if state is None:  # a large state the chunked scan did not keep (row_leaves.DEFER)
             assert isinstance(tree, ChunkTree)
-            state = tree.state_at(pos)
+            state = tree.state_at(pos)  # a checkpoint's read in pieces by checkpoint_state.loads, any other whole
+            state = state if topic == CHECKPOINT_TOPIC else bytes(state)
         expected = KEY_TOPIC if version == 1 else CHECKPOINT_TOPIC
         if version > 1 and topic == LOSS_TOPIC:
             _note_loss(report, pos, state, key if rotated_ever else trusted or key)
@@ -149,10 +150,11 @@ def _check(
             flaws.append(Flaw(pos, "integrity", f"完整性事件流第 {version} 个事件的类型被改动：{topic}"))
             continue
         try:
-            data = orjson.loads(state)
+            data = checkpoint_state.loads(state)  # orjson.loads(state), a checkpoint's digests left as their text
         except (orjson.JSONDecodeError, TypeError):
             flaws.append(Flaw(pos, "integrity", "签名公钥或检查点事件无法解析"))
             continue
+        del state
         if version == 1:
             try:
                 key = VerifierKey.parse(data["verifier_key"])
@@ -177,8 +179,8 @@ def _check(
             note = data["note"]
             cp = open_checkpoint(note, signing)
             size, root_text = data["size"], data["root"]
-            # popped, not kept beside its decoding: the digests' text is ~11 bytes a leaf of its range
-            kept = base64.b64decode(data.pop("leaf_digests"), validate=True)
+            # decoded a piece at a time as they are compared (checkpoint_state.Digests), never whole
+            kept = checkpoint_state.decoded(data.pop("leaf_digests"))
         except NoteError as exc:
             flaws.append(Flaw(pos, "signature", f"位置 {pos} 的检查点签名不能验证：{exc}"))
             continue
@@ -209,7 +211,7 @@ def _check(
                 kept = kept[DIGEST * (prev_size - covers):]
                 covers = prev_size
         if digests is not None:
-            digests += kept
+            digests += bytes(kept)
         timestamp = str(data.get("timestamp", {}).get("_data_", "")) if isinstance(data.get("timestamp"), dict) else ""
         report.checkpoints.append(StoredCheckpoint(pos, size, cp.root, note, timestamp))
         if tree.root(size) != cp.root:

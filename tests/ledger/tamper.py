@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from ledger.app import Ledger, open_ledger
-from ledger.integrity import anchor, keys, leaves, row_leaves, signing, verification
+from ledger.integrity import anchor, checkpoint_state, keys, leaves, row_leaves, signing, verification
 from ledger.integrity.chunk_tree import ChunkTree
 from ledger.integrity.note import read_key_file
 from ledger.integrity.verification import Report
@@ -149,14 +149,15 @@ def _verify(url: str, folder: Path, external: str | None, kept: bool = True) -> 
         kept_note = note.note if note is not None else None
         whole = verification.check(app, trusted=trusted, key_source="key-file", external_note=external,
                                    kept_note=kept_note)
-        # chunks of 4 leaves (a base ledger holds ~12 of them), every integrity row's state read again
-        saved = leaves.CHUNK_HEIGHT, row_leaves.DEFER
-        leaves.CHUNK_HEIGHT, row_leaves.DEFER = 2, 0
+        # chunks of 4 leaves (a base ledger holds ~12 of them), every integrity row's state read again and hashed
+        # without a copy, every checkpoint's digests read as their text (checkpoint_state.py)
+        saved = leaves.CHUNK_HEIGHT, row_leaves.DEFER, checkpoint_state.SMALL
+        leaves.CHUNK_HEIGHT, row_leaves.DEFER, checkpoint_state.SMALL = 2, 0, 0
         try:
             chunked = verification.check(app, trusted=trusted, key_source="key-file", external_note=external,
                                          kept_note=kept_note, whole_tree=False)
         finally:
-            leaves.CHUNK_HEIGHT, row_leaves.DEFER = saved
+            leaves.CHUNK_HEIGHT, row_leaves.DEFER, checkpoint_state.SMALL = saved
         # `kaoping verify`'s tree (chunk_tree.py) finds exactly what the whole tree finds
         assert (chunked.to_json(), chunked.flaws) == (whole.to_json(), whole.flaws)
         # every chunk read again answered as scanned; only locating a change verifies again over the whole tree
