@@ -10,6 +10,7 @@ checkpoints' ranges, as on SQLite (leaves.sqlite_rows, row_leaves.StoredBlob).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ledger.integrity import row_leaves
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     import psycopg
 
     from ledger.integrity.streams import PostgresTable
+
+_STATE = itemgetter(4)
 
 
 class OpenSnapshot:
@@ -72,7 +75,7 @@ def snapshot_rows(location: Location, table: str, where: str, params: tuple[Any,
                         f"CASE WHEN octet_length(state) > {defer} THEN NULL ELSE state END FROM {table} "
                         f"WHERE {where}", params)
             while rows := cur.fetchmany(batch):
-                if any(row[4] is None for row in rows):
+                if None in map(_STATE, rows):
                     rows = [_bytea_row(read, table, row) if row[4] is None else row for row in rows]
                 yield rows
     finally:
