@@ -33,7 +33,7 @@ SMALL = 1 << 16  # a state up to this many bytes is simply parsed whole
 
 @runtime_checkable
 class Stored(Protocol):
-    """A state read a piece at a time (row_leaves.StoredBlob: a large blob left in the database)."""
+    """A state read a piece at a time (row_leaves.StoredState: a large state left in the database)."""
 
     def __len__(self) -> int: ...
     def __bytes__(self) -> bytes: ...

@@ -123,7 +123,7 @@ class ChunkTree(MerkleTree):
     def state_at(self, position: int) -> Any:
         """The stored state of the row at 1-based `position` (one a chunked scan did not keep: row_leaves.DEFER),
         read again with its chunk, whose leaves must be the ones scanned: bytes, or a large blob left in the
-        database (row_leaves.StoredBlob) on a read that holds its snapshot as long as the state is kept."""
+        database (row_leaves.StoredState) on a read that holds its snapshot as long as the state is kept."""
         c, at = divmod(position - 1, 1 << self._height)
         count = (1 << self._height) if c < self._full else len(self._tail) // HASH_SIZE
         rows = [row for batch in self._read(self._firsts[c], count) for row in batch]

@@ -9,12 +9,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from ledger.integrity import row_leaves, streams
+from ledger.integrity import pg_rows, row_leaves, streams
 from ledger.integrity.chunk_tree import ChunkSink, ChunkTree
 from ledger.integrity.merkle import KEPT_FROM, MerkleTree, upper_levels
 from ledger.integrity.row_leaves import Flaw, Row, Segment, SpecialRow, scan_rows
@@ -219,11 +220,11 @@ def _scan(
         upto = pg.last_id()
         with ThreadPoolExecutor(1, thread_name_prefix="kaoping-streams") as pool:
             side = pool.submit(lambda: streams.check_streams(pg.stream_rows(upto), key))
-            seg = scan_rows(pg.ledger_rows(upto), *args, key=key,
+            seg = scan_rows(pg_rows.ledger_rows(pg, upto) if chunked else pg.ledger_rows(upto), *args, key=key,
                             sink=ChunkSink(CHUNK_HEIGHT) if chunked else None)
             by_streams = side.result()
         flaws = _stream_flaws(pg.positions, [seg.rows], [by_streams])
-        reread = pg.rows_from
+        reread = partial(pg_rows.rows_from, pg)
     flaws = seg.flaws + flaws
     tree = MerkleTree(seg.leaves) if seg.sink is None else ChunkTree(seg.sink, reread, _hasher(args))
     return Scan(tree, flaws, seg.special, seg.tracked)

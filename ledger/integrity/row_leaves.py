@@ -72,27 +72,45 @@ class OpenRead:
         self.conn.close()
 
 
-class StoredBlob:
-    """A stored state over DEFER bytes, left in the database by a chunked SQLite scan (leaves.sqlite_rows) and read
-    a piece at a time through SQLite's blob I/O on the scan's own connection: hashing a checkpoint's digests' text
-    (~11 bytes a leaf of its range) never holds it whole, nor SQLite's copy of it."""
+class StoredState:
+    """A stored state over DEFER bytes left in the database by a chunked scan, read a piece at a time on the scan's
+    own read (in its snapshot): hashing a checkpoint's digests' text (~11 bytes a leaf of its range) never holds it
+    whole, nor the database driver's copy of it. SQLite's (StoredBlob) and PostgreSQL's (pg_rows.StoredBytea)."""
 
     PIECE = 1 << 20
 
-    def __init__(self, read: OpenRead, table: str, rowid: int, size: int) -> None:
-        self._read, self._conn, self._table, self._rowid, self._size = read, read.conn, table, rowid, size
+    def __init__(self, size: int) -> None:
+        self._size = size
 
     def __len__(self) -> int:
         return self._size
 
+    def read_at(self, offset: int, n: int) -> bytes:
+        """Bytes offset..offset+n-1 of the stored state (fewer at its end)."""
+        raise NotImplementedError
+
     def pieces(self) -> Iterator[bytes]:
         """The stored bytes, a PIECE at a time."""
-        with self._conn.blobopen(self._table, "state", self._rowid, readonly=True) as blob:
-            while piece := blob.read(self.PIECE):
-                yield piece
+        for at in range(0, self._size, self.PIECE):
+            yield self.read_at(at, self.PIECE)
 
     def __bytes__(self) -> bytes:
         return self.read_at(0, self._size)
+
+
+class StoredBlob(StoredState):
+    """A large blob state of a SQLite ledger (leaves.sqlite_rows), read through SQLite's blob I/O on the scan's
+    connection."""
+
+    def __init__(self, read: OpenRead, table: str, rowid: int, size: int) -> None:
+        super().__init__(size)
+        self._read, self._conn, self._table, self._rowid = read, read.conn, table, rowid
+
+    def pieces(self) -> Iterator[bytes]:
+        """The stored bytes, a PIECE at a time, through one blob handle."""
+        with self._conn.blobopen(self._table, "state", self._rowid, readonly=True) as blob:
+            while piece := blob.read(self.PIECE):
+                yield piece
 
     def read_at(self, offset: int, n: int) -> bytes:
         """Bytes offset..offset+n-1 of the stored state (fewer at its end)."""
@@ -269,27 +287,27 @@ def _checked_batch(
                 flaws.append(_format_flaw(position, "originator id"))
             if len(o) == 16 and len(state) > DEFER:  # hashed as it is stored, not copied after its length
                 h = sha256(join((head(0, 16, o, 8, version), tp, length(len(state)))))
-                for piece in state.pieces() if type(state) is StoredBlob else (state,):
+                for piece in state.pieces() if isinstance(state, StoredState) else (state,):
                     h.update(piece)
                 leaves += h.digest()
             elif len(o) == 16:
                 leaves += sha256(join((head(0, 16, o, 8, version), tp, length(len(state)), state))).digest()
             else:
                 flaws.append(_format_flaw(position, "originator id"))
-                leaves += sha256(b"\x00" + leaf_data(o, version, topic, bytes(state) if type(state) is StoredBlob
+                leaves += sha256(b"\x00" + leaf_data(o, version, topic, bytes(state) if isinstance(state, StoredState)
                                                                else state)).digest()
         except (ValueError, TypeError, AttributeError, OverflowError, StructError) as exc:
             # A row no genuine write could produce (wrong types, malformed id): still give it a leaf.
             flaws.append(_format_flaw(position, type(exc).__name__))
-            state = bytes(state) if type(state) is StoredBlob else state  # its leaf as if read whole
+            state = bytes(state) if isinstance(state, StoredState) else state  # its leaf as if read whole
             leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
             continue
         ids += o
         if o == special_stream or topic in special_topics:
-            deferred = seg.sink is not None and isinstance(state, bytes | StoredBlob) and len(state) > DEFER
+            deferred = seg.sink is not None and isinstance(state, bytes | StoredState) and len(state) > DEFER
             special.append((position, o, version, topic, None if deferred else state))
         if o == track:
-            tracked.append((position, o, version, topic, bytes(state) if type(state) is StoredBlob else state))
+            tracked.append((position, o, version, topic, bytes(state) if isinstance(state, StoredState) else state))
     _put(seg, leaves)
     nids, _, versions, _, _ = zip(*batch, strict=True)
     try:

@@ -315,14 +315,6 @@ class PostgresTable:
         """Every raw row with notification id ≤ `upto`, in ledger order, through one binary snapshot cursor."""
         return self._read(self._RAW + "WHERE notification_id <= %s ORDER BY notification_id", upto)
 
-    def rows_from(self, first: Any, count: int) -> Iterator[list[tuple[Any, ...]]]:
-        """`count` raw rows from notification id `first` on, in ledger order (a chunk read again: chunk_tree.py)."""
-        from ledger.storage.postgres_reader import snapshot_batches
-
-        return snapshot_batches(self.location, (self._RAW + "WHERE notification_id >= %s ORDER BY notification_id "
-                                                f"LIMIT {int(count)}").format(table=self.name), (first,), count,
-                                "kaoping_chunk")
-
     def positions(self, nids: list[int]) -> dict[int, int]:
         """The ledger position (1-based, in notification-id order) of each of these notification ids."""
         wanted = sorted(set(nids))
