@@ -76,7 +76,7 @@ def sqlite_rows(
             conn.close()
 
 
-def _blob_row(read: row_leaves.OpenRead, table: str, row: Row) -> Row:
+def _blob_row(read: row_leaves.OpenRead[sqlite3.Connection], table: str, row: Row) -> Row:
     """A row whose state came as NULL: its large blob state as a StoredBlob, or the row as it is (a NULL state)."""
     found = read.conn.execute(f"SELECT typeof(state), length(state) FROM {table} WHERE rowid = ?",
                               (row[0],)).fetchone()

@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ledger.integrity import row_leaves
-from ledger.integrity.row_leaves import Row, StoredState
+from ledger.integrity.row_leaves import OpenRead, Row, StoredState
 from ledger.storage.location import Location
 
 if TYPE_CHECKING:
@@ -25,20 +25,10 @@ if TYPE_CHECKING:
 _STATE = itemgetter(4)
 
 
-class OpenSnapshot:
-    """A connection in one read-only REPEATABLE READ transaction, closed once nothing holds it (its StoredByteas)."""
-
-    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
-        self.conn = conn
-
-    def __del__(self) -> None:
-        self.conn.close()
-
-
 class StoredBytea(StoredState):
     """A large bytea state of a PostgreSQL ledger, read through `substring` in the snapshot it was found in."""
 
-    def __init__(self, read: OpenSnapshot, table: str, nid: int, size: int) -> None:
+    def __init__(self, read: OpenRead[psycopg.Connection[tuple[Any, ...]]], table: str, nid: int, size: int) -> None:
         super().__init__(size)
         self._read, self._table, self._nid = read, table, nid
 
@@ -65,7 +55,7 @@ def snapshot_rows(location: Location, table: str, where: str, params: tuple[Any,
     from ledger.storage.postgres_reader import connect
 
     conn = connect(location)
-    read = OpenSnapshot(conn)
+    read = OpenRead(conn)
     defer = int(row_leaves.DEFER)
     try:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -83,7 +73,7 @@ def snapshot_rows(location: Location, table: str, where: str, params: tuple[Any,
             conn.close()
 
 
-def _bytea_row(read: OpenSnapshot, table: str, row: Row) -> Row:
+def _bytea_row(read: OpenRead[psycopg.Connection[tuple[Any, ...]]], table: str, row: Row) -> Row:
     """A row whose state came as NULL: its large state as a StoredBytea, or the row as it is (a NULL state)."""
     with read.conn.cursor(binary=True) as cur:
         cur.execute(f"SELECT octet_length(state) FROM {table} WHERE notification_id = %s", (row[0],))

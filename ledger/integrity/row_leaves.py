@@ -14,7 +14,7 @@ from hashlib import sha256
 from operator import itemgetter
 from struct import Struct, pack
 from struct import error as StructError
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from ledger.integrity import streams
@@ -62,10 +62,20 @@ leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk 
 (chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
 
 
-class OpenRead:
-    """A read-only connection in one read transaction, closed once nothing holds it (its rows' StoredBlobs)."""
+class Closable(Protocol):
+    """A database connection, as far as OpenRead needs one."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+class OpenRead(Generic[C]):
+    """A read-only connection in one read transaction (SQLite's; PostgreSQL's REPEATABLE READ snapshot,
+    pg_rows.py), closed once nothing holds it (its rows' StoredStates)."""
+
+    def __init__(self, conn: C) -> None:
         self.conn = conn
 
     def __del__(self) -> None:
@@ -102,7 +112,7 @@ class StoredBlob(StoredState):
     """A large blob state of a SQLite ledger (leaves.sqlite_rows), read through SQLite's blob I/O on the scan's
     connection."""
 
-    def __init__(self, read: OpenRead, table: str, rowid: int, size: int) -> None:
+    def __init__(self, read: OpenRead[sqlite3.Connection], table: str, rowid: int, size: int) -> None:
         super().__init__(size)
         self._read, self._conn, self._table, self._rowid = read, read.conn, table, rowid
 
