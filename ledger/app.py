@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -104,13 +105,7 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
     def stream(self, originator_id: UUID) -> list[ev.Fact]:
         """All events of one stream, oldest first; one that does not decode, or whose fields have the wrong types
         (ledger/shapes.py), is refused, naming the stream."""
-        try:
-            events: list[ev.Fact] = list(self.events.get(originator_id))  # type: ignore[arg-type]
-            for e in events:
-                shapes.check(e.TOPIC, vars(e))
-        except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
-            raise StreamUnreadable(originator_id, exc) from exc
-        return events
+        return checked_stream(originator_id, lambda: self.events.get(originator_id))
 
     def streams(self, originator_ids: Sequence[UUID]) -> list[list[ev.Fact]]:
         """Several streams' events, each as `stream` gives it (oldest first, refused alike), read in one statement
@@ -121,16 +116,8 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
         by_stream: dict[UUID, list[StoredEvent]] = {}
         for stored in select(originator_ids):
             by_stream.setdefault(stored.originator_id, []).append(stored)
-        out: list[list[ev.Fact]] = []
-        for s in originator_ids:
-            try:
-                events: list[ev.Fact] = [self.mapper.to_domain_event(r) for r in by_stream.get(s, [])]  # type: ignore[misc]
-                for e in events:
-                    shapes.check(e.TOPIC, vars(e))
-            except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
-                raise StreamUnreadable(s, exc) from exc
-            out.append(events)
-        return out
+        decode = self.mapper.to_domain_event
+        return [checked_stream(s, partial(map, decode, by_stream.get(s, []))) for s in originator_ids]
 
     def notifications(self, after_id: int = 0, batch: int = 2000) -> Iterator[Notification]:
         """Every stored event after a notification id, in ledger order (ids may have gaps)."""
@@ -355,6 +342,18 @@ class Ledger(FactCommands, CenterOverTime, Application[UUID]):
         return ImportResult(added=plan.added, skipped=plan.skipped,
                             matched=[(row.line, fid) for row, fid in plan.matched], sheet=sheet.name,
                             encoding=sheet.encoding)
+
+
+def checked_stream(originator_id: UUID, read: Callable[[], Iterable[object]]) -> list[ev.Fact]:
+    """One stream's events as `read` decodes them, each with its fields' types checked (ledger/shapes.py); one that
+    does not decode or check is refused, naming the stream (`Ledger.stream` and `Ledger.streams` alike)."""
+    try:
+        events: list[ev.Fact] = list(read())  # type: ignore[arg-type]
+        for e in events:
+            shapes.check(e.TOPIC, vars(e))
+    except (EventSourcingError, ValueError, TypeError, KeyError) as exc:
+        raise StreamUnreadable(originator_id, exc) from exc
+    return events
 
 
 def _fold(registry: Registry, events: Iterable[ev.Fact]) -> Registry:
