@@ -13,7 +13,7 @@ from ledger.errors import InvalidInput, NotFound
 from ledger.integrity.seal import seal_key
 from ledger.runtime.gcpause import collector_paused
 from projections.engine.materialised import QuarterProjection
-from projections.engine.sealed import ProjectionTampered
+from projections.engine.sealed import ProjectionMoved, ProjectionTampered
 from projections.fold.state import QuarterState, State
 from projections.scoring.results import rules_ref
 from projections.scoring.standings import recorded_by
@@ -41,16 +41,35 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+MOVED_RETRIES = 5
+"""How many times a question is asked again when another process replaced the blobs it was reading."""
+
+
 def _sound(method: Callable[Concatenate[Views, P], R]) -> Callable[Concatenate[Views, P], R]:
-    """Answer again from a projection folded afresh when the stored one turns out altered while reading it."""
+    """Answer again from a projection folded afresh when the stored one turns out altered while reading it, and from
+    the seal as it now stands when another process replaced what it was reading (a compaction, a split, a rebuild)."""
 
     @functools.wraps(method)
     def answer(self: Views, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._asking:  # a question inside a question: the outermost one answers again, from one state
+            return method(self, *args, **kwargs)
+        self._asking = True
         try:
-            return method(self, *args, **kwargs)
-        except ProjectionTampered as exc:
-            self._state = self.projection.recover(exc)
-            return method(self, *args, **kwargs)
+            for retry in range(MOVED_RETRIES + 1):
+                try:
+                    try:
+                        return method(self, *args, **kwargs)
+                    except ProjectionTampered as exc:
+                        self._state = self.projection.recover(exc)
+                        return method(self, *args, **kwargs)
+                except ProjectionMoved:
+                    if retry == MOVED_RETRIES:
+                        raise
+                    self._state = None
+                    self.projection.forget()
+            raise AssertionError("unreachable")
+        finally:
+            self._asking = False
 
     return answer
 
@@ -71,6 +90,7 @@ class Views:
         self._calendar: WorkCalendar | None = None
         self._rules: RulesInForce | None = None
         self._who: WhoActed | None = None
+        self._asking = False  # inside a question (`_sound`)
 
     @classmethod
     def for_key_file(cls, ledger: ReadableLedger, key_file: str | os.PathLike[str] | None = None) -> Views:
@@ -308,6 +328,7 @@ class Views:
     def disqualifications(self, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         """Every disqualification in the ledger (optionally of one year and kind), with its event chain."""
         from projections import acted_roles
+        from projections.fact_chain import fact_chain
         from projections.scoring.explain import disqualification_doc
 
         if kind is not None:
@@ -325,7 +346,7 @@ class Views:
                     if kind is not None and d.kind != kind:
                         continue
                     doc = disqualification_doc(self.catalogue_for(quarter), d)
-                    doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
+                    doc["chain"] = [fact_chain(q, fid) for fid in d.caused_by]
                     out.append(doc)
         return acted_roles.chained(out, self.who)
 
@@ -335,6 +356,7 @@ class Views:
         audit shows what was found and undone, not only what stands."""
         from projections import acted_roles
         from projections import review_view as review
+        from projections.fact_chain import fact_chain
         from projections.fold.entries import fact_key
         from projections.scoring.derive import derive
         from projections.scoring.explain import disqualification_doc
@@ -356,40 +378,9 @@ class Views:
                 for d in s.disqualifications:
                     if (kind is None or d.kind == kind) and undone & {fact_key(f) for f in d.caused_by}:
                         doc = disqualification_doc(cat, d)
-                        doc["chain"] = [self._chain(q, fid) for fid in d.caused_by]
+                        doc["chain"] = [fact_chain(q, fid) for fid in d.caused_by]
                         out.append(doc)
         return acted_roles.chained(out, self.who)
-
-    def _chain(self, q: QuarterState | None, fact_id: str) -> dict[str, Any]:
-        """The events of one fact's stream, as the audit shows them."""
-        from projections import review_view as review
-        from projections.fold.entries import fact_key
-
-        events = []
-        kind = "finding"
-        key = fact_key(fact_id)
-        if q is not None and key in q.findings:
-            f = q.findings[key]
-            events.append({"position": f["p"], "type": "FindingRecorded", "actor": f["a"], "date": f["d"],
-                           "item": f["item"], "window": f["w"], "staff": f["s"], "source": f["src"],
-                           "dq": f["dq"], "note": f["note"]})
-            x = q.retractions.get(key)
-            if x is not None:
-                events.append({"position": x["p"], "type": "FindingRetracted", "actor": x["a"],
-                               "reason": x["reason"]})
-        elif q is not None and key in q.complaints:
-            kind = "complaint"
-            c = q.complaints[key]
-            events.append({"position": c["p"], "type": "ComplaintReceived", "actor": c["a"], "date": c["d"],
-                           "window": c["w"], "staff": c["s"], "channel": c["ch"], "text": c["text"]})
-            ok = q.complaint_outcomes.get(key)
-            if ok is not None:
-                events.append({"position": ok["p"], "type": "ComplaintVerified" if ok["st"] == "verified"
-                               else "ComplaintDismissed", "actor": ok["a"], "item": ok["item"], "dq": ok["dq"],
-                               "reason": ok["reason"]})
-        if q is not None:
-            events += review.appeal_events(q, key)
-        return {"id": fact_id, "kind": kind, "events": events}
 
     @_sound
     def year(self, year: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ledger.runtime.gcpause import collector_paused
 from projections.engine.chunks import QUARTER_PREFIX, chunk_key, part_key, split_by_window
 from projections.engine.parallel import PARALLEL_AT, fold_in_two, last_id
 from projections.engine.rows import fold_pages, ledger_pages, quarter_lookup
-from projections.engine.sealed import MemoryStorage, ProjectionTampered, SealedStorage, row_digest
+from projections.engine.sealed import MemoryStorage, ProjectionMoved, ProjectionTampered, SealedStorage, row_digest
 from projections.engine.spill import Spiller
 from projections.engine.stores import storage_for
 from projections.fold.handlers import TOPIC_HANDLERS, fold
@@ -160,7 +160,11 @@ class QuarterProjection:
     def _catch_up(self, spill_at: int) -> State:
         check = max(1, min(20_000, spill_at))
         for _ in range(5):
-            st = self.load()
+            try:
+                st = self.load()
+            except ProjectionMoved:  # another process is rebuilding or compacting: read its seal again
+                self._full.clear()
+                continue
             if st.position == 0:
                 self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
             start = st.position
@@ -183,6 +187,10 @@ class QuarterProjection:
     def _in_two(self, st: State) -> bool:
         """Whether to fold the backlog in two processes: a long one, on either storage (where a process can fork)."""
         return self.kept and fork.can_fork() and last_id(self) - st.notification_id >= self.parallel_at
+
+    def forget(self) -> None:
+        """Drop the quarters this process has read (another process replaced their blobs since)."""
+        self._full.clear()
 
     def rebuild(self) -> State:
         """Drop the stored state and fold the whole ledger again."""
