@@ -1,4 +1,9 @@
-"""The registry's events: the center, its windows and its people, and their time in the center (D21–D24)."""
+"""The registry's first events: the center, its windows and its people as registered, and a person's moves.
+
+A window's closing, reopening and renaming and a person's leaving and renaming (D21–D24) are in
+ledger/events/registry_changes.py: every write decodes its window's and person's streams, and each event class
+costs ~1 ms to create (eventsourcing makes it a frozen dataclass), so a stream without such a change never
+creates those five (issue 15)."""
 
 from __future__ import annotations
 
@@ -44,45 +49,3 @@ class StaffMoved(Fact):
     staff_id: str
     window: str
     since: date
-
-
-class WindowClosed(Fact):
-    """A window left the center (撤出) from a day on (D21): it takes part in no day from `since`."""
-
-    code: str
-    since: date
-    reason: str
-
-
-class WindowReopened(Fact):
-    """A window that had left the center came back from a day, under the name and department given then (D21)."""
-
-    code: str
-    name: str
-    department: str
-    since: date
-
-
-class WindowRenamed(Fact):
-    """A window's name (and department) changed from a day on, or, without a day, was corrected (D24)."""
-
-    code: str
-    name: str
-    department: str
-    since: date | None
-
-
-class StaffLeft(Fact):
-    """A person left the center (调离/离职) from a day on (D22); a return is a `StaffMoved`."""
-
-    staff_id: str
-    since: date
-    reason: str
-
-
-class StaffRenamed(Fact):
-    """A person's name changed from a day on, or, without a day, was corrected (D24)."""
-
-    staff_id: str
-    name: str
-    since: date | None
