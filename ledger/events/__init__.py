@@ -3,7 +3,7 @@
 Stored rows name their class as `ledger.events:ClassName` (ledger/topics.py), so every event class is
 importable from here, whichever module of this package defines it. Each module is imported when one of its
 classes is first asked for (PEP 562): the ~40 event dataclasses cost most of a write's start-up (~1 ms each), and
-`kaoping record` needs only a finding's and the registered center's, window's and person's — so the modules are
+`kaoping record` needs only a finding's and the registered center's and window's (or person's) — so the modules are
 small and grouped by what one command reads (tests/ledger/test_topics.py checks the table below against them).
 """
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ledger.events.complaints import ComplaintDismissed, ComplaintReceived, ComplaintVerified
     from ledger.events.findings import FindingRecorded, FindingRetracted
     from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded, SigningKeyRotated
+    from ledger.events.people import StaffMoved, StaffRegistered
     from ledger.events.privacy import ComplainantErased
     from ledger.events.quarter import (
         DecisionAmended,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
         ShortlistAmended,
         ShortlistFrozen,
     )
-    from ledger.events.registry import CenterInitialised, StaffMoved, StaffRegistered, WindowRegistered
+    from ledger.events.registry import CenterInitialised, WindowRegistered
     from ledger.events.registry_changes import StaffLeft, StaffRenamed, WindowClosed, WindowRenamed, WindowReopened
     from ledger.events.rules import RulesAdopted
     from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
     EVENT_TYPES: tuple[type[Fact], ...]
 
 MODULES: dict[str, str] = {
-    "CenterInitialised": "registry", "WindowRegistered": "registry", "StaffRegistered": "registry",
-    "StaffMoved": "registry", "FindingRecorded": "findings", "FindingRetracted": "findings",
+    "CenterInitialised": "registry", "WindowRegistered": "registry", "StaffRegistered": "people",
+    "StaffMoved": "people", "FindingRecorded": "findings", "FindingRetracted": "findings",
     "BonusClaimed": "claims", "BonusVerified": "claims", "BonusRejected": "claims", "ComplaintReceived": "complaints",
     "ComplaintVerified": "complaints", "ComplaintDismissed": "complaints", "ShortlistFrozen": "quarter",
     "DecisionRecorded": "quarter", "QuarterPublished": "quarter", "SigningKeyRecorded": "integrity",

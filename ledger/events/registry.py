@@ -1,9 +1,9 @@
-"""The registry's first events: the center, its windows and its people as registered, and a person's moves.
+"""The registry's first events: the center set up, and its windows registered.
 
-A window's closing, reopening and renaming and a person's leaving and renaming (D21–D24) are in
-ledger/events/registry_changes.py: every write decodes its window's and person's streams, and each event class
-costs ~1 ms to create (eventsourcing makes it a frozen dataclass), so a stream without such a change never
-creates those five (issue 15)."""
+A person's registration and moves are in ledger/events/people.py, a window's or person's later changes (closing,
+reopening, renaming, leaving; D21–D24) in ledger/events/registry_changes.py: every write decodes the streams it
+names, and each event class costs ~1 ms to create (eventsourcing makes it a frozen dataclass), so a window's
+finding never creates the people's classes, nor any write the changes' when its streams hold none (issue 15)."""
 
 from __future__ import annotations
 
@@ -32,20 +32,3 @@ class WindowRegistered(Fact):
     name: str
     department: str
     since: date | None = None
-
-
-class StaffRegistered(Fact):
-    """A staff member was registered and assigned to a window from a date."""
-
-    staff_id: str
-    name: str
-    window: str
-    since: date
-
-
-class StaffMoved(Fact):
-    """A staff member was reassigned (轮换) to another window from a date."""
-
-    staff_id: str
-    window: str
-    since: date
