@@ -119,13 +119,15 @@ def shown_all(value: Any) -> Any:
     return value
 
 
-JSON_CANDIDATES = re.compile(
+JSON_CANDIDATES = (
     "[\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001-\U000e007f]")
 """Every character outside ASCII that may be a control, format or line-separator character (a superset, checked
 against the running Python's Unicode data in tests/ledger/test_text.py): a regex finds the few in a long document
-in C, where asking each character's category in Python would cost a loop over the whole text."""
+in C, where asking each character's category in Python would cost a loop over the whole text. Kept as its text and
+compiled by `re` on first use (its cache): compiling it costs ~1 ms, paid at the start of every command when it was
+compiled at import, though only --json output needs it (issue 15)."""
 
 
 def _json_escape(m: re.Match[str]) -> str:
@@ -142,4 +144,4 @@ def _json_escape(m: re.Match[str]) -> str:
 def json_safe(document: str) -> str:
     """A JSON text with the characters JSON leaves raw but a terminal acts on (DEL, C1 controls, format and
     line-separator characters) written as \\u escapes: the same document, safe to print."""
-    return JSON_CANDIDATES.sub(_json_escape, document)
+    return re.sub(JSON_CANDIDATES, _json_escape, document)

@@ -9,9 +9,8 @@ or the refusal out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ledger import events as ev
 from ledger import ids
@@ -33,8 +32,9 @@ SHOWN_FACTS = 5
 """How many of the facts that block a leave a refusal names (then how many more)."""
 
 
-@dataclass(frozen=True)
-class StandingFact:
+# A NamedTuple, not a frozen dataclass: every write imports this module, and a frozen dataclass costs ~1 ms to
+# create (each generated method compiled), a NamedTuple a fifth of that (issue 15; ledger/catalogue.py).
+class StandingFact(NamedTuple):
     """A fact about a window or person that still counts or waits (not retracted, rejected or dismissed)."""
 
     fact_id: str

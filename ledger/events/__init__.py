@@ -2,8 +2,9 @@
 
 Stored rows name their class as `ledger.events:ClassName` (ledger/topics.py), so every event class is
 importable from here, whichever module of this package defines it. Each module is imported when one of its
-classes is first asked for (PEP 562): the ~40 event dataclasses cost most of a write's start-up, and `kaoping
-record` needs only a finding's (tests/ledger/test_topics.py checks the table below against the modules).
+classes is first asked for (PEP 562): the ~40 event dataclasses cost most of a write's start-up (~1 ms each), and
+`kaoping record` needs only a finding's and the registered center's and window's (or person's) — so the modules are
+small and grouped by what one command reads (tests/ledger/test_topics.py checks the table below against them).
 """
 
 from __future__ import annotations
@@ -16,17 +17,11 @@ if TYPE_CHECKING:
     from ledger.events.appeals import AppealFiled, AppealOverturned, AppealUpheld, QuarterAnnounced
     from ledger.events.base import Fact
     from ledger.events.calendar import CalendarYearAdded
-    from ledger.events.facts import (
-        BonusClaimed,
-        BonusRejected,
-        BonusVerified,
-        ComplaintDismissed,
-        ComplaintReceived,
-        ComplaintVerified,
-        FindingRecorded,
-        FindingRetracted,
-    )
+    from ledger.events.claims import BonusClaimed, BonusRejected, BonusVerified
+    from ledger.events.complaints import ComplaintDismissed, ComplaintReceived, ComplaintVerified
+    from ledger.events.findings import FindingRecorded, FindingRetracted
     from ledger.events.integrity import CheckpointRecorded, SignedRangeLost, SigningKeyRecorded, SigningKeyRotated
+    from ledger.events.people import StaffMoved, StaffRegistered
     from ledger.events.privacy import ComplainantErased
     from ledger.events.quarter import (
         DecisionAmended,
@@ -35,17 +30,8 @@ if TYPE_CHECKING:
         ShortlistAmended,
         ShortlistFrozen,
     )
-    from ledger.events.registry import (
-        CenterInitialised,
-        StaffLeft,
-        StaffMoved,
-        StaffRegistered,
-        StaffRenamed,
-        WindowClosed,
-        WindowRegistered,
-        WindowRenamed,
-        WindowReopened,
-    )
+    from ledger.events.registry import CenterInitialised, WindowRegistered
+    from ledger.events.registry_changes import StaffLeft, StaffRenamed, WindowClosed, WindowRenamed, WindowReopened
     from ledger.events.rules import RulesAdopted
     from ledger.events.voice import CallbackRecorded, RatingRecorded, RectificationRecorded
     from ledger.events.witness import CosignatureRecorded
@@ -53,19 +39,20 @@ if TYPE_CHECKING:
     EVENT_TYPES: tuple[type[Fact], ...]
 
 MODULES: dict[str, str] = {
-    "CenterInitialised": "registry", "WindowRegistered": "registry", "StaffRegistered": "registry",
-    "StaffMoved": "registry", "FindingRecorded": "facts", "FindingRetracted": "facts", "BonusClaimed": "facts",
-    "BonusVerified": "facts", "BonusRejected": "facts", "ComplaintReceived": "facts", "ComplaintVerified": "facts",
-    "ComplaintDismissed": "facts", "ShortlistFrozen": "quarter", "DecisionRecorded": "quarter",
-    "QuarterPublished": "quarter", "SigningKeyRecorded": "integrity", "CheckpointRecorded": "integrity",
+    "CenterInitialised": "registry", "WindowRegistered": "registry", "StaffRegistered": "people",
+    "StaffMoved": "people", "FindingRecorded": "findings", "FindingRetracted": "findings",
+    "BonusClaimed": "claims", "BonusVerified": "claims", "BonusRejected": "claims", "ComplaintReceived": "complaints",
+    "ComplaintVerified": "complaints", "ComplaintDismissed": "complaints", "ShortlistFrozen": "quarter",
+    "DecisionRecorded": "quarter", "QuarterPublished": "quarter", "SigningKeyRecorded": "integrity",
+    "CheckpointRecorded": "integrity",
     "ShortlistAmended": "quarter", "DecisionAmended": "quarter", "RulesAdopted": "rules",
     "SignedRangeLost": "integrity", "SigningKeyRotated": "integrity", "AppealFiled": "appeals",
     "AppealUpheld": "appeals", "AppealOverturned": "appeals", "QuarterAnnounced": "appeals",
     "CalendarYearAdded": "calendar", "CosignatureRecorded": "witness", "ComplainantErased": "privacy",
     "RatingRecorded": "voice", "RectificationRecorded": "voice", "CallbackRecorded": "voice",
-    "WindowClosed": "registry", "WindowReopened": "registry", "WindowRenamed": "registry", "StaffLeft": "registry",
-    "StaffRenamed": "registry", "ActorAdded": "actors", "ActorRetired": "actors", "ActorKeyRotated": "actors",
-    "CommandSigned": "actors",
+    "WindowClosed": "registry_changes", "WindowReopened": "registry_changes", "WindowRenamed": "registry_changes",
+    "StaffLeft": "registry_changes", "StaffRenamed": "registry_changes", "ActorAdded": "actors",
+    "ActorRetired": "actors", "ActorKeyRotated": "actors", "CommandSigned": "actors",
 }
 """The module of this package that defines each event class, in the order of EVENT_TYPES."""
 

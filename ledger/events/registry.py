@@ -1,4 +1,9 @@
-"""The registry's events: the center, its windows and its people, and their time in the center (D21–D24)."""
+"""The registry's first events: the center set up, and its windows registered.
+
+A person's registration and moves are in ledger/events/people.py, a window's or person's later changes (closing,
+reopening, renaming, leaving; D21–D24) in ledger/events/registry_changes.py: every write decodes the streams it
+names, and each event class costs ~1 ms to create (eventsourcing makes it a frozen dataclass), so a window's
+finding never creates the people's classes, nor any write the changes' when its streams hold none (issue 15)."""
 
 from __future__ import annotations
 
@@ -27,62 +32,3 @@ class WindowRegistered(Fact):
     name: str
     department: str
     since: date | None = None
-
-
-class StaffRegistered(Fact):
-    """A staff member was registered and assigned to a window from a date."""
-
-    staff_id: str
-    name: str
-    window: str
-    since: date
-
-
-class StaffMoved(Fact):
-    """A staff member was reassigned (轮换) to another window from a date."""
-
-    staff_id: str
-    window: str
-    since: date
-
-
-class WindowClosed(Fact):
-    """A window left the center (撤出) from a day on (D21): it takes part in no day from `since`."""
-
-    code: str
-    since: date
-    reason: str
-
-
-class WindowReopened(Fact):
-    """A window that had left the center came back from a day, under the name and department given then (D21)."""
-
-    code: str
-    name: str
-    department: str
-    since: date
-
-
-class WindowRenamed(Fact):
-    """A window's name (and department) changed from a day on, or, without a day, was corrected (D24)."""
-
-    code: str
-    name: str
-    department: str
-    since: date | None
-
-
-class StaffLeft(Fact):
-    """A person left the center (调离/离职) from a day on (D22); a return is a `StaffMoved`."""
-
-    staff_id: str
-    since: date
-    reason: str
-
-
-class StaffRenamed(Fact):
-    """A person's name changed from a day on, or, without a day, was corrected (D24)."""
-
-    staff_id: str
-    name: str
-    since: date | None

@@ -43,7 +43,7 @@ def test_a_stored_topic_resolves_in_a_process_that_has_imported_no_event_module(
             "cls = resolve_topic('ledger.events:StaffMoved');"
             "print(cls.__module__, sorted(m for m in sys.modules if m.startswith('ledger.events.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["ledger.events.registry", "['ledger.events.base',", "'ledger.events.registry']"]
+    assert out == ["ledger.events.people", "['ledger.events.base',", "'ledger.events.people']"]
 
 
 def test_the_fact_status_table_names_event_classes_that_exist() -> None:
