@@ -13,6 +13,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -238,13 +239,17 @@ def _command(acted: Acted, roster: Roster, firsts: _Firsts, pending: list[_Pendi
 
 
 def _verifies(key_text: Any, name: str, role: str, count: int, digest: bytes, signature: str) -> bool:
-    if not isinstance(key_text, str):
-        return False
+    key = _key(key_text) if isinstance(key_text, str) else None
+    return key is not None and command_signature.verifies(key, name, role, count, digest, signature)
+
+
+@lru_cache(maxsize=256)
+def _key(key_text: str) -> VerifierKey | None:
+    """An actor's public key parsed once, not once a command (None when malformed): a roster holds a few."""
     try:
-        key = VerifierKey.parse(key_text)
+        return VerifierKey.parse(key_text)
     except NoteError:
-        return False
-    return command_signature.verifies(key, name, role, count, digest, signature)
+        return None
 
 
 def _acts(pending: Sequence[_Pending], events: Sequence[tuple[_Pending, dict[str, Any]]],
