@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
 from cli.sample import data as demo_data
 from ledger import catalogue as rules
 from ledger import events as ev
@@ -46,6 +48,9 @@ from ledger.catalogue import Catalogue
 from ledger.errors import NotAllowed
 from ledger.integrity import keys
 from ledger.storage import evidence
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` from the checkout
+from bench.generate_actors import Cast  # noqa: E402
 
 FIRST_QUARTER = (2008, 3)
 EVENTS_PER_QUARTER = 25_000
@@ -119,8 +124,9 @@ class Generator:
     """Builds the events of a whole multi-quarter ledger in ledger order, day by day."""
 
     def __init__(self, ledger: Ledger, events: int, seed: int, evidence_pool: list[dict[str, Any]],
-                 staff: int | None = None, quarters: int | None = None) -> None:
+                 staff: int | None = None, quarters: int | None = None, cast: Cast | None = None) -> None:
         self.ledger = ledger
+        self.cast = cast
         self.cat: Catalogue = ledger.catalogue
         self.rng = random.Random(seed)
         self.budget = events
@@ -179,7 +185,7 @@ class Generator:
         self.counts[cls.__name__] += 1
         return cls(  # type: ignore[call-arg]
             originator_id=stream, originator_version=version, timestamp=self._tick(day),
-            actor=self.rng.choice(ACTORS), **fields,
+            actor=self.cast.actor(cls, stream, self.rng) if self.cast else self.rng.choice(ACTORS), **fields,
         )
 
     def _left(self) -> int:
@@ -404,11 +410,12 @@ def _evidence_pool(ledger: Ledger, n: int, seed: int) -> list[dict[str, Any]]:
     return pool
 
 
-def _init(ledger: Ledger, key: Path | None) -> int:
+def _init(ledger: Ledger, key: Path | None, cast: Cast | None = None) -> int:
     """What `kaoping init` records, stamped at the start of the generated history (before 2008-05-01).
 
     With a key file (created unless it exists, as `init` does), also the signing key's public half, so
-    checkpoints and `verify` work on the generated ledger. Returns how many events it wrote.
+    checkpoints and `verify` work on the generated ledger; with a cast, then its actors' registrations, signed
+    (bench/generate_actors.py). Returns how many rows it wrote.
     """
     cat = rules.load(rules.DEFAULT_RULES)
     at = datetime(2008, 4, 30, 9, tzinfo=CHINA).astimezone(UTC)
@@ -424,11 +431,16 @@ def _init(ledger: Ledger, key: Path | None) -> int:
         recorded = keys.key_event("督查科 姚建华", staged.signer)
         events.append(type(recorded)(**{**recorded.__dict__, "timestamp": at + timedelta(seconds=1)}))
     ledger.events.put(events)
-    return len(events)
+    if cast is None:
+        return len(events)
+    added = [cast.command(ledger.mapper, [e]) for e in cast.init_events(at + timedelta(seconds=2))]
+    ledger.recorder.insert_events([row for rows in added for row in rows])
+    return len(events) + sum(map(len, added))
 
 
 def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None = None,
-             key: Path | None = None, staff: int | None = None, quarters: int | None = None) -> Summary:
+             key: Path | None = None, staff: int | None = None, quarters: int | None = None,
+             actors: bool = False) -> Summary:
     """Fill an empty ledger at `url` with `events` realistic events (including `init`); deterministic per seed.
 
     `staff` and `quarters` give the center's shape (default: one person per thousand events, 150–1000, and one
@@ -436,10 +448,13 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None
     `staff=300, quarters=40`.
 
     `key`: a signing key file recorded at init as `kaoping init` does (a fresh key is random, so the
-    ledger is then the same for a seed except that event).
+    ledger is then the same for a seed except that event). `actors` (needs `key`): every command signed by an
+    actor (bench/generate_actors.py), their keys beside `key`; `events` counts the signatures' rows too.
     """
     if events < 1 + (key is not None):
         raise ValueError("events must be at least 1 (2 with a key)")
+    if actors and key is None:
+        raise ValueError("actors need a key file (their keys are written beside it)")
     started = time.perf_counter()
     ledger = open_ledger(url, "督查科 姚建华", create=True)
     try:
@@ -448,23 +463,29 @@ def generate(url: str, events: int = 1_000_000, seed: int = 0, batch: int | None
         if batch is None:
             # psycopg's pipelined executemany stalled on a 20,000-event batch (server waiting in ClientRead)
             batch = 20_000 if ledger.location.backend == "sqlite" else 2_000
-        first = _init(ledger, key)
+        cast = Cast(key, seed) if actors and key is not None else None
+        first = _init(ledger, key, cast)
         pool = _evidence_pool(ledger, 64, seed)
-        gen = Generator(ledger, events - first, seed, pool, staff, quarters)
-        pending: list[ev.Fact] = []
+        gen = Generator(ledger, (events - first) // (2 if cast else 1), seed, pool, staff, quarters, cast)
+        mapper = ledger.mapper
+        pending: list[StoredEvent] = []
         for e in gen.run():
-            pending.append(e)
+            pending.extend(cast.command(mapper, [e]) if cast else (mapper.to_stored_event(e),))
             if len(pending) >= batch:
-                ledger.events.put(pending)
+                ledger.recorder.insert_events(pending)
                 pending = []
         if pending:
-            ledger.events.put(pending)
+            ledger.recorder.insert_events(pending)
         counts = dict(gen.counts)
         counts["CenterInitialised"] = 1
         if key is not None:
             counts["SigningKeyRecorded"] = 1
+        if cast:
+            counts["ActorAdded"] = len(cast.signers)
+            counts["CommandSigned"] = gen.made + len(cast.signers)
         return Summary(
-            url=ledger.location.display(), events=gen.made + first, windows=len(gen.windows), staff=len(gen.people),
+            url=ledger.location.display(), events=gen.made * (2 if cast else 1) + first, windows=len(gen.windows),
+            staff=len(gen.people),
             quarters=tuple(gen.quarters), seconds=time.perf_counter() - started, counts=counts,
         )
     finally:
@@ -481,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="events per transaction (SQLite 20000, PostgreSQL 2000)")
     parser.add_argument("--key", type=Path, default=None,
                         help="record this signing key file at init, as `kaoping init` does (created if missing)")
+    parser.add_argument("--actors", action="store_true",
+                        help="register actors at init and sign every command (keys beside --key, which it needs)")
     parser.add_argument("--staff", type=int, default=None,
                         help="people registered (default: one per thousand events, 150–1000)")
     parser.add_argument("--quarters", type=int, default=None,
@@ -490,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         print("错误：--staff 至少为 1，--quarters 至少为 2", file=sys.stderr)
         return 2
     try:
-        summary = generate(args.db, args.events, args.seed, args.batch, args.key, args.staff, args.quarters)
+        summary = generate(args.db, args.events, args.seed, args.batch, args.key, args.staff, args.quarters,
+                           args.actors)
     except NotAllowed as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -9,8 +9,11 @@ the scan's leaf hashes (ledger/integrity/command_signature.py), the roster is fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +33,46 @@ FIRST_TOPICS = frozenset(topics.topic(n) for n in ("FindingRecorded", "BonusClai
 ADDED = topics.topic("ActorAdded")
 
 
+class Spans(Mapping[int, tuple[str, str]]):
+    """Each verified position's (actor, role), held as runs of consecutive positions with one signer: three
+    machine words a run (a signed command, or several in a row by one actor), not a dict entry, a tuple and two
+    strings a position (~170 bytes an event at 200k, the most of a verification's memory on a ledger with
+    actors). Read as the `{position: (actor, role)}` dict it replaces (tests/ledger/integrity/test_actor_check.py
+    holds them equal)."""
+
+    def __init__(self) -> None:
+        self._starts, self._ends, self._who = array("q"), array("q"), array("I")
+        self._signers: list[tuple[str, str]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def add(self, first: int, last: int, signer: tuple[str, str]) -> None:
+        """Positions first..last (after every position added so far) verified as `signer`'s."""
+        if self._ends and first <= self._ends[-1]:
+            raise ValueError(f"positions {first}..{last} are not after {self._ends[-1]}")
+        who = self._index.setdefault(signer, len(self._signers))
+        if who == len(self._signers):
+            self._signers.append(signer)
+        if self._ends and self._ends[-1] == first - 1 and self._who[-1] == who:
+            self._ends[-1] = last
+            return
+        self._starts.append(first)
+        self._ends.append(last)
+        self._who.append(who)
+
+    def __getitem__(self, position: int) -> tuple[str, str]:
+        run = bisect_right(self._starts, position) - 1
+        if run < 0 or position > self._ends[run]:
+            raise KeyError(position)
+        return self._signers[self._who[run]]
+
+    def __iter__(self) -> Iterator[int]:
+        for first, last in zip(self._starts, self._ends, strict=True):
+            yield from range(first, last + 1)
+
+    def __len__(self) -> int:
+        return sum(self._ends) - sum(self._starts) + len(self._starts)
+
+
 @dataclass
 class Acted:
     """Who acted, as verified: the position signing starts from, the flaws found, and each signed event's actor and
@@ -37,7 +80,7 @@ class Acted:
 
     signed_from: int | None = None
     flaws: list[Flaw] = field(default_factory=list)
-    by: dict[int, tuple[str, str]] = field(default_factory=dict)
+    by: Spans = field(default_factory=Spans)
     signatures: int = 0
 
 
@@ -47,6 +90,36 @@ class _Pending:
     originator: bytes
     topic: str
     state: bytes
+    first: bool  # its stream's first event, of a stream separation of duties asks about (FIRST_TOPICS)
+
+
+class _Firsts:
+    """What separation of duties needs from each FIRST_TOPICS stream's first stored event: who recorded it, and for
+    an appeal the fact it is against — not the whole state, which made a verification's memory grow by a state a
+    fact (decide.recorded_by reads these two fields and no other)."""
+
+    def __init__(self) -> None:
+        self.recorders: dict[bytes, str | None] = {}
+        self.against: dict[bytes, str] = {}
+        self._names: dict[str, str] = {}  # one string an actor, however many streams name them
+
+    def note(self, originator: bytes, data: dict[str, Any]) -> None:
+        """A stream's first event's fields (a later first of the same stream replaces it, as a state would)."""
+        actor, against = data.get("actor"), data.get("against")
+        self.recorders[originator] = self._names.setdefault(actor, actor) if isinstance(actor, str) else None
+        if isinstance(against, str):
+            self.against[originator] = against
+        else:
+            self.against.pop(originator, None)
+
+    def fields(self, originator: bytes) -> dict[str, Any] | None:
+        """The first event's fields that decide.recorded_by reads; None for a stream never seen."""
+        if originator not in self.recorders:
+            return None
+        found: dict[str, Any] = {"actor": self.recorders[originator]}
+        if originator in self.against:
+            found["against"] = self.against[originator]
+        return found
 
 
 def check(ledger: Any, scan: Scan) -> Acted:
@@ -58,10 +131,13 @@ def check(ledger: Any, scan: Scan) -> Acted:
 
 
 def check_rows(batches: Iterable[Sequence[Row]], leaves: MerkleTree, signed_from: int) -> Acted:
-    """The check over the stored rows in ledger order (`leaves`: the scan's tree, whose leaves are signed)."""
+    """The check over the stored rows in ledger order (`leaves`: the scan's tree, whose leaves are signed).
+
+    Memory: what separation of duties needs of each fact's first event (_Firsts), the rows since the last
+    signature (one command's), and the verified signers as runs (Spans)."""
     acted = Acted(signed_from)
     roster = Roster()
-    firsts: dict[bytes, bytes] = {}  # stream → its first event's stored state, for separation of duties
+    firsts = _Firsts()
     pending: list[_Pending] = []
     position = 0
     for batch in batches:
@@ -71,12 +147,13 @@ def check_rows(batches: Iterable[Sequence[Row]], leaves: MerkleTree, signed_from
                 o = originator_bytes(oid) if not (type(oid) is str and len(oid) == 32) else bytes.fromhex(oid)
             except ValueError:
                 o = b""
-            if version == 1 and topic in FIRST_TOPICS:
-                firsts[o] = state
+            first = version == 1 and topic in FIRST_TOPICS
             if position < signed_from:
+                if first:
+                    firsts.note(o, _decoded(state))
                 continue
             if topic != topics.SIGNATURE_TOPIC:
-                pending.append(_Pending(position, o, topic, state))
+                pending.append(_Pending(position, o, topic, state, first))
                 continue
             _command(acted, roster, firsts, pending, position, state, leaves)
             pending = []
@@ -94,10 +171,16 @@ def _decoded(state: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _command(acted: Acted, roster: Roster, firsts: dict[bytes, bytes], pending: list[_Pending], position: int,
+def _command(acted: Acted, roster: Roster, firsts: _Firsts, pending: list[_Pending], position: int,
              state: bytes, leaves: MerkleTree) -> None:
-    """One CommandSigned at `position`, over the events pending before it."""
+    """One CommandSigned at `position`, over the events pending before it (each stream's first noted first, as
+    the rows stand before the signature, whatever it says)."""
     flaws = acted.flaws
+    decoded: dict[int, dict[str, Any]] = {}
+    for p in pending:
+        if p.first:
+            decoded[p.position] = _decoded(p.state)
+            firsts.note(p.originator, decoded[p.position])
     data = _decoded(state)
     name, role, count = data.get("actor"), data.get("role"), data.get("events")
     if not (isinstance(name, str) and isinstance(role, str) and type(count) is int and count >= 1
@@ -115,7 +198,7 @@ def _command(acted: Acted, roster: Roster, firsts: dict[bytes, bytes], pending: 
         pending = pending[len(pending) - count:]
     start = position - count  # 1-based position of the command's first event
     digest = command_signature.digest_of(leaves.leaves_between(start - 1, position - 1))
-    events = [(p, _decoded(p.state)) for p in pending]
+    events = [(p, decoded.get(p.position) or _decoded(p.state)) for p in pending]
     bootstrap = not roster
     actor = roster.get(name)
     key_text = actor.public_key if actor is not None else None
@@ -152,34 +235,32 @@ def _command(acted: Acted, roster: Roster, firsts: dict[bytes, bytes], pending: 
         roster.apply(p.topic, fields)
     if ok:
         acted.signatures += 1
-        for p, _ in events:
-            acted.by[p.position] = (name, role)
-        acted.by[position] = (name, role)
+        acted.by.add(start, position, (name, role))
 
 
 def _verifies(key_text: Any, name: str, role: str, count: int, digest: bytes, signature: str) -> bool:
-    if not isinstance(key_text, str):
-        return False
+    key = _key(key_text) if isinstance(key_text, str) else None
+    return key is not None and command_signature.verifies(key, name, role, count, digest, signature)
+
+
+@lru_cache(maxsize=256)
+def _key(key_text: str) -> VerifierKey | None:
+    """An actor's public key parsed once, not once a command (None when malformed): a roster holds a few."""
     try:
-        key = VerifierKey.parse(key_text)
+        return VerifierKey.parse(key_text)
     except NoteError:
-        return False
-    return command_signature.verifies(key, name, role, count, digest, signature)
+        return None
 
 
 def _acts(pending: Sequence[_Pending], events: Sequence[tuple[_Pending, dict[str, Any]]],
-          firsts: dict[bytes, bytes]) -> list[decide.Act]:
+          firsts: _Firsts) -> list[decide.Act]:
     """The command's acts as the write-time check saw them: each topic, and who recorded what it verifies."""
-    def first_of(o: bytes) -> dict[str, Any] | None:
-        state = firsts.get(o)
-        return _decoded(state) if state is not None else None
-
     def first_of_fact(fact_id: str) -> dict[str, Any] | None:
         try:
-            return first_of(UUID(fact_id).bytes)
+            return firsts.fields(UUID(fact_id).bytes)
         except ValueError:
             return None
 
-    acts = [decide.Act(p.topic, decide.recorded_by(p.topic, first_of(p.originator), first_of_fact))
+    acts = [decide.Act(p.topic, decide.recorded_by(p.topic, firsts.fields(p.originator), first_of_fact))
             for p, _ in events if p.topic in decide.VERIFYING or p.topic in decide.APPEAL_DECIDING]
     return acts + [decide.Act(t) for t in dict.fromkeys(p.topic for p in pending)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import cached_property
 from hashlib import sha256
 from pathlib import Path
 from typing import Protocol
@@ -57,9 +58,9 @@ class VerifierKey:
     name: str
     public_key: bytes
 
-    @property
+    @cached_property
     def key_id(self) -> int:
-        """The 32-bit key id."""
+        """The 32-bit key id (computed once: `verify` asks it for every signed command)."""
         return key_id(self.name, self.public_key)
 
     @property
@@ -87,10 +88,15 @@ class VerifierKey:
             raise NoteError(f"公钥的密钥编号不符：{hexid}")
         return key
 
+    @cached_property
+    def _public(self) -> Ed25519PublicKey:
+        """The key loaded once (ValueError when its bytes are no Ed25519 key): `verify` may check 500,000 commands."""
+        return Ed25519PublicKey.from_public_bytes(self.public_key)
+
     def verify(self, message: bytes, signature: bytes) -> bool:
         """True when `signature` is this key's Ed25519 signature of `message`."""
         try:
-            Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
+            self._public.verify(signature, message)
         except (InvalidSignature, ValueError):
             return False
         return True

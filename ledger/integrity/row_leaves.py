@@ -19,6 +19,7 @@ from uuid import UUID
 
 from ledger.integrity import streams
 from ledger.integrity.chunk_tree import ChunkSink
+from ledger.topics import SIGNATURE_TOPIC
 
 # One raw row: (notification id, originator id as stored, version, topic, state).
 Row = tuple[Any, Any, Any, Any, Any]
@@ -60,6 +61,11 @@ DEFER = 1 << 16
 """A chunked scan (`sink`) keeps a special row's state only up to this many bytes; a larger one (a checkpoint's
 leaf digests, ~11 bytes a leaf of its range) is None, read again with its chunk when looked at
 (chunk_tree.ChunkTree.state_at): what a verification holds no longer grows with the checkpoints' ranges."""
+FIRST_ONLY = frozenset({SIGNATURE_TOPIC})
+"""Special topics of which a segment keeps only its first row (unless the row is on the special stream): there is
+a CommandSigned a command, read again by actor_check's own pass, which needs only where the first is — keeping
+every one (~550 bytes each, and pickled back from the second process) was a verification's largest cost in memory
+on a ledger with actors."""
 
 
 class Closable(Protocol):
@@ -144,6 +150,7 @@ class Segment:
     streams: tuple[tuple[int, int], list[streams.Bad]] | None = None  # its half of the stream-order pass, if asked
     written: int = 0  # bytes of `leaves` written (the rest is room left for rows that did not come)
     sink: ChunkSink | None = None  # where the leaves go instead, reduced to chunks' roots (chunk_tree.py)
+    kept_first: set[str] = field(default_factory=set)  # the FIRST_ONLY topics whose first row `special` holds
 
 
 _HEAD = Struct(">BI16sIQ").pack  # 0x00 leaf prefix, len 16, originator id, len 8, version
@@ -245,11 +252,21 @@ def _plain_batch(
     _put(seg, leaves)
     wanted = set(_found(ids, special_stream))
     if not names.isdisjoint(special_topics):
-        wanted.update(i for i, t in enumerate(topics) if t in special_topics)
+        wanted.update(i for i, t in enumerate(topics) if t in special_topics and _kept(seg, t))
     defer = seg.sink is not None
     seg.special.extend(_special(position + 1 + i, ids, i, batch[i], defer) for i in sorted(wanted))
     if track is not None:
         seg.tracked.extend(_special(position + 1 + i, ids, i, batch[i]) for i in _found(ids, track))
+    return True
+
+
+def _kept(seg: Segment, topic: str) -> bool:
+    """Whether a row of a special topic is kept: always, but for a FIRST_ONLY topic's rows after its first."""
+    if topic not in FIRST_ONLY:
+        return True
+    if topic in seg.kept_first:
+        return False
+    seg.kept_first.add(topic)
     return True
 
 
@@ -313,7 +330,7 @@ def _checked_batch(
             leaves += sha256(b"\x00" + repr((oid, version, topic, state)).encode()).digest()
             continue
         ids += o
-        if o == special_stream or topic in special_topics:
+        if (topic in special_topics and _kept(seg, topic)) or o == special_stream:
             deferred = seg.sink is not None and isinstance(state, bytes | StoredState) and len(state) > DEFER
             special.append((position, o, version, topic, None if deferred else state))
         if o == track:

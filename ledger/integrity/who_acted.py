@@ -77,4 +77,4 @@ def who_acted(ledger: Any) -> WhoActed:
     from ledger.topics import ACTOR_TOPICS, KNOWN_TOPICS
 
     acted = actor_check.check(ledger, scan(ledger, KNOWN_TOPICS, INTEGRITY_STREAM.bytes, ACTOR_TOPICS))
-    return WhoActed(acted.signed_from, dict(acted.by))
+    return WhoActed(acted.signed_from, acted.by)

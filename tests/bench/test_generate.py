@@ -121,3 +121,49 @@ def test_the_generator_command_line_says_what_it_made_and_how_long_it_took(tmp_p
     out = capsys.readouterr().out
     assert out.startswith("generated 1,500 events") and " s (" in out
     assert main(["--db", f"sqlite:///{tmp_path / 'g.db'}", "--events", "1500"]) == 2
+
+
+
+def test_a_ledger_generated_with_actors_verifies_with_every_command_signed(db_url: str, tmp_path: Path) -> None:
+    from bench.generate_actors import CAST, key_path
+    from ledger.integrity import verification
+    from ledger.integrity.leaves import raw_rows
+
+    key = tmp_path / "ledger.key"
+    summary = generate(db_url, events=3000, seed=3, key=key, actors=True)
+    assert summary.events == 3000 and all(key_path(key, name).is_file() for name, _ in CAST)
+    app = open_ledger(db_url)
+    try:
+        report = verification.check(app, whole_tree=False)
+        assert report.ok, report.broken
+        signed = sum(1 for batch in raw_rows(app) for row in batch if row[3] == topic("CommandSigned"))
+        assert report.acted.signatures == signed == summary.counts["CommandSigned"] > 1000
+        assert report.acted.signed_from == 3, "everything after init is signed"
+        assert any(isinstance(r.event, (ev.BonusVerified, ev.ComplaintVerified)) for r in app.read()), \
+            "separation of duties is exercised"
+    finally:
+        app.close()
+
+
+def test_a_changed_signature_in_a_ledger_generated_with_actors_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    import orjson
+
+    from ledger.integrity import verification
+
+    db = tmp_path / "a.db"
+    generate(f"sqlite:///{db}", events=2000, seed=4, key=tmp_path / "a.key", actors=True)
+    with sqlite3.connect(db) as conn:
+        (a, sa), (b, sb) = conn.execute("SELECT rowid, state FROM stored_events WHERE topic = ? ORDER BY rowid "
+                                        "LIMIT 2 OFFSET 500", (topic("CommandSigned"),)).fetchall()
+        first, second = orjson.loads(sa), orjson.loads(sb)
+        first["signature"] = second["signature"]
+        conn.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(first), a))
+    app = open_ledger(f"sqlite:///{db}")
+    try:
+        report = verification.check(app, whole_tree=False)
+    finally:
+        app.close()
+    assert not report.ok and report.broken is not None
+    assert (report.broken.position, report.broken.kind) == (a, "actor-signature") and b > a
