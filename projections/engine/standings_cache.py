@@ -3,9 +3,10 @@ re-derives only the windows and people those events touched instead of all of th
 
 The cache of a quarter records the ledger position it was derived at. When the projection has moved on,
 the events since then are read (a handful, usually) and sorted: a new fact or a follow-up of this
-quarter marks its window and person; a person registered, moved, left or renamed marks that person and every
-window they may have been at in the quarter; a shortlist, decision or publication changes no standing; a
-window's registry event or a long backlog derives the quarter again.
+quarter marks its window and person; a person registered, moved, left or renamed marks that person and the
+windows their facts of the quarter counted for at the cache's position or count for now (`windows_changed`); a
+shortlist, decision or publication changes no standing; a window's registry event or a long backlog derives the
+quarter again.
 The subjects marked are derived from the quarter's facts exactly as a full derivation would (the same
 `standings_of`), and a property test holds the cached report equal to the full one.
 
@@ -95,31 +96,32 @@ def filed_of(q: QuarterState | None) -> dict[str, set[str]]:
     return out
 
 
-def windows_during(registry: Registry, person: str, first: str, last: str) -> set[str]:
-    """D2: the windows a person is assigned to on at least one day first…last (ISO), as the registry stands."""
+def windows_during(registry: Registry, person: str, first: str, last: str, as_of: int | None = None) -> set[str]:
+    """D2: the windows a person is assigned to on at least one day first…last (ISO), as the registry stands (or
+    stood at position `as_of`)."""
     entry = registry.people.get(person)
     if entry is None:
         return set()
-    out = {w} if (w := registry.window_on(person, first)) is not None else set()
-    out.update(a["window"] for a in entry["assignments"] if first < a["since"] <= last and a["window"] is not None)
+    out = {w} if (w := registry.window_on(person, first, as_of)) is not None else set()
+    out.update(a["window"] for a in entry["assignments"] if first < a["since"] <= last and a["window"] is not None
+               and (as_of is None or a["p"] <= as_of))
     return out
 
 
-def windows_ever_during(registry: Registry, person: str, first: str, last: str) -> set[str]:
-    """The windows a person was assigned to on a day first…last as the registry stood at any position: an
-    assignment counts unless it starts after `last`, or before `first` with one recorded before it starting
-    in between (D23: a move entered later takes over only from the position it was recorded)."""
-    entry = registry.people.get(person)
-    if entry is None:
-        return set()
-    out = set()
-    for a in entry["assignments"]:
-        since = a["since"]
-        if a["window"] is None or since > last:
-            continue
-        if since >= first or not any(e["p"] < a["p"] and since < e["since"] <= first for e in entry["assignments"]):
-            out.add(a["window"])
-    return out
+def windows_changed(registry: Registry, person: str, first: str, last: str, then: int,
+                    filed: dict[str, set[str]]) -> set[str]:
+    """The windows whose standing in first…last a change to one person's registry entry since position `then` may
+    alter: those the person's facts count for as the registry stood then (when the cache was derived) and as it
+    stands now — D23's window of each fact's day, `Registry.window_on` at each position — and the windows their
+    facts are filed under (what a fact counts for on a day no window holds).
+
+    Before, every window the person was assigned to in the quarter as the registry stood at *any* position was
+    taken (an assignment from before the quarter counted unless superseded by one recorded earlier): in a generated
+    1M-event ledger 6–11 windows for one move, whose people's facts were filed under 34–49 of the 60 windows, so a
+    report after a move read and derived most of the quarter; the cached standings are those of the registry at
+    `then`, so the two ends are all that can differ (usually the old window and the new one)."""
+    return (windows_during(registry, person, first, last, then) | windows_during(registry, person, first, last)
+            | filed.get(person, set()))
 
 
 def filed_under(registry: Registry, quarter: str, windows: set[str], people: set[str],
@@ -181,7 +183,7 @@ class StandingsCache:
                 beside = self.beside(self.projection.quarter(quarter))
                 self._store(kept, st, filed, beside)
             return kept, beside
-        touched = self._unchanged_quarter(quarter, cached, st)
+        touched = self._unchanged_quarter(quarter, cached, st, filed)
         if touched is not None and not (touched[0] or touched[1]):
             # nothing of the quarter landed and no one in it changed: the standings and steps stand, at this position
             if not touched[2] or beside is None:
@@ -193,7 +195,7 @@ class StandingsCache:
                 self._store(kept, st, filed, beside)
             return kept, beside
         if touched is None:
-            touched = self._touched(quarter, cached["notification_id"], st, filed)
+            touched = self._touched(quarter, cached["notification_id"], cached["position"], st, filed)
         if touched is None:
             return self._derive_all(quarter, st)
         windows, people, keeps_beside = touched
@@ -212,7 +214,7 @@ class StandingsCache:
         self._store(out, st, filed, beside)
         return out, beside
 
-    def _unchanged_quarter(self, quarter: str, cached: dict[str, Any], st: State
+    def _unchanged_quarter(self, quarter: str, cached: dict[str, Any], st: State, filed: dict[str, set[str]]
                            ) -> tuple[set[str], set[str], bool] | None:
         """Windows and people whose standing may have changed since the cache, without reading the events since,
         when none of them landed in this quarter; None when some did (or a window changed: derive all).
@@ -244,15 +246,15 @@ class StandingsCache:
             if e["p"] > after or any(a["p"] > after and a["since"] <= last for a in e["assignments"]) or any(
                     n["p"] > after and (n["since"] is None or n["since"] <= last) for n in e["names"]):
                 people.add(pid)
-                windows.update(windows_ever_during(registry, pid, first, last))
+                windows.update(windows_changed(registry, pid, first, last, after, filed))
         keeps_beside = not any(nid > after_id and row_topic in topics.CALENDAR_TOPICS
                                for nid, row_topic, _ in self.projection.ledger.stream_rows(calendar_id()))
         return windows, people, keeps_beside
 
-    def _touched(self, quarter: str, after_id: int, st: State, filed: dict[str, set[str]]
+    def _touched(self, quarter: str, after_id: int, after: int, st: State, filed: dict[str, set[str]]
                  ) -> tuple[set[str], set[str], bool] | None:
-        """Windows and people whose standing the events since `after_id` may change, and whether the parts beside
-        the rows stay as they were; None: derive all. New facts' windows are added to `filed`."""
+        """Windows and people whose standing the events since `after_id` (position `after`) may change, and whether
+        the parts beside the rows stay as they were; None: derive all. New facts' windows are added to `filed`."""
         windows: set[str] = set()
         people: set[str] = set()
         keeps_beside = True
@@ -268,7 +270,7 @@ class StandingsCache:
             if row_topic in STAFF_EVENTS:
                 person = decode_raw(state)["staff_id"]
                 people.add(person)
-                windows.update(windows_ever_during(st.registry, person, first, last))
+                windows.update(windows_changed(st.registry, person, first, last, after, filed))
                 continue
             if row_topic in NEW_FACTS:
                 fact: dict[str, Any] | None = decode_raw(state)
