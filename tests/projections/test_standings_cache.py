@@ -146,6 +146,27 @@ def test_a_move_re_derives_the_window_its_persons_facts_counted_for_when_the_cac
     assert rows_of(doc) == full_report(center.ledger, "2008Q3")
 
 
+def test_a_persons_standing_derived_again_counts_their_facts_filed_under_a_window_not_derived_again(
+        center: Center) -> None:
+    center.windows("W1", "W2", "W3")
+    center.staff("P1", "W1")
+    center.staff("P2", "W3")
+    center.find("S1.1", staff="P1", day="2008-05-10")  # filed under W1
+    center.find("W1.1", window="W1", day="2008-05-11")
+    center.ledger.move_staff("P1", "W2", "2008-06-01")
+    center.find("S1.1", staff="P1", day="2008-06-10")  # filed under W2
+    center.find("S1.1", staff="P2", day="2008-06-10")
+    center.views().report("2008Q2")
+    center.find("S3.1", staff="P1", day="2008-06-15")  # W2 and P1 derived again: P1's W1 finding still counts
+    with mock.patch("projections.engine.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring.standings", fromlist=["standings_of"]).standings_of) as spy:
+        doc = center.views().report("2008Q2")
+    assert rows_of(doc) == full_report(center.ledger, "2008Q2")
+    assert spy.call_args.kwargs["only"] == ({"W2"}, {"P1"})
+    part = spy.call_args.args[0]  # what it read: P1's facts wherever filed, W2's, no one else's
+    assert sorted((f["w"], f["s"]) for f in part.findings.values()) == [("W1", "P1"), ("W2", "P1"), ("W2", "P1")]
+
+
 def test_a_report_after_one_more_finding_does_not_load_the_whole_quarter(center: Center) -> None:
     center.windows("W1", "W2")
     center.staff("P1", "W1")
