@@ -167,6 +167,21 @@ def test_a_persons_standing_derived_again_counts_their_facts_filed_under_a_windo
     assert sorted((f["w"], f["s"]) for f in part.findings.values()) == [("W1", "P1"), ("W2", "P1"), ("W2", "P1")]
 
 
+def test_a_window_derived_again_counts_the_facts_of_someone_moved_to_it_late_though_filed_elsewhere(
+        center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.staff("P2", "W2")
+    center.find("S1.1", staff="P1", day="2008-06-10")  # filed under W1
+    center.views().report("2008Q2")
+    center.ledger.move_staff("P1", "W2", "2008-06-01")  # entered late: the finding counts for W2 (D23)
+    center.views().report("2008Q2")  # P1, W1 and W2 derived again; P1 now among W2's people of the quarter
+    center.find("W1.1", window="W2", day="2008-06-20")  # W2 alone derived again: P1's finding still counts for it
+    doc = center.views().report("2008Q2")
+    assert rows_of(doc) == full_report(center.ledger, "2008Q2")
+    assert {w["code"]: w["score"] for w in doc["windows"]} == {"W1": 100, "W2": 95}
+
+
 def test_a_report_after_one_more_finding_does_not_load_the_whole_quarter(center: Center) -> None:
     center.windows("W1", "W2")
     center.staff("P1", "W1")
