@@ -12,7 +12,14 @@ from ledger.errors import LedgerUnreadable
 from ledger.registry import Registry
 from ledger.runtime.gcpause import collector_paused
 from projections.engine.chunks import QUARTER_PREFIX
-from projections.engine.materialised import INDEX_LIMIT, META, REGISTRY, QuarterProjection, merge_chunks
+from projections.engine.materialised import (
+    INDEX_LIMIT,
+    META,
+    REGISTRY,
+    QuarterProjection,
+    merge_chunks,
+    stored_registry,
+)
 from projections.engine.rows import Page, fold_pages, ledger_pages, quarter_lookup
 from projections.engine.sealed import SEAL, Manifest, ProjectionTampered, vouches
 from projections.engine.stores import storage_for
@@ -105,8 +112,12 @@ def compare(ledger: ReadableLedger, seal: bytes | None) -> dict[str, Any]:
     fold_pages(st, _pages_upto(ledger, int(meta.get("notification_id") or 0)), TOPIC_HANDLERS)
     if st.position != meta.get("position"):
         diffs.append(f"投影记录的位置 {meta.get('position')} 与它所跟踪的事件数 {st.position} 不符")
-    stored_registry = orjson.loads(blobs[REGISTRY]) if REGISTRY in blobs else None
-    if stored_registry != st.registry.to_json():
+    try:
+        stored = stored_registry(blobs[REGISTRY], sorted((k, v) for k, v in blobs.items()
+                                                          if k.startswith(f"{REGISTRY}:"))).to_json()
+    except (KeyError, ProjectionTampered):
+        stored = None
+    if stored != st.registry.to_json():
         diffs.append("登记信息（窗口、人员、分配）与重放的不同")
     quarters = sorted({k[len(QUARTER_PREFIX):].split(":")[0] for k in blobs if k.startswith(QUARTER_PREFIX)}
                       | set(st.quarters))

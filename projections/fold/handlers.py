@@ -29,6 +29,9 @@ def _on_registry(event_topic: str) -> Handler:
     def handler(s: State, p: int, e: Data, fid: str) -> None:
         if s.registry.apply(event_topic, e, p):
             s.registry_touched = True
+            person = e.get("staff_id")
+            if person is not None:
+                s.people_touched.add(person)
     return handler
 
 

@@ -35,13 +35,14 @@ if TYPE_CHECKING:
     from ledger import events as ev
 
 
-FOLD_VERSION = 7
+FOLD_VERSION = 8
 """Bump when the shape of the state changes: a stored projection of another version is rebuilt.
 3: named entries (projections/fold/entries.py) instead of positional findings; the registry is ledger.registry's.
 4: every shortlist and decision of a quarter, amendments too (D25); the publication's digest version.
 5: appeals, their outcomes and the 公示 (D28, D29).
 6: 好差评 ratings, 整改 and 回访, the day a complaint was verified (D30, D31).
-7: the registry keeps windows' presence and names, people's leaves and names (D21–D24)."""
+7: the registry keeps windows' presence and names, people's leaves and names (D21–D24).
+8: the registry stored as a head and parts of its people (projections/engine/materialised.py `registry_blobs`)."""
 
 
 class RecordedLike(Protocol):  # noqa: D101
@@ -169,7 +170,8 @@ class State:
         self.notification_id = notification_id
         self.only = only
         self.lookup = lookup
-        self.registry_touched = False
+        self.registry_touched = False  # the registry changed since the last flush
+        self.people_touched: set[str] = set()  # whose entries changed (a window or the center: the head alone)
 
     def quarter(self, quarter: str) -> QuarterState:
         """The state of a quarter, created empty on first use."""

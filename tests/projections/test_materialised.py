@@ -25,6 +25,8 @@ def test_the_caught_up_projection_equals_a_full_replay(ops: list[tuple[str, int]
         state = caught_up.catch_up(spill_at=flush)
         full = replay(ledger)
         assert state.position == full.position
+        stored = QuarterProjection(ledger, SEAL_KEY).load().registry  # its head and parts, read back
+        assert stored == full.registry and list(stored.people) == list(full.registry.people)
         assert all_results(ledger, state, projection=caught_up) == all_results(ledger, full)
         as_of = data.draw(st.integers(1, full.position))
         assert all_results(ledger, state, as_of, caught_up) == all_results(ledger, replay(ledger, upto=as_of))
@@ -48,3 +50,26 @@ def test_a_query_catches_up_only_from_the_tracked_position(center: Center) -> No
     assert st2.position == st1.position + 1  # … and folds only the one new event
     assert derive(again.quarter("2008Q2"), st2.registry, center.ledger.catalogue, "2008Q2").window(
         "W01").score == 96  # type: ignore[union-attr]
+
+
+def test_a_move_stores_the_registrys_head_and_the_one_part_holding_that_person_again(center: Center) -> None:
+    from projections.engine.materialised import REGISTRY, registry_part
+
+    center.windows("W1", "W2")
+    people = [f"P{n}" for n in range(40)]
+    for person in people:
+        center.staff(person, "W1")
+    proj = QuarterProjection(center.ledger, SEAL_KEY)
+    proj.catch_up()
+    before = dict(proj.storage.items(REGISTRY))
+    assert len(before) > 2  # the head and several parts
+    center.ledger.move_staff("P7", "W2", "2008-06-01")
+    again = QuarterProjection(center.ledger, SEAL_KEY)
+    saved = again.storage.save
+    written: list[str] = []
+    again.storage.save = lambda blobs, nid: written.extend(blobs) or saved(blobs, nid)  # type: ignore[method-assign]
+    again.catch_up()
+    assert sorted(k for k in written if k.startswith(REGISTRY)) == [REGISTRY, registry_part("P7")]
+    after = dict(again.storage.items(REGISTRY))
+    assert {k for k in after if after[k] != before.get(k)} == {registry_part("P7")}  # the head is as it was
+    assert again.load().registry == replay(center.ledger).registry

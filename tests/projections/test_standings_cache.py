@@ -131,6 +131,57 @@ def test_a_report_after_a_move_derives_only_that_person_and_the_windows_they_wer
     assert rows_of(doc) == full_report(center.ledger, "2008Q2")
 
 
+def test_a_move_re_derives_the_window_its_persons_facts_counted_for_when_the_cache_was_kept(center: Center) -> None:
+    center.windows("W1", "W2", "W3")
+    center.staff("P1", "W1")
+    center.find("S1.1", staff="P1", day="2008-08-10")  # filed under W1
+    center.ledger.move_staff("P1", "W2", "2008-05-10")  # entered late: the finding counts for W2 (D23)
+    assert {w["code"]: w["score"] for w in center.views().report("2008Q3")["windows"]}["W2"] == 97  # kept so
+    center.ledger.move_staff("P1", "W3", "2008-05-20")  # W2 is neither where it is filed nor where it counts now
+    with mock.patch("projections.engine.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring.standings", fromlist=["standings_of"]).standings_of) as spy:
+        doc = center.views().report("2008Q3")
+    assert {w["code"]: w["score"] for w in doc["windows"]} == {"W1": 100, "W2": 100, "W3": 97}
+    assert spy.call_args.kwargs["only"] == ({"W1", "W2", "W3"}, {"P1"})  # then (W2), now (W3), filed (W1)
+    assert rows_of(doc) == full_report(center.ledger, "2008Q3")
+
+
+def test_a_persons_standing_derived_again_counts_their_facts_filed_under_a_window_not_derived_again(
+        center: Center) -> None:
+    center.windows("W1", "W2", "W3")
+    center.staff("P1", "W1")
+    center.staff("P2", "W3")
+    center.find("S1.1", staff="P1", day="2008-05-10")  # filed under W1
+    center.find("W1.1", window="W1", day="2008-05-11")
+    center.ledger.move_staff("P1", "W2", "2008-06-01")
+    center.find("S1.1", staff="P1", day="2008-06-10")  # filed under W2
+    center.find("S1.1", staff="P2", day="2008-06-10")
+    center.views().report("2008Q2")
+    center.find("S3.1", staff="P1", day="2008-06-15")  # W2 and P1 derived again: P1's W1 finding still counts
+    with mock.patch("projections.engine.standings_cache.standings_of", wraps=__import__(
+            "projections.scoring.standings", fromlist=["standings_of"]).standings_of) as spy:
+        doc = center.views().report("2008Q2")
+    assert rows_of(doc) == full_report(center.ledger, "2008Q2")
+    assert spy.call_args.kwargs["only"] == ({"W2"}, {"P1"})
+    part = spy.call_args.args[0]  # what it read: P1's facts wherever filed, W2's, no one else's
+    assert sorted((f["w"], f["s"]) for f in part.findings.values()) == [("W1", "P1"), ("W2", "P1"), ("W2", "P1")]
+
+
+def test_a_window_derived_again_counts_the_facts_of_someone_moved_to_it_late_though_filed_elsewhere(
+        center: Center) -> None:
+    center.windows("W1", "W2")
+    center.staff("P1", "W1")
+    center.staff("P2", "W2")
+    center.find("S1.1", staff="P1", day="2008-06-10")  # filed under W1
+    center.views().report("2008Q2")
+    center.ledger.move_staff("P1", "W2", "2008-06-01")  # entered late: the finding counts for W2 (D23)
+    center.views().report("2008Q2")  # P1, W1 and W2 derived again; P1 now among W2's people of the quarter
+    center.find("W1.1", window="W2", day="2008-06-20")  # W2 alone derived again: P1's finding still counts for it
+    doc = center.views().report("2008Q2")
+    assert rows_of(doc) == full_report(center.ledger, "2008Q2")
+    assert {w["code"]: w["score"] for w in doc["windows"]} == {"W1": 100, "W2": 95}
+
+
 def test_a_report_after_one_more_finding_does_not_load_the_whole_quarter(center: Center) -> None:
     center.windows("W1", "W2")
     center.staff("P1", "W1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
@@ -32,3 +34,28 @@ def test_several_blobs_are_read_in_one_go_in_the_order_asked_only_those_stored_a
     storage_for(ledger).put({"q:2008Q2:a": b"edited outside kaoping"})  # a store without the seal key
     with pytest.raises(ProjectionTampered, match="q:2008Q2:a"):
         sealed.load_each(asked)
+
+
+def test_the_light_readers_projection_commits_without_waiting_for_the_disk_and_its_events_with_it(
+        tmp_path: Path) -> None:
+    from ledger.app import open_ledger
+    from ledger.storage.reader import open_reader
+    from projections.engine.sealed import SealedStorage
+    from projections.engine.stores import storage_for
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    full = open_ledger(url, "测试", create=True)
+    full.init("中心")
+    storage_for(full)  # the full ledger creates the projection's table
+    reader = open_reader(url)
+    assert reader is not None
+    try:
+        raw = storage_for(reader)
+        SealedStorage(raw, SEAL_KEY).put({"q:2008Q2:a": b"A"})
+        with raw.transaction(commit=False) as c:  # the projection's own connection: NORMAL (1), atomic in WAL
+            assert c.execute("PRAGMA synchronous").fetchone()[0] == 1
+        assert reader.connect().execute("PRAGMA synchronous").fetchone()[0] == 2  # any other: SQLite's FULL
+        assert SealedStorage(storage_for(reader), SEAL_KEY).load("q:2008Q2:a") == b"A"
+    finally:
+        reader.close()
+        full.close()
