@@ -179,6 +179,9 @@ def _render_projection(p: dict | None) -> list[str]:
         return ["季度结果投影：数据库中没有保存（查询根据事件计算）"]
     seal = ("封印完好" if p["seal"] == "ok" else "没有签名密钥文件，未核对封印" if not p["seal_checked"]
             else "封印不符")
+    if p.get("outdated") and not p["differences"]:
+        return [f"季度结果投影：由较早版本的 kaoping 保存（截至位置 {p['position']}，{seal}），格式已更新，"
+                "下次查询时根据事件重新计算，不逐项比较"]
     if not p["differences"]:
         return [f"季度结果投影：截至位置 {p['position']}，与根据事件重放的完全一致（{seal}）"]
     return [f"季度结果投影：截至位置 {p['position']}，与根据事件重放的有 {len(p['differences'])} 处不同（{seal}）：",

@@ -83,7 +83,7 @@ def compare(ledger: ReadableLedger, seal: bytes | None) -> dict[str, Any]:
     raw: Any = storage_for(ledger)
     blobs = dict(raw.items(""))
     doc: dict[str, Any] = {"stored": bool(blobs), "seal_checked": seal is not None, "seal": None,
-                           "position": None, "differences": []}
+                           "position": None, "differences": [], "outdated": False}
     if not blobs:
         return doc
     diffs: list[str] = doc["differences"]
@@ -108,6 +108,9 @@ def compare(ledger: ReadableLedger, seal: bytes | None) -> dict[str, Any]:
             diffs.append(str(exc))
     meta = orjson.loads(blobs[META]) if META in blobs else {"position": 0, "notification_id": 0}
     doc["position"] = meta.get("position")
+    doc["outdated"] = META in blobs and (meta.get("fold") != FOLD_VERSION or "last" not in meta)
+    if doc["outdated"]:  # an earlier kaoping's layout: the next question drops it and folds the events again
+        return doc
     st = State({}, {}, Registry(), lookup=quarter_lookup(ledger))
     fold_pages(st, _pages_upto(ledger, int(meta.get("notification_id") or 0)), TOPIC_HANDLERS)
     if st.position != meta.get("position"):

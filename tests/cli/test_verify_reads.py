@@ -125,6 +125,26 @@ def test_verify_projection_names_what_differs_from_a_replay(kp: Kaoping) -> None
     assert kp("verify", "--projection").exit_code == 0  # rebuilt from the events
 
 
+def test_verify_projection_tells_an_earlier_kaopings_projection_apart_from_an_altered_one(
+        kp: Kaoping, monkeypatch: pytest.MonkeyPatch) -> None:
+    from projections.engine import check, materialised, standings_cache
+    from projections.fold import state
+
+    _setup(kp)
+    with monkeypatch.context() as earlier:  # the projection as a kaoping with the previous fold version stored it
+        for module in (state, materialised, check, standings_cache):
+            earlier.setattr(module, "FOLD_VERSION", state.FOLD_VERSION - 1)
+        assert kp("report", "2024Q1").exit_code == 0
+    v = kp("verify", "--projection", "--json")
+    assert v.exit_code == 0, v.stdout
+    doc = orjson.loads(v.stdout)["projection"]
+    assert doc["outdated"] and doc["seal"] == "ok" and doc["differences"] == []
+    assert "较早版本" in kp("verify", "--projection").stdout
+    assert kp("report", "2024Q1").exit_code == 0  # the next question folds it again, in this kaoping's layout
+    doc = orjson.loads(kp("verify", "--projection", "--json").stdout)["projection"]
+    assert not doc["outdated"] and doc["differences"] == []
+
+
 def _read_only(folder: Path) -> None:
     for p in folder.iterdir():
         p.chmod(stat.S_IRUSR | stat.S_IRGRP) if p.is_file() else None
