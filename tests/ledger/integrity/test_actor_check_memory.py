@@ -54,6 +54,16 @@ def _event(cls: type[ev.Fact], stream: UUID, version: int, actor: str, **fields:
                actor=actor, **fields)
 
 
+def _appeal_filed_by(app: Ledger, folder: Path, clerk: str) -> UUID:
+    """A finding recorded as the ledger acts (王芳), and an appeal against it filed by `clerk`: the appeal's stream."""
+    finding = app.record_finding("W2.3", window="TAX", day="2008-07-04", source="weekly", note="未佩牌")
+    appeal = ids.appeal_id(finding)
+    _signed_by(app, folder, clerk, _event(ev.AppealFiled, appeal, 1, clerk, against=str(finding), origin="finding",
+                                          quarter="2008Q3", window="TAX", staff=None, by="TAX", date=date(2008, 7, 8),
+                                          text="当天已佩牌", evidence=None))
+    return appeal
+
+
 def _duties(app: Ledger) -> list[int]:
     report = verification.check(app, whole_tree=False)
     return [f.position for f in report.flaws if f.kind == "actor" and "职责分离" in f.message]
@@ -78,11 +88,7 @@ def test_an_appeal_decided_by_the_clerk_who_recorded_the_finding_is_refused_by_v
                                                                                       tmp_path: Path) -> None:
     app = _center(db_url, tmp_path)
     try:
-        finding = app.record_finding("W2.3", window="TAX", day="2008-07-04", source="weekly", note="未佩牌")
-        appeal = ids.appeal_id(finding)
-        filed = _event(ev.AppealFiled, appeal, 1, "李四", against=str(finding), origin="finding", quarter="2008Q3",
-                       window="TAX", staff=None, by="TAX", date=date(2008, 7, 8), text="当天已佩牌", evidence=None)
-        _signed_by(app, tmp_path, "李四", filed)
+        appeal = _appeal_filed_by(app, tmp_path, "李四")
         assert verification.check(app, whole_tree=False).ok
         at = _signed_by(app, tmp_path, "王芳", _event(ev.AppealUpheld, appeal, 2, "王芳", reason="维持"))
         assert _duties(app) == [at - 1]
@@ -93,11 +99,7 @@ def test_an_appeal_decided_by_the_clerk_who_recorded_the_finding_is_refused_by_v
 def test_the_same_appeal_decided_by_another_clerk_verifies(db_url: str, tmp_path: Path) -> None:
     app = _center(db_url, tmp_path)
     try:
-        finding = app.record_finding("W2.3", window="TAX", day="2008-07-04", source="weekly", note="未佩牌")
-        appeal = ids.appeal_id(finding)
-        filed = _event(ev.AppealFiled, appeal, 1, "李四", against=str(finding), origin="finding", quarter="2008Q3",
-                       window="TAX", staff=None, by="TAX", date=date(2008, 7, 8), text="当天已佩牌", evidence=None)
-        _signed_by(app, tmp_path, "李四", filed)
+        appeal = _appeal_filed_by(app, tmp_path, "李四")
         _signed_by(app, tmp_path, "李四", _event(ev.AppealUpheld, appeal, 2, "李四", reason="维持"))
         report = verification.check(app, whole_tree=False)
         assert report.ok, report.broken
