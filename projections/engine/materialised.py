@@ -171,7 +171,7 @@ class QuarterProjection:
             try:
                 st = self.load()
             except ProjectionMoved:  # another process is rebuilding or compacting: read its seal again
-                self._full.clear()
+                self.forget()
                 continue
             if st.position == 0:
                 self.storage.clear()  # nothing tracked: drop chunks a crashed run may have left
